@@ -6,7 +6,6 @@ rest of the app deals only in SQLModel sessions.
 
 from __future__ import annotations
 
-import shutil
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -224,5 +223,3 @@ def open_store(
         raise
 
 
-def copy_file(src: Path, dest: Path) -> None:
-    shutil.copy2(src, dest)

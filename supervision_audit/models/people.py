@@ -44,7 +44,8 @@ class Staff(Record, table=True):
     __tablename__ = "staff"
     __table_args__ = (
         CheckConstraint(
-            "role IN ('practitioner','asye','team_manager','senior_manager','foster_carer','other')",
+            "role IN ('practitioner','asye','team_manager','senior_manager',"
+            "'foster_carer','other')",
             name="ck_staff_role",
         ),
         CheckConstraint("supervisor_id IS NULL OR supervisor_id != id", name="ck_staff_not_self"),

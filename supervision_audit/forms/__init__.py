@@ -1,0 +1,28 @@
+"""Declarative definitions of the policy's paper forms (the appendices)."""
+
+from supervision_audit.forms.base import (
+    Field,
+    FormDef,
+    Kind,
+    Section,
+    display_value,
+    is_empty,
+    parse_iso_date,
+    validate,
+)
+from supervision_audit.forms.contract import CONTRACT
+
+ALL_FORMS: dict[str, FormDef] = {form.key: form for form in (CONTRACT,)}
+
+__all__ = [
+    "ALL_FORMS",
+    "CONTRACT",
+    "Field",
+    "FormDef",
+    "Kind",
+    "Section",
+    "display_value",
+    "is_empty",
+    "parse_iso_date",
+    "validate",
+]

@@ -1,0 +1,180 @@
+"""Supervision contracts (Appendix 1): drafting, saving, versions and review dates (R4)."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from typing import Any
+
+from sqlmodel import Session, select
+
+from supervision_audit.dates import add_months
+from supervision_audit.errors import NotFoundError, ValidationError
+from supervision_audit.forms import CONTRACT, parse_iso_date, validate
+from supervision_audit.forms.contract import (
+    FREQUENCY_AGREED,
+    FREQUENCY_ASYE,
+    FREQUENCY_MONTHLY,
+    FREQUENCY_SIX_WEEKLY,
+)
+from supervision_audit.models import Contract, Role, Staff, SupervisorChange, Team, utcnow
+from supervision_audit.services.staff import get_staff
+
+CONTRACT_STATUSES = ("missing", "current", "review_due")
+
+
+def _team_location(session: Session, person: Staff | None) -> str:
+    if person is None:
+        return ""
+    team = session.get(Team, person.team_id) if person.team_id else None
+    parts = [p for p in ((team.name if team else ""), person.location) if p]
+    return " / ".join(parts)
+
+
+def default_frequency(person: Staff) -> str:
+    if person.role == Role.ASYE.value:
+        return FREQUENCY_ASYE
+    if person.role == Role.FOSTER_CARER.value:
+        return FREQUENCY_SIX_WEEKLY
+    return FREQUENCY_MONTHLY
+
+
+def party_values(session: Session, supervisee: Staff) -> dict[str, Any]:
+    """The contract's header, filled from the people records as they stand now."""
+    supervisor = session.get(Staff, supervisee.supervisor_id) if supervisee.supervisor_id else None
+    manager = (session.get(Staff, supervisor.supervisor_id)
+               if supervisor is not None and supervisor.supervisor_id else None)
+    return {
+        "supervisee_name": supervisee.name,
+        "supervisee_job_title": supervisee.job_title,
+        "supervisee_team_location": _team_location(session, supervisee),
+        "supervisor_name": supervisor.name if supervisor else "",
+        "supervisor_job_title": supervisor.job_title if supervisor else "",
+        "supervisor_team_location": _team_location(session, supervisor),
+        "supervisor_manager": manager.name if manager else "",
+        "supervisor_contact_number": supervisor.phone if supervisor else "",
+    }
+
+
+def draft_values(session: Session, supervisee_uuid: uuid.UUID) -> dict[str, Any]:
+    """Values for a new contract: the latest contract's terms, else the form's defaults,
+    with the parties as they are now."""
+    supervisee = get_staff(session, supervisee_uuid)
+    latest = current_contract(session, supervisee_uuid)
+    values: dict[str, Any] = CONTRACT.defaults()
+    values["frequency"] = default_frequency(supervisee)
+    if latest is not None:
+        values.update({k: v for k, v in latest.values.items() if not k.endswith("_signature")})
+        values.pop("date_agreed", None)
+        values.pop("review_due", None)
+    values.update(party_values(session, supervisee))
+    manager = values.get("supervisor_manager")
+    if manager and not values.get("intermediary"):
+        values["intermediary"] = manager
+    return values
+
+
+def contracts_of(session: Session, supervisee_uuid: uuid.UUID) -> list[Contract]:
+    """Every version, newest first."""
+    return list(session.exec(
+        select(Contract).where(Contract.supervisee_id == supervisee_uuid)
+        .order_by(Contract.version.desc())  # type: ignore[union-attr]
+    ))
+
+
+def current_contract(session: Session, supervisee_uuid: uuid.UUID) -> Contract | None:
+    versions = contracts_of(session, supervisee_uuid)
+    return versions[0] if versions else None
+
+
+def get_contract(session: Session, contract_uuid: uuid.UUID) -> Contract:
+    contract = session.get(Contract, contract_uuid)
+    if contract is None:
+        raise NotFoundError("That contract is not in the database.")
+    return contract
+
+
+def signed_on(contract: Contract) -> date | None:
+    """The date the contract was last signed when both parties have signed it, else None."""
+    dates = []
+    for key in ("supervisee_signature", "supervisor_signature"):
+        line = contract.values.get(key) or {}
+        if not (isinstance(line, dict) and line.get("name") and line.get("date")):
+            return None
+        dates.append(parse_iso_date(line["date"]))
+    return max(d for d in dates if d is not None)
+
+
+def supervisor_changed_on(session: Session, contract: Contract) -> date | None:
+    """When the supervisee's supervisor became someone other than the contract's, if so."""
+    supervisee = get_staff(session, contract.supervisee_id)
+    if supervisee.supervisor_id == contract.supervisor_id:
+        return None
+    period = session.exec(
+        select(SupervisorChange)
+        .where(SupervisorChange.supervisee_id == supervisee.id,
+               SupervisorChange.ended_on == None)  # noqa: E711
+        .order_by(SupervisorChange.started_on.desc())  # type: ignore[attr-defined]
+    ).first()
+    return period.started_on if period else date.today()
+
+
+def review_due(session: Session, contract: Contract) -> date | None:
+    """R4: 12 months after it was last signed (or agreed), at once when the supervisor changes."""
+    changed = supervisor_changed_on(session, contract)
+    if changed is not None:
+        return changed
+    basis = signed_on(contract) or contract.date_agreed
+    return add_months(basis, 12) if basis else None
+
+
+def contract_status(session: Session, supervisee_uuid: uuid.UUID, as_of: date) -> str:
+    contract = current_contract(session, supervisee_uuid)
+    if contract is None:
+        return "missing"
+    due = review_due(session, contract)
+    return "review_due" if due is not None and due <= as_of else "current"
+
+
+def save_contract(
+    session: Session,
+    supervisee_uuid: uuid.UUID,
+    values: dict[str, Any],
+    contract_uuid: uuid.UUID | None = None,
+) -> Contract:
+    """Save a contract's values (a new version when ``contract_uuid`` is None).
+
+    The parties are taken from the people records; the form's other fields from ``values``.
+    Raises ValidationError listing every problem; nothing is saved then.
+    """
+    supervisee = get_staff(session, supervisee_uuid)
+    merged = {**values, **party_values(session, supervisee)}
+    if merged.get("frequency") != FREQUENCY_AGREED:
+        merged["agreed_interval_days"] = None
+    problems = validate(CONTRACT, merged)
+    if problems:
+        raise ValidationError(problems)
+    if contract_uuid is None:
+        previous = current_contract(session, supervisee_uuid)
+        contract = Contract(supervisee_id=supervisee.id,
+                            version=(previous.version + 1) if previous else 1)
+        session.add(contract)
+        session.flush()
+        if previous is not None:
+            previous.superseded_by_id = contract.id
+            previous.updated_at = utcnow()
+    else:
+        contract = get_contract(session, contract_uuid)
+        if contract.supervisee_id != supervisee.id:
+            raise NotFoundError("That contract belongs to someone else.")
+    contract.supervisor_id = supervisee.supervisor_id
+    contract.date_agreed = parse_iso_date(merged.get("date_agreed"))
+    interval = merged.get("agreed_interval_days")
+    contract.agreed_interval_days = int(interval) if interval not in (None, "") else None
+    contract.values = {k: v for k, v in merged.items() if k != "review_due"}
+    contract.updated_at = utcnow()
+    session.flush()
+    due = review_due(session, contract)
+    contract.values = {**contract.values, "review_due": due.isoformat() if due else None}
+    session.flush()
+    return contract

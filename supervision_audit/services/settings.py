@@ -1,0 +1,29 @@
+"""Organisation settings stored in the database."""
+
+from __future__ import annotations
+
+from sqlmodel import Session
+
+from supervision_audit.models import Setting
+
+DEFAULTS: dict[str, str] = {
+    "organisation_name": "Children's Services",
+}
+
+
+def get_setting(session: Session, key: str) -> str:
+    row = session.get(Setting, key)
+    return row.value if row is not None else DEFAULTS.get(key, "")
+
+
+def set_setting(session: Session, key: str, value: str) -> None:
+    row = session.get(Setting, key)
+    if row is None:
+        session.add(Setting(key=key, value=value))
+    else:
+        row.value = value
+    session.flush()
+
+
+def organisation_name(session: Session) -> str:
+    return get_setting(session, "organisation_name")
