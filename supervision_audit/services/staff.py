@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import func, or_
@@ -130,7 +130,7 @@ def would_cycle(session: Session, supervisee_id: uuid.UUID, supervisor_id: uuid.
     return False
 
 
-def _cycle_problem(session: Session, supervisee: Staff, supervisor: Staff) -> Problem:
+def _cycle_problem(supervisee: Staff, supervisor: Staff) -> Problem:
     return Problem(
         "supervisor_id",
         f"{supervisor.name} ({supervisor.staff_id}) cannot supervise {supervisee.name} "
@@ -151,7 +151,21 @@ def change_supervisor(
     if supervisee.supervisor_id == new_id:
         return
     if supervisor is not None and would_cycle(session, supervisee.id, supervisor.id):
-        raise ValidationError(_cycle_problem(session, supervisee, supervisor))
+        raise ValidationError(_cycle_problem(supervisee, supervisor))
+    record_supervisor(session, supervisee, new_id, on, changed_by)
+
+
+def record_supervisor(
+    session: Session,
+    supervisee: Staff,
+    supervisor_id: uuid.UUID | None,
+    on: date,
+    changed_by: str = "",
+) -> None:
+    """Set the supervisor and keep the history, with no check (callers check for loops)."""
+    new_id = supervisor_id
+    if supervisee.supervisor_id == new_id:
+        return
     open_period = session.exec(
         select(SupervisorChange)
         .where(SupervisorChange.supervisee_id == supervisee.id, SupervisorChange.ended_on == None)  # noqa: E711
@@ -174,7 +188,7 @@ def supervisor_history(session: Session, supervisee_id: uuid.UUID) -> list[Super
     ))
 
 
-def _apply(person: Staff, data: StaffInput, team: Team | None) -> None:
+def apply_details(person: Staff, data: StaffInput, team: Team | None) -> None:
     person.staff_id = data.staff_id.strip()
     person.name = data.name.strip()
     person.job_title = data.job_title.strip()
@@ -215,7 +229,7 @@ def save_staff(
         session.add(person)
     else:
         person = get_staff(session, staff_uuid)
-    _apply(person, data, team_named(session, data.team, data.service))
+    apply_details(person, data, team_named(session, data.team, data.service))
     session.flush()
     change_supervisor(session, person, supervisor, today or date.today(), changed_by)
     return person
@@ -299,5 +313,3 @@ def list_staff(
     return rows
 
 
-def with_supervisor(data: StaffInput, supervisor_staff_id: str) -> StaffInput:
-    return replace(data, supervisor_staff_id=supervisor_staff_id)

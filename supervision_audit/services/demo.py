@@ -1,0 +1,139 @@
+"""A realistic seeded organisation to explore the app with (the `demo` command)."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from sqlmodel import Session, select
+
+from supervision_audit.dates import add_months
+from supervision_audit.errors import ValidationError
+from supervision_audit.models import Staff
+from supervision_audit.services.contracts import draft_values, save_contract
+from supervision_audit.services.settings import set_setting
+from supervision_audit.services.staff import StaffInput, get_by_staff_id, save_staff
+
+DEMO_ORGANISATION = "Riverside Children's Trust"
+
+SAFEGUARDING = "Safeguarding and Family Support"
+CHILDREN_IN_CARE = "Children in Care and Fostering"
+
+# staff id, name, job title, team, role, supervisor staff id, months employed, ASYE months in
+PEOPLE: tuple[tuple[str, str, str, str, str, str, int, int | None], ...] = (
+    ("D001", "Margaret Ellison", "Director of Children's Services", "Leadership", "senior_manager",
+     "", 120, None),
+    ("H010", "Adebayo Okonkwo", "Head of Service", "Leadership", "senior_manager", "D001", 96,
+     None),
+    ("H020", "Siobhán Ní Bhriain", "Head of Service", "Leadership", "senior_manager", "D001", 80,
+     None),
+    ("O011", "Catherine Dunmore", "Operations Manager", "Leadership", "senior_manager", "H010", 70,
+     None),
+    ("T100", "Rachel Whitcombe", "Team Manager", "Assessment Team", "team_manager", "O011", 60,
+     None),
+    ("T200", "Imran Qureshi", "Team Manager", "Child Protection Team", "team_manager", "O011", 54,
+     None),
+    ("T300", "Helen Marsh", "Team Manager", "Children in Care Team", "team_manager", "H020", 48,
+     None),
+    ("T400", "Gareth Pryce", "Team Manager", "Fostering Team", "team_manager", "H020", 44, None),
+    ("P101", "Łucja Żak", "Senior Social Worker", "Assessment Team", "practitioner", "T100", 40,
+     None),
+    ("P102", "Daniel Osei", "Social Worker", "Assessment Team", "practitioner", "T100", 30, None),
+    ("P103", "Amy Kettering", "Social Worker", "Assessment Team", "practitioner", "T100", 22, None),
+    ("A104", "Priya Raman", "Newly Qualified Social Worker", "Assessment Team", "asye", "T100", 1,
+     1),
+    ("P201", "Olena Kovalenko", "Advanced Practitioner", "Child Protection Team", "practitioner",
+     "T200", 50, None),
+    ("P202", "Tom Beresford", "Social Worker", "Child Protection Team", "practitioner", "T200",
+     18, None),
+    ("A203", "Chloe Adeyemi", "Newly Qualified Social Worker", "Child Protection Team", "asye",
+     "T200", 4, 4),
+    ("A204", "Jack Morrow", "Newly Qualified Social Worker", "Child Protection Team", "asye",
+     "T200", 8, 8),
+    ("P301", "Zoë Brontë-Hughes", "Social Worker", "Children in Care Team", "practitioner", "T300",
+     26, None),
+    ("P302", "Mohammed Iqbal", "Senior Social Worker", "Children in Care Team", "practitioner",
+     "T300", 64, None),
+    ("A303", "Ellie Vaughan", "Newly Qualified Social Worker", "Children in Care Team", "asye",
+     "T300", 11, 11),
+    ("P401", "Grace Okafor", "Supervising Social Worker", "Fostering Team", "practitioner", "T400",
+     36, None),
+    ("F402", "Susan and Peter Lyle", "Foster Carers", "Fostering Team", "foster_carer", "P401",
+     72, None),
+    ("F403", "Bronwen Pryderi", "Foster Carer", "Fostering Team", "foster_carer", "P401", 20, None),
+)
+
+TEAM_SERVICE = {
+    "Leadership": "Directorate",
+    "Assessment Team": SAFEGUARDING,
+    "Child Protection Team": SAFEGUARDING,
+    "Children in Care Team": CHILDREN_IN_CARE,
+    "Fostering Team": CHILDREN_IN_CARE,
+}
+
+VENUES = {
+    SAFEGUARDING: "Meeting Room 2, Riverside House",
+    CHILDREN_IN_CARE: "The Quiet Room, Canal Street Office",
+    "Directorate": "Boardroom, Riverside House",
+}
+
+# staff ids with no contract yet, and those whose contract is more than a year old
+NO_CONTRACT = ("P103",)
+OLD_CONTRACT = ("P202", "P302")
+
+
+def _email(name: str) -> str:
+    first, *rest = name.lower().replace("'", "").split()
+    last = rest[-1] if rest else "staff"
+    return f"{first}.{last}@riverside-trust.example"
+
+
+def seed_demo(session: Session, today: date | None = None) -> int:
+    """Fill an empty store with the demo organisation; returns the number of people added."""
+    today = today or date.today()
+    if session.exec(select(Staff)).first() is not None:
+        raise ValidationError([], summary="The database already holds staff: the demo "
+                                          "organisation goes only into an empty database.")
+    set_setting(session, "organisation_name", DEMO_ORGANISATION)
+    for sid, name, title, team, role, boss, months, asye_months in PEOPLE:
+        started = add_months(today, -months)
+        service = TEAM_SERVICE[team]
+        save_staff(session, StaffInput(
+            staff_id=sid, name=name, job_title=title, team=team,
+            location="Riverside House" if service != CHILDREN_IN_CARE else "Canal Street Office",
+            role=role, supervisor_staff_id=boss, employment_start=started,
+            asye_start=add_months(today, -asye_months) if asye_months is not None else None,
+            email=_email(name), phone=f"0121 555 {sid[1:]}", service=service,
+        ), today=started)
+    for sid, name, _title, team, _role, boss, months, _asye in PEOPLE:
+        if not boss or sid in NO_CONTRACT:
+            continue
+        person = get_by_staff_id(session, sid)
+        agreed = add_months(today, -14) if sid in OLD_CONTRACT else \
+            max(add_months(today, -min(months, 6)), person.employment_start or today)
+        values = draft_values(session, person.id)
+        values.update(
+            venue=VENUES[TEAM_SERVICE[team]],
+            date_agreed=agreed.isoformat(),
+            additions=_additions(sid),
+            supervisee_signature={"name": name, "date": (agreed + timedelta(days=1)).isoformat()},
+            supervisor_signature={"name": values.get("supervisor_name", ""),
+                                  "date": agreed.isoformat()},
+        )
+        if not values.get("intermediary"):
+            values["intermediary"] = "Chief Executive, Riverside Children's Trust"
+        if sid == "P202":
+            values.update(frequency="agreed", agreed_interval_days=14)
+        save_contract(session, person.id, values)
+    return len(PEOPLE)
+
+
+def _additions(staff_id: str) -> str:
+    if staff_id == "P202":
+        return ("Fortnightly supervision while the performance support plan is in place "
+                "(review at three months).")
+    if staff_id.startswith("A"):
+        return ("ASYE: the learning agreement and critical reflection log are discussed at every "
+                "session; the ASYE assessor joins the 3-, 6- and 9-month reviews.")
+    if staff_id.startswith("F"):
+        return "Supervision takes place in the carers' home every six weeks."
+    return ""
