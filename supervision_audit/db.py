@@ -134,12 +134,19 @@ class Store:
         self.engine.dispose()
 
 
-def _read_header(conn: Connection) -> tuple[int, int, int]:
-    app_id = conn.exec_driver_sql("PRAGMA application_id").scalar_one()
-    version = conn.exec_driver_sql("PRAGMA user_version").scalar_one()
-    tables = conn.exec_driver_sql(
-        "SELECT count(*) FROM sqlite_master WHERE type = 'table'"
-    ).scalar_one()
+def _read_header(path: Path) -> tuple[int, int, int]:
+    """application_id, user_version and table count, read without writing to the file."""
+    import sqlite3 as driver  # the same SQLite library the engine uses
+    from urllib.parse import quote
+
+    conn = driver.connect(f"file:{quote(str(path))}?mode=ro", uri=True)
+    try:
+        app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        tables = conn.execute("SELECT count(*) FROM sqlite_master WHERE type = 'table'"
+                              ).fetchone()[0]
+    finally:
+        conn.close()
     return int(app_id), int(version), int(tables)
 
 
@@ -192,25 +199,26 @@ def open_store(
     _check_magic(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     head = schema_head() if upgrade_to is None else upgrade_to
+    try:
+        app_id, version, tables = _read_header(path) if path.exists() else (0, 0, 0)
+    except sqlite3.DatabaseError as exc:
+        raise _explain(exc, path) from exc
+    if (app_id != 0 and app_id != APPLICATION_ID) or (app_id == 0 and tables):
+        raise ForeignFileError(
+            f"{path.name} is a database of another application, not of Supervision Audit. "
+            "It was not opened or changed."
+        )
+    if version > schema_head():
+        raise NewerSchemaError(
+            f"{path.name} was written by a newer version of Supervision Audit (schema "
+            f"{version}; this version knows up to {schema_head()}). Please update the app. "
+            "The file was not changed."
+        )
     store = Store(path, busy_timeout_ms)
     try:
-        with store.engine.connect() as conn:
-            app_id, version, tables = _read_header(conn)
-            conn.rollback()
-        if app_id == 0 and tables == 0:
+        if app_id == 0:
             migrate(store, head)
             return store
-        if app_id != APPLICATION_ID:
-            raise ForeignFileError(
-                f"{path.name} is a database of another application, not of Supervision Audit. "
-                "It was not opened or changed."
-            )
-        if version > schema_head():
-            raise NewerSchemaError(
-                f"{path.name} was written by a newer version of Supervision Audit (schema "
-                f"{version}; this version knows up to {schema_head()}). Please update the app. "
-                "The file was not changed."
-            )
         if version < head:
             store.backup_to(pre_migration_backup_path(path, version))
             migrate(store, head)
