@@ -280,6 +280,7 @@ def delete_staff(session: Session, staff_uuid: uuid.UUID) -> None:
                      "mark them as left instead"))
     for period in supervisor_history(session, staff_uuid):
         session.delete(period)
+    session.flush()
     session.delete(person)
     session.flush()
 

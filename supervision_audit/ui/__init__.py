@@ -1,0 +1,1 @@
+"""The desktop interface (Qt). Everything here calls the services; no rules live here."""

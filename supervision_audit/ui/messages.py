@@ -1,0 +1,52 @@
+"""Message boxes, in one place so that tests can replace them (a modal box would block).
+
+Each function takes plain text and returns plain data. Nothing else in ``ui`` calls
+``QMessageBox`` directly.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QMessageBox, QWidget
+
+from supervision_audit import APP_NAME
+
+
+def show_error(parent: QWidget | None, title: str, text: str) -> None:
+    """Tell the user something could not be done, in words (never a traceback)."""
+    QMessageBox.warning(parent, title, text)
+
+
+def show_critical(parent: QWidget | None, title: str, text: str) -> None:
+    QMessageBox.critical(parent, title, text)
+
+
+def show_info(parent: QWidget | None, title: str, text: str) -> None:
+    QMessageBox.information(parent, title, text)
+
+
+def confirm(parent: QWidget | None, title: str, text: str, yes_text: str) -> bool:
+    """Ask before doing something; True when the user chose ``yes_text``."""
+    box = QMessageBox(QMessageBox.Icon.Question, title, text, QMessageBox.StandardButton.NoButton,
+                      parent)
+    yes = box.addButton(yes_text, QMessageBox.ButtonRole.AcceptRole)
+    box.addButton(QMessageBox.StandardButton.Cancel)
+    box.setDefaultButton(yes)
+    box.exec()
+    return box.clickedButton() is yes
+
+
+def ask_discard(parent: QWidget | None, what: str) -> bool:
+    """True when the user agrees to throw away unsaved changes to ``what``."""
+    box = QMessageBox(QMessageBox.Icon.Warning, APP_NAME,
+                      f"You have unsaved changes to the {what}.",
+                      QMessageBox.StandardButton.NoButton, parent)
+    box.setInformativeText("Discard them and close?")
+    discard = box.addButton("Discard changes", QMessageBox.ButtonRole.DestructiveRole)
+    keep = box.addButton("Keep editing", QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(keep)
+    box.exec()
+    return box.clickedButton() is discard
+
+
+def about(parent: QWidget | None, title: str, text: str) -> None:
+    QMessageBox.about(parent, title, text)
