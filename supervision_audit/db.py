@@ -1,20 +1,23 @@
 """The store: one SQLite file, opened safely, upgraded by migrations, written in transactions.
 
 Every SQLite-specific statement lives here behind a function named for its purpose, so the
-rest of the app deals only in SQLModel sessions.
+rest of the app deals only in SQLModel sessions. One SQLite library serves every file in
+the process: SQLCipher's (``sqlcipher3``), with a 32-byte key for an encrypted store and no
+key for a plain one.
 """
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DatabaseError, OperationalError
+from sqlcipher3 import dbapi2 as driver
 from sqlmodel import Session, create_engine
 
 from supervision_audit.errors import (
@@ -22,11 +25,13 @@ from supervision_audit.errors import (
     NewerSchemaError,
     StoreError,
     StoreLockedError,
+    WrongKeyError,
 )
 
 APPLICATION_ID = 0x53415544  # "SAUD": marks a file as ours
 SQLITE_MAGIC = b"SQLite format 3\x00"
 DEFAULT_BUSY_TIMEOUT_MS = 5000
+KEY_BYTES = 32
 
 
 def _migrations_dir() -> Path:
@@ -44,9 +49,34 @@ def revision_id(version: int) -> str:
     return f"{version:04d}"
 
 
-def _make_engine(path: Path, busy_timeout_ms: int) -> Engine:
+def _apply_key(dbapi_conn: Any, key: bytes | None) -> None:
+    """Key a fresh connection (must come before any other statement)."""
+    if key is None:
+        return
+    if len(key) != KEY_BYTES:
+        raise ValueError("a store key is 32 bytes")
+    dbapi_conn.execute(f"PRAGMA key = \"x'{key.hex()}'\"")
+
+
+def connect_raw(path: Path, key: bytes | None, *, read_only: bool = False) -> Any:
+    """A bare DB-API connection through the app's SQLite library, keyed when ``key`` is set."""
+    from urllib.parse import quote
+
+    mode = "?mode=ro" if read_only else ""
+    conn = driver.connect(f"file:{quote(str(path))}{mode}", uri=True, isolation_level=None)
+    try:
+        conn.execute("PRAGMA cipher_log_level = NONE")
+        _apply_key(conn, key)
+    except Exception:
+        conn.close()
+        raise
+    return conn
+
+
+def _make_engine(path: Path, busy_timeout_ms: int, key: bytes | None) -> Engine:
     engine = create_engine(
         f"sqlite:///{path}",
+        module=driver,
         connect_args={
             "isolation_level": None,  # we issue BEGIN ourselves (see _begin)
             "timeout": busy_timeout_ms / 1000,
@@ -54,14 +84,14 @@ def _make_engine(path: Path, busy_timeout_ms: int) -> Engine:
         },
     )
 
-    @event.listens_for(engine, "connect")
+    @event.listens_for(engine, "connect", insert=True)
     def _on_connect(dbapi_conn, _record) -> None:  # type: ignore[no-untyped-def]
-        cur = dbapi_conn.cursor()
-        cur.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
-        cur.execute("PRAGMA journal_mode = WAL")
-        cur.execute("PRAGMA synchronous = FULL")
-        cur.execute("PRAGMA foreign_keys = ON")
-        cur.close()
+        dbapi_conn.execute("PRAGMA cipher_log_level = NONE")
+        _apply_key(dbapi_conn, key)
+        dbapi_conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
+        dbapi_conn.execute("PRAGMA journal_mode = WAL")
+        dbapi_conn.execute("PRAGMA synchronous = FULL")
+        dbapi_conn.execute("PRAGMA foreign_keys = ON")
 
     @event.listens_for(engine, "begin")
     def _begin(conn: Connection) -> None:
@@ -71,7 +101,8 @@ def _make_engine(path: Path, busy_timeout_ms: int) -> Engine:
     return engine
 
 
-def _explain(exc: Exception, path: Path) -> StoreError:
+def explain(exc: Exception, path: Path) -> StoreError:
+    """A database error as a message for the person using the app."""
     text = str(exc).lower()
     if "locked" in text or "busy" in text:
         return StoreLockedError(
@@ -92,10 +123,16 @@ def _explain(exc: Exception, path: Path) -> StoreError:
 class Store:
     """An open database. ``read()`` for queries, ``write()`` for a transaction that lands whole."""
 
-    def __init__(self, path: Path, busy_timeout_ms: int = DEFAULT_BUSY_TIMEOUT_MS):
+    def __init__(self, path: Path, busy_timeout_ms: int = DEFAULT_BUSY_TIMEOUT_MS,
+                 key: bytes | None = None):
         self.path = Path(path)
-        self.engine = _make_engine(self.path, busy_timeout_ms)
+        self.key = key
+        self.engine = _make_engine(self.path, busy_timeout_ms, key)
         self._write_engine = self.engine.execution_options(sqlite_begin="IMMEDIATE")
+
+    @property
+    def encrypted(self) -> bool:
+        return self.key is not None
 
     @contextmanager
     def read(self) -> Iterator[Session]:
@@ -103,7 +140,7 @@ class Store:
             with Session(self.engine, expire_on_commit=False) as session:
                 yield session
         except (OperationalError, DatabaseError) as exc:
-            raise _explain(exc, self.path) from exc
+            raise explain(exc, self.path) from exc
 
     @contextmanager
     def write(self) -> Iterator[Session]:
@@ -113,19 +150,25 @@ class Store:
                 with session.begin():
                     yield session
         except (OperationalError, DatabaseError) as exc:
-            raise _explain(exc, self.path) from exc
+            raise explain(exc, self.path) from exc
 
     def backup_to(self, dest: Path) -> Path:
-        """A consistent copy through SQLite's backup API (safe while others write)."""
+        """A consistent copy through SQLite's backup API (safe while others write).
+
+        The copy is encrypted with the same key as the store.
+        """
         dest = Path(dest)
         dest.parent.mkdir(parents=True, exist_ok=True)
         raw = self.engine.raw_connection()
         try:
-            target = sqlite3.connect(dest)
+            target = connect_raw(dest, self.key)
             try:
                 raw.driver_connection.backup(target)  # type: ignore[union-attr]
             finally:
                 target.close()
+        except (driver.Error, OSError) as exc:
+            dest.unlink(missing_ok=True)
+            raise explain(exc, dest) from exc
         finally:
             raw.close()
         return dest
@@ -134,12 +177,9 @@ class Store:
         self.engine.dispose()
 
 
-def _read_header(path: Path) -> tuple[int, int, int]:
+def read_header(path: Path, key: bytes | None = None) -> tuple[int, int, int]:
     """application_id, user_version and table count, read without writing to the file."""
-    import sqlite3 as driver  # the same SQLite library the engine uses
-    from urllib.parse import quote
-
-    conn = driver.connect(f"file:{quote(str(path))}?mode=ro", uri=True)
+    conn = connect_raw(path, key, read_only=True)
     try:
         app_id = conn.execute("PRAGMA application_id").fetchone()[0]
         version = conn.execute("PRAGMA user_version").fetchone()[0]
@@ -151,14 +191,15 @@ def _read_header(path: Path) -> tuple[int, int, int]:
 
 
 def _check_magic(path: Path) -> None:
+    """A plain store must start as every SQLite file does."""
     if not path.exists() or path.stat().st_size == 0:
         return
     with path.open("rb") as fh:
         head = fh.read(len(SQLITE_MAGIC))
     if head != SQLITE_MAGIC:
         raise ForeignFileError(
-            f"{path.name} is not a Supervision Audit database (it is not a database file at all). "
-            "It was not opened or changed."
+            f"{path.name} is not a Supervision Audit database (it is not a database file at all, "
+            "or it is encrypted and needs its key). It was not opened or changed."
         )
 
 
@@ -182,27 +223,20 @@ def migrate(store: Store, target: int | None = None) -> None:
         conn.exec_driver_sql(f"PRAGMA user_version = {int(target)}")
 
 
-def open_store(
-    path: Path | str,
-    *,
-    create: bool = True,
-    busy_timeout_ms: int = DEFAULT_BUSY_TIMEOUT_MS,
-    upgrade_to: int | None = None,
-) -> Store:
-    """Open (or create) the database at ``path``, refusing foreign or newer files.
-
-    An older schema is upgraded after a backup copy is written beside the file.
-    """
-    path = Path(path)
-    if not path.exists() and not create:
-        raise StoreError(f"There is no database at {path}.")
-    _check_magic(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    head = schema_head() if upgrade_to is None else upgrade_to
+def check_identity(path: Path, key: bytes | None) -> tuple[int, int, int]:
+    """Refuse a file that is not ours, or is newer than this build; returns the header."""
+    if key is None:
+        _check_magic(path)
     try:
-        app_id, version, tables = _read_header(path) if path.exists() else (0, 0, 0)
-    except sqlite3.DatabaseError as exc:
-        raise _explain(exc, path) from exc
+        header = read_header(path, key) if path.exists() else (0, 0, 0)
+    except driver.DatabaseError as exc:
+        if key is not None and "not a database" in str(exc).lower():
+            raise WrongKeyError(
+                f"{path.name} could not be unlocked: the key does not fit (wrong password or "
+                "recovery key), or the file is not a Supervision Audit database. "
+                "It was not changed.") from exc
+        raise explain(exc, path) from exc
+    app_id, version, tables = header
     if (app_id != 0 and app_id != APPLICATION_ID) or (app_id == 0 and tables):
         raise ForeignFileError(
             f"{path.name} is a database of another application, not of Supervision Audit. "
@@ -214,20 +248,39 @@ def open_store(
             f"{version}; this version knows up to {schema_head()}). Please update the app. "
             "The file was not changed."
         )
-    store = Store(path, busy_timeout_ms)
+    return header
+
+
+def open_store(
+    path: Path | str,
+    *,
+    key: bytes | None = None,
+    create: bool = True,
+    busy_timeout_ms: int = DEFAULT_BUSY_TIMEOUT_MS,
+    upgrade_to: int | None = None,
+) -> Store:
+    """Open (or create) the database at ``path``, refusing foreign or newer files.
+
+    ``key`` is the store's 32-byte encryption key, None for a plain store. An older schema
+    is upgraded after a backup copy is written beside the file.
+    """
+    path = Path(path)
+    if not path.exists() and not create:
+        raise StoreError(f"There is no database at {path}.")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    app_id, version, _tables = check_identity(path, key)
+    head = schema_head() if upgrade_to is None else upgrade_to
+    store = Store(path, busy_timeout_ms, key)
     try:
         if app_id == 0:
             migrate(store, head)
-            return store
-        if version < head:
+        elif version < head:
             store.backup_to(pre_migration_backup_path(path, version))
             migrate(store, head)
         return store
     except (OperationalError, DatabaseError) as exc:
         store.close()
-        raise _explain(exc, path) from exc
+        raise explain(exc, path) from exc
     except StoreError:
         store.close()
         raise
-
-

@@ -25,6 +25,10 @@ class StoreLockedError(StoreError):
     """Another program holds the database."""
 
 
+class WrongKeyError(StoreError):
+    """The password or key given does not unlock the store."""
+
+
 class NotFoundError(SupervisionAuditError):
     """A record asked for does not exist."""
 

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import hashlib
-import sqlite3
 from pathlib import Path
 
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from sqlcipher3 import dbapi2 as sqlite3  # the app's one SQLite library
 from sqlmodel import SQLModel, select
 
 from supervision_audit.db import APPLICATION_ID, open_store, schema_head
