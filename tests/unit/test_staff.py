@@ -22,7 +22,6 @@ from supervision_audit.services.staff import (
     supervisor_history,
 )
 
-
 START = date(2025, 1, 6)
 
 
