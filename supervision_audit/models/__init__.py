@@ -1,17 +1,21 @@
 """The stored records, as SQLModel tables. Import tables from here."""
 
+from supervision_audit.models.accounts import UserAccount
 from supervision_audit.models.base import utcnow
 from supervision_audit.models.contracts import Contract
+from supervision_audit.models.events import EventLog
 from supervision_audit.models.people import ROLES, Role, Staff, SupervisorChange, Team
 from supervision_audit.models.settings import Setting
 
 __all__ = [
     "ROLES",
     "Contract",
+    "EventLog",
     "Role",
     "Setting",
     "Staff",
     "SupervisorChange",
     "Team",
+    "UserAccount",
     "utcnow",
 ]

@@ -18,3 +18,12 @@ def unit_store(db_path: Path) -> Iterator[Store]:
     store = open_store(db_path)
     yield store
     store.close()
+
+
+@pytest.fixture(autouse=True)
+def cheap_kdf(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Argon2id at its lowest cost: the tests check behaviour, not the hardness of the hash."""
+    from supervision_audit.security.keyring import KdfParams
+    from supervision_audit.security.passwords import Costs
+
+    monkeypatch.setattr(Costs, "kdf", KdfParams(time_cost=1, memory_cost=8, parallelism=1))

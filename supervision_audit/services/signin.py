@@ -1,0 +1,160 @@
+"""Opening the protected store: first run, signing in, checking a password again, recovery."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from supervision_audit.db import Store, open_store
+from supervision_audit.errors import StoreError, ValidationError, WrongKeyError
+from supervision_audit.models import Role, UserAccount, utcnow
+from supervision_audit.security.keyring import (
+    format_recovery_key,
+    keyring_path,
+    load_keyring,
+    new_store_key,
+    parse_recovery_key,
+)
+from supervision_audit.security.passwords import hash_password, verify_password
+from supervision_audit.services.access import Actor, actor_for
+from supervision_audit.services.accounts import (
+    Vault,
+    account_named,
+    add_account,
+    check_new_password,
+)
+from supervision_audit.services.events import SYSTEM, Who, log_event
+from supervision_audit.services.settings import set_setting
+from supervision_audit.services.staff import StaffInput, save_staff
+
+WRONG = "The user name or password is not right."
+
+
+@dataclass
+class OpenStore:
+    """A store opened by a signed-in person."""
+
+    store: Store
+    actor: Actor
+    vault: Vault
+
+
+@dataclass(frozen=True)
+class FirstRun:
+    organisation: str
+    admin_name: str
+    admin_staff_id: str
+    username: str
+    password: str
+    admin_job_title: str = "Administrator"
+    encrypted: bool = True
+
+
+def is_new(db_path: Path) -> bool:
+    return not db_path.exists() or db_path.stat().st_size == 0
+
+
+def is_encrypted(db_path: Path) -> bool:
+    return keyring_path(db_path).exists()
+
+
+def first_run(db_path: Path, setup: FirstRun) -> tuple[OpenStore, str | None]:
+    """Create the organisation, its first administrator and (by default) the encrypted store.
+
+    Returns the open store and the recovery key to show once (None for a plain store).
+    """
+    db_path = Path(db_path)
+    if not is_new(db_path) or is_encrypted(db_path):
+        raise StoreError(f"{db_path.name} already exists; sign in to it instead.")
+    if not setup.organisation.strip():
+        raise ValidationError([], summary="The organisation needs a name.")
+    key = new_store_key() if setup.encrypted else None
+    vault = Vault(db_path, key)
+    store = open_store(db_path, key=key)
+    try:
+        with store.write() as session:
+            set_setting(session, "organisation_name", setup.organisation.strip())
+            person = save_staff(session, StaffInput(
+                staff_id=setup.admin_staff_id, name=setup.admin_name,
+                job_title=setup.admin_job_title, role=Role.OTHER.value))
+            account = add_account(session, vault, person.id, setup.username, setup.password,
+                                  is_admin=True)
+            actor = actor_for(session, account)
+            log_event(session, actor.who, "store.create", detail=setup.organisation.strip())
+    except Exception:
+        store.close()
+        for leftover in (db_path, Path(f"{db_path}-wal"), Path(f"{db_path}-shm"),
+                         keyring_path(db_path)):
+            leftover.unlink(missing_ok=True)
+        raise
+    return OpenStore(store, actor, vault), (format_recovery_key(key) if key else None)
+
+
+def _key_for(db_path: Path, username: str, password: str) -> bytes | None:
+    keyring = load_keyring(db_path)
+    return None if keyring is None else keyring.unlock(username, password)
+
+
+def sign_in(db_path: Path, username: str, password: str, *, today: date | None = None,
+            busy_timeout_ms: int | None = None) -> OpenStore:
+    """Unlock and open the store as ``username``; WrongKeyError for a bad name or password."""
+    db_path = Path(db_path)
+    if is_new(db_path) and not is_encrypted(db_path):
+        raise StoreError(f"There is no database at {db_path}; set up a new one first.")
+    key = _key_for(db_path, username.strip(), password)
+    kwargs = {} if busy_timeout_ms is None else {"busy_timeout_ms": busy_timeout_ms}
+    store = open_store(db_path, key=key, create=False, **kwargs)
+    try:
+        with store.write() as session:
+            account = account_named(session, username.strip())
+            if account is None or not verify_password(account.password_hash, password):
+                raise WrongKeyError(WRONG)
+            if not account.active:
+                raise WrongKeyError("This account has been closed.")
+            if account.is_inspector and (account.inspector_until is None or
+                                         (today or date.today()) > account.inspector_until):
+                raise WrongKeyError("This inspector's access has ended.")
+            account.last_signed_in_at = utcnow()
+            actor = actor_for(session, account)
+            log_event(session, actor.who, "sign_in", subject_kind="account",
+                      subject_id=account.id, about_staff_id=actor.staff_id)
+    except Exception:
+        store.close()
+        raise
+    return OpenStore(store, actor, Vault(db_path, key))
+
+
+def check_password(opened: OpenStore, password: str) -> bool:
+    """The signed-in person's password, asked again (after an idle lock, or to sign)."""
+    with opened.store.read() as session:
+        account: UserAccount | None = account_named(session, opened.actor.username)
+        return account is not None and verify_password(account.password_hash, password)
+
+
+def open_with_recovery_key(db_path: Path, recovery_key: str) -> Store:
+    """Open an encrypted store with the recovery key (the keyring may be lost)."""
+    return open_store(Path(db_path), key=parse_recovery_key(recovery_key), create=False)
+
+
+def recover_account(db_path: Path, recovery_key: str, username: str, new_password: str) -> None:
+    """Set a new password for ``username`` using the recovery key (e.g. the only admin forgot)."""
+    check_new_password(new_password)
+    key = parse_recovery_key(recovery_key)
+    store = open_store(Path(db_path), key=key, create=False)
+    try:
+        with store.write() as session:
+            account = account_named(session, username)
+            if account is None:
+                raise WrongKeyError(f"There is no account '{username}'.")
+            account.password_hash = hash_password(new_password)
+            account.must_change_password = True
+            Vault(Path(db_path), key).set_password(username, new_password)
+            log_event(session, Who("recovery-key"), "account.recover", subject_kind="account",
+                      subject_id=account.id, about_staff_id=account.staff_id)
+    finally:
+        store.close()
+
+
+__all__ = ["SYSTEM", "FirstRun", "OpenStore", "check_password", "first_run", "is_encrypted",
+           "is_new", "open_with_recovery_key", "recover_account", "sign_in"]
