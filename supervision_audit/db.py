@@ -21,6 +21,7 @@ from sqlcipher3 import dbapi2 as driver
 from sqlmodel import Session, create_engine
 
 from supervision_audit.errors import (
+    DamagedStoreError,
     ForeignFileError,
     NewerSchemaError,
     StoreError,
@@ -111,7 +112,11 @@ def explain(exc: Exception, path: Path) -> StoreError:
         )
     if "full" in text:
         return StoreError(f"The disk holding {path.name} is full. Nothing was saved.")
-    if "not a database" in text or "malformed" in text:
+    if "malformed" in text:
+        return DamagedStoreError(
+            f"{path.name} is damaged (the database image is malformed). Nothing was changed. "
+            "Restore the latest good backup.")
+    if "not a database" in text:
         return ForeignFileError(
             f"{path.name} is damaged or is not a Supervision Audit database. It was not changed."
         )
@@ -178,13 +183,22 @@ class Store:
 
 
 def read_header(path: Path, key: bytes | None = None) -> tuple[int, int, int]:
-    """application_id, user_version and table count, read without writing to the file."""
+    """application_id, user_version and table count, read without writing to the file.
+
+    A file that fails SQLite's quick_check raises DamagedStoreError.
+    """
     conn = connect_raw(path, key, read_only=True)
     try:
         app_id = conn.execute("PRAGMA application_id").fetchone()[0]
         version = conn.execute("PRAGMA user_version").fetchone()[0]
         tables = conn.execute("SELECT count(*) FROM sqlite_master WHERE type = 'table'"
                               ).fetchone()[0]
+        if tables:
+            check = [r[0] for r in conn.execute("PRAGMA quick_check").fetchall()]
+            if check != ["ok"]:
+                raise DamagedStoreError(
+                    f"{path.name} is damaged ({check[0]}). It was not opened for writing and "
+                    "nothing was changed. Restore the latest good backup.")
     finally:
         conn.close()
     return int(app_id), int(version), int(tables)

@@ -25,6 +25,10 @@ class StoreLockedError(StoreError):
     """Another program holds the database."""
 
 
+class DamagedStoreError(StoreError):
+    """The database file fails its integrity check; nothing may write to it."""
+
+
 class WrongKeyError(StoreError):
     """The password or key given does not unlock the store."""
 
