@@ -33,6 +33,10 @@ class WrongKeyError(StoreError):
     """The password or key given does not unlock the store."""
 
 
+class StaleEditError(SupervisionAuditError):
+    """Someone else saved the record after it was opened here; saving would overwrite them."""
+
+
 class NotFoundError(SupervisionAuditError):
     """A record asked for does not exist."""
 

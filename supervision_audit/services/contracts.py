@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from sqlmodel import Session, select
@@ -18,7 +18,7 @@ from supervision_audit.forms.contract import (
     FREQUENCY_SIX_WEEKLY,
 )
 from supervision_audit.models import Contract, Role, Staff, SupervisorChange, Team, utcnow
-from supervision_audit.services.staff import get_staff
+from supervision_audit.services.staff import check_not_stale, get_staff
 
 CONTRACT_STATUSES = ("missing", "current", "review_due")
 
@@ -141,6 +141,8 @@ def save_contract(
     supervisee_uuid: uuid.UUID,
     values: dict[str, Any],
     contract_uuid: uuid.UUID | None = None,
+    *,
+    expected_updated_at: datetime | None = None,
 ) -> Contract:
     """Save a contract's values (a new version when ``contract_uuid`` is None).
 
@@ -167,6 +169,8 @@ def save_contract(
         contract = get_contract(session, contract_uuid)
         if contract.supervisee_id != supervisee.id:
             raise NotFoundError("That contract belongs to someone else.")
+        check_not_stale(contract, expected_updated_at,
+                        f"{supervisee.name}'s contract (version {contract.version})")
     contract.supervisor_id = supervisee.supervisor_id
     contract.date_agreed = parse_iso_date(merged.get("date_agreed"))
     interval = merged.get("agreed_interval_days")

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import func, or_
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
-from supervision_audit.errors import NotFoundError, Problem, ValidationError
+from supervision_audit.errors import NotFoundError, Problem, StaleEditError, ValidationError
 from supervision_audit.models import ROLES, Contract, Role, Staff, SupervisorChange, Team, utcnow
 
 
@@ -66,6 +67,18 @@ def check_input(data: StaffInput) -> list[Problem]:
     if data.employment_start and data.asye_start and data.asye_start < data.employment_start:
         problems.append(Problem("asye_start", "ASYE start is before employment start"))
     return problems
+
+
+def check_not_stale(record: Any, expected_updated_at: datetime | None, what: str) -> None:
+    """Refuse to overwrite a record someone else saved after it was opened for editing."""
+    if expected_updated_at is None:
+        return
+    stored = record.updated_at
+    if stored.replace(tzinfo=None) != expected_updated_at.replace(tzinfo=None):
+        raise StaleEditError(
+            f"The record of {what} was changed by someone else after you opened it "
+            f"(saved at {stored:%d/%m/%Y %H:%M}). Reload it to see their changes, or save "
+            "again to overwrite them.")
 
 
 def get_staff(session: Session, staff_uuid: uuid.UUID) -> Staff:
@@ -209,8 +222,13 @@ def save_staff(
     *,
     changed_by: str = "",
     today: date | None = None,
+    expected_updated_at: datetime | None = None,
 ) -> Staff:
-    """Add a person (``staff_uuid`` None) or update one; raises ValidationError, saving nothing."""
+    """Add a person (``staff_uuid`` None) or update one; raises ValidationError, saving nothing.
+
+    ``expected_updated_at`` is the stamp the record had when the editor opened it: if the
+    record changed since, StaleEditError is raised instead of overwriting that change.
+    """
     problems = check_input(data)
     clash = find_by_staff_id(session, data.staff_id) if data.staff_id.strip() else None
     if clash is not None and clash.id != staff_uuid:
@@ -229,6 +247,7 @@ def save_staff(
         session.add(person)
     else:
         person = get_staff(session, staff_uuid)
+        check_not_stale(person, expected_updated_at, person.name)
     apply_details(person, data, team_named(session, data.team, data.service))
     session.flush()
     change_supervisor(session, person, supervisor, today or date.today(), changed_by)

@@ -145,3 +145,22 @@ def test_bad_details_are_named_by_field(unit_store, data, field, message) -> Non
     assert any(message in m for m in caught.value.for_field(field)), caught.value.problems
     with unit_store.read() as session:
         assert session.exec(select(Staff)).all() == []
+
+
+def test_stale_edit_is_detected_not_silently_overwritten(unit_store) -> None:
+    from supervision_audit.errors import StaleEditError
+
+    with unit_store.write() as session:
+        _org(session)
+    with unit_store.read() as session:  # two people open the same record
+        opened = get_by_staff_id(session, "P1")
+        first_view, second_view = staff_input_of(session, opened), opened.updated_at
+    with unit_store.write() as session:  # the first saves
+        save_staff(session, StaffInput(**{**first_view.__dict__, "phone": "0121 000 1111"}),
+                   opened.id, expected_updated_at=second_view)
+    with pytest.raises(StaleEditError, match="changed by someone else"):
+        with unit_store.write() as session:  # the second, from the old copy
+            save_staff(session, StaffInput(**{**first_view.__dict__, "phone": "0121 999 9999"}),
+                       opened.id, expected_updated_at=second_view)
+    with unit_store.read() as session:
+        assert get_by_staff_id(session, "P1").phone == "0121 000 1111"

@@ -1,0 +1,1 @@
+"""Printable and spreadsheet copies of the forms, written whole or not at all."""

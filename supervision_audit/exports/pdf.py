@@ -1,0 +1,321 @@
+"""The printable copy of a form, laid out like the paper appendix (reportlab platypus)."""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import itertools
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+from xml.sax.saxutils import escape
+
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_CENTER, TA_RIGHT
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus.flowables import KeepTogether
+
+from supervision_audit import paths
+from supervision_audit.errors import SupervisionAuditError
+from supervision_audit.exports.atomic import atomic_output
+from supervision_audit.forms import Field, FormDef, Kind, Section, display_value, is_empty
+from supervision_audit.forms.base import parse_iso_date
+
+FONT, BOLD, ITALIC = "DejaVuSans", "DejaVuSans-Bold", "DejaVuSans-Oblique"
+PAGE_W, PAGE_H = A4
+MARGIN_X, MARGIN_TOP, MARGIN_BOTTOM = 18 * mm, 21 * mm, 22 * mm
+CONTENT_X = MARGIN_X + 6  # the frame's own padding: tables and rules line up with the text
+WIDTH = PAGE_W - 2 * CONTENT_X
+INK, RULE, MUTED = colors.black, colors.HexColor("#404040"), colors.HexColor("#505050")
+SHADE = colors.HexColor("#E6E6E6")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_fonts_registered = False
+
+
+def register_fonts() -> None:
+    """Register the shipped DejaVu fonts with reportlab (once per process)."""
+    global _fonts_registered
+    if _fonts_registered:
+        return
+    try:
+        for name in (FONT, BOLD, ITALIC):
+            pdfmetrics.registerFont(TTFont(name, str(paths.font_path(f"{name}.ttf"))))
+    except Exception as exc:  # reportlab raises its own TTFError as well as OSError
+        raise SupervisionAuditError(f"The fonts needed to print are missing or damaged ({exc}). "
+                                    "Please reinstall Supervision Audit.") from exc
+    pdfmetrics.registerFontFamily(FONT, normal=FONT, bold=BOLD, italic=ITALIC, boldItalic=BOLD)
+    _fonts_registered = True
+
+
+@functools.cache
+def _styles() -> dict[str, ParagraphStyle]:
+    body = ParagraphStyle("body", fontName=FONT, fontSize=9, leading=12.2, textColor=INK,
+                          spaceAfter=4)
+    return {
+        "body": body,
+        "reference": ParagraphStyle("reference", body, fontSize=8.5, alignment=TA_RIGHT,
+                                    textColor=MUTED, spaceAfter=2),
+        "org": ParagraphStyle("org", body, fontName=BOLD, fontSize=13, leading=16,
+                              alignment=TA_CENTER, spaceAfter=5),
+        "title": ParagraphStyle("title", body, fontName=BOLD, fontSize=15, leading=19,
+                                alignment=TA_CENTER, spaceAfter=3),
+        "subtitle": ParagraphStyle("subtitle", body, fontName=ITALIC, alignment=TA_CENTER,
+                                   textColor=MUTED),
+        "heading": ParagraphStyle("heading", body, fontName=BOLD, fontSize=10.5, leading=13,
+                                  spaceBefore=9, spaceAfter=4, keepWithNext=1),
+        "guidance": ParagraphStyle("guidance", body, fontName=ITALIC, fontSize=8.5,
+                                   textColor=MUTED, keepWithNext=1),
+        "static_label": ParagraphStyle("static_label", body, fontName=BOLD, spaceAfter=2),
+        "bullet": ParagraphStyle("bullet", body, leftIndent=16, bulletIndent=5,
+                                 bulletFontName=FONT, spaceAfter=2),
+        "label": ParagraphStyle("label", body, fontName=BOLD, fontSize=8.5, leading=11.2,
+                                spaceAfter=0),
+        "cell": ParagraphStyle("cell", body, spaceAfter=0),
+    }
+
+
+def _markup(text: str) -> str:
+    """Plain text as Paragraph markup: control characters dropped, & < > escaped."""
+    text = _CONTROL.sub("", text).replace("\r\n", "\n").replace("\r", "\n")
+    return escape(text).replace("\n", "<br/>")
+
+
+def _shown(f: Field, value: Any) -> str:
+    if is_empty(f, value):
+        return ""
+    try:
+        return display_value(f, value)
+    except (TypeError, ValueError):  # a stored value of the wrong shape still prints
+        return str(value)
+
+
+def _para(text: str, style: str) -> Paragraph:
+    return Paragraph(_markup(text), _styles()[style])
+
+
+def _value_cell(f: Field, value: Any) -> list[Flowable]:
+    """The filled-in part of a box; a blank of writing height when empty."""
+    if f.kind is Kind.CHOICE:
+        return [_para(("\u2612 " if v == value else "\u2610 ") + label, "cell")
+                for v, label in f.choices]
+    if f.kind is Kind.BOOL and value is None:
+        return [_para("\u2610 Yes\u00a0\u00a0\u00a0\u2610 No", "cell")]
+    return [_para(_shown(f, value), "cell")] if _shown(f, value) else [Spacer(1, 14)]
+
+
+def _lines(text: str, limit: int = 500) -> list[str]:
+    """Text cut into lines short enough for a table row, so long text splits across pages."""
+    out: list[str] = []
+    for line in text.splitlines() or [""]:
+        while len(line) > limit:
+            cut = line.rfind(" ", 0, limit)
+            cut = cut if cut > 0 else limit
+            out.append(line[:cut])
+            line = line[cut:].lstrip()
+        out.append(line or "\u00a0")
+    return out
+
+
+_BOX = [("FONTNAME", (0, 0), (-1, -1), FONT), ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LEFTPADDING", (0, 0), (-1, -1), 5), ("RIGHTPADDING", (0, 0), (-1, -1), 5),
+        ("TOPPADDING", (0, 0), (-1, -1), 4), ("BOTTOMPADDING", (0, 0), (-1, -1), 5)]
+
+
+def _pairs_table(fields: list[Field], values: Mapping[str, Any]) -> Table:
+    """Label/value pairs two to a row, as in the parties table of the paper form."""
+    rows = []
+    for left, right in itertools.zip_longest(fields[::2], fields[1::2]):
+        row: list[Any] = []
+        for f in (left, right):
+            row += [_para(f.label, "label"), _value_cell(f, values.get(f.key))] if f else ["", ""]
+        rows.append(row)
+    widths = [WIDTH * 0.19, WIDTH * 0.31] * 2
+    return Table(rows, colWidths=widths, style=TableStyle(_BOX + [
+        ("GRID", (0, 0), (-1, -1), 0.6, RULE),
+        ("BACKGROUND", (0, 0), (0, -1), SHADE), ("BACKGROUND", (2, 0), (2, -1), SHADE),
+        ("TOPPADDING", (0, 0), (-1, -1), 6), ("BOTTOMPADDING", (0, 0), (-1, -1), 7),
+    ]))
+
+
+def _rows_table(fields: list[Field], values: Mapping[str, Any]) -> Table:
+    """One boxed label/value row per field; multi-line text gets a row per line."""
+    rows: list[list[Any]] = []
+    cmds: list[tuple[Any, ...]] = list(_BOX)
+    for f in fields:
+        value = values.get(f.key)
+        first = len(rows)
+        if f.kind is Kind.MULTILINE and _shown(f, value):
+            label = _para(f.label, "label")
+            label.wrap(WIDTH * 0.32 - 10, PAGE_H)
+            head = max(1, len(label.blPara.lines))  # the label's lines sit beside as many
+            lines = _lines(_shown(f, value))
+            rows.append([label, _para("\n".join(lines[:head]), "cell")])
+            rows += [["", _para(line, "cell")] for line in lines[head:]]
+        elif f.kind is Kind.MULTILINE:
+            rows.append([_para(f.label, "label"), Spacer(1, 48)])
+        else:
+            rows.append([_para(f.label, "label"), _value_cell(f, value)])
+        last = len(rows) - 1
+        if last > first:  # rows of one field read as one box: no rules or gaps inside it
+            cmds += [("BOTTOMPADDING", (0, first), (-1, last - 1), 0),
+                     ("TOPPADDING", (0, first + 1), (-1, last), 0)]
+        cmds.append(("LINEBELOW", (0, last), (-1, last), 0.6, RULE))
+    cmds += [("BOX", (0, 0), (-1, -1), 0.6, RULE), ("LINEAFTER", (0, 0), (0, -1), 0.6, RULE),
+             ("BACKGROUND", (0, 0), (0, -1), SHADE)]
+    return Table(rows, colWidths=[WIDTH * 0.32, WIDTH * 0.68], style=TableStyle(cmds))
+
+
+def _signature_table(fields: list[Field], values: Mapping[str, Any]) -> Table:
+    """Signature lines: 'Signed: <typed name>' and 'Date: dd/mm/yyyy', blank lines if unsigned."""
+    rows = []
+    for f in fields:
+        value = values.get(f.key)
+        name, when = "", ""
+        if isinstance(value, Mapping):
+            name = str(value.get("name") or "").strip()
+            with contextlib.suppress(TypeError, ValueError):
+                signed = parse_iso_date(value.get("date"))
+                when = signed.strftime("%d/%m/%Y") if signed else ""
+        rows.append([_para(f.label, "label"), _para(f"Signed: {name}", "cell"), "",
+                     _para(f"Date: {when}", "cell")])
+    return Table(rows, colWidths=[WIDTH * 0.2, WIDTH * 0.47, WIDTH * 0.05, WIDTH * 0.28],
+                 style=TableStyle(_BOX + [
+                     ("VALIGN", (0, 0), (-1, -1), "BOTTOM"), ("TOPPADDING", (0, 0), (-1, -1), 20),
+                     ("BOTTOMPADDING", (0, 0), (-1, -1), 3), ("LEFTPADDING", (0, 0), (0, -1), 0),
+                     ("LINEBELOW", (1, 0), (1, -1), 0.6, INK),
+                     ("LINEBELOW", (3, 0), (3, -1), 0.6, INK)]))
+
+
+def _static(f: Field) -> list[Flowable]:
+    out: list[Flowable] = [_para(f.label, "static_label")] if f.label else []
+    if f.text:
+        out.append(_para(f.text, "body"))
+    out += [Paragraph(_markup(b), _styles()["bullet"], bulletText="\u2022") for b in f.bullets]
+    return out
+
+
+def _section(section: Section, values: Mapping[str, Any]) -> list[Flowable]:
+    out: list[Flowable] = [_para(section.title, "heading")]
+    if section.guidance:
+        out.append(_para(section.guidance, "guidance"))
+
+    def group(f: Field) -> str:
+        if f.kind in (Kind.STATIC, Kind.SIGNATURE):
+            return f.kind.value
+        return "pairs" if section.columns == 2 and f.kind is not Kind.MULTILINE else "rows"
+
+    for kind, run in itertools.groupby(section.fields, key=group):
+        fields = list(run)
+        if kind == "static":
+            out += [x for f in fields for x in _static(f)]
+            continue
+        maker = {"pairs": _pairs_table, "rows": _rows_table, "signature": _signature_table}
+        out += [maker[kind](fields, values), Spacer(1, 5)]
+    return out
+
+
+@dataclass(frozen=True)
+class _Chrome:
+    """What every page prints around the form: a header line and a footer."""
+
+    organisation: str
+    title: str
+    record: str
+    printed: str
+    note: str
+
+    def draw(self, canvas: Canvas, page: int, pages: int) -> None:
+        canvas.saveState()
+        canvas.setFillColor(MUTED)
+        canvas.setStrokeColor(MUTED)
+        canvas.setLineWidth(0.5)
+        canvas.setFont(FONT, 7.5)
+        left, right, top = CONTENT_X, PAGE_W - CONTENT_X, PAGE_H - 12 * mm
+        canvas.drawString(left, top, _fit(self.organisation, WIDTH * 0.55, 7.5))
+        canvas.drawRightString(right, top, _fit(self.title, WIDTH * 0.43, 7.5))
+        canvas.line(left, top - 2.5 * mm, right, top - 2.5 * mm)
+        bottom = 15 * mm
+        canvas.line(left, bottom, right, bottom)
+        canvas.drawString(left, bottom - 4 * mm, _fit(f"Record {self.record}", WIDTH * 0.4, 7.5))
+        canvas.drawCentredString(PAGE_W / 2 + 12 * mm, bottom - 4 * mm, f"Printed {self.printed}")
+        canvas.drawRightString(right, bottom - 4 * mm, f"Page {page} of {pages}")
+        if self.note:
+            canvas.drawString(left, bottom - 7.5 * mm, _fit(self.note, WIDTH, 7.5))
+        canvas.restoreState()
+
+
+def _fit(text: str, width: float, size: float) -> str:
+    text = _CONTROL.sub("", " ".join(text.split()))
+    while text and pdfmetrics.stringWidth(text, FONT, size) > width:
+        text = text[:-2] + "\u2026"
+    return text
+
+
+class _KeepWithContent(KeepTogether):
+    """A heading kept with what follows; long content starts under it rather than overleaf."""
+
+    def split(self, aW: float, aH: float) -> list[Flowable]:  # noqa: N803 (reportlab's names)
+        if getattr(self, "_wrapInfo", None) != (aW, aH):
+            self.wrap(aW, aH)
+        body = self._content[-1]
+        if self._H > aH and len(self._content) > 1:
+            room = aH - (self._H - body.wrap(aW, aH)[1]) - 1
+            if room > 0 and body.split(aW, room):
+                return list(self._content)
+        return super().split(aW, aH)
+
+
+class _NumberedCanvas(Canvas):
+    """Holds every page back until the end so each footer can say 'Page X of Y'."""
+
+    def __init__(self, *args: Any, chrome: _Chrome, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._chrome = chrome
+        self._held: list[dict[str, Any]] = []
+
+    def showPage(self) -> None:  # noqa: N802 (reportlab's name)
+        self._held.append(dict(self.__dict__))
+        self._startPage()
+
+    def save(self) -> None:
+        for number, state in enumerate(self._held, start=1):
+            self.__dict__.update(state)
+            self._chrome.draw(self, number, len(self._held))
+            super().showPage()
+        super().save()
+
+
+def render_form_pdf(form: FormDef, values: Mapping[str, Any], out: Path, *, organisation: str,
+                    record_id: str, record_label: str = "", printed_on: date | None = None,
+                    extra_footer: str = "") -> Path:
+    """Print ``form`` filled with ``values`` to ``out`` (A4, written whole or not at all)."""
+    register_fonts()
+    story: list[Flowable] = [_para(form.reference, "reference"),
+                             _para(organisation.upper(), "org"), _para(form.title.upper(), "title")]
+    if record_label:
+        story.append(_para(record_label, "subtitle"))
+    story.append(Spacer(1, 4 * mm))
+    for section in form.sections:
+        story += _section(section, values)
+    note = " \u00b7 ".join(x for x in (record_label, extra_footer) if x)
+    chrome = _Chrome(organisation, f"{form.title} ({form.reference})", record_id,
+                     (printed_on or date.today()).strftime("%d/%m/%Y"), note)
+    with atomic_output(Path(out)) as tmp:
+        doc = SimpleDocTemplate(
+            str(tmp), pagesize=A4, leftMargin=MARGIN_X, rightMargin=MARGIN_X,
+            topMargin=MARGIN_TOP, bottomMargin=MARGIN_BOTTOM, initialFontName=FONT,
+            keepTogetherClass=_KeepWithContent,
+            title=f"{form.title} {record_label}".strip(), author=organisation,
+            subject=form.reference, creator="Supervision Audit",
+        )
+        doc.build(story, canvasmaker=functools.partial(_NumberedCanvas, chrome=chrome))
+    return Path(out)
