@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -30,19 +29,34 @@ def _check_size(path: Path) -> None:
                             "an import may be.")
 
 
+UNSAFE = ("The workbook is unsafe to read: it contains XML entity definitions, which "
+          "spreadsheets do not need.")
+
+
+def _unsafe(exc: BaseException | None) -> bool:
+    """True when a defusedxml refusal is anywhere in the chain of causes."""
+    from defusedxml import DefusedXmlException
+
+    seen = 0
+    while exc is not None and seen < 10:
+        if isinstance(exc, DefusedXmlException):
+            return True
+        exc = exc.__cause__ or exc.__context__
+        seen += 1
+    return False
+
+
 def read_xlsx_sheets(path: Path) -> list[tuple[str, list[tuple[Any, ...]]]]:
     """Every worksheet as (title, rows of cell values). Raises ValidationError for a bad file."""
     from openpyxl import load_workbook
-    from openpyxl.utils.exceptions import InvalidFileException
 
     _check_size(path)
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as exc:
+    except Exception as exc:
+        if _unsafe(exc):
+            raise _refuse(path, UNSAFE) from exc
         raise _refuse(path, "This is not an Excel workbook (.xlsx) that can be read.") from exc
-    except Exception as exc:  # defusedxml refusals and other parser errors in a hostile file
-        raise _refuse(path, f"The workbook is damaged or unsafe to read ({type(exc).__name__}).") \
-            from exc
     try:
         sheets = []
         for sheet in workbook.worksheets:
@@ -56,6 +70,8 @@ def read_xlsx_sheets(path: Path) -> list[tuple[str, list[tuple[Any, ...]]]]:
     except ValidationError:
         raise
     except Exception as exc:
+        if _unsafe(exc):
+            raise _refuse(path, UNSAFE) from exc
         raise _refuse(path, f"The workbook is damaged and cannot be read ({type(exc).__name__}).") \
             from exc
     finally:
