@@ -20,8 +20,10 @@ from supervision_audit.db import (
     explain,
     schema_head,
 )
-from supervision_audit.errors import StoreError
+from supervision_audit.errors import StoreError, WrongKeyError
 from supervision_audit.security.keyring import keyring_path
+from supervision_audit.services.access import Action, Actor, PermissionDenied, require
+from supervision_audit.services.events import log_event
 
 BACKUP_GLOB = "*.backup-*.sqlite"
 
@@ -134,6 +136,46 @@ def restore_backup(backup: Path, db_path: Path, key: bytes | None) -> Path:
         db_path.replace(kept)
     staging.replace(db_path)
     ring = keyring_path(Path(backup))
-    if ring.exists() and not keyring_path(db_path).exists():
+    if ring.exists():  # the passwords as they were when the backup was taken
+        if keyring_path(db_path).exists():
+            shutil.copy2(keyring_path(db_path), keyring_path(kept))
         shutil.copy2(ring, keyring_path(db_path))
     return kept
+
+
+def backup_to_file(store: Store, actor: Actor, out: Path) -> Path:
+    """An administrator's backup to a chosen file, with the keyring beside it; logged."""
+    with store.write() as session:
+        require(session, actor, Action.MANAGE_BACKUPS)
+        log_event(session, actor.who, "backup", subject_kind="file", subject_id=Path(out).name)
+    out = Path(out)
+    store.backup_to(out)
+    ring = keyring_path(store.path)
+    if ring.exists():
+        shutil.copy2(ring, keyring_path(out))
+    return out
+
+
+def restore_as(backup: Path, db_path: Path, username: str, password: str) -> Path:
+    """Restore ``backup`` over the store at ``db_path``, for an administrator of the backup.
+
+    The key comes from the backup's own keyring (else the store's), so a damaged store can
+    still be replaced. Returns the path the replaced file is kept at.
+    """
+    from supervision_audit.security.keyring import load_keyring
+    from supervision_audit.security.passwords import verify_password
+
+    ring = load_keyring(Path(backup)) or load_keyring(Path(db_path))
+    key = ring.unlock(username, password) if ring is not None else None
+    check_backup(backup, key)
+    conn = connect_raw(Path(backup), key, read_only=True)
+    try:
+        row = conn.execute("SELECT password_hash, is_admin, active FROM user_account "
+                           "WHERE username = ?", (username,)).fetchone()
+    finally:
+        conn.close()
+    if row is None or not verify_password(row[0], password):
+        raise WrongKeyError("The user name or password is not right.")
+    if not (row[1] and row[2]):
+        raise PermissionDenied(f"{username} may not restore backups: only an administrator may.")
+    return restore_backup(Path(backup), Path(db_path), key)

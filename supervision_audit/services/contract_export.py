@@ -10,34 +10,41 @@ from sqlmodel import Session
 
 from supervision_audit.errors import NotFoundError
 from supervision_audit.forms import CONTRACT
-from supervision_audit.services.contracts import current_contract, get_contract, review_due
+from supervision_audit.services.access import Action, Actor, require
+from supervision_audit.services.contracts import get_contract, latest_contract, review_due
+from supervision_audit.services.events import log_event
 from supervision_audit.services.settings import organisation_name
 from supervision_audit.services.staff import get_by_staff_id, get_staff
 
 
-def export_contract_pdf(session: Session, contract_id: uuid.UUID, out: Path,
+def export_contract_pdf(session: Session, actor: Actor, contract_id: uuid.UUID, out: Path,
                         *, printed_on: date | None = None) -> Path:
-    """Render one contract version to ``out`` (written whole or not at all)."""
+    """Render one contract version to ``out`` (written whole or not at all); logged."""
     from supervision_audit.exports.pdf import render_form_pdf  # reportlab loads on first use
 
     contract = get_contract(session, contract_id)
+    require(session, actor, Action.READ_FILE, contract.supervisee_id)
     supervisee = get_staff(session, contract.supervisee_id)
     due = review_due(session, contract)
     values = {**contract.values, "review_due": due.isoformat() if due else None}
-    return render_form_pdf(
+    written = render_form_pdf(
         CONTRACT, values, Path(out),
         organisation=organisation_name(session),
         record_id=str(contract.id),
         record_label=f"{supervisee.name} ({supervisee.staff_id}), version {contract.version}",
         printed_on=printed_on,
     )
+    log_event(session, actor.who, "contract.export", subject_kind="contract",
+              subject_id=contract.id, about_staff_id=supervisee.id, detail=Path(out).name)
+    return written
 
 
-def export_current_contract_pdf(session: Session, staff_id: str, out: Path,
+def export_current_contract_pdf(session: Session, actor: Actor, staff_id: str, out: Path,
                                 *, printed_on: date | None = None) -> Path:
     """The current contract of the person with ``staff_id``."""
     person = get_by_staff_id(session, staff_id)
-    contract = current_contract(session, person.id)
+    require(session, actor, Action.READ_FILE, person.id)
+    contract = latest_contract(session, person.id)
     if contract is None:
         raise NotFoundError(f"{person.name} ({person.staff_id}) has no supervision contract yet.")
-    return export_contract_pdf(session, contract.id, out, printed_on=printed_on)
+    return export_contract_pdf(session, actor, contract.id, out, printed_on=printed_on)

@@ -18,6 +18,8 @@ from supervision_audit.forms.contract import (
     FREQUENCY_SIX_WEEKLY,
 )
 from supervision_audit.models import Contract, Role, Staff, SupervisorChange, Team, utcnow
+from supervision_audit.services.access import Action, Actor, require
+from supervision_audit.services.events import log_event
 from supervision_audit.services.staff import check_not_stale, get_staff
 
 CONTRACT_STATUSES = ("missing", "current", "review_due")
@@ -56,11 +58,12 @@ def party_values(session: Session, supervisee: Staff) -> dict[str, Any]:
     }
 
 
-def draft_values(session: Session, supervisee_uuid: uuid.UUID) -> dict[str, Any]:
+def draft_values(session: Session, actor: Actor, supervisee_uuid: uuid.UUID) -> dict[str, Any]:
     """Values for a new contract: the latest contract's terms, else the form's defaults,
     with the parties as they are now."""
+    require(session, actor, Action.WRITE_RECORDS, supervisee_uuid)
     supervisee = get_staff(session, supervisee_uuid)
-    latest = current_contract(session, supervisee_uuid)
+    latest = latest_contract(session, supervisee_uuid)
     values: dict[str, Any] = CONTRACT.defaults()
     values["frequency"] = default_frequency(supervisee)
     if latest is not None:
@@ -74,16 +77,23 @@ def draft_values(session: Session, supervisee_uuid: uuid.UUID) -> dict[str, Any]
     return values
 
 
-def contracts_of(session: Session, supervisee_uuid: uuid.UUID) -> list[Contract]:
-    """Every version, newest first."""
+def contracts_of(session: Session, actor: Actor, supervisee_uuid: uuid.UUID) -> list[Contract]:
+    """Every version, newest first, for someone who may read the file."""
+    require(session, actor, Action.READ_FILE, supervisee_uuid)
+    return contract_versions(session, supervisee_uuid)
+
+
+def contract_versions(session: Session, supervisee_uuid: uuid.UUID) -> list[Contract]:
+    """Every version, newest first (no check: for callers that checked, and for statuses)."""
     return list(session.exec(
         select(Contract).where(Contract.supervisee_id == supervisee_uuid)
         .order_by(Contract.version.desc())  # type: ignore[union-attr]
     ))
 
 
-def current_contract(session: Session, supervisee_uuid: uuid.UUID) -> Contract | None:
-    versions = contracts_of(session, supervisee_uuid)
+def latest_contract(session: Session, supervisee_uuid: uuid.UUID) -> Contract | None:
+    """The newest version (no check: for callers that checked, and for statuses)."""
+    versions = contract_versions(session, supervisee_uuid)
     return versions[0] if versions else None
 
 
@@ -129,7 +139,7 @@ def review_due(session: Session, contract: Contract) -> date | None:
 
 
 def contract_status(session: Session, supervisee_uuid: uuid.UUID, as_of: date) -> str:
-    contract = current_contract(session, supervisee_uuid)
+    contract = latest_contract(session, supervisee_uuid)
     if contract is None:
         return "missing"
     due = review_due(session, contract)
@@ -138,6 +148,7 @@ def contract_status(session: Session, supervisee_uuid: uuid.UUID, as_of: date) -
 
 def save_contract(
     session: Session,
+    actor: Actor,
     supervisee_uuid: uuid.UUID,
     values: dict[str, Any],
     contract_uuid: uuid.UUID | None = None,
@@ -149,6 +160,7 @@ def save_contract(
     The parties are taken from the people records; the form's other fields from ``values``.
     Raises ValidationError listing every problem; nothing is saved then.
     """
+    require(session, actor, Action.WRITE_RECORDS, supervisee_uuid)
     supervisee = get_staff(session, supervisee_uuid)
     merged = {**values, **party_values(session, supervisee)}
     if merged.get("frequency") != FREQUENCY_AGREED:
@@ -157,7 +169,7 @@ def save_contract(
     if problems:
         raise ValidationError(problems)
     if contract_uuid is None:
-        previous = current_contract(session, supervisee_uuid)
+        previous = latest_contract(session, supervisee_uuid)
         contract = Contract(supervisee_id=supervisee.id,
                             version=(previous.version + 1) if previous else 1)
         session.add(contract)
@@ -181,4 +193,7 @@ def save_contract(
     due = review_due(session, contract)
     contract.values = {**contract.values, "review_due": due.isoformat() if due else None}
     session.flush()
+    log_event(session, actor.who, "contract.create" if contract_uuid is None else "contract.edit",
+              subject_kind="contract", subject_id=contract.id, about_staff_id=supervisee.id,
+              detail=f"version {contract.version}")
     return contract

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from pathlib import Path
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from supervision_audit.dates import add_months
 from supervision_audit.errors import ValidationError
 from supervision_audit.models import Staff
+from supervision_audit.services.access import SYSTEM_ACTOR
+from supervision_audit.services.accounts import add_account, grant_inspector
 from supervision_audit.services.contracts import draft_values, save_contract
 from supervision_audit.services.settings import set_setting
+from supervision_audit.services.signin import FirstRun, OpenStore, first_run
 from supervision_audit.services.staff import StaffInput, get_by_staff_id, save_staff
 
 DEMO_ORGANISATION = "Riverside Children's Trust"
@@ -90,14 +94,14 @@ def _email(name: str) -> str:
 def seed_demo(session: Session, today: date | None = None) -> int:
     """Fill an empty store with the demo organisation; returns the number of people added."""
     today = today or date.today()
-    if session.exec(select(Staff)).first() is not None:
-        raise ValidationError([], summary="The database already holds staff: the demo "
-                                          "organisation goes only into an empty database.")
-    set_setting(session, "organisation_name", DEMO_ORGANISATION)
+    ids = [p[0] for p in PEOPLE]
+    if session.exec(select(Staff).where(col(Staff.staff_id).in_(ids))).first() is not None:
+        raise ValidationError([], summary="The database already holds the demo organisation.")
+    set_setting(session, SYSTEM_ACTOR, "organisation_name", DEMO_ORGANISATION)
     for sid, name, title, team, role, boss, months, asye_months in PEOPLE:
         started = add_months(today, -months)
         service = TEAM_SERVICE[team]
-        save_staff(session, StaffInput(
+        save_staff(session, SYSTEM_ACTOR, StaffInput(
             staff_id=sid, name=name, job_title=title, team=team,
             location="Riverside House" if service != CHILDREN_IN_CARE else "Canal Street Office",
             role=role, supervisor_staff_id=boss, employment_start=started,
@@ -110,7 +114,7 @@ def seed_demo(session: Session, today: date | None = None) -> int:
         person = get_by_staff_id(session, sid)
         agreed = add_months(today, -14) if sid in OLD_CONTRACT else \
             max(add_months(today, -min(months, 6)), person.employment_start or today)
-        values = draft_values(session, person.id)
+        values = draft_values(session, SYSTEM_ACTOR, person.id)
         values.update(
             venue=VENUES[TEAM_SERVICE[team]],
             date_agreed=agreed.isoformat(),
@@ -123,7 +127,7 @@ def seed_demo(session: Session, today: date | None = None) -> int:
             values["intermediary"] = "Chief Executive, Riverside Children's Trust"
         if sid == "P202":
             values.update(frequency="agreed", agreed_interval_days=14)
-        save_contract(session, person.id, values)
+        save_contract(session, SYSTEM_ACTOR, person.id, values)
     return len(PEOPLE)
 
 
@@ -137,3 +141,44 @@ def _additions(staff_id: str) -> str:
     if staff_id.startswith("F"):
         return "Supervision takes place in the carers' home every six weeks."
     return ""
+
+
+DEMO_PASSWORD = "supervision-demo"
+ADMIN = ("X001", "Alex Morgan", "Systems Administrator")
+INSPECTOR = ("I001", "Jane Holloway", "Inspector (external)")
+# username, staff id, what they show
+DEMO_ACCOUNTS: tuple[tuple[str, str, str], ...] = (
+    ("admin", ADMIN[0], "administrator: accounts, staff, settings, backups; reads no records"),
+    ("catherine", "O011", "operations manager (senior): reads and audits the files below her"),
+    ("rachel", "T100", "team manager: supervises the Assessment Team"),
+    ("lucja", "P101", "social worker: sees her own file"),
+    ("inspector", INSPECTOR[0], "inspector: reads every file, until 90 days from the demo's day"),
+)
+
+
+def create_demo(db_path: Path, today: date | None = None, *, encrypted: bool = True
+                ) -> tuple[OpenStore, str | None]:
+    """A new store holding the demo organisation and its demo accounts (signed in as admin)."""
+    today = today or date.today()
+    opened, recovery = first_run(db_path, FirstRun(
+        organisation=DEMO_ORGANISATION, admin_name=ADMIN[1], admin_staff_id=ADMIN[0],
+        admin_job_title=ADMIN[2], username="admin", password=DEMO_PASSWORD,
+        encrypted=encrypted))
+    try:
+        with opened.store.write() as session:
+            seed_demo(session, today)
+            save_staff(session, SYSTEM_ACTOR, StaffInput(INSPECTOR[0], INSPECTOR[1], INSPECTOR[2],
+                                           role="other"), today=today)
+            for username, staff_id, _what in DEMO_ACCOUNTS:
+                person = get_by_staff_id(session, staff_id)
+                if username == "admin":
+                    continue
+                if username == "inspector":
+                    grant_inspector(session, opened.actor, opened.vault, person.id, username,
+                                    DEMO_PASSWORD, until=today + timedelta(days=90), today=today)
+                else:
+                    add_account(session, opened.vault, person.id, username, DEMO_PASSWORD)
+    except Exception:
+        opened.store.close()
+        raise
+    return opened, recovery

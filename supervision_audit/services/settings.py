@@ -5,6 +5,8 @@ from __future__ import annotations
 from sqlmodel import Session
 
 from supervision_audit.models import Setting
+from supervision_audit.services.access import Action, Actor, require
+from supervision_audit.services.events import log_event
 
 DEFAULTS: dict[str, str] = {
     "organisation_name": "Children's Services",
@@ -16,13 +18,16 @@ def get_setting(session: Session, key: str) -> str:
     return row.value if row is not None else DEFAULTS.get(key, "")
 
 
-def set_setting(session: Session, key: str, value: str) -> None:
+def set_setting(session: Session, actor: Actor, key: str, value: str) -> None:
+    require(session, actor, Action.MANAGE_SETTINGS)
     row = session.get(Setting, key)
     if row is None:
         session.add(Setting(key=key, value=value))
     else:
         row.value = value
     session.flush()
+    log_event(session, actor.who, "settings.change", subject_kind="setting", subject_id=key,
+              detail=value)
 
 
 def organisation_name(session: Session) -> str:

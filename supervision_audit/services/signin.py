@@ -17,7 +17,7 @@ from supervision_audit.security.keyring import (
     parse_recovery_key,
 )
 from supervision_audit.security.passwords import hash_password, verify_password
-from supervision_audit.services.access import Actor, actor_for
+from supervision_audit.services.access import SYSTEM_ACTOR, Actor, actor_for
 from supervision_audit.services.accounts import (
     Vault,
     account_named,
@@ -74,8 +74,8 @@ def first_run(db_path: Path, setup: FirstRun) -> tuple[OpenStore, str | None]:
     store = open_store(db_path, key=key)
     try:
         with store.write() as session:
-            set_setting(session, "organisation_name", setup.organisation.strip())
-            person = save_staff(session, StaffInput(
+            set_setting(session, SYSTEM_ACTOR, "organisation_name", setup.organisation.strip())
+            person = save_staff(session, SYSTEM_ACTOR, StaffInput(
                 staff_id=setup.admin_staff_id, name=setup.admin_name,
                 job_title=setup.admin_job_title, role=Role.OTHER.value))
             account = add_account(session, vault, person.id, setup.username, setup.password,

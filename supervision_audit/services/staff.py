@@ -13,6 +13,8 @@ from sqlmodel import Session, select
 
 from supervision_audit.errors import NotFoundError, Problem, StaleEditError, ValidationError
 from supervision_audit.models import ROLES, Contract, Role, Staff, SupervisorChange, Team, utcnow
+from supervision_audit.services.access import Action, Actor, require, visible_staff
+from supervision_audit.services.events import log_event
 
 
 @dataclass(frozen=True)
@@ -217,6 +219,7 @@ def apply_details(person: Staff, data: StaffInput, team: Team | None) -> None:
 
 def save_staff(
     session: Session,
+    actor: Actor,
     data: StaffInput,
     staff_uuid: uuid.UUID | None = None,
     *,
@@ -229,6 +232,7 @@ def save_staff(
     ``expected_updated_at`` is the stamp the record had when the editor opened it: if the
     record changed since, StaleEditError is raised instead of overwriting that change.
     """
+    require(session, actor, Action.MANAGE_STAFF)
     problems = check_input(data)
     clash = find_by_staff_id(session, data.staff_id) if data.staff_id.strip() else None
     if clash is not None and clash.id != staff_uuid:
@@ -250,7 +254,10 @@ def save_staff(
         check_not_stale(person, expected_updated_at, person.name)
     apply_details(person, data, team_named(session, data.team, data.service))
     session.flush()
-    change_supervisor(session, person, supervisor, today or date.today(), changed_by)
+    change_supervisor(session, person, supervisor, today or date.today(),
+                      changed_by or actor.username)
+    log_event(session, actor.who, "staff.create" if staff_uuid is None else "staff.edit",
+              subject_kind="staff", subject_id=person.id, about_staff_id=person.id)
     return person
 
 
@@ -267,8 +274,9 @@ def staff_input_of(session: Session, person: Staff) -> StaffInput:
     )
 
 
-def mark_left(session: Session, staff_uuid: uuid.UUID, left_on: date) -> Staff:
+def mark_left(session: Session, actor: Actor, staff_uuid: uuid.UUID, left_on: date) -> Staff:
     """A leaver keeps every record; they drop out of lists of active staff."""
+    require(session, actor, Action.MANAGE_STAFF)
     person = get_staff(session, staff_uuid)
     if person.employment_start and left_on < person.employment_start:
         raise ValidationError(Problem("left_on", "The leaving date is before employment start"))
@@ -276,6 +284,8 @@ def mark_left(session: Session, staff_uuid: uuid.UUID, left_on: date) -> Staff:
     person.left_on = left_on
     person.updated_at = utcnow()
     session.flush()
+    log_event(session, actor.who, "staff.left", subject_kind="staff", subject_id=person.id,
+              about_staff_id=person.id, detail=left_on.isoformat())
     return person
 
 
@@ -290,8 +300,9 @@ def has_records(session: Session, staff_uuid: uuid.UUID) -> bool:
     return bool(contracts or supervises or history)
 
 
-def delete_staff(session: Session, staff_uuid: uuid.UUID) -> None:
+def delete_staff(session: Session, actor: Actor, staff_uuid: uuid.UUID) -> None:
     """Remove a person entered by mistake. Refused for anyone with records: mark them left."""
+    require(session, actor, Action.MANAGE_STAFF)
     person = get_staff(session, staff_uuid)
     if has_records(session, staff_uuid):
         raise ValidationError(Problem(
@@ -302,15 +313,20 @@ def delete_staff(session: Session, staff_uuid: uuid.UUID) -> None:
     session.flush()
     session.delete(person)
     session.flush()
+    log_event(session, actor.who, "staff.delete", subject_kind="staff", subject_id=staff_uuid,
+              detail=f"{person.staff_id} {person.name}")
 
 
 def list_staff(
     session: Session,
+    actor: Actor,
     *,
     include_left: bool = False,
     supervisor_id: uuid.UUID | None = None,
 ) -> list[StaffRow]:
-    """Everyone (or one supervisor's supervisees), with team and supervisor names, by name."""
+    """Everyone ``actor`` may see (or one supervisor's supervisees among them), with team and
+    supervisor names, by name."""
+    visible = visible_staff(session, actor)
     boss = aliased(Staff)
     query = (
         select(Staff, Team.name, boss.name)
@@ -324,6 +340,8 @@ def list_staff(
         query = query.where(Staff.supervisor_id == supervisor_id)
     rows = []
     for person, team_name, boss_name in session.exec(query):
+        if person.id not in visible:
+            continue
         rows.append(StaffRow(
             id=person.id, staff_id=person.staff_id, name=person.name,
             job_title=person.job_title, team=team_name or "", role=person.role,

@@ -13,6 +13,8 @@ from sqlmodel import Session, select
 from supervision_audit.dates import parse_date
 from supervision_audit.errors import Problem, ValidationError
 from supervision_audit.models import ROLES, Staff
+from supervision_audit.services.access import Action, Actor, require
+from supervision_audit.services.events import log_event
 from supervision_audit.services.staff import (
     StaffInput,
     apply_details,
@@ -140,10 +142,12 @@ def parse_staff_file(session: Session, path: Path) -> list[tuple[int, StaffInput
     return parsed
 
 
-def import_staff(session: Session, path: Path | str, *, today: date | None = None,
-                 changed_by: str = "import") -> ImportResult:
+def import_staff(session: Session, actor: Actor, path: Path | str, *,
+                 today: date | None = None) -> ImportResult:
     """Create or update (by staff id) everyone in the file, in the caller's transaction."""
+    require(session, actor, Action.MANAGE_STAFF)
     path = Path(path)
+    changed_by = f"{actor.username} (import)"
     parsed = parse_staff_file(session, path)
     on = today or date.today()
     people: dict[str, Staff] = {}
@@ -167,4 +171,6 @@ def import_staff(session: Session, path: Path | str, *, today: date | None = Non
         record_supervisor(session, people[data.staff_id], boss.id if boss else None, on,
                           changed_by)
     session.flush()
+    log_event(session, actor.who, "staff.import", subject_kind="file", subject_id=path.name,
+              detail=f"{created} added, {updated} updated")
     return ImportResult(created=created, updated=updated)

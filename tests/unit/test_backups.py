@@ -12,6 +12,7 @@ import pytest
 from supervision_audit.db import open_store
 from supervision_audit.errors import DamagedStoreError, StoreError
 from supervision_audit.security.keyring import keyring_path
+from supervision_audit.services.access import SYSTEM_ACTOR as SYS
 from supervision_audit.services.backups import (
     check_backup,
     list_backups,
@@ -34,7 +35,7 @@ def opened(tmp_path: Path):
 
 def _add(opened, staff_id: str) -> None:
     with opened.store.write() as session:
-        save_staff(session, StaffInput(staff_id, f"Person {staff_id}"))
+        save_staff(session, SYS, StaffInput(staff_id, f"Person {staff_id}"))
 
 
 def test_backup_keeps_the_newest_n_with_their_keyring(opened, tmp_path) -> None:
@@ -59,12 +60,12 @@ def test_restore_brings_back_the_backup_and_keeps_the_replaced_file(opened, tmp_
     kept = restore_backup(backup, path, key)
     again = sign_in(path, "ada", PASSWORD)
     with again.store.read() as session:
-        ids = {r.staff_id for r in list_staff(session)}
+        ids = {r.staff_id for r in list_staff(session, SYS)}
     again.store.close()
     assert "KEEP" in ids and "LATER" not in ids
     old = open_store(kept, key=key, create=False)
     with old.read() as session:
-        assert "LATER" in {r.staff_id for r in list_staff(session)}
+        assert "LATER" in {r.staff_id for r in list_staff(session, SYS)}
     old.close()
 
 
@@ -91,7 +92,7 @@ def test_damaged_store_is_refused_before_any_write(tmp_path) -> None:
     store = open_store(path)
     with store.write() as session:
         for i in range(300):
-            save_staff(session, StaffInput(f"S{i}", f"Person number {i} " + "x" * 200))
+            save_staff(session, SYS, StaffInput(f"S{i}", f"Person number {i} " + "x" * 200))
     store.close()
     data = bytearray(path.read_bytes())
     page = 4096
@@ -110,12 +111,13 @@ import sys, time
 from pathlib import Path
 from supervision_audit.db import open_store
 from supervision_audit.services.staff import StaffInput, save_staff
+from supervision_audit.services.access import SYSTEM_ACTOR as SYS
 store = open_store(Path(sys.argv[1]), key=bytes.fromhex(sys.argv[2]))
 i = 0
 deadline = time.monotonic() + float(sys.argv[3])
 while time.monotonic() < deadline:
     with store.write() as session:
-        save_staff(session, StaffInput(f"W{i}", f"Writer {i}"))
+        save_staff(session, SYS, StaffInput(f"W{i}", f"Writer {i}"))
     i += 1
 print(i)
 """
@@ -140,6 +142,6 @@ def test_backup_taken_while_another_process_writes_restores_cleanly(opened, tmp_
     restore_backup(backups[-1], path, key)
     again = sign_in(path, "ada", PASSWORD)
     with again.store.read() as session:
-        ids = {r.staff_id for r in list_staff(session)}
+        ids = {r.staff_id for r in list_staff(session, SYS)}
     again.store.close()
     assert "AD1" in ids and any(i.startswith("W") for i in ids)

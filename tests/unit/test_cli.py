@@ -1,4 +1,4 @@
-"""The command line works without a display and speaks plainly on errors."""
+"""The command line works without a display, signs in from the environment, speaks plainly."""
 
 from __future__ import annotations
 
@@ -8,34 +8,83 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from supervision_audit.cli import main
-from supervision_audit.services.demo import PEOPLE
+from supervision_audit.services.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, PEOPLE
 
 
-def test_demo_then_list_staff_as_json(tmp_path: Path, capsys) -> None:
+@pytest.fixture
+def demo_db(tmp_path: Path, monkeypatch, capsys) -> Path:
     db = tmp_path / "demo.sqlite"
     assert main(["--db", str(db), "demo"]) == 0
-    assert f"({len(PEOPLE)} people)" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert f"password for each: {DEMO_PASSWORD}" in out
+    assert all(username in out for username, _, _ in DEMO_ACCOUNTS)
+    monkeypatch.setenv("SUPERVISION_AUDIT_USER", "admin")
+    monkeypatch.setenv("SUPERVISION_AUDIT_PASSWORD", DEMO_PASSWORD)
+    return db
+
+
+def _list(db: Path, capsys) -> list[dict]:
     assert main(["--db", str(db), "list-staff", "--json"]) == 0
-    rows = json.loads(capsys.readouterr().out)
-    assert len(rows) == len(PEOPLE)
+    return json.loads(capsys.readouterr().out)
+
+
+def test_demo_then_list_staff_as_json(demo_db: Path, capsys) -> None:
+    rows = _list(demo_db, capsys)
     by_id = {r["staff_id"]: r for r in rows}
+    assert set(p[0] for p in PEOPLE) <= set(by_id)
     assert by_id["P101"]["name"] == "Łucja Żak"
     assert by_id["P101"]["supervisor"] == "Rachel Whitcombe"
     assert {r["role"] for r in rows} >= {"senior_manager", "team_manager", "practitioner", "asye",
                                          "foster_carer"}
 
 
-def test_demo_twice_keeps_the_first(tmp_path: Path, capsys) -> None:
-    db = tmp_path / "demo.sqlite"
-    assert main(["--db", str(db), "demo"]) == 0
-    assert main(["--db", str(db), "demo"]) == 0
-    assert "already holds an organisation" in capsys.readouterr().out
-    assert main(["--db", str(db), "list-staff", "--json"]) == 0
-    assert len(json.loads(capsys.readouterr().out)) == len(PEOPLE)
+def test_each_demo_account_sees_its_own_scope(demo_db: Path, capsys, monkeypatch) -> None:
+    monkeypatch.setenv("SUPERVISION_AUDIT_USER", "rachel")
+    assert {r["staff_id"] for r in _list(demo_db, capsys)} == {"T100", "P101", "P102", "P103",
+                                                               "A104"}
+    monkeypatch.setenv("SUPERVISION_AUDIT_USER", "lucja")
+    assert [r["staff_id"] for r in _list(demo_db, capsys)] == ["P101"]
 
 
-def test_foreign_file_exits_non_zero_with_message(tmp_path: Path, capsys) -> None:
+def test_demo_twice_keeps_the_first(demo_db: Path, capsys) -> None:
+    assert main(["--db", str(demo_db), "demo"]) == 0
+    assert "already holds the demo" in capsys.readouterr().out
+    assert len(_list(demo_db, capsys)) == len(PEOPLE) + 2  # with the admin and the inspector
+
+
+def test_wrong_password_exits_non_zero(demo_db: Path, capsys, monkeypatch) -> None:
+    monkeypatch.setenv("SUPERVISION_AUDIT_PASSWORD", "not the password")
+    assert main(["--db", str(demo_db), "list-staff"]) == 1
+    assert "user name or password is not right" in capsys.readouterr().err
+
+
+def test_missing_credentials_are_asked_for_by_name(demo_db: Path, capsys, monkeypatch) -> None:
+    monkeypatch.delenv("SUPERVISION_AUDIT_PASSWORD")
+    assert main(["--db", str(demo_db), "list-staff"]) == 1
+    assert "set SUPERVISION_AUDIT_USER and SUPERVISION_AUDIT_PASSWORD" in capsys.readouterr().err
+
+
+def test_init_creates_an_encrypted_store_and_shows_the_recovery_key(tmp_path, capsys,
+                                                                     monkeypatch) -> None:
+    monkeypatch.setenv("SUPERVISION_AUDIT_USER", "ada")
+    monkeypatch.setenv("SUPERVISION_AUDIT_PASSWORD", "correct horse battery")
+    db = tmp_path / "new.sqlite"
+    assert main(["--db", str(db), "init", "--organisation", "Riverside Children's Trust",
+                 "--admin-name", "Ada Admin", "--admin-staff-id", "AD1"]) == 0
+    out = capsys.readouterr().out
+    assert "Recovery key (shown this once" in out
+    assert Path(f"{db}.keys").exists()
+    assert [r["name"] for r in _list(db, capsys)] == ["Ada Admin"]
+    assert main(["--db", str(db), "init"]) == 1
+    assert "already exists" in capsys.readouterr().err
+
+
+def test_foreign_file_exits_non_zero_with_message(tmp_path: Path, capsys, monkeypatch) -> None:
+    monkeypatch.setenv("SUPERVISION_AUDIT_USER", "ada")
+    monkeypatch.setenv("SUPERVISION_AUDIT_PASSWORD", "whatever it is")
     junk = tmp_path / "junk.sqlite"
     junk.write_text("not a database")
     assert main(["--db", str(junk), "list-staff"]) == 1
@@ -43,13 +92,21 @@ def test_foreign_file_exits_non_zero_with_message(tmp_path: Path, capsys) -> Non
     assert junk.read_text() == "not a database"
 
 
-def test_unknown_staff_for_contract_export(tmp_path: Path, capsys) -> None:
-    db = tmp_path / "demo.sqlite"
-    main(["--db", str(db), "demo"])
+def test_contract_export_and_unknown_staff(demo_db: Path, tmp_path: Path, capsys,
+                                           monkeypatch) -> None:
+    monkeypatch.setenv("SUPERVISION_AUDIT_USER", "rachel")
     out = tmp_path / "c.pdf"
-    assert main(["--db", str(db), "export-contract", "--staff", "NOPE", "--out", str(out)]) == 1
+    assert main(["--db", str(demo_db), "export-contract", "--staff", "P101", "--out",
+                 str(out)]) == 0
+    assert out.read_bytes().startswith(b"%PDF")
+    assert main(["--db", str(demo_db), "export-contract", "--staff", "NOPE", "--out",
+                 str(tmp_path / "n.pdf")]) == 1
     assert "no member of staff with staff id 'NOPE'" in capsys.readouterr().err
-    assert not out.exists()
+    assert not (tmp_path / "n.pdf").exists()
+    monkeypatch.setenv("SUPERVISION_AUDIT_USER", "lucja")  # not her file to print
+    assert main(["--db", str(demo_db), "export-contract", "--staff", "P102", "--out",
+                 str(tmp_path / "x.pdf")]) == 1
+    assert "may not read a supervision file for Daniel Osei" in capsys.readouterr().err
 
 
 def test_commands_run_without_a_display_or_qt(tmp_path: Path) -> None:

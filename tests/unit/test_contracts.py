@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 
 from supervision_audit.errors import ValidationError
+from supervision_audit.services.access import SYSTEM_ACTOR as SYS
 from supervision_audit.services.contracts import (
     contract_status,
     contracts_of,
@@ -22,32 +23,33 @@ START = date(2024, 1, 1)
 @pytest.fixture
 def org(unit_store):
     with unit_store.write() as session:
-        save_staff(session, StaffInput("S1", "Sam Head", "Head of Service", team="Leadership",
+        save_staff(session, SYS, StaffInput("S1", "Sam Head", "Head of Service", team="Leadership",
                                        role="senior_manager"), today=START)
-        save_staff(session, StaffInput("M1", "Mia Manager", "Team Manager", team="Assessment",
+        save_staff(session, SYS, StaffInput("M1", "Mia Manager", "Team Manager", team="Assessment",
                                        location="Riverside House", role="team_manager",
                                        supervisor_staff_id="S1", phone="0121 555 0100"),
                    today=START)
-        save_staff(session, StaffInput("M2", "Noor Manager", "Team Manager", role="team_manager",
-                                       supervisor_staff_id="S1"), today=START)
-        save_staff(session, StaffInput("P1", "Łucja Żak", "Social Worker", team="Assessment",
+        save_staff(session, SYS, StaffInput("M2", "Noor Manager", "Team Manager",
+                                            role="team_manager", supervisor_staff_id="S1"),
+                   today=START)
+        save_staff(session, SYS, StaffInput("P1", "Łucja Żak", "Social Worker", team="Assessment",
                                        supervisor_staff_id="M1"), today=START)
-        save_staff(session, StaffInput("A1", "Priya Raman", "NQSW", role="asye",
+        save_staff(session, SYS, StaffInput("A1", "Priya Raman", "NQSW", role="asye",
                                        asye_start=date(2026, 9, 1), supervisor_staff_id="M1"),
                    today=START)
     return unit_store
 
 
 def _values(session, staff_id: str, **extra):
-    values = draft_values(session, get_by_staff_id(session, staff_id).id)
+    values = draft_values(session, SYS, get_by_staff_id(session, staff_id).id)
     values.update({"venue": "Meeting Room 2", "date_agreed": "2024-02-29", **extra})
     return values
 
 
 def test_draft_is_prefilled_from_the_people_records(org) -> None:
     with org.read() as session:
-        values = draft_values(session, get_by_staff_id(session, "P1").id)
-        asye = draft_values(session, get_by_staff_id(session, "A1").id)
+        values = draft_values(session, SYS, get_by_staff_id(session, "P1").id)
+        asye = draft_values(session, SYS, get_by_staff_id(session, "A1").id)
     assert values["supervisee_name"] == "Łucja Żak"
     assert values["supervisor_name"] == "Mia Manager"
     assert values["supervisor_team_location"] == "Assessment / Riverside House"
@@ -60,7 +62,7 @@ def test_draft_is_prefilled_from_the_people_records(org) -> None:
 
 def test_review_is_due_twelve_months_after_signing_clamped_at_month_end(org) -> None:
     with org.write() as session:
-        contract = save_contract(session, get_by_staff_id(session, "P1").id, _values(
+        contract = save_contract(session, SYS, get_by_staff_id(session, "P1").id, _values(
             session, "P1",
             supervisor_signature={"name": "Mia Manager", "date": "2024-02-29"},
             supervisee_signature={"name": "Łucja Żak", "date": "2024-02-29"}))
@@ -73,7 +75,7 @@ def test_review_is_due_twelve_months_after_signing_clamped_at_month_end(org) -> 
 
 def test_unsigned_contract_reviews_from_date_agreed(org) -> None:
     with org.write() as session:
-        contract = save_contract(session, get_by_staff_id(session, "P1").id,
+        contract = save_contract(session, SYS, get_by_staff_id(session, "P1").id,
                                  _values(session, "P1", date_agreed="2025-01-31"))
         assert review_due(session, contract) == date(2026, 1, 31)
 
@@ -81,12 +83,12 @@ def test_unsigned_contract_reviews_from_date_agreed(org) -> None:
 def test_change_of_supervisor_makes_review_due_at_once(org) -> None:
     with org.write() as session:
         person = get_by_staff_id(session, "P1")
-        save_contract(session, person.id, _values(session, "P1", date_agreed="2026-10-01"))
+        save_contract(session, SYS, person.id, _values(session, "P1", date_agreed="2026-10-01"))
         assert contract_status(session, person.id, date(2026, 10, 2)) == "current"
         data = staff_input_of(session, person)
-        save_staff(session, StaffInput(**{**data.__dict__, "supervisor_staff_id": "M2"}),
+        save_staff(session, SYS, StaffInput(**{**data.__dict__, "supervisor_staff_id": "M2"}),
                    person.id, today=date(2026, 11, 2))
-        contract = contracts_of(session, person.id)[0]
+        contract = contracts_of(session, SYS, person.id)[0]
         assert review_due(session, contract) == date(2026, 11, 2)
         assert contract_status(session, person.id, date(2026, 11, 2)) == "review_due"
 
@@ -94,12 +96,12 @@ def test_change_of_supervisor_makes_review_due_at_once(org) -> None:
 def test_new_version_keeps_the_old_on_file(org) -> None:
     with org.write() as session:
         person = get_by_staff_id(session, "P1")
-        first = save_contract(session, person.id, _values(session, "P1", additions="Original"))
-        values = draft_values(session, person.id)
+        first = save_contract(session, SYS, person.id, _values(session, "P1", additions="Original"))
+        values = draft_values(session, SYS, person.id)
         assert values["additions"] == "Original" and "date_agreed" not in values
         values.update(date_agreed="2025-03-01", additions="Revised")
-        second = save_contract(session, person.id, values)
-        versions = contracts_of(session, person.id)
+        second = save_contract(session, SYS, person.id, values)
+        versions = contracts_of(session, SYS, person.id)
     assert [c.version for c in versions] == [2, 1]
     assert first.superseded_by_id == second.id
     assert versions[1].values["additions"] == "Original"
@@ -122,15 +124,15 @@ def test_missing_contract_status(org) -> None:
 def test_invalid_contract_is_refused_with_field_messages(org, changes, field, message) -> None:
     with pytest.raises(ValidationError) as caught:
         with org.write() as session:
-            save_contract(session, get_by_staff_id(session, "P1").id,
+            save_contract(session, SYS, get_by_staff_id(session, "P1").id,
                           _values(session, "P1", **changes))
     assert any(message in m for m in caught.value.for_field(field)), caught.value.problems
     with org.read() as session:
-        assert contracts_of(session, get_by_staff_id(session, "P1").id) == []
+        assert contracts_of(session, SYS, get_by_staff_id(session, "P1").id) == []
 
 
 def test_agreed_interval_is_stored(org) -> None:
     with org.write() as session:
-        contract = save_contract(session, get_by_staff_id(session, "P1").id, _values(
+        contract = save_contract(session, SYS, get_by_staff_id(session, "P1").id, _values(
             session, "P1", frequency="agreed", agreed_interval_days=14))
     assert contract.agreed_interval_days == 14

@@ -14,6 +14,7 @@ import pytest
 
 from supervision_audit.db import connect_raw, open_store
 from supervision_audit.security.keyring import new_store_key
+from supervision_audit.services.access import SYSTEM_ACTOR as SYS
 from supervision_audit.services.staff import StaffInput, list_staff, save_staff
 
 SAVER = """
@@ -21,13 +22,14 @@ import sys
 from pathlib import Path
 from supervision_audit.db import open_store
 from supervision_audit.services.staff import StaffInput, save_staff
+from supervision_audit.services.access import SYSTEM_ACTOR as SYS
 store = open_store(Path(sys.argv[1]), key=bytes.fromhex(sys.argv[2]))
 run = sys.argv[3]
 i = 0
 while True:
     staff_id = f"{run}-{i}"
     with store.write() as session:
-        save_staff(session, StaffInput(staff_id, "Saved " + staff_id, job_title="x" * 300))
+        save_staff(session, SYS, StaffInput(staff_id, "Saved " + staff_id, job_title="x" * 300))
     print(staff_id, flush=True)  # reported only once committed
     i += 1
 """
@@ -62,7 +64,7 @@ def test_killed_writer_loses_nothing_it_reported(tmp_path: Path) -> None:
     assert len(reported) > KILLS  # the writer really wrote between kills
     store = open_store(path, key=key)
     with store.read() as session:
-        assert len(list_staff(session)) >= len(reported)
+        assert len(list_staff(session, SYS)) >= len(reported)
     store.close()
 
 
@@ -76,10 +78,11 @@ import sys
 from pathlib import Path
 from supervision_audit.db import open_store
 from supervision_audit.services.staff import StaffInput, save_staff
+from supervision_audit.services.access import SYSTEM_ACTOR as SYS
 store = open_store(Path(sys.argv[1]), key=bytes.fromhex(sys.argv[2]))
 for i in range(40):
     with store.write() as session:
-        save_staff(session, StaffInput(f"{sys.argv[3]}{i}", "Writer"))
+        save_staff(session, SYS, StaffInput(f"{sys.argv[3]}{i}", "Writer"))
 print("done")
 """
     procs = [subprocess.Popen([sys.executable, "-c", code, str(path), key.hex(), tag],
@@ -91,10 +94,10 @@ print("done")
         assert out.strip() == "done"
     store = open_store(path, key=key)
     with store.read() as session:
-        ids = {r.staff_id for r in list_staff(session)}
+        ids = {r.staff_id for r in list_staff(session, SYS)}
     store.close()
     assert ids == {f"{t}{i}" for t in "AB" for i in range(40)}
     store = open_store(path, key=key)
     with store.write() as session:  # and it is still writable
-        save_staff(session, StaffInput("C1", "After"))
+        save_staff(session, SYS, StaffInput("C1", "After"))
     store.close()

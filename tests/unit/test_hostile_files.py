@@ -14,6 +14,7 @@ from openpyxl import Workbook
 
 from supervision_audit.db import open_store
 from supervision_audit.errors import SupervisionAuditError, ValidationError
+from supervision_audit.services.access import SYSTEM_ACTOR as SYS
 from supervision_audit.services.backups import check_backup, take_backup
 from supervision_audit.services.staff import StaffInput, save_staff
 from supervision_audit.services.staff_import import COLUMNS, import_staff
@@ -70,7 +71,7 @@ def test_xml_entity_bomb_is_refused(store, tmp_path) -> None:
     tracemalloc.start()
     with pytest.raises(ValidationError, match="unsafe to read"):
         with store.write() as session:
-            import_staff(session, path)
+            import_staff(session, SYS, path)
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     assert peak < 50 * 1024 * 1024
@@ -92,7 +93,7 @@ mutations = st.tuples(
 def _import_ends_cleanly(store, path: Path) -> None:
     try:
         with store.write() as session:
-            import_staff(session, path)
+            import_staff(session, SYS, path)
             raise _Rollback
     except _Rollback:
         pass  # it imported: fine, but leave the store as it was
@@ -128,7 +129,7 @@ def good_backup(tmp_path_factory) -> bytes:
     store = open_store(folder / "b.sqlite")
     with store.write() as session:
         for i in range(30):
-            save_staff(session, StaffInput(f"S{i}", f"Person {i}"))
+            save_staff(session, SYS, StaffInput(f"S{i}", f"Person {i}"))
     backup = take_backup(store, folder / "out")
     store.close()
     return backup.read_bytes()

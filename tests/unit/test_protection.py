@@ -10,6 +10,7 @@ import pytest
 
 from supervision_audit.errors import StoreError, ValidationError, WrongKeyError
 from supervision_audit.security.keyring import keyring_path
+from supervision_audit.services.access import SYSTEM_ACTOR as SYS
 from supervision_audit.services.accounts import create_account, reset_password
 from supervision_audit.services.contracts import draft_values, save_contract
 from supervision_audit.services.signin import (
@@ -36,13 +37,13 @@ def protected(tmp_path: Path):
 
 def _write_markers(opened) -> None:
     with opened.store.write() as session:
-        save_staff(session, StaffInput("S1", "Sam Head", role="senior_manager"))
-        save_staff(session, StaffInput("P1", MARKERS[1], supervisor_staff_id="S1"))
+        save_staff(session, SYS, StaffInput("S1", "Sam Head", role="senior_manager"))
+        save_staff(session, SYS, StaffInput("P1", MARKERS[1], supervisor_staff_id="S1"))
         person = get_by_staff_id(session, "P1")
-        values = draft_values(session, person.id)
+        values = draft_values(session, SYS, person.id)
         values.update(venue="Room 1", date_agreed="2026-01-05", additions=MARKERS[0],
                       intermediary=MARKERS[2])
-        save_contract(session, person.id, values)
+        save_contract(session, SYS, person.id, values)
 
 
 def _plain_sqlite_can_read(path: Path) -> str:
@@ -93,7 +94,7 @@ def test_sign_in_with_the_right_password(protected) -> None:
     try:
         assert again.actor.is_admin and again.actor.name == "Ada Admin"
         with again.store.read() as session:
-            assert {r.staff_id for r in list_staff(session)} == {"AD1", "S1", "P1"}
+            assert {r.staff_id for r in list_staff(session, SYS)} == {"AD1", "S1", "P1"}
     finally:
         again.store.close()
 

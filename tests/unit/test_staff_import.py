@@ -13,6 +13,7 @@ from sqlmodel import select
 from supervision_audit.cli import main
 from supervision_audit.errors import ValidationError
 from supervision_audit.models import Staff
+from supervision_audit.services.access import SYSTEM_ACTOR as SYS
 from supervision_audit.services.staff import get_by_staff_id, list_staff
 from supervision_audit.services.staff_import import COLUMNS, import_staff
 
@@ -51,7 +52,7 @@ GOOD_ROWS = [
 def test_csv_import_creates_everyone_with_supervisors_later_in_file(unit_store, tmp_path) -> None:
     path = write_csv(tmp_path / "staff.csv", GOOD_ROWS)
     with unit_store.write() as session:
-        result = import_staff(session, path)
+        result = import_staff(session, SYS, path)
     assert (result.created, result.updated) == (3, 0)
     with unit_store.read() as session:
         p1 = get_by_staff_id(session, "P1")
@@ -71,7 +72,7 @@ def test_xlsx_import_reads_spreadsheet_dates_and_numeric_ids(unit_store, tmp_pat
     ]
     path = write_xlsx(tmp_path / "staff.xlsx", rows)
     with unit_store.write() as session:
-        import_staff(session, path)
+        import_staff(session, SYS, path)
     with unit_store.read() as session:
         person = get_by_staff_id(session, "1001")
         assert person.employment_start == date(2023, 1, 9)
@@ -80,14 +81,14 @@ def test_xlsx_import_reads_spreadsheet_dates_and_numeric_ids(unit_store, tmp_pat
 
 def test_reimport_updates_by_staff_id(unit_store, tmp_path) -> None:
     with unit_store.write() as session:
-        import_staff(session, write_csv(tmp_path / "a.csv", GOOD_ROWS))
+        import_staff(session, SYS, write_csv(tmp_path / "a.csv", GOOD_ROWS))
     changed = [list(r) for r in GOOD_ROWS]
     changed[0][2] = "Senior Social Worker"
     with unit_store.write() as session:
-        result = import_staff(session, write_csv(tmp_path / "b.csv", changed))
+        result = import_staff(session, SYS, write_csv(tmp_path / "b.csv", changed))
     assert (result.created, result.updated) == (0, 3)
     with unit_store.read() as session:
-        assert len(list_staff(session)) == 3
+        assert len(list_staff(session, SYS)) == 3
         assert get_by_staff_id(session, "P1").job_title == "Senior Social Worker"
 
 
@@ -103,7 +104,7 @@ def test_bad_rows_are_all_reported_and_nothing_is_written(unit_store, tmp_path) 
     path = write_csv(tmp_path / "bad.csv", rows)
     with pytest.raises(ValidationError) as caught:
         with unit_store.write() as session:
-            import_staff(session, path)
+            import_staff(session, SYS, path)
     found = {(p.row, p.field) for p in caught.value.problems}
     assert {(3, "name"), (3, "employment_start"), (4, "role"), (5, "staff_id"),
             (6, "supervisor_id"), (7, "asye_start")} <= found
@@ -117,16 +118,16 @@ def test_supervisor_loop_in_file_is_reported(unit_store, tmp_path) -> None:
             ["B", "Ben", "", "", "", "practitioner", "A", "", "", "", ""]]
     with pytest.raises(ValidationError, match="loop: A → B → A"):
         with unit_store.write() as session:
-            import_staff(session, write_csv(tmp_path / "loop.csv", rows))
+            import_staff(session, SYS, write_csv(tmp_path / "loop.csv", rows))
 
 
 def test_loop_with_stored_people_is_reported(unit_store, tmp_path) -> None:
     with unit_store.write() as session:
-        import_staff(session, write_csv(tmp_path / "a.csv", GOOD_ROWS))
+        import_staff(session, SYS, write_csv(tmp_path / "a.csv", GOOD_ROWS))
     rows = [["M1", "Mia Manager", "", "", "", "team_manager", "P1", "", "", "", ""]]
     with pytest.raises(ValidationError, match="loop"):
         with unit_store.write() as session:
-            import_staff(session, write_csv(tmp_path / "b.csv", rows))
+            import_staff(session, SYS, write_csv(tmp_path / "b.csv", rows))
     with unit_store.read() as session:
         assert get_by_staff_id(session, "M1").supervisor_id is None
 
@@ -135,7 +136,7 @@ def test_wrong_header_is_named(unit_store, tmp_path) -> None:
     path = write_csv(tmp_path / "h.csv", [["1", "x"]], header=["id", "full name"])
     with pytest.raises(ValidationError) as caught:
         with unit_store.write() as session:
-            import_staff(session, path)
+            import_staff(session, SYS, path)
     messages = [p.message for p in caught.value.problems]
     assert "The header row has no 'staff_id' column" in messages
     assert all(p.row == 1 for p in caught.value.problems)
@@ -152,11 +153,14 @@ def test_malformed_files_get_a_clear_message(unit_store, tmp_path, name, content
     path.write_bytes(content)
     with pytest.raises(ValidationError, match=message):
         with unit_store.write() as session:
-            import_staff(session, path)
+            import_staff(session, SYS, path)
 
 
-def test_cli_import_reports_problems_with_non_zero_exit(tmp_path, capsys) -> None:
+def test_cli_import_reports_problems_with_non_zero_exit(tmp_path, capsys, monkeypatch) -> None:
+    monkeypatch.setenv("SUPERVISION_AUDIT_USER", "ada")
+    monkeypatch.setenv("SUPERVISION_AUDIT_PASSWORD", "correct horse battery")
     db = tmp_path / "cli.sqlite"
+    assert main(["--db", str(db), "init", "--organisation", "Org"]) == 0
     bad = write_csv(tmp_path / "bad.csv",
                     [["P3", "Bad Role", "", "T", "", "magician", "", "", "", "", ""]])
     assert main(["--db", str(db), "import-staff", str(bad)]) == 1

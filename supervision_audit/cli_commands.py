@@ -1,0 +1,231 @@
+"""The subcommands of the command line, each a function of the parsed arguments."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+from supervision_audit import paths
+from supervision_audit.cli import ENV_PASSWORD, ENV_USER, credentials, db_path, signed_in
+from supervision_audit.errors import SupervisionAuditError
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    from supervision_audit.services.signin import FirstRun, first_run
+
+    password = os.environ.get(ENV_PASSWORD)
+    if not password:
+        raise SupervisionAuditError(f"Set {ENV_PASSWORD} to the first administrator's password.")
+    opened, recovery = first_run(db_path(args), FirstRun(
+        organisation=args.organisation or os.environ.get("SUPERVISION_AUDIT_ORGANISATION", ""),
+        admin_name=args.admin_name, admin_staff_id=args.admin_staff_id,
+        username=args.user or os.environ.get(ENV_USER) or "admin", password=password,
+        encrypted=not args.no_encryption))
+    opened.store.close()
+    print(f"Created {opened.store.path} for {opened.actor.name} ({opened.actor.username}).")
+    if recovery:
+        print("Recovery key (shown this once: write it down and keep it somewhere safe; it "
+              "opens the store if every password is lost):")
+        print(f"    {recovery}")
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from supervision_audit.services.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, create_demo
+    from supervision_audit.services.signin import is_encrypted, is_new
+
+    path = db_path(args, paths.demo_db_path())
+    if args.reset:
+        for suffix in ("", "-wal", "-shm", ".keys"):
+            Path(str(path) + suffix).unlink(missing_ok=True)
+    if is_new(path) and not is_encrypted(path):
+        opened, recovery = create_demo(path, encrypted=not args.no_encryption)
+        opened.store.close()
+        print(f"Demo organisation written to {path}.")
+        if recovery:
+            print(f"Recovery key: {recovery}")
+    else:
+        print(f"{path} already holds the demo; opening it as it is (--reset starts afresh).")
+    print(f"Demo accounts (password for each: {DEMO_PASSWORD}):")
+    for username, _staff, what in DEMO_ACCOUNTS:
+        print(f"    {username:<10} {what}")
+    if args.open:
+        from supervision_audit.ui.app import run_gui
+
+        return run_gui(path)
+    return 0
+
+
+def cmd_import_staff(args: argparse.Namespace) -> int:
+    from supervision_audit.services.staff_import import import_staff
+
+    opened = signed_in(args)
+    try:
+        with opened.store.write() as session:
+            result = import_staff(session, opened.actor, Path(args.file))
+    finally:
+        opened.store.close()
+    print(f"Imported {args.file}: {result.created} added, {result.updated} updated.")
+    return 0
+
+
+def cmd_export_contract(args: argparse.Namespace) -> int:
+    from supervision_audit.services.contract_export import export_current_contract_pdf
+
+    opened = signed_in(args)
+    try:
+        with opened.store.write() as session:
+            out = export_current_contract_pdf(session, opened.actor, args.staff, Path(args.out))
+    finally:
+        opened.store.close()
+    print(f"Contract written to {out}.")
+    return 0
+
+
+def cmd_list_staff(args: argparse.Namespace) -> int:
+    from supervision_audit.services.staff import list_staff
+
+    opened = signed_in(args)
+    try:
+        with opened.store.read() as session:
+            rows = list_staff(session, opened.actor, include_left=args.all)
+    finally:
+        opened.store.close()
+    if args.json:
+        print(json.dumps([{
+            "staff_id": r.staff_id, "name": r.name, "job_title": r.job_title, "team": r.team,
+            "role": r.role, "supervisor": r.supervisor_name, "active": r.active,
+        } for r in rows], ensure_ascii=False, indent=2))
+    else:
+        for r in rows:
+            print(f"{r.staff_id}\t{r.name}\t{r.team}\t{r.role}\t{r.supervisor_name}")
+    return 0
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    from supervision_audit.services.backups import backup_to_file
+
+    opened = signed_in(args)
+    try:
+        out = backup_to_file(opened.store, opened.actor, Path(args.out))
+    finally:
+        opened.store.close()
+    print(f"Backup written to {out} (its keyring beside it).")
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    from supervision_audit.services.backups import restore_as
+
+    user, password = credentials(args)
+    kept = restore_as(Path(args.file), db_path(args), user, password)
+    print(f"Restored {args.file}. The file it replaced is kept as {kept.name}.")
+    return 0
+
+
+def cmd_verify_log(args: argparse.Namespace) -> int:
+    from supervision_audit.services.events import verify_chain
+
+    opened = signed_in(args)
+    try:
+        with opened.store.read() as session:
+            report = verify_chain(session)
+    finally:
+        opened.store.close()
+    if report.intact:
+        print(f"The log is intact: {report.entries} entries, each linked to the one before.")
+        return 0
+    print(f"The log is broken at entry {report.first_break}: {report.reason}.")
+    return 1
+
+
+def cmd_access_log(args: argparse.Namespace) -> int:
+    from supervision_audit.services.access_log import access_log, write_access_log
+
+    opened = signed_in(args)
+    try:
+        with opened.store.write() as session:
+            rows = access_log(session, opened.actor, staff_id=args.staff,
+                              start=args.start, end=args.end)
+            if args.out:
+                write_access_log(rows, Path(args.out))
+    finally:
+        opened.store.close()
+    if args.out:
+        print(f"{len(rows)} entries written to {args.out}.")
+    else:
+        for row in rows:
+            print("\t".join(str(v) for v in row.values()))
+    return 0
+
+
+def cmd_subject_access(args: argparse.Namespace) -> int:
+    from supervision_audit.services.subject_access import export_subject_access
+
+    opened = signed_in(args)
+    try:
+        with opened.store.write() as session:
+            written = export_subject_access(session, opened.actor, args.staff, Path(args.out_dir))
+    finally:
+        opened.store.close()
+    for path in written:
+        print(f"Written {path}")
+    return 0
+
+
+def _add(sub: Any, name: str, handler: Any, help_text: str) -> argparse.ArgumentParser:
+    parser = sub.add_parser(name, help=help_text, description=help_text)
+    parser.set_defaults(handler=handler)
+    return parser
+
+
+def add_commands(sub: Any) -> None:
+    p = _add(sub, "init", cmd_init, "create a new, encrypted store with its first administrator "
+             f"(password from ${ENV_PASSWORD})")
+    p.add_argument("--organisation", default="", help="the organisation's name")
+    p.add_argument("--admin-name", default="Administrator")
+    p.add_argument("--admin-staff-id", default="ADMIN")
+    p.add_argument("--no-encryption", action="store_true", help="a plain, unencrypted store")
+
+    p = _add(sub, "demo", cmd_demo, "create the demo organisation (into --db, else a demo file) "
+             "and print its accounts")
+    p.add_argument("--open", action="store_true", help="open the window on it afterwards")
+    p.add_argument("--reset", action="store_true", help="start again from a fresh demo")
+    p.add_argument("--no-encryption", action="store_true", help=argparse.SUPPRESS)
+
+    p = _add(sub, "import-staff", cmd_import_staff, "import staff from .xlsx or .csv "
+             "(all or nothing)")
+    p.add_argument("file")
+
+    p = _add(sub, "export-contract", cmd_export_contract, "a person's current contract as PDF")
+    p.add_argument("--staff", required=True, metavar="ID", help="the person's staff id")
+    p.add_argument("--out", required=True, metavar="FILE.pdf")
+
+    p = _add(sub, "list-staff", cmd_list_staff, "list the staff you can see")
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--all", action="store_true", help="include people who have left")
+
+    p = _add(sub, "backup", cmd_backup, "write a backup of the store (administrators)")
+    p.add_argument("--out", required=True, metavar="FILE")
+
+    p = _add(sub, "restore", cmd_restore, "replace the store with a checked backup "
+             "(administrators; the replaced file is kept)")
+    p.add_argument("file")
+
+    _add(sub, "verify-log", cmd_verify_log, "walk the event log's hash chain; report the first "
+         "break")
+
+    p = _add(sub, "access-log", cmd_access_log, "who opened, exported or printed what "
+             "(administrators and senior managers)")
+    p.add_argument("--staff", metavar="ID", help="entries about this person")
+    p.add_argument("--from", dest="start", metavar="YYYY-MM-DD")
+    p.add_argument("--to", dest="end", metavar="YYYY-MM-DD")
+    p.add_argument("--out", metavar="FILE.csv|FILE.xlsx")
+
+    p = _add(sub, "subject-access", cmd_subject_access, "everything held about one person, as "
+             "PDF and JSON")
+    p.add_argument("--staff", required=True, metavar="ID")
+    p.add_argument("--out-dir", required=True, metavar="DIR")
