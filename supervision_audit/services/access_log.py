@@ -4,7 +4,7 @@ period; viewable and exportable by administrators and senior managers."""
 from __future__ import annotations
 
 import csv
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +18,11 @@ from supervision_audit.services.events import events, log_event
 from supervision_audit.services.staff import get_by_staff_id
 
 COLUMNS = ("when", "who", "action", "record", "about", "detail")
+
+
+def _local_midnight(day: date) -> datetime:
+    """The start of ``day`` in this computer's time zone, as a UTC moment."""
+    return datetime.combine(day, time.min).astimezone(UTC)
 
 
 def _day(text: str | date | None, field: str) -> date | None:
@@ -46,8 +51,8 @@ def access_log(
     if first and last and last < first:
         raise ValidationError(Problem("to", "The period ends before it starts"))
     rows = events(session, about_staff_id=about.id if about else None,
-                  since=datetime.combine(first, time.min) if first else None,
-                  until=datetime.combine(last + timedelta(days=1), time.min) if last else None)
+                  since=_local_midnight(first) if first else None,
+                  until=_local_midnight(last + timedelta(days=1)) if last else None)
     names = _names(session)
     allowed = None
     if not actor.is_admin and not actor.is_system and about is None:
@@ -59,7 +64,7 @@ def access_log(
         if allowed is not None and entry.about_staff_id not in allowed:
             continue
         out.append({
-            "when": entry.at.strftime("%d/%m/%Y %H:%M:%S"),
+            "when": entry.at.astimezone().strftime("%d/%m/%Y %H:%M:%S"),
             "who": entry.actor_username,
             "action": entry.action,
             "record": f"{entry.subject_kind} {entry.subject_id}".strip(),
