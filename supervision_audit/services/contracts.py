@@ -8,7 +8,6 @@ from typing import Any
 
 from sqlmodel import Session, select
 
-from supervision_audit.dates import add_months
 from supervision_audit.errors import NotFoundError, ValidationError
 from supervision_audit.forms import CONTRACT, parse_iso_date, validate
 from supervision_audit.forms.contract import (
@@ -18,6 +17,7 @@ from supervision_audit.forms.contract import (
     FREQUENCY_SIX_WEEKLY,
 )
 from supervision_audit.models import Contract, Role, Staff, SupervisorChange, Team, utcnow
+from supervision_audit.policy import contract_review_due
 from supervision_audit.services.access import Action, Actor, require
 from supervision_audit.services.events import log_event
 from supervision_audit.services.staff import check_not_stale, get_staff
@@ -132,10 +132,10 @@ def supervisor_changed_on(session: Session, contract: Contract) -> date | None:
 def review_due(session: Session, contract: Contract) -> date | None:
     """R4: 12 months after it was last signed (or agreed), at once when the supervisor changes."""
     changed = supervisor_changed_on(session, contract)
-    if changed is not None:
-        return changed
     basis = signed_on(contract) or contract.date_agreed
-    return add_months(basis, 12) if basis else None
+    if basis is None:
+        return changed
+    return contract_review_due(basis, changed)
 
 
 def contract_status(session: Session, supervisee_uuid: uuid.UUID, as_of: date) -> str:
