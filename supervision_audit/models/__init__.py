@@ -5,9 +5,25 @@ from supervision_audit.models.base import utcnow
 from supervision_audit.models.contracts import Contract
 from supervision_audit.models.events import EventLog
 from supervision_audit.models.people import ROLES, Role, Staff, SupervisorChange, Team
+from supervision_audit.models.sessions import (
+    ActionItem,
+    ActionReview,
+    Case,
+    CaseDiscussion,
+    GroupAttendee,
+    SupervisionRecord,
+    SupervisionSession,
+)
 from supervision_audit.models.settings import Setting
 
 __all__ = [
+    "ActionItem",
+    "ActionReview",
+    "Case",
+    "CaseDiscussion",
+    "GroupAttendee",
+    "SupervisionRecord",
+    "SupervisionSession",
     "ROLES",
     "Contract",
     "EventLog",
