@@ -11,12 +11,18 @@ from supervision_audit.forms.base import (
     validate,
 )
 from supervision_audit.forms.contract import CONTRACT
+from supervision_audit.forms.records import GROUP, INDIVIDUAL, MANAGER
 
-ALL_FORMS: dict[str, FormDef] = {form.key: form for form in (CONTRACT,)}
+ALL_FORMS: dict[str, FormDef] = {
+    form.key: form for form in (CONTRACT, INDIVIDUAL, MANAGER, GROUP)
+}
 
 __all__ = [
     "ALL_FORMS",
     "CONTRACT",
+    "GROUP",
+    "INDIVIDUAL",
+    "MANAGER",
     "Field",
     "FormDef",
     "Kind",

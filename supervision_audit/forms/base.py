@@ -27,6 +27,8 @@ class Kind(StrEnum):
     BOOL = "bool"
     STATIC = "static"  # standard wording printed as the form prints it; holds no value
     SIGNATURE = "signature"  # a signature line: typed full name and date
+    TABLE = "table"  # rows of the ``columns`` fields: a list of dicts
+    TAGS = "tags"  # several of the choices (or of choices given at run time): a list
 
 
 @dataclass(frozen=True)
@@ -43,6 +45,9 @@ class Field:
     minimum: int | None = None
     maximum: int | None = None
     default: Any = None
+    columns: tuple[Field, ...] = ()  # TABLE: the fields of one row
+    min_rows: int = 0  # TABLE
+    max_rows: int | None = None  # TABLE
 
     def choice_label(self, value: Any) -> str:
         return dict(self.choices).get(value, "" if value is None else str(value))
@@ -90,7 +95,9 @@ class FormDef:
         out = [self.title]
         for section in self.sections:
             out.append(section.title)
-            out.extend(f.label for f in section.fields if f.label)
+            for f in section.fields:
+                out.append(f.label)
+                out.extend(c.label for c in f.columns)
         return [x for x in out if x]
 
     def defaults(self) -> dict[str, Any]:
@@ -112,6 +119,8 @@ def is_empty(f: Field, value: Any) -> bool:
         return not (isinstance(value, Mapping) and str(value.get("name", "")).strip())
     if f.kind is Kind.BOOL:
         return False
+    if f.kind in (Kind.TABLE, Kind.TAGS):
+        return not value
     return isinstance(value, str) and not value.strip()
 
 
@@ -131,6 +140,12 @@ def _check_value(f: Field, value: Any) -> str | None:
         elif f.kind is Kind.CHOICE:
             if value not in dict(f.choices):
                 return "choose one of: " + ", ".join(label for _, label in f.choices)
+        elif f.kind is Kind.TAGS:
+            if not isinstance(value, (list, tuple)):
+                return "expected a list"
+            unknown = [v for v in value if f.choices and v not in dict(f.choices)]
+            if unknown:
+                return "has unknown entries: " + ", ".join(map(str, unknown))
         elif f.kind is Kind.SIGNATURE:
             if not isinstance(value, Mapping):
                 return "expected a name and a date"
@@ -146,13 +161,51 @@ def _check_value(f: Field, value: Any) -> str | None:
     return None
 
 
+def _check_table(f: Field, value: Any) -> list[Problem]:
+    """Problems with the rows of a TABLE field, named by field key, row and column."""
+    if not isinstance(value, (list, tuple)):
+        return [Problem(f.key, f"{f.label} expected rows")]
+    problems: list[Problem] = []
+    rows = [r for r in value if isinstance(r, Mapping) and
+            any(not is_empty(c, r.get(c.key)) for c in f.columns)]
+    if len(rows) < f.min_rows:
+        problems.append(Problem(f.key, f"{f.label} needs {f.min_rows} "
+                                       f"{'row' if f.min_rows == 1 else 'rows'}"))
+    if f.max_rows is not None and len(rows) > f.max_rows:
+        problems.append(Problem(f.key, f"{f.label} takes at most {f.max_rows} rows"))
+    for number, row in enumerate(rows, start=1):
+        for column in f.columns:
+            cell = row.get(column.key)
+            if is_empty(column, cell):
+                if column.required:
+                    problems.append(Problem(f.key, f"{f.label}, row {number}: "
+                                                   f"{column.label} is required", row=number))
+                continue
+            message = _check_value(column, cell)
+            if message:
+                problems.append(Problem(f.key, f"{f.label}, row {number}: {column.label} "
+                                               f"{message}", row=number))
+    return problems
+
+
+def table_rows(f: Field, value: Any) -> list[dict[str, Any]]:
+    """The rows of a TABLE value that hold anything (blank rows dropped)."""
+    if not isinstance(value, (list, tuple)):
+        return []
+    return [dict(r) for r in value if isinstance(r, Mapping) and
+            any(not is_empty(c, r.get(c.key)) for c in f.columns)]
+
+
 def validate(form: FormDef, values: Mapping[str, Any]) -> list[Problem]:
     """Every problem with ``values`` for ``form``: missing required fields, wrong shapes, rules."""
     problems: list[Problem] = []
     for f in form.value_fields():
         value = values.get(f.key)
+        if f.kind is Kind.TABLE and not is_empty(f, value):
+            problems.extend(_check_table(f, value))
+            continue
         if is_empty(f, value):
-            if f.required:
+            if f.required or (f.kind is Kind.TABLE and f.min_rows):
                 problems.append(Problem(f.key, f"{f.label} is required"))
             continue
         message = _check_value(f, value)
@@ -175,6 +228,10 @@ def display_value(f: Field, value: Any) -> str:
         return f.choice_label(value)
     if f.kind is Kind.BOOL:
         return "Yes" if value else "No"
+    if f.kind is Kind.TAGS and isinstance(value, (list, tuple)):
+        return ", ".join(f.choice_label(v) for v in value)
+    if f.kind is Kind.TIME:
+        return str(value)[:5]
     if f.kind is Kind.SIGNATURE and isinstance(value, Mapping):
         d = parse_iso_date(value.get("date"))
         name = str(value.get("name", ""))

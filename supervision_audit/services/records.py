@@ -1,0 +1,291 @@
+"""Supervision records (Appendices 4, 5, 6): drafts saved as typed, completion, actions
+carried forward from one record to the next, group records on every attendee's file."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime, time
+from typing import Any
+
+from sqlmodel import Session, col, or_, select
+
+from supervision_audit.errors import NotFoundError, Problem, ValidationError
+from supervision_audit.forms import ALL_FORMS, parse_iso_date, validate
+from supervision_audit.forms.base import table_rows
+from supervision_audit.models import (
+    ActionItem,
+    ActionReview,
+    GroupAttendee,
+    Staff,
+    SupervisionRecord,
+    SupervisionSession,
+    utcnow,
+)
+from supervision_audit.policy import is_short
+from supervision_audit.services.access import Action, Actor, PermissionDenied, require
+from supervision_audit.services.events import log_event
+from supervision_audit.services.staff import get_staff
+
+REVIEW_OUTCOMES = {"done": "Done", "carried_forward": "Carried forward"}
+
+
+def get_record(session: Session, record_id: uuid.UUID) -> SupervisionRecord:
+    record = session.get(SupervisionRecord, record_id)
+    if record is None:
+        raise NotFoundError("That record is not in the database.")
+    return record
+
+
+def attendees_of(session: Session, record_id: uuid.UUID) -> list[uuid.UUID]:
+    return list(session.exec(select(GroupAttendee.staff_id)
+                             .where(GroupAttendee.record_id == record_id)))
+
+
+def _require_write(session: Session, actor: Actor, record: SupervisionRecord) -> None:
+    if record.supervisee_id is not None:
+        require(session, actor, Action.WRITE_RECORDS, record.supervisee_id)
+    elif not actor.is_system and record.supervisor_id != actor.staff_id:
+        require(session, actor, Action.WRITE_RECORDS, None)  # refused: not their group
+
+
+def _require_read(session: Session, actor: Actor, record: SupervisionRecord) -> None:
+    if record.supervisee_id is not None:
+        require(session, actor, Action.READ_FILE, record.supervisee_id)
+        return
+    if actor.is_system or record.supervisor_id == actor.staff_id:
+        return
+    from supervision_audit.services.access import permitted
+
+    if any(permitted(session, actor, Action.READ_FILE, sid)
+           for sid in attendees_of(session, record.id)):
+        return  # an attendee, or an attendee's line manager
+    require(session, actor, Action.READ_FILE, record.supervisor_id)
+
+
+def open_actions(session: Session, supervisee_uuid: uuid.UUID, before: date | None = None
+                 ) -> list[ActionItem]:
+    """Actions still open on a supervisee's file from records held before ``before``."""
+    query = (select(ActionItem).join(SupervisionRecord,
+                                     SupervisionRecord.id == ActionItem.record_id)
+             .where(ActionItem.supervisee_id == supervisee_uuid, ActionItem.status == "open",
+                    SupervisionRecord.status == "complete"))
+    if before is not None:
+        query = query.where(SupervisionRecord.held_on < before)
+    return list(session.exec(query.order_by(col(ActionItem.due_date), col(ActionItem.number))))
+
+
+def _review_rows(actions: list[ActionItem], outcomes: dict[str, str] | None = None
+                 ) -> list[dict[str, Any]]:
+    outcomes = outcomes or {}
+    return [{"id": str(a.id), "action": a.description, "owner": a.owner,
+             "due": a.due_date.isoformat(), "outcome": outcomes.get(str(a.id), "")}
+            for a in actions]
+
+
+def start_record(session: Session, actor: Actor, *, form_key: str, held_on: date,
+                 supervisee_uuid: uuid.UUID | None = None,
+                 session_id: uuid.UUID | None = None) -> SupervisionRecord:
+    """A new draft record, prefilled: names, date, and the open actions to review (item 2)."""
+    if form_key not in ALL_FORMS or form_key == "contract":
+        raise ValidationError(Problem("form_key", f"There is no record form '{form_key}'"))
+    planned = None
+    if session_id is not None:
+        planned = session.get(SupervisionSession, session_id)
+        if planned is None:
+            raise NotFoundError("That session is not in the database.")
+        supervisee_uuid = planned.supervisee_id
+    values: dict[str, Any] = {"held_on": held_on.isoformat()}
+    if form_key == "group":
+        if actor.is_inspector:
+            raise PermissionDenied(f"{actor.name} ({actor.username}) may not write records.")
+        supervisor = get_staff(session, actor.staff_id) if not actor.is_system else None
+        supervisor_id = actor.staff_id
+        values["supervisor_name"] = supervisor.name if supervisor else ""
+        supervisee = None
+    else:
+        if supervisee_uuid is None:
+            raise ValidationError(Problem("supervisee", "Choose the supervisee"))
+        require(session, actor, Action.WRITE_RECORDS, supervisee_uuid)
+        supervisee = get_staff(session, supervisee_uuid)
+        supervisor_id = supervisee.supervisor_id or actor.staff_id
+        boss = session.get(Staff, supervisor_id)
+        values.update(supervisee_name=supervisee.name,
+                      supervisor_name=boss.name if boss else "",
+                      actions_reviewed=_review_rows(open_actions(session, supervisee.id,
+                                                                 before=None)))
+        if planned is not None:
+            values["venue"] = planned.venue
+            if planned.planned_time:
+                values["start_time"] = planned.planned_time.isoformat(timespec="minutes")
+    record = SupervisionRecord(form_key=form_key, session_id=session_id,
+                               supervisee_id=supervisee.id if supervisee else None,
+                               supervisor_id=supervisor_id, held_on=held_on, values=values,
+                               draft_saved_at=utcnow())
+    session.add(record)
+    session.flush()
+    log_event(session, actor.who, "record.create", subject_kind="record", subject_id=record.id,
+              about_staff_id=record.supervisee_id, detail=form_key)
+    return record
+
+
+def save_draft(session: Session, actor: Actor, record_id: uuid.UUID, values: dict[str, Any]
+               ) -> SupervisionRecord:
+    """Keep what has been typed so far, unchecked (the editor calls this as the user types)."""
+    record = get_record(session, record_id)
+    _require_write(session, actor, record)
+    if record.status != "draft":
+        raise ValidationError(Problem("record", "This record is complete; it is no longer a "
+                                                "draft"))
+    record.values = dict(values)
+    record.draft_saved_at = utcnow()
+    record.updated_at = record.draft_saved_at
+    session.flush()
+    return record
+
+
+def drafts_of(session: Session, actor: Actor) -> list[SupervisionRecord]:
+    """Unfinished records this person was writing, newest first (offered when they return)."""
+    return list(session.exec(select(SupervisionRecord).where(
+        SupervisionRecord.status == "draft", SupervisionRecord.supervisor_id == actor.staff_id)
+        .order_by(col(SupervisionRecord.draft_saved_at).desc())))
+
+
+def _times(values: dict[str, Any]) -> tuple[time | None, time | None, list[Problem]]:
+    try:
+        start = time.fromisoformat(str(values.get("start_time"))) \
+            if values.get("start_time") else None
+        end = time.fromisoformat(str(values.get("end_time"))) if values.get("end_time") else None
+    except ValueError:
+        return None, None, []  # validate() names the bad time
+    if start and end and end <= start:
+        return start, end, [Problem("end_time", "The session ends before it starts")]
+    return start, end, []
+
+
+def minutes_of(record: SupervisionRecord) -> int | None:
+    if record.start_time is None or record.end_time is None:
+        return None
+    start = record.start_time.hour * 60 + record.start_time.minute
+    return record.end_time.hour * 60 + record.end_time.minute - start
+
+
+def is_short_record(record: SupervisionRecord) -> bool:
+    return is_short(minutes_of(record))
+
+
+def complete_record(session: Session, actor: Actor, record_id: uuid.UUID,
+                    values: dict[str, Any], *, reviews: dict[str, str] | None = None,
+                    attendee_ids: list[uuid.UUID] | None = None) -> SupervisionRecord:
+    """Check and finish a record: its actions become tracked actions, the earlier actions
+    reviewed are marked done or carried forward, its session is completed.
+
+    ``reviews`` maps an earlier action's id to "done" or "carried_forward"; every open action
+    shown must be given one. Raises ValidationError (nothing saved) on any problem.
+    """
+    record = get_record(session, record_id)
+    _require_write(session, actor, record)
+    form = ALL_FORMS[record.form_key]
+    values = dict(values)
+    reviews = reviews or {}
+    start, end, problems = _times(values)
+    if record.form_key == "group":
+        attendee_ids = list(attendee_ids or [])
+        if not attendee_ids:
+            problems.append(Problem("attendees", "A group record needs at least one attendee"))
+        values["attendees"] = [get_staff(session, s).name for s in attendee_ids]
+    else:
+        shown = open_actions(session, record.supervisee_id) if record.supervisee_id else []
+        missing = [a for a in shown if reviews.get(str(a.id)) not in REVIEW_OUTCOMES]
+        if missing:
+            problems.append(Problem("actions_reviewed", "Mark each earlier action done or "
+                                    f"carried forward ({len(missing)} not reviewed)"))
+        values["actions_reviewed"] = _review_rows(
+            shown, {k: REVIEW_OUTCOMES.get(v, "") for k, v in reviews.items()})
+    problems += validate(form, values)
+    if problems:
+        raise ValidationError(problems)
+    held_on = parse_iso_date(values.get("held_on")) or record.held_on
+    record.values, record.held_on, record.start_time, record.end_time = values, held_on, start, end
+    record.status = "complete"
+    record.updated_at = utcnow()
+    _write_actions(session, record, form.field("actions"), values)
+    if record.form_key == "group":
+        for staff_id in dict.fromkeys(attendee_ids or []):
+            session.add(GroupAttendee(record_id=record.id, staff_id=staff_id))
+    else:
+        for action_id, outcome in reviews.items():
+            _review(session, record, uuid.UUID(action_id), outcome, held_on)
+    if record.session_id is not None:
+        planned = session.get(SupervisionSession, record.session_id)
+        if planned is not None and planned.status == "planned":
+            planned.status = "completed"
+            planned.updated_at = utcnow()
+    session.flush()
+    log_event(session, actor.who, "record.complete", subject_kind="record",
+              subject_id=record.id, about_staff_id=record.supervisee_id,
+              detail=f"{record.form_key} {held_on.isoformat()}")
+    return record
+
+
+def _write_actions(session: Session, record: SupervisionRecord, field: Any,
+                   values: dict[str, Any]) -> None:
+    for number, row in enumerate(table_rows(field, values.get("actions")), start=1):
+        session.add(ActionItem(record_id=record.id, supervisee_id=record.supervisee_id,
+                               number=number, description=str(row["action"]).strip(),
+                               owner=str(row["owner"]).strip(),
+                               due_date=parse_iso_date(row["due"]) or record.held_on))
+
+
+def _review(session: Session, record: SupervisionRecord, action_id: uuid.UUID, outcome: str,
+            on: date) -> None:
+    action = session.get(ActionItem, action_id)
+    if action is None or action.supervisee_id != record.supervisee_id:
+        raise ValidationError(Problem("actions_reviewed", "An action reviewed is not on this "
+                                                          "file"))
+    session.add(ActionReview(action_id=action.id, record_id=record.id, outcome=outcome))
+    if outcome == "done":
+        action.status, action.done_on = "done", on
+        action.updated_at = utcnow()
+
+
+def mark_action_done(session: Session, actor: Actor, action_id: uuid.UUID, done_on: date
+                     ) -> ActionItem:
+    """Mark an action done at any time (not an edit of its record; logged)."""
+    action = session.get(ActionItem, action_id)
+    if action is None:
+        raise NotFoundError("That action is not in the database.")
+    record = get_record(session, action.record_id)
+    _require_write(session, actor, record)
+    if done_on < record.held_on:
+        raise ValidationError(Problem("done_on", "An action cannot be done before the "
+                                                 "supervision that agreed it"))
+    action.status, action.done_on = "done", done_on
+    action.updated_at = utcnow()
+    session.flush()
+    log_event(session, actor.who, "action.done", subject_kind="action", subject_id=action.id,
+              about_staff_id=action.supervisee_id, detail=done_on.isoformat())
+    return action
+
+
+def records_of(session: Session, actor: Actor, supervisee_uuid: uuid.UUID
+               ) -> list[SupervisionRecord]:
+    """Every record on a person's file, their group records included, newest first."""
+    require(session, actor, Action.READ_FILE, supervisee_uuid)
+    group_ids = select(GroupAttendee.record_id).where(GroupAttendee.staff_id == supervisee_uuid)
+    return list(session.exec(select(SupervisionRecord).where(or_(
+        SupervisionRecord.supervisee_id == supervisee_uuid,
+        col(SupervisionRecord.id).in_(group_ids))).order_by(
+        col(SupervisionRecord.held_on).desc())))
+
+
+def open_record(session: Session, actor: Actor, record_id: uuid.UUID) -> SupervisionRecord:
+    """A record for reading; the opening is logged."""
+    record = get_record(session, record_id)
+    _require_read(session, actor, record)
+    log_event(session, actor.who, "record.open", subject_kind="record", subject_id=record.id,
+              about_staff_id=record.supervisee_id)
+    return record
+
+
+def held_at(record: SupervisionRecord) -> datetime:
+    return datetime.combine(record.held_on, record.end_time or record.start_time or time(17))
