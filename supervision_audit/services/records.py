@@ -215,6 +215,13 @@ def complete_record(session: Session, actor: Actor, record_id: uuid.UUID,
     else:
         for action_id, outcome in reviews.items():
             _review(session, record, uuid.UUID(action_id), outcome, held_on)
+        if "cases_discussed" in {f.key for f in form.value_fields()}:
+            from supervision_audit.services.cases import record_discussions
+
+            session.flush()
+            record_discussions(session, record,
+                               table_rows(form.field("cases_discussed"),
+                                          values.get("cases_discussed")))
     if record.session_id is not None:
         planned = session.get(SupervisionSession, record.session_id)
         if planned is not None and planned.status == "planned":
@@ -288,4 +295,6 @@ def open_record(session: Session, actor: Actor, record_id: uuid.UUID) -> Supervi
 
 
 def held_at(record: SupervisionRecord) -> datetime:
-    return datetime.combine(record.held_on, record.end_time or record.start_time or time(17))
+    """When the session ended, as a moment in this computer's time zone."""
+    return datetime.combine(record.held_on,
+                            record.end_time or record.start_time or time(17)).astimezone()

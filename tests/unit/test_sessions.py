@@ -261,3 +261,42 @@ def test_saving_a_draft_of_a_complete_record_is_refused(org) -> None:
         complete_record(s, SYS, record.id, _filled(record.values))
         with pytest.raises(ValidationError, match="no longer a draft"):
             save_draft(s, SYS, record.id, {})
+
+
+def test_cases_discussed_and_cases_not_discussed_in_their_interval(org) -> None:
+    from supervision_audit.models import CaseDiscussion
+    from supervision_audit.services.cases import (
+        add_case,
+        case_file_is_late,
+        case_statuses,
+        close_case,
+    )
+
+    with org.write() as s:
+        p1 = _id(s, "P1")
+        cp = add_case(s, SYS, p1, "CP-1001", "child_protection", D(2026, 1, 1))
+        lac = add_case(s, SYS, p1, "LAC-2002", "looked_after", D(2026, 1, 1))
+        closed = add_case(s, SYS, p1, "CIN-3003", "child_in_need", D(2026, 1, 1))
+        close_case(s, SYS, closed.id, D(2026, 1, 20))
+        with pytest.raises(ValidationError, match="already open"):
+            add_case(s, SYS, p1, "CP-1001", "child_protection", D(2026, 2, 1))
+        record = start_record(s, SYS, form_key="individual", held_on=D(2026, 2, 2),
+                              supervisee_uuid=p1)
+        with pytest.raises(ValidationError, match="'NOPE' is not open"):
+            complete_record(s, SYS, record.id, {**_filled(record.values), "cases_discussed": [
+                {"case": "NOPE", "recorded_on": "2026-02-03", "note": ""}]})
+    with org.write() as s:
+        record = records_of(s, SYS, p1)[0]
+        complete_record(s, SYS, record.id, {**_filled(record.values), "cases_discussed": [
+            {"case": "CP-1001", "recorded_on": "2026-02-03", "note": "Strategy meeting"},
+            {"case": "LAC-2002", "recorded_on": "2026-02-05", "note": "Placement review"}]})
+        discussions = {d.case_id: d for d in s.exec(
+            __import__("sqlmodel").select(CaseDiscussion))}
+        assert not case_file_is_late(record, discussions[cp.id])  # next day: within 24 hours
+        assert case_file_is_late(record, discussions[lac.id])  # three days later
+        statuses = {c.case.reference: c for c in case_statuses(s, p1, D(2026, 3, 5))}
+    assert set(statuses) == {"CP-1001", "LAC-2002"}
+    assert statuses["CP-1001"].last_discussed == D(2026, 2, 2)
+    assert statuses["CP-1001"].due == D(2026, 3, 2) and statuses["CP-1001"].overdue
+    assert statuses["LAC-2002"].due == D(2026, 3, 2) and statuses["LAC-2002"].type_label == \
+        "Looked After Child"
