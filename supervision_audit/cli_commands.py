@@ -176,6 +176,94 @@ def cmd_subject_access(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_list_records(args: argparse.Namespace) -> int:
+    from supervision_audit.services.records import records_of
+    from supervision_audit.services.staff import get_by_staff_id
+
+    opened = signed_in(args)
+    try:
+        with opened.store.read() as session:
+            person = get_by_staff_id(session, args.staff)
+            rows = [{"id": str(r.id), "form": r.form_key, "held_on": r.held_on.isoformat(),
+                     "status": r.status} for r in records_of(session, opened.actor, person.id)]
+    finally:
+        opened.store.close()
+    if args.json:
+        print(json.dumps(rows, indent=2))
+    else:
+        for row in rows:
+            print(f"{row['id']}\t{row['held_on']}\t{row['form']}\t{row['status']}")
+    return 0
+
+
+def cmd_export_record(args: argparse.Namespace) -> int:
+    import uuid
+
+    from supervision_audit.services.record_export import export_record_pdf
+
+    try:
+        record_id = uuid.UUID(args.id)
+    except ValueError as exc:
+        raise SupervisionAuditError(f"'{args.id}' is not a record id (see list-records).") \
+            from exc
+    opened = signed_in(args)
+    try:
+        with opened.store.write() as session:
+            out = export_record_pdf(session, opened.actor, record_id, Path(args.out))
+    finally:
+        opened.store.close()
+    print(f"Record written to {out}.")
+    return 0
+
+
+def cmd_export_monitoring(args: argparse.Namespace) -> int:
+    from supervision_audit.services.monitoring_xlsx import export_monitoring
+    from supervision_audit.services.staff import get_by_staff_id, list_staff
+
+    opened = signed_in(args)
+    try:
+        with opened.store.write() as session:
+            if args.staff:
+                people = [get_by_staff_id(session, args.staff).id]
+            else:
+                people = [r.id for r in list_staff(session, opened.actor)
+                          if r.supervisor_id == opened.actor.staff_id]
+            out = export_monitoring(session, opened.actor, people, Path(args.out))
+    finally:
+        opened.store.close()
+    print(f"Monitoring sheets for {len(people)} people written to {out}.")
+    return 0
+
+
+def cmd_import_monitoring(args: argparse.Namespace) -> int:
+    from supervision_audit.services.monitoring_xlsx import import_monitoring
+
+    opened = signed_in(args)
+    try:
+        with opened.store.write() as session:
+            result = import_monitoring(session, opened.actor, Path(args.file))
+    finally:
+        opened.store.close()
+    print(f"Imported {result.sheets} sheets: {result.created} sessions added, "
+          f"{result.updated} updated.")
+    return 0
+
+
+def cmd_export_schedule(args: argparse.Namespace) -> int:
+    from supervision_audit.services.record_export import export_schedule_ics
+    from supervision_audit.services.staff import get_by_staff_id
+
+    opened = signed_in(args)
+    try:
+        with opened.store.write() as session:
+            person = get_by_staff_id(session, args.staff)
+            out = export_schedule_ics(session, opened.actor, person.id, Path(args.out))
+    finally:
+        opened.store.close()
+    print(f"Schedule written to {out}.")
+    return 0
+
+
 def _add(sub: Any, name: str, handler: Any, help_text: str) -> argparse.ArgumentParser:
     parser = sub.add_parser(name, help=help_text, description=help_text)
     parser.set_defaults(handler=handler)
@@ -224,6 +312,28 @@ def add_commands(sub: Any) -> None:
     p.add_argument("--from", dest="start", metavar="YYYY-MM-DD")
     p.add_argument("--to", dest="end", metavar="YYYY-MM-DD")
     p.add_argument("--out", metavar="FILE.csv|FILE.xlsx")
+
+    p = _add(sub, "list-records", cmd_list_records, "the records on a person's file")
+    p.add_argument("--staff", required=True, metavar="ID")
+    p.add_argument("--json", action="store_true")
+
+    p = _add(sub, "export-record", cmd_export_record, "a record as PDF, laid out as its form")
+    p.add_argument("--id", required=True, help="the record id (see list-records)")
+    p.add_argument("--out", required=True, metavar="FILE.pdf")
+
+    p = _add(sub, "export-monitoring", cmd_export_monitoring, "monitoring sheets as a workbook "
+             "(your supervisees, or one person)")
+    p.add_argument("--out", required=True, metavar="FILE.xlsx")
+    p.add_argument("--staff", metavar="ID")
+
+    p = _add(sub, "import-monitoring", cmd_import_monitoring, "bring in monitoring sheets "
+             "(the paper layout; all or nothing)")
+    p.add_argument("file")
+
+    p = _add(sub, "export-schedule", cmd_export_schedule, "a person's planned sessions as an "
+             "iCalendar (.ics) file")
+    p.add_argument("--staff", required=True, metavar="ID")
+    p.add_argument("--out", required=True, metavar="FILE.ics")
 
     p = _add(sub, "subject-access", cmd_subject_access, "everything held about one person, as "
              "PDF and JSON")

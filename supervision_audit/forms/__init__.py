@@ -11,10 +11,11 @@ from supervision_audit.forms.base import (
     validate,
 )
 from supervision_audit.forms.contract import CONTRACT
+from supervision_audit.forms.monitoring import MONITORING
 from supervision_audit.forms.records import GROUP, INDIVIDUAL, MANAGER
 
 ALL_FORMS: dict[str, FormDef] = {
-    form.key: form for form in (CONTRACT, INDIVIDUAL, MANAGER, GROUP)
+    form.key: form for form in (CONTRACT, INDIVIDUAL, MANAGER, GROUP, MONITORING)
 }
 
 __all__ = [
@@ -23,6 +24,7 @@ __all__ = [
     "GROUP",
     "INDIVIDUAL",
     "MANAGER",
+    "MONITORING",
     "Field",
     "FormDef",
     "Kind",

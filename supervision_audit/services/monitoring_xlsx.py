@@ -1,0 +1,262 @@
+"""The monitoring sheet in Excel, both ways, in the paper layout (Appendix 3).
+
+A1 "Supervisee:", B1 the name, C1 "Supervisor:", D1 the name; row 3 the headers; entries
+from row 4; one worksheet per supervisee. Import reads the same layout (a staff id or a full
+name in B1/D1; dates as spreadsheet dates or dd/mm/yyyy; times as spreadsheet times or
+HH:MM; status in any case, "Postpond" accepted), all or nothing.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from pathlib import Path
+from typing import Any
+
+from sqlmodel import Session, select
+
+from supervision_audit.dates import parse_date
+from supervision_audit.errors import Problem, ValidationError
+from supervision_audit.forms.monitoring import MONITORING_HEADERS
+from supervision_audit.models import Staff, SupervisionSession, utcnow
+from supervision_audit.services.access import Action, Actor, require
+from supervision_audit.services.events import log_event
+from supervision_audit.services.sessions import MANAGER_ROLES, sessions_of
+from supervision_audit.services.staff import get_staff
+from supervision_audit.services.tabular import cell_text, is_blank, read_xlsx_sheets
+
+EXPORT_STATUS = {"planned": "", "completed": "Completed", "postponed": "Postponed",
+                 "cancelled": "Cancelled"}
+IMPORT_STATUS = {"": "planned", "planned": "planned", "completed": "completed",
+                 "complete": "completed", "postponed": "postponed", "postpond": "postponed",
+                 "postponded": "postponed", "cancelled": "cancelled", "canceled": "cancelled"}
+
+
+def _sheet_title(name: str, staff_id: str, used: set[str]) -> str:
+    base = re.sub(r"[\\/*?:\[\]]", " ", f"{name} {staff_id}")[:31].strip() or staff_id
+    title, n = base, 2
+    while title.lower() in used:
+        suffix = f" ({n})"
+        title, n = base[: 31 - len(suffix)] + suffix, n + 1
+    used.add(title.lower())
+    return title
+
+
+def export_monitoring(session: Session, actor: Actor, people: list[uuid.UUID], out: Path
+                      ) -> Path:
+    """One worksheet per supervisee, in the paper layout; written whole or not at all."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+
+    from supervision_audit.exports.atomic import atomic_output
+
+    wb = Workbook()
+    wb.remove(wb.active)
+    used: set[str] = set()
+    bold = Font(bold=True)
+    for staff_uuid in people:
+        require(session, actor, Action.READ_FILE, staff_uuid)
+        person = get_staff(session, staff_uuid)
+        boss = session.get(Staff, person.supervisor_id) if person.supervisor_id else None
+        ws = wb.create_sheet(_sheet_title(person.name, person.staff_id, used))
+        ws["A1"], ws["B1"] = "Supervisee:", person.name
+        ws["C1"], ws["D1"] = "Supervisor:", boss.name if boss else ""
+        for column, header in enumerate(MONITORING_HEADERS, start=1):
+            ws.cell(row=3, column=column, value=header).font = bold
+        for row, planned in enumerate(sessions_of(session, staff_uuid), start=4):
+            ws.cell(row=row, column=1, value=planned.planned_date).number_format = "DD/MM/YYYY"
+            if planned.planned_time is not None:
+                ws.cell(row=row, column=2, value=planned.planned_time).number_format = "HH:MM"
+            ws.cell(row=row, column=3, value=EXPORT_STATUS[planned.status] or None)
+            if planned.rescheduled_for is not None:
+                cell = ws.cell(row=row, column=4, value=planned.rescheduled_for)
+                cell.number_format = "DD/MM/YYYY"
+            text = "; ".join(t for t in (planned.reason, planned.comments) if t)
+            ws.cell(row=row, column=5, value=text or None).alignment = Alignment(wrap_text=True)
+        for column, width in zip("ABCDE", (14, 24, 22, 24, 60), strict=True):
+            ws.column_dimensions[column].width = width
+        log_event(session, actor.who, "monitoring.export", subject_kind="staff",
+                  subject_id=person.id, about_staff_id=person.id, detail=Path(out).name)
+    if not wb.worksheets:
+        wb.create_sheet("Monitoring")
+    with atomic_output(Path(out)) as tmp:
+        wb.save(tmp)
+    return Path(out)
+
+
+@dataclass(frozen=True)
+class Entry:
+    row: int
+    planned_date: date
+    planned_time: time | None
+    status: str
+    rescheduled_for: date | None
+    text: str
+
+
+@dataclass(frozen=True)
+class SheetImport:
+    title: str
+    supervisee: Staff
+    entries: list[Entry]
+
+
+@dataclass(frozen=True)
+class MonitoringImportResult:
+    sheets: int
+    created: int
+    updated: int
+
+
+def _person(session: Session, text: str, everyone: list[Staff]) -> tuple[Staff | None, str]:
+    if not text:
+        return None, "is empty: give the staff id or full name"
+    by_id = [p for p in everyone if p.staff_id == text]
+    if by_id:
+        return by_id[0], ""
+    by_name = [p for p in everyone if p.name.casefold() == text.casefold()]
+    if len(by_name) == 1:
+        return by_name[0], ""
+    if len(by_name) > 1:
+        return None, f"'{text}' names {len(by_name)} people: use the staff id"
+    return None, f"'{text}' is not a member of staff (by staff id or full name)"
+
+
+def _time(value: Any) -> time | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, datetime):
+        return value.time().replace(second=0, microsecond=0)
+    if isinstance(value, time):
+        return value.replace(second=0, microsecond=0)
+    if isinstance(value, float) and 0 <= value < 1:
+        minutes = round(value * 24 * 60)
+        return time(minutes // 60, minutes % 60)
+    text = cell_text(value)
+    match = re.fullmatch(r"(\d{1,2})[:.](\d{2})", text)
+    if not match or int(match[1]) > 23 or int(match[2]) > 59:
+        raise ValueError(f"'{text}' is not a time of day (HH:MM)")
+    return time(int(match[1]), int(match[2]))
+
+
+def _entries(title: str, rows: list[tuple[Any, ...]]) -> tuple[list[Entry], list[Problem]]:
+    entries, problems = [], []
+    for offset, row in enumerate(rows[3:]):
+        number = offset + 4
+        cells = list(row) + [None] * (5 - len(row))
+        if is_blank(tuple(cells[:5])):
+            continue
+
+        def bad(column: int, message: str, n: int = number) -> None:
+            problems.append(Problem(f"'{title}' {MONITORING_HEADERS[column]}", message, row=n))
+
+        try:
+            day = parse_date(cells[0])
+            if day is None:
+                bad(0, "the date is empty")
+        except ValueError as exc:
+            day = None
+            bad(0, str(exc))
+        try:
+            at = _time(cells[1])
+        except ValueError as exc:
+            at = None
+            bad(1, str(exc))
+        status = IMPORT_STATUS.get(cell_text(cells[2]).casefold())
+        if status is None:
+            bad(2, f"'{cell_text(cells[2])}' is not Completed, Postponed or Cancelled")
+        try:
+            again = parse_date(cells[3])
+        except ValueError as exc:
+            again = None
+            bad(3, str(exc))
+        text = cell_text(cells[4])
+        if day and again and again <= day:
+            bad(3, "the rescheduled date is not after the missed date")
+        if again and status not in ("postponed", "cancelled", None):
+            bad(3, "only a postponed or cancelled session has a rescheduled date")
+        if status in ("postponed", "cancelled") and not text:
+            bad(4, "a postponed or cancelled session needs its reason")
+        if day and status:
+            entries.append(Entry(number, day, at, status, again, text))
+    return entries, problems
+
+
+def read_monitoring(session: Session, path: Path) -> list[SheetImport]:
+    """Read and check every sheet; raise ValidationError listing every problem."""
+    everyone = list(session.exec(select(Staff)))
+    sheets, problems = [], []
+    for title, rows in read_xlsx_sheets(Path(path)):
+        if not rows or all(is_blank(r) for r in rows):
+            continue
+        head = list(rows[0]) + [None] * 4
+        if cell_text(head[0]).rstrip(":").casefold() != "supervisee" or \
+                cell_text(head[2]).rstrip(":").casefold() != "supervisor":
+            problems.append(Problem(f"'{title}' A1:D1", "expected 'Supervisee:' in A1 and "
+                                                        "'Supervisor:' in C1", row=1))
+            continue
+        header = [cell_text(c).casefold() for c in (list(rows[2]) if len(rows) > 2 else [])]
+        if [h.split()[0] if h else "" for h in header[:2]] != ["date", "time"]:
+            problems.append(Problem(f"'{title}' row 3", "expected the headers " +
+                                    " | ".join(MONITORING_HEADERS), row=3))
+            continue
+        person, why = _person(session, cell_text(head[1]), everyone)
+        if person is None:
+            problems.append(Problem(f"'{title}' Supervisee (B1)", why, row=1))
+        boss_text = cell_text(head[3])
+        if boss_text:
+            boss, why = _person(session, boss_text, everyone)
+            if boss is None:
+                problems.append(Problem(f"'{title}' Supervisor (D1)", why, row=1))
+        entries, entry_problems = _entries(title, rows)
+        problems += entry_problems
+        if person is not None:
+            sheets.append(SheetImport(title, person, entries))
+    if not sheets and not problems:
+        problems.append(Problem("file", "The workbook has no monitoring sheets"))
+    if problems:
+        raise ValidationError(problems, summary=f"{Path(path).name} was not imported: "
+                                                "nothing was changed.")
+    return sheets
+
+
+def import_monitoring(session: Session, actor: Actor, path: Path, *,
+                      today: date | None = None) -> MonitoringImportResult:
+    """Bring in monitoring sheets, matching existing sessions by supervisee and date."""
+    sheets = read_monitoring(session, Path(path))
+    for sheet in sheets:
+        require(session, actor, Action.WRITE_RECORDS, sheet.supervisee.id)
+    created = updated = 0
+    for sheet in sheets:
+        person = sheet.supervisee
+        existing = {s.planned_date: s for s in sessions_of(session, person.id)}
+        for entry in sheet.entries:
+            row = existing.get(entry.planned_date)
+            if row is None:
+                row = SupervisionSession(
+                    supervisee_id=person.id, supervisor_id=person.supervisor_id,
+                    kind="manager" if person.role in MANAGER_ROLES else "individual",
+                    planned_date=entry.planned_date)
+                session.add(row)
+                existing[entry.planned_date] = row
+                created += 1
+            else:
+                updated += 1
+            row.planned_time = entry.planned_time
+            row.status = entry.status
+            missed = entry.status in ("postponed", "cancelled")
+            row.reason, row.comments = (entry.text, "") if missed else ("", entry.text)
+            row.rescheduled_for = entry.rescheduled_for
+            row.rescheduled_recorded_on = (row.rescheduled_recorded_on or today or date.today()
+                                           ) if entry.rescheduled_for else None
+            row.updated_at = utcnow()
+        session.flush()
+        for row in existing.values():
+            follow = existing.get(row.rescheduled_for) if row.rescheduled_for else None
+            row.rescheduled_session_id = follow.id if follow is not None else None
+        session.flush()
+        log_event(session, actor.who, "monitoring.import", subject_kind="staff",
+                  subject_id=person.id, about_staff_id=person.id, detail=Path(path).name)
+    return MonitoringImportResult(len(sheets), created, updated)

@@ -1,0 +1,112 @@
+"""Records, monitoring sheets and schedules as files: PDF laid out as the form, iCalendar."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+from sqlmodel import Session
+
+from supervision_audit.forms import ALL_FORMS, MONITORING
+from supervision_audit.models import Staff
+from supervision_audit.services.access import Action, Actor, require
+from supervision_audit.services.events import log_event
+from supervision_audit.services.records import open_record
+from supervision_audit.services.sessions import STATUS_LABELS, sessions_of
+from supervision_audit.services.settings import organisation_name
+from supervision_audit.services.staff import get_staff
+
+FORM_NAMES = {"individual": "individual supervision record", "manager":
+              "manager supervision record", "group": "group supervision record"}
+
+
+def export_record_pdf(session: Session, actor: Actor, record_id: uuid.UUID, out: Path,
+                      *, printed_on: date | None = None) -> Path:
+    """One record as its paper form (Appendix 4, 5 or 6); logged."""
+    from supervision_audit.exports.pdf import render_form_pdf
+
+    record = open_record(session, actor, record_id)
+    who = get_staff(session, record.supervisee_id).name if record.supervisee_id else "group"
+    written = render_form_pdf(
+        ALL_FORMS[record.form_key], record.values, Path(out),
+        organisation=organisation_name(session), record_id=str(record.id),
+        record_label=f"{who}, {record.held_on:%d/%m/%Y}"
+                     f"{' (draft)' if record.status == 'draft' else ''}",
+        printed_on=printed_on)
+    log_event(session, actor.who, "record.export", subject_kind="record", subject_id=record.id,
+              about_staff_id=record.supervisee_id, detail=Path(out).name)
+    return written
+
+
+def monitoring_values(session: Session, supervisee_uuid: uuid.UUID) -> dict[str, object]:
+    person = get_staff(session, supervisee_uuid)
+    boss = session.get(Staff, person.supervisor_id) if person.supervisor_id else None
+    return {
+        "supervisee_name": person.name, "supervisor_name": boss.name if boss else "",
+        "entries": [{
+            "date": s.planned_date.isoformat(),
+            "time": s.planned_time.isoformat(timespec="minutes") if s.planned_time else "",
+            "status": "" if s.status == "planned" else STATUS_LABELS[s.status],
+            "rescheduled_for": s.rescheduled_for.isoformat() if s.rescheduled_for else "",
+            "comments": "; ".join(t for t in (s.reason, s.comments) if t),
+        } for s in sessions_of(session, supervisee_uuid)],
+    }
+
+
+def export_monitoring_pdf(session: Session, actor: Actor, supervisee_uuid: uuid.UUID,
+                          out: Path) -> Path:
+    """The monitoring sheet (Appendix 3) as PDF; logged."""
+    from supervision_audit.exports.pdf import render_form_pdf
+
+    require(session, actor, Action.READ_FILE, supervisee_uuid)
+    values = monitoring_values(session, supervisee_uuid)
+    written = render_form_pdf(MONITORING, values, Path(out),
+                              organisation=organisation_name(session),
+                              record_id=f"monitoring {supervisee_uuid}",
+                              record_label=str(values["supervisee_name"]))
+    log_event(session, actor.who, "monitoring.export", subject_kind="staff",
+              subject_id=supervisee_uuid, about_staff_id=supervisee_uuid, detail=Path(out).name)
+    return written
+
+
+def export_schedule_ics(session: Session, actor: Actor, supervisee_uuid: uuid.UUID, out: Path,
+                        *, from_date: date | None = None) -> Path:
+    """The planned sessions from ``from_date`` (default: all) as an iCalendar file both
+    parties can import; times are local (floating), as diaries show them."""
+    from icalendar import Calendar, Event
+
+    from supervision_audit.exports.atomic import atomic_output
+
+    require(session, actor, Action.READ_FILE, supervisee_uuid)
+    person = get_staff(session, supervisee_uuid)
+    boss = session.get(Staff, person.supervisor_id) if person.supervisor_id else None
+    calendar = Calendar()
+    calendar.add("prodid", "-//Supervision Audit//Schedule//EN")
+    calendar.add("version", "2.0")
+    calendar.add("x-wr-calname", f"Supervision: {person.name}")
+    count = 0
+    for planned in sessions_of(session, supervisee_uuid):
+        if planned.status != "planned" or (from_date and planned.planned_date < from_date):
+            continue
+        event = Event()
+        event.add("uid", f"{planned.id}@supervision-audit")
+        event.add("summary", f"Supervision: {person.name}"
+                             f"{' with ' + boss.name if boss else ''}")
+        if planned.planned_time is not None:
+            start = datetime.combine(planned.planned_date, planned.planned_time)
+            event.add("dtstart", start)
+            event.add("dtend", start + timedelta(minutes=planned.duration_minutes))
+        else:
+            event.add("dtstart", planned.planned_date)
+        if planned.venue:
+            event.add("location", planned.venue)
+        event.add("description", "Formal supervision (1.5 hours), booked in both diaries.")
+        event.add("dtstamp", datetime.now().astimezone())
+        calendar.add_component(event)
+        count += 1
+    with atomic_output(Path(out)) as tmp:
+        tmp.write_bytes(calendar.to_ical())
+    log_event(session, actor.who, "schedule.export", subject_kind="staff",
+              subject_id=person.id, about_staff_id=person.id, detail=f"{count} sessions")
+    return Path(out)

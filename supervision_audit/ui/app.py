@@ -1,0 +1,105 @@
+"""Starting the desktop app: the QApplication, the shipped fonts, the store, the main window."""
+
+from __future__ import annotations
+
+import sys
+import traceback
+from pathlib import Path
+from types import TracebackType
+
+from PySide6.QtGui import QFont, QFontDatabase
+from PySide6.QtWidgets import QApplication
+
+from supervision_audit import APP_NAME, __version__
+from supervision_audit.db import Store
+from supervision_audit.errors import SupervisionAuditError
+from supervision_audit.paths import font_path
+from supervision_audit.services.access import Actor
+from supervision_audit.services.signin import is_encrypted, is_new
+from supervision_audit.ui import messages
+from supervision_audit.ui.icons import icon
+from supervision_audit.ui.main_window import MainWindow
+from supervision_audit.ui.sign_in_dialog import SignInDialog
+from supervision_audit.ui.window_state import APPLICATION, ORGANISATION, app_settings
+
+APP_FONT_FAMILY = "DejaVu Sans"
+APP_FONT_POINT_SIZE = 10
+SHIPPED_FONTS = ("DejaVuSans.ttf", "DejaVuSans-Bold.ttf", "DejaVuSans-Oblique.ttf")
+
+
+def load_fonts() -> list[str]:
+    """Register the shipped fonts with Qt; the families that loaded."""
+    families: list[str] = []
+    for name in SHIPPED_FONTS:
+        path = font_path(name)
+        if not path.exists():
+            continue
+        font_id = QFontDatabase.addApplicationFont(str(path))
+        if font_id >= 0:
+            families.extend(QFontDatabase.applicationFontFamilies(font_id))
+    return sorted(set(families))
+
+
+def application(argv: list[str] | None = None) -> QApplication:
+    """The QApplication (made once), named for QSettings, with the app's font and icon."""
+    app = QApplication.instance()
+    if not isinstance(app, QApplication):
+        app = QApplication(list(argv if argv is not None else sys.argv))
+    app.setOrganizationName(ORGANISATION)
+    app.setApplicationName(APPLICATION)
+    app.setApplicationDisplayName(APP_NAME)
+    app.setApplicationVersion(__version__)
+    app.setWindowIcon(icon("app"))
+    if APP_FONT_FAMILY in load_fonts() or APP_FONT_FAMILY in QFontDatabase.families():
+        app.setFont(QFont(APP_FONT_FAMILY, APP_FONT_POINT_SIZE))
+    return app
+
+
+def create_main_window(store: Store, actor: Actor) -> MainWindow:
+    """The main window of ``actor`` over an open store (not yet shown)."""
+    return MainWindow(store, actor)
+
+
+def _report_unexpected(kind: type[BaseException], exc: BaseException,
+                       tb: TracebackType | None) -> None:
+    """Last resort for a bug: the details go to stderr, the user gets words, not a traceback."""
+    traceback.print_exception(kind, exc, tb)
+    if isinstance(exc, SupervisionAuditError):
+        text = str(exc)
+    else:
+        text = ("Something went wrong that Supervision Audit did not expect. Nothing has been "
+                f"lost that was already saved.\n\n({kind.__name__}: {exc})")
+    messages.show_critical(QApplication.activeWindow(), APP_NAME, text)
+
+
+def run_gui(db_path: Path, argv: list[str] | None = None) -> int:
+    """Sign in to the database at ``db_path``, show the main window and run until it closes.
+
+    Returns the exit code: 0 normally, 1 when sign-in was cancelled, 2 when the database
+    could not be opened (the reason is shown; nothing was opened).
+    """
+    app = application(argv)
+    db_path = Path(db_path)
+    if is_new(db_path) and not is_encrypted(db_path):
+        messages.show_critical(None, APP_NAME, (
+            f"There is no database at {db_path}.\n\nCreate one with "
+            "“supervision-audit init”, or try the demo with “supervision-audit demo --open”."))
+        return 2
+    settings = app_settings()
+    try:
+        opened = SignInDialog.ask(db_path, str(settings.value("sign_in/username", "")))
+    except SupervisionAuditError as exc:
+        messages.show_critical(None, APP_NAME, str(exc))
+        return 2
+    if opened is None:
+        return 1
+    settings.setValue("sign_in/username", opened.actor.username)
+    previous_hook = sys.excepthook
+    sys.excepthook = _report_unexpected
+    try:
+        window = create_main_window(opened.store, opened.actor)
+        window.show()
+        return app.exec()
+    finally:
+        sys.excepthook = previous_hook
+        opened.store.close()

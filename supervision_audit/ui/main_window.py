@@ -1,0 +1,347 @@
+"""The main window: the staff list on the left, the chosen person's supervision file on the
+right, menus and a tool bar for what can be done. Pages and dialogs live in their own modules;
+this one wires them to the store."""
+
+from __future__ import annotations
+
+import functools
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+from PySide6.QtCore import QByteArray, Qt
+from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence
+from PySide6.QtWidgets import QDialog, QLabel, QMainWindow, QSplitter, QToolBar, QWidget
+
+from supervision_audit import APP_NAME, __version__
+from supervision_audit.db import Store
+from supervision_audit.errors import SupervisionAuditError
+from supervision_audit.services.access import Action, Actor, permitted
+from supervision_audit.services.contracts import get_contract, latest_contract
+from supervision_audit.services.staff import get_staff, list_staff, list_teams
+from supervision_audit.ui import messages
+from supervision_audit.ui.contract_dialog import ContractDialog
+from supervision_audit.ui.export_pdf import export_contract, suggested_file_name
+from supervision_audit.ui.file_data import load_file
+from supervision_audit.ui.file_view import FileView
+from supervision_audit.ui.icons import icon
+from supervision_audit.ui.import_dialog import ImportDialog
+from supervision_audit.ui.leaver_dialog import LeaverDialog
+from supervision_audit.ui.staff_dialog import StaffDialog
+from supervision_audit.ui.staff_page import StaffPage
+from supervision_audit.ui.window_state import app_settings, last_folder, remember_folder
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def reports_errors(title: str) -> Callable[[F], F]:
+    """Run a window action; a SupervisionAuditError becomes a message, never a traceback."""
+    def wrap(method: F) -> F:
+        @functools.wraps(method)
+        def run(self: MainWindow, *args: Any, **kwargs: Any) -> Any:
+            try:
+                return method(self, *args, **kwargs)
+            except SupervisionAuditError as exc:
+                messages.show_error(self, title, str(exc))
+                return None
+        return run  # type: ignore[return-value]
+    return wrap
+
+
+def _plural(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
+
+
+def status_text(file_name: str, active: int, total: int, teams: int) -> str:
+    """The status bar's summary: the database file and what it holds."""
+    people = _plural(active, "active person", "active people")
+    if total > active:
+        people += f" ({total - active} left)"
+    return f"{file_name}  ·  {people}  ·  {_plural(teams, 'team', 'teams')}"
+
+
+class MainWindow(QMainWindow):
+    """The window of one signed-in person (``actor``) over an open store."""
+
+    def __init__(self, store: Store, actor: Actor, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.store = store
+        self.actor = actor
+        self.dialog: QDialog | None = None  # the dialog opened last (tests drive it)
+        self.manages_staff = False  # may add, edit and import staff (decided in refresh)
+        self.setObjectName("main_window")
+        self.setWindowTitle(f"{APP_NAME} – {store.path.name} – {actor.name}")
+        self.setWindowIcon(icon("app"))
+        self.staff_page = StaffPage()
+        self.file_view = FileView()
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.setObjectName("main_splitter")
+        self.splitter.addWidget(self.staff_page)
+        self.splitter.addWidget(self.file_view)
+        self.splitter.setChildrenCollapsible(False)
+        self.splitter.setStretchFactor(0, 0)
+        self.splitter.setStretchFactor(1, 1)
+        self.setCentralWidget(self.splitter)
+        self.status_label = QLabel()
+        self.status_label.setObjectName("status_counts")
+        self.statusBar().addPermanentWidget(self.status_label)
+        self._make_actions()
+        self._make_menus()
+        self._make_toolbar()
+
+        self.staff_page.current_changed.connect(lambda _id: self.show_current())
+        self.staff_page.activated.connect(self._open_file)
+        self.staff_page.show_left.toggled.connect(self.show_left_action.setChecked)
+        self.show_left_action.toggled.connect(self.staff_page.show_left.setChecked)
+        panel = self.file_view.contract
+        panel.open_requested.connect(self.open_contract)
+        panel.new_requested.connect(self.new_contract)
+        panel.export_requested.connect(self.export_contract)
+        self.resize(1280, 800)
+        self.splitter.setSizes([600, 680])
+        self.refresh()
+        self.restore_state()
+
+    # -- building ---------------------------------------------------------------------
+    def _action(self, text: str, slot: Callable[[], Any], shortcut: QKeySequence | str = "",
+                icon_name: str = "", tip: str = "") -> QAction:
+        action = QAction(icon(icon_name) if icon_name else QIcon(), text, self)
+        if shortcut:
+            action.setShortcut(QKeySequence(shortcut))
+        if tip:
+            action.setStatusTip(tip)
+            action.setToolTip(tip)
+        action.triggered.connect(lambda _checked=False: slot())
+        return action
+
+    def _make_actions(self) -> None:
+        a = self._action
+        self.import_action = a("&Import staff…", self.import_staff, "Ctrl+I", "import",
+                               "Add or update staff from a spreadsheet (.xlsx or .csv)")
+        self.export_action = a("&Export contract PDF…", self.export_current_contract, "Ctrl+E",
+                               "export-pdf", "Save the current supervision contract as a PDF")
+        self.quit_action = a("&Quit", self.close, QKeySequence.StandardKey.Quit)
+        self.quit_action.setShortcuts([QKeySequence("Ctrl+Q")])
+        self.new_person_action = a("&New person…", self.new_person, "Ctrl+N", "person-add",
+                                   "Add a member of staff")
+        self.edit_person_action = a("&Edit person…", self.edit_person, "Ctrl+Shift+E",
+                                    "person-edit", "Edit the chosen person's details")
+        self.mark_left_action = a("&Mark as left…", self.mark_left, "", "person-left",
+                                  "Record that the chosen person has left")
+        self.new_contract_action = a("New &contract…", self.new_contract, "", "contract",
+                                     "Draft a new supervision contract for the chosen person")
+        self.find_action = a("&Find person", self.staff_page.focus_search, "Ctrl+F", "",
+                             "Search the staff list by name")
+        self.refresh_action = a("&Refresh", self.refresh, QKeySequence.StandardKey.Refresh)
+        self.show_left_action = QAction("Show people who have &left", self)
+        self.show_left_action.setCheckable(True)
+        self.about_action = a(f"&About {APP_NAME}", self.about)
+
+    def _make_menus(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&File")
+        file_menu.addActions([self.import_action, self.export_action])
+        file_menu.addSeparator()
+        file_menu.addAction(self.quit_action)
+        staff_menu = bar.addMenu("&Staff")
+        staff_menu.addActions([self.new_person_action, self.edit_person_action,
+                               self.mark_left_action])
+        staff_menu.addSeparator()
+        staff_menu.addAction(self.new_contract_action)
+        view_menu = bar.addMenu("&View")
+        view_menu.addActions([self.find_action, self.show_left_action])
+        view_menu.addSeparator()
+        view_menu.addAction(self.refresh_action)
+        self.view_menu = view_menu
+        help_menu = bar.addMenu("&Help")
+        help_menu.addAction(self.about_action)
+
+    def _make_toolbar(self) -> None:
+        toolbar = QToolBar("Tool bar")
+        toolbar.setObjectName("main_toolbar")
+        toolbar.setMovable(False)
+        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        toolbar.addActions([self.new_person_action, self.edit_person_action,
+                            self.mark_left_action])
+        toolbar.addSeparator()
+        toolbar.addActions([self.new_contract_action, self.export_action])
+        toolbar.addSeparator()
+        toolbar.addAction(self.import_action)
+        self.addToolBar(toolbar)
+        self.view_menu.addSeparator()
+        self.view_menu.addAction(toolbar.toggleViewAction())
+
+    # -- showing ----------------------------------------------------------------------
+    @reports_errors("Could not read the staff list")
+    def refresh(self, select: uuid.UUID | None = None) -> None:
+        with self.store.read() as session:
+            rows = list_staff(session, self.actor, include_left=True)
+            self.manages_staff = permitted(session, self.actor, Action.MANAGE_STAFF)
+            # every team for those who manage staff; others see the teams of those listed
+            teams = [t.name for t in list_teams(session)] if self.manages_staff else []
+        for action in (self.new_person_action, self.import_action):
+            action.setEnabled(self.manages_staff)
+        self.staff_page.set_rows(rows, teams)
+        if select is not None and not self.staff_page.select(select):
+            self.staff_page.show_left.setChecked(True)  # the person has left: show leavers
+            self.staff_page.select(select)
+        self.show_current()
+        self.status_label.setText(status_text(self.store.path.name, sum(r.active for r in rows),
+                                              len(rows), len(teams)))
+        self.status_label.setToolTip(str(self.store.path))
+
+    @reports_errors("Could not open the supervision file")
+    def show_current(self) -> None:
+        staff_uuid = self.staff_page.selected_id()
+        file = None
+        if staff_uuid is not None:
+            with self.store.read() as session:
+                file = load_file(session, self.actor, staff_uuid)
+        self.file_view.show_file(file)
+        manages = file is not None and self.manages_staff
+        self.edit_person_action.setEnabled(manages)
+        self.mark_left_action.setEnabled(manages and file is not None and file.active)
+        self.new_contract_action.setEnabled(file is not None and file.may_write)
+        self.export_action.setEnabled(file is not None and file.contract is not None
+                                      and file.contract.current is not None)
+
+    def _open_file(self, _staff_uuid: uuid.UUID) -> None:
+        self.file_view.scroll.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _open_dialog(self, dialog: QDialog, on_accept: Callable[[], Any]) -> QDialog:
+        """Show a window-modal dialog without blocking; ``on_accept`` runs if it is accepted."""
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.accepted.connect(on_accept)
+        self.dialog = dialog
+        dialog.open()
+        return dialog
+
+    # -- staff ------------------------------------------------------------------------
+    @reports_errors("New person")
+    def new_person(self) -> None:
+        dialog = StaffDialog(self.store, self.actor, None, self)
+        self._open_dialog(dialog, lambda: self._saved_person(dialog.saved_id, "Added"))
+
+    @reports_errors("Edit person")
+    def edit_person(self) -> None:
+        staff_uuid = self.staff_page.selected_id()
+        if staff_uuid is None:
+            return
+        dialog = StaffDialog(self.store, self.actor, staff_uuid, self)
+        self._open_dialog(dialog, lambda: self._saved_person(dialog.saved_id, "Saved"))
+
+    def _saved_person(self, staff_uuid: uuid.UUID | None, verb: str) -> None:
+        self.refresh(select=staff_uuid)
+        file = self.file_view.file
+        if file is not None:
+            self.statusBar().showMessage(f"{verb} {file.name}.", 5000)
+
+    @reports_errors("Mark as left")
+    def mark_left(self) -> None:
+        staff_uuid = self.staff_page.selected_id()
+        if staff_uuid is None:
+            return
+        dialog = LeaverDialog(self.store, self.actor, staff_uuid, self)
+        self._open_dialog(dialog, lambda: self.refresh(select=staff_uuid))
+
+    @reports_errors("Import staff")
+    def import_staff(self) -> None:
+        dialog = ImportDialog(self._run_import, last_folder("import"), self)
+        dialog.finished.connect(lambda _code: self._imported(dialog))
+        self._open_dialog(dialog, lambda: None)
+
+    def _run_import(self, path: Path) -> Any:
+        from supervision_audit.services.staff_import import import_staff
+
+        with self.store.write() as session:
+            result = import_staff(session, self.actor, path)
+        remember_folder("import", str(path.parent))
+        return result
+
+    def _imported(self, dialog: ImportDialog) -> None:
+        result = dialog.result
+        if result is not None:
+            self.refresh(select=self.staff_page.selected_id())
+            self.statusBar().showMessage(
+                f"Imported staff: {result.created} added, {result.updated} updated.", 8000)
+
+    # -- contracts --------------------------------------------------------------------
+    @reports_errors("New contract")
+    def new_contract(self) -> None:
+        staff_uuid = self.staff_page.selected_id()
+        if staff_uuid is None:
+            return
+        dialog = ContractDialog(self.store, self.actor, staff_uuid, None, self)
+        self._open_dialog(dialog, lambda: self._contract_saved(staff_uuid))
+
+    @reports_errors("Open contract")
+    def open_contract(self, contract_id: uuid.UUID) -> None:
+        staff_uuid = self.staff_page.selected_id()
+        if staff_uuid is None:
+            return
+        dialog = ContractDialog(self.store, self.actor, staff_uuid, contract_id, self)
+        self._open_dialog(dialog, lambda: self._contract_saved(staff_uuid))
+
+    def _contract_saved(self, staff_uuid: uuid.UUID) -> None:
+        self.show_current()
+        self.statusBar().showMessage("Supervision contract saved.", 5000)
+
+    @reports_errors("Export contract PDF")
+    def export_current_contract(self) -> None:
+        staff_uuid = self.staff_page.selected_id()
+        if staff_uuid is None:
+            return
+        with self.store.read() as session:
+            contract = latest_contract(session, staff_uuid)
+            contract_id = contract.id if contract else None
+        if contract_id is None:
+            messages.show_info(self, "Export contract PDF",
+                               "This person has no supervision contract yet.")
+            return
+        self.export_contract(contract_id)
+
+    @reports_errors("Export contract PDF")
+    def export_contract(self, contract_id: uuid.UUID) -> Path | None:
+        with self.store.read() as session:
+            contract = get_contract(session, contract_id)
+            name = get_staff(session, contract.supervisee_id).name
+            file_name = suggested_file_name(name, contract.version)
+        written = export_contract(self, self.store, self.actor, contract_id, file_name)
+        if written is not None:
+            self.statusBar().showMessage(f"Saved {written}", 8000)
+        return written
+
+    # -- help -------------------------------------------------------------------------
+    def about(self) -> None:
+        messages.about(self, f"About {APP_NAME}", (
+            f"<h3>{APP_NAME} {__version__}</h3>"
+            "<p>Supervision records, contracts and supervision-file audits for social-work "
+            "staff in children's services, following the organisation's supervision policy "
+            "and the employer standards for social workers in England.</p>"
+            f"<p>Database: {self.store.path}</p>"
+            "<p>Text set in DejaVu Sans (free licence, see resources/fonts).</p>"))
+
+    # -- window state -----------------------------------------------------------------
+    def restore_state(self) -> None:
+        settings = app_settings()
+        geometry = settings.value("main_window/geometry")
+        if isinstance(geometry, QByteArray) and not geometry.isEmpty():
+            self.restoreGeometry(geometry)
+        state = settings.value("main_window/state")
+        if isinstance(state, QByteArray) and not state.isEmpty():
+            self.restoreState(state)
+        splitter = settings.value("main_window/splitter")
+        if isinstance(splitter, QByteArray) and not splitter.isEmpty():
+            self.splitter.restoreState(splitter)
+
+    def save_state(self) -> None:
+        settings = app_settings()
+        settings.setValue("main_window/geometry", self.saveGeometry())
+        settings.setValue("main_window/state", self.saveState())
+        settings.setValue("main_window/splitter", self.splitter.saveState())
+        settings.sync()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.save_state()
+        super().closeEvent(event)
