@@ -10,9 +10,10 @@ from sqlmodel import Session, col, select
 from supervision_audit.dates import add_months
 from supervision_audit.errors import ValidationError
 from supervision_audit.models import Staff
-from supervision_audit.services.access import SYSTEM_ACTOR
+from supervision_audit.services.access import SYSTEM_ACTOR, Actor
 from supervision_audit.services.accounts import add_account, grant_inspector
 from supervision_audit.services.contracts import draft_values, save_contract
+from supervision_audit.services.demo_sessions import seed_sessions
 from supervision_audit.services.settings import set_setting
 from supervision_audit.services.signin import FirstRun, OpenStore, first_run
 from supervision_audit.services.staff import StaffInput, get_by_staff_id, save_staff
@@ -178,6 +179,11 @@ def create_demo(db_path: Path, today: date | None = None, *, encrypted: bool = T
                                     DEMO_PASSWORD, until=today + timedelta(days=90), today=today)
                 else:
                     add_account(session, opened.vault, person.id, username, DEMO_PASSWORD)
+            managers = {}
+            for staff in session.exec(select(Staff).where(Staff.role == "team_manager")):
+                managers[staff.id] = Actor(username=f"demo-{staff.staff_id}", staff_id=staff.id,
+                                           name=staff.name, staff_role=staff.role)
+            seed_sessions(session, today, managers)
     except Exception:
         opened.store.close()
         raise
