@@ -12,7 +12,7 @@ from supervision_audit.forms import ALL_FORMS, MONITORING
 from supervision_audit.models import Staff
 from supervision_audit.services.access import Action, Actor, require
 from supervision_audit.services.events import log_event
-from supervision_audit.services.records import open_record
+from supervision_audit.services.records import is_short_record, minutes_of, open_record
 from supervision_audit.services.sessions import STATUS_LABELS, sessions_of
 from supervision_audit.services.settings import organisation_name
 from supervision_audit.services.staff import get_staff
@@ -28,11 +28,16 @@ def export_record_pdf(session: Session, actor: Actor, record_id: uuid.UUID, out:
 
     record = open_record(session, actor, record_id)
     who = get_staff(session, record.supervisee_id).name if record.supervisee_id else "group"
+    notes = []
+    if record.status == "draft":
+        notes.append("draft")
+    if is_short_record(record):
+        notes.append(f"short session: {minutes_of(record)} minutes")
     written = render_form_pdf(
         ALL_FORMS[record.form_key], record.values, Path(out),
         organisation=organisation_name(session), record_id=str(record.id),
         record_label=f"{who}, {record.held_on:%d/%m/%Y}"
-                     f"{' (draft)' if record.status == 'draft' else ''}",
+                     + (f" ({'; '.join(notes)})" if notes else ""),
         printed_on=printed_on)
     log_event(session, actor.who, "record.export", subject_kind="record", subject_id=record.id,
               about_staff_id=record.supervisee_id, detail=Path(out).name)
