@@ -4,6 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh app
+export PYTHONUNBUFFERED=1  # the demo accounts print before the window opens
 if [ -z "${DISPLAY:-}" ] && [ -z "${WAYLAND_DISPLAY:-}" ] && [ "$(uname)" = "Linux" ]; then
   echo "No display found: the window opens on a virtual screen (xvfb-run)."
   exec xvfb-run -a -s "-screen 0 1400x900x24" .venv/bin/supervision-audit demo --open "$@"

@@ -55,8 +55,14 @@ extras=""
 stamp=".venv/.installed-$purpose"
 want="$(cat pyproject.toml | sha256sum | cut -d' ' -f1)"
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
-  .venv/bin/python -m pip install -q --upgrade pip >/dev/null 2>&1 || true
-  .venv/bin/python -m pip install -q -e ".$extras" 2>&1 | grep -v -E "^(WARNING: Location|  )" || true
-  .venv/bin/python -c "import supervision_audit, PySide6, sqlmodel" 
+  log=".venv/pip-install.log"
+  .venv/bin/python -m pip install -q --upgrade pip > "$log" 2>&1 || \
+    echo "(pip could not upgrade itself; carrying on with the one there is)"
+  if ! .venv/bin/python -m pip install -q -e ".$extras" >> "$log" 2>&1; then
+    cat "$log" >&2
+    echo "Installing the Python packages failed (the whole log is above and in $log)." >&2
+    exit 1
+  fi
+  .venv/bin/python -c "import supervision_audit, PySide6, sqlmodel, sqlcipher3"
   echo "$want" > "$stamp"
 fi
