@@ -15,8 +15,11 @@ from supervision_audit.models.sessions import (
     SupervisionSession,
 )
 from supervision_audit.models.settings import Setting
+from supervision_audit.models.signatures import Addendum, Signature
 
 __all__ = [
+    "Addendum",
+    "Signature",
     "ActionItem",
     "ActionReview",
     "Case",

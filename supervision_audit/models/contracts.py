@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import JSON, Column, Index
@@ -24,3 +24,4 @@ class Contract(Record, table=True):
     agreed_interval_days: int | None = Field(default=None)
     values: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     superseded_by_id: uuid.UUID | None = Field(default=None, foreign_key="contract.id")
+    locked_at: datetime | None = Field(default=None)  # final: signed by both parties

@@ -67,6 +67,10 @@ class SupervisionRecord(Record, table=True):
     status: str = Field(default="draft", max_length=20, nullable=False)
     values: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     draft_saved_at: datetime | None = Field(default=None)
+    locked_at: datetime | None = Field(default=None)  # final: signed by everyone required
+    copy_given_on: date | None = Field(default=None)  # the supervisee's copy (R3)
+    copy_method: str = Field(default="", max_length=20, nullable=False,
+                             sa_column_kwargs={"server_default": ""})
 
 
 class GroupAttendee(SQLModel, table=True):

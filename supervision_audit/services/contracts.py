@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlmodel import Session, select
 
-from supervision_audit.errors import NotFoundError, ValidationError
+from supervision_audit.errors import NotFoundError, Problem, ValidationError
 from supervision_audit.forms import CONTRACT, parse_iso_date, validate
 from supervision_audit.forms.contract import (
     FREQUENCY_AGREED,
@@ -104,15 +104,15 @@ def get_contract(session: Session, contract_uuid: uuid.UUID) -> Contract:
     return contract
 
 
-def signed_on(contract: Contract) -> date | None:
-    """The date the contract was last signed when both parties have signed it, else None."""
-    dates = []
-    for key in ("supervisee_signature", "supervisor_signature"):
-        line = contract.values.get(key) or {}
-        if not (isinstance(line, dict) and line.get("name") and line.get("date")):
-            return None
-        dates.append(parse_iso_date(line["date"]))
-    return max(d for d in dates if d is not None)
+def signed_on(session: Session, contract: Contract) -> date | None:
+    """The day the contract became final (both parties signed), else None."""
+    if contract.locked_at is None:
+        return None
+    from supervision_audit.models import Signature
+
+    moments = session.exec(select(Signature.signed_at).where(
+        Signature.record_kind == "contract", Signature.record_id == contract.id)).all()
+    return max(moments).astimezone().date() if moments else contract.locked_at.date()
 
 
 def supervisor_changed_on(session: Session, contract: Contract) -> date | None:
@@ -132,7 +132,7 @@ def supervisor_changed_on(session: Session, contract: Contract) -> date | None:
 def review_due(session: Session, contract: Contract) -> date | None:
     """R4: 12 months after it was last signed (or agreed), at once when the supervisor changes."""
     changed = supervisor_changed_on(session, contract)
-    basis = signed_on(contract) or contract.date_agreed
+    basis = signed_on(session, contract) or contract.date_agreed
     if basis is None:
         return changed
     return contract_review_due(basis, changed)
@@ -162,7 +162,9 @@ def save_contract(
     """
     require(session, actor, Action.WRITE_RECORDS, supervisee_uuid)
     supervisee = get_staff(session, supervisee_uuid)
-    merged = {**values, **party_values(session, supervisee)}
+    # signature lines are drawn from the signatures themselves, never typed into the values
+    merged = {k: v for k, v in {**values, **party_values(session, supervisee)}.items()
+              if k not in ("supervisee_signature", "supervisor_signature")}
     if merged.get("frequency") != FREQUENCY_AGREED:
         merged["agreed_interval_days"] = None
     problems = validate(CONTRACT, merged)
@@ -183,6 +185,9 @@ def save_contract(
             raise NotFoundError("That contract belongs to someone else.")
         check_not_stale(contract, expected_updated_at,
                         f"{supervisee.name}'s contract (version {contract.version})")
+        if contract.locked_at is not None:
+            raise ValidationError(Problem("contract", "This contract is signed and final: make "
+                                                      "a new version instead"))
     contract.supervisor_id = supervisee.supervisor_id
     contract.date_agreed = parse_iso_date(merged.get("date_agreed"))
     interval = merged.get("agreed_interval_days")

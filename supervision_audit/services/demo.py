@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+import uuid
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 from sqlmodel import Session, col, select
@@ -15,6 +16,7 @@ from supervision_audit.services.accounts import add_account, grant_inspector
 from supervision_audit.services.contracts import draft_values, save_contract
 from supervision_audit.services.demo_sessions import seed_sessions
 from supervision_audit.services.settings import set_setting
+from supervision_audit.services.signatures import sign
 from supervision_audit.services.signin import FirstRun, OpenStore, first_run
 from supervision_audit.services.staff import StaffInput, get_by_staff_id, save_staff
 
@@ -109,27 +111,34 @@ def seed_demo(session: Session, today: date | None = None) -> int:
             asye_start=add_months(today, -asye_months) if asye_months is not None else None,
             email=_email(name), phone=f"0121 555 {sid[1:]}", service=service,
         ), today=started)
-    for sid, name, _title, team, _role, boss, months, _asye in PEOPLE:
+    for sid, _name, _title, team, _role, boss, months, _asye in PEOPLE:
         if not boss or sid in NO_CONTRACT:
             continue
         person = get_by_staff_id(session, sid)
         agreed = add_months(today, -14) if sid in OLD_CONTRACT else \
             max(add_months(today, -min(months, 6)), person.employment_start or today)
         values = draft_values(session, SYSTEM_ACTOR, person.id)
-        values.update(
-            venue=VENUES[TEAM_SERVICE[team]],
-            date_agreed=agreed.isoformat(),
-            additions=_additions(sid),
-            supervisee_signature={"name": name, "date": (agreed + timedelta(days=1)).isoformat()},
-            supervisor_signature={"name": values.get("supervisor_name", ""),
-                                  "date": agreed.isoformat()},
-        )
+        values.update(venue=VENUES[TEAM_SERVICE[team]], date_agreed=agreed.isoformat(),
+                      additions=_additions(sid))
         if not values.get("intermediary"):
             values["intermediary"] = "Chief Executive, Riverside Children's Trust"
         if sid == "P202":
             values.update(frequency="agreed", agreed_interval_days=14)
-        save_contract(session, SYSTEM_ACTOR, person.id, values)
+        contract = save_contract(session, SYSTEM_ACTOR, person.id, values)
+        signed = datetime.combine(agreed, time(11)).astimezone()
+        sign(session, acting_as(session, person.supervisor_id), "contract", contract.id,
+             password=None, at=signed)
+        sign(session, acting_as(session, person.id), "contract", contract.id, password=None,
+             at=signed + timedelta(days=1))
     return len(PEOPLE)
+
+
+def acting_as(session: Session, staff_uuid: uuid.UUID | None) -> Actor:
+    """The demo seed acting for one person (no password asked: it is the app itself)."""
+    person = session.get(Staff, staff_uuid)
+    assert person is not None
+    return Actor(username=f"demo-{person.staff_id}", staff_id=person.id, name=person.name,
+                 staff_role=person.role, is_system=True)
 
 
 def _additions(staff_id: str) -> str:
@@ -179,10 +188,8 @@ def create_demo(db_path: Path, today: date | None = None, *, encrypted: bool = T
                                     DEMO_PASSWORD, until=today + timedelta(days=90), today=today)
                 else:
                     add_account(session, opened.vault, person.id, username, DEMO_PASSWORD)
-            managers = {}
-            for staff in session.exec(select(Staff).where(Staff.role == "team_manager")):
-                managers[staff.id] = Actor(username=f"demo-{staff.staff_id}", staff_id=staff.id,
-                                           name=staff.name, staff_role=staff.role)
+            managers = {staff.id: acting_as(session, staff.id) for staff in session.exec(
+                select(Staff).where(Staff.role == "team_manager"))}
             seed_sessions(session, today, managers)
     except Exception:
         opened.store.close()

@@ -5,17 +5,18 @@ from __future__ import annotations
 
 import random
 import uuid
-from datetime import date, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from sqlmodel import Session, select
 
 from supervision_audit.dates import add_months
-from supervision_audit.models import Staff, SupervisionSession
+from supervision_audit.models import Staff, SupervisionRecord, SupervisionSession
 from supervision_audit.services.access import SYSTEM_ACTOR as SYS
 from supervision_audit.services.access import Actor
 from supervision_audit.services.cases import add_case, caseload
 from supervision_audit.services.records import complete_record, start_record
 from supervision_audit.services.sessions import miss_session, plan_year, sessions_of
+from supervision_audit.services.signatures import record_copy_given, sign
 
 WELCOME = ("Checked in on wellbeing; {name} said the week had been busy but manageable. "
            "Agenda agreed.")
@@ -86,6 +87,27 @@ def _complete(session: Session, rng: random.Random, person: Staff, planned: Supe
     values = _values(rng, person, record.values, planned.planned_date,
                      count % SHORT_EVERY == SHORT_EVERY - 1, cases)
     complete_record(session, SYS, record.id, values, reviews=reviews)
+    _sign_and_copy(session, rng, record, planned.planned_date, person.supervisor_id, person.id)
+
+
+def _sign_and_copy(session: Session, rng: random.Random, record: SupervisionRecord,
+                   held_on: date, supervisor: uuid.UUID | None, supervisee: uuid.UUID) -> None:
+    """Most records signed by both within days and a copy given; some left waiting."""
+    from supervision_audit.services.demo import acting_as
+
+    at = datetime.combine(held_on, time(16)).astimezone()
+    if supervisor is None or rng.random() < 0.08:
+        return
+    sign(session, acting_as(session, supervisor), "record", record.id, password=None, at=at)
+    if rng.random() < 0.06:
+        return
+    disagree = "I do not agree the caseload is manageable." if rng.random() < 0.03 else ""
+    sign(session, acting_as(session, supervisee), "record", record.id, password=None,
+         disagreement=disagree, at=at + timedelta(days=rng.randint(0, 3)))
+    if rng.random() < 0.9:
+        given = held_on + timedelta(days=rng.choice((0, 1, 2, 2, 3, 6)))
+        record_copy_given(session, acting_as(session, supervisor), record.id, given,
+                          rng.choice(("printed", "emailed", "handed")))
 
 
 def seed_person(session: Session, person: Staff, today: date) -> None:
@@ -140,6 +162,13 @@ def seed_groups(session: Session, manager: Staff, members: list[Staff], today: d
                                manager.name, "due": (held_on + timedelta(days=7)).isoformat()}]}
         complete_record(session, actor, record.id, values,
                         attendee_ids=[m.id for m in members])
+        from supervision_audit.services.demo import acting_as
+
+        at = datetime.combine(held_on, time(17)).astimezone()
+        sign(session, actor, "record", record.id, password=None, at=at)
+        for member in members:
+            sign(session, acting_as(session, member.id), "record", record.id, password=None,
+                 at=at + timedelta(days=1))
 
 
 def seed_sessions(session: Session, today: date, manager_actors: dict[uuid.UUID, Actor]) -> None:

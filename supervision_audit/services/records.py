@@ -98,9 +98,9 @@ def start_record(session: Session, actor: Actor, *, form_key: str, held_on: date
     if form_key == "group":
         if actor.is_inspector:
             raise PermissionDenied(f"{actor.name} ({actor.username}) may not write records.")
-        supervisor = get_staff(session, actor.staff_id) if not actor.is_system else None
-        supervisor_id = actor.staff_id
-        values["supervisor_name"] = supervisor.name if supervisor else ""
+        supervisor = get_staff(session, actor.staff_id)  # the one holding the group
+        supervisor_id = supervisor.id
+        values["supervisor_name"] = supervisor.name
         supervisee = None
     else:
         if supervisee_uuid is None:

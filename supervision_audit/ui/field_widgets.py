@@ -29,37 +29,10 @@ from PySide6.QtWidgets import (
 
 from supervision_audit.forms import Field, Kind
 from supervision_audit.ui.date_field import DateField
+from supervision_audit.ui.field_binding import Binding
+from supervision_audit.ui.list_fields import TableBinding, TagsBinding
 
 NOT_SET = "Not set"
-
-
-class Binding:
-    """A field's widget, with its value read and written as plain data."""
-
-    widget: QWidget
-    wants_label = True  # False: the widget shows its own label (check box, static text)
-    tall = False  # True: the label sits at the top of a tall widget
-
-    def __init__(self, field: Field) -> None:
-        self.field = field
-
-    def value(self) -> Any:
-        raise NotImplementedError
-
-    def set_value(self, value: Any) -> None:
-        raise NotImplementedError
-
-    def connect_changed(self, slot: Callable[[], None]) -> None:
-        raise NotImplementedError
-
-    def connect_problem(self, slot: Callable[[str], None]) -> None:
-        """Messages about what was typed, as it is typed (dates); most kinds have none."""
-
-    def focus_target(self) -> QWidget:
-        return self.widget
-
-    def set_readonly(self, readonly: bool) -> None:
-        self.widget.setEnabled(not readonly)
 
 
 class TextBinding(Binding):
@@ -137,6 +110,8 @@ class TimeBinding(Binding):
         self.widget.setDisplayFormat("HH:mm")
         self.widget.setMinimumTime(QTime(0, 0))
         self.widget.setSpecialValueText(NOT_SET)
+        self.widget.setMinimumWidth(self.widget.fontMetrics().horizontalAdvance(NOT_SET) + 48)
+        self.widget.setMaximumWidth(self.widget.minimumWidth() + 40)
 
     def value(self) -> str | None:
         t = self.widget.time()
@@ -315,6 +290,8 @@ FACTORIES: dict[Kind, Callable[[Field], Binding]] = {
     Kind.BOOL: BoolBinding,
     Kind.STATIC: StaticBinding,
     Kind.SIGNATURE: SignatureBinding,
+    Kind.TABLE: lambda f: TableBinding(f, make_binding),
+    Kind.TAGS: TagsBinding,
 }
 
 

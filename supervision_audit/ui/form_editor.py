@@ -23,7 +23,9 @@ from PySide6.QtWidgets import (
 
 from supervision_audit.errors import Problem
 from supervision_audit.forms import Field, FormDef, Kind, Section
-from supervision_audit.ui.field_widgets import Binding, make_binding
+from supervision_audit.ui.field_binding import Binding
+from supervision_audit.ui.field_widgets import make_binding
+from supervision_audit.ui.list_fields import TagsBinding
 from supervision_audit.ui.style import (
     NOTE,
     PROBLEM,
@@ -34,7 +36,8 @@ from supervision_audit.ui.style import (
 )
 
 _READONLY_STYLE = (
-    "QLineEdit:read-only, QPlainTextEdit[readOnly=\"true\"] {"
+    "QLineEdit:read-only, QPlainTextEdit[readOnly=\"true\"],"
+    " QAbstractSpinBox[readOnly=\"true\"] {"
     " background: palette(window); color: palette(text); }"
 )
 _ROWS_PER_FIELD = 3  # the widget, its problem, its guidance
@@ -183,6 +186,17 @@ class FormEditor(QWidget):
 
     def widget_for(self, key: str) -> QWidget:
         return self._bindings[key].widget
+
+    def binding_for(self, key: str) -> Binding:
+        return self._bindings[key]
+
+    def set_choices(self, key: str, choices: list[tuple[str, str]]) -> None:
+        """Offer ``choices`` (value, label) in a TAGS field whose choices come at run time,
+        e.g. the people who may attend a group supervision."""
+        binding = self._bindings[key]
+        if not isinstance(binding, TagsBinding):
+            raise TypeError(f"{key} is not a field of several choices")
+        binding.set_choices(choices)
 
     def _user_changed(self) -> None:
         if not self._loading:

@@ -24,17 +24,6 @@ def show_info(parent: QWidget | None, title: str, text: str) -> None:
     QMessageBox.information(parent, title, text)
 
 
-def confirm(parent: QWidget | None, title: str, text: str, yes_text: str) -> bool:
-    """Ask before doing something; True when the user chose ``yes_text``."""
-    box = QMessageBox(QMessageBox.Icon.Question, title, text, QMessageBox.StandardButton.NoButton,
-                      parent)
-    yes = box.addButton(yes_text, QMessageBox.ButtonRole.AcceptRole)
-    box.addButton(QMessageBox.StandardButton.Cancel)
-    box.setDefaultButton(yes)
-    box.exec()
-    return box.clickedButton() is yes
-
-
 def ask_discard(parent: QWidget | None, what: str) -> bool:
     """True when the user agrees to throw away unsaved changes to ``what``."""
     box = QMessageBox(QMessageBox.Icon.Warning, APP_NAME,

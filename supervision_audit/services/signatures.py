@@ -1,0 +1,325 @@
+"""Signing records and contracts: canonical content hashes, the order of signing, locking
+once everyone required has signed, addenda to final records, and the supervisee's copy."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from supervision_audit.errors import NotFoundError, Problem, ValidationError, WrongKeyError
+from supervision_audit.models import (
+    Addendum,
+    Contract,
+    Signature,
+    Staff,
+    SupervisionRecord,
+    UserAccount,
+    utcnow,
+)
+from supervision_audit.policy import copy_due, copy_is_late
+from supervision_audit.security.passwords import verify_password
+from supervision_audit.services.access import Actor
+from supervision_audit.services.events import log_event
+from supervision_audit.services.records import attendees_of
+
+SUPERVISOR_MEANING = "Supervisor: I confirm this is an accurate record"
+SUPERVISEE_MEANING = "Supervisee: I have read this record"
+DISAGREE_MEANING = "Supervisee: I have read this record and disagree: {text}"
+ATTENDEE_MEANING = "Attendee: I have read this record"
+CONTRACT_SUPERVISOR = "Supervisor: I agree to this supervision contract"
+CONTRACT_SUPERVISEE = "Supervisee: I agree to this supervision contract"
+AUTHOR_MEANING = "Author: I confirm this addendum"
+COPY_METHODS = {"printed": "Printed copy", "emailed": "E-mailed PDF", "handed": "Handed over"}
+SIGNATURE_FIELDS = ("supervisor_signature", "supervisee_signature")
+
+
+def canonical_hash(content: dict[str, Any]) -> str:
+    """SHA-256 of the content as canonical JSON (sorted keys, no spaces, UTF-8)."""
+    text = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False,
+                      default=str)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _values(values: dict[str, Any], drop: tuple[str, ...] = ()) -> dict[str, Any]:
+    return {k: v for k, v in values.items() if k not in SIGNATURE_FIELDS + drop}
+
+
+def record_content(record: SupervisionRecord) -> dict[str, Any]:
+    return {"kind": "record", "id": str(record.id), "form": record.form_key,
+            "supervisee": str(record.supervisee_id or ""), "supervisor": str(record.supervisor_id),
+            "held_on": record.held_on.isoformat(),
+            "start": record.start_time.isoformat() if record.start_time else "",
+            "end": record.end_time.isoformat() if record.end_time else "",
+            "values": _values(record.values)}
+
+
+def contract_content(contract: Contract) -> dict[str, Any]:
+    return {"kind": "contract", "id": str(contract.id), "version": contract.version,
+            "supervisee": str(contract.supervisee_id), "supervisor": str(contract.supervisor_id),
+            "date_agreed": contract.date_agreed.isoformat() if contract.date_agreed else "",
+            "values": _values(contract.values, ("review_due",))}
+
+
+def addendum_content(addendum: Addendum) -> dict[str, Any]:
+    return {"kind": "addendum", "id": str(addendum.id), "of": f"{addendum.record_kind} "
+            f"{addendum.record_id}", "author": str(addendum.author_staff_id),
+            "written_on": addendum.written_on.isoformat(), "reason": addendum.reason,
+            "text": addendum.text}
+
+
+def _subject(session: Session, kind: str, record_id: uuid.UUID) -> Any:
+    table = {"record": SupervisionRecord, "contract": Contract, "addendum": Addendum}.get(kind)
+    row = session.get(table, record_id) if table else None
+    if row is None:
+        raise NotFoundError(f"That {kind} is not in the database.")
+    return row
+
+
+def content_hash_of(session: Session, kind: str, record_id: uuid.UUID) -> str:
+    row = _subject(session, kind, record_id)
+    content = {"record": record_content, "contract": contract_content,
+               "addendum": addendum_content}[kind](row)
+    return canonical_hash(content)
+
+
+def signatures_of(session: Session, kind: str, record_id: uuid.UUID) -> list[Signature]:
+    return list(session.exec(select(Signature).where(
+        Signature.record_kind == kind, Signature.record_id == record_id)
+        .order_by(col(Signature.signed_at))))
+
+
+@dataclass(frozen=True)
+class Required:
+    staff_id: uuid.UUID
+    role: str
+
+
+def required_signers(session: Session, kind: str, record_id: uuid.UUID) -> list[Required]:
+    """Who must sign, in order: the supervisor first, then the supervisee or each attendee."""
+    row = _subject(session, kind, record_id)
+    if kind == "addendum":
+        return [Required(row.author_staff_id, "author")]
+    if kind == "contract":
+        supervisor = row.supervisor_id
+    else:
+        supervisor = row.supervisor_id
+    out = [Required(supervisor, "supervisor")] if supervisor else []
+    if kind == "record" and row.form_key == "group":
+        out += [Required(s, "attendee") for s in attendees_of(session, row.id)]
+    else:
+        out.append(Required(row.supervisee_id, "supervisee"))
+    return out
+
+
+def _check_password(session: Session, actor: Actor, password: str | None) -> None:
+    if actor.is_system:
+        return
+    account = session.exec(select(UserAccount).where(UserAccount.username == actor.username)
+                           ).first()
+    if account is None or password is None or not verify_password(account.password_hash,
+                                                                  password):
+        raise WrongKeyError("The password is not right: nothing was signed.")
+
+
+def _meaning(kind: str, role: str, disagreement: str) -> str:
+    if kind == "addendum":
+        return AUTHOR_MEANING
+    if kind == "contract":
+        return CONTRACT_SUPERVISOR if role == "supervisor" else CONTRACT_SUPERVISEE
+    if role == "supervisor":
+        return SUPERVISOR_MEANING
+    if role == "attendee":
+        return ATTENDEE_MEANING
+    if disagreement.strip():
+        return DISAGREE_MEANING.format(text=disagreement.strip())
+    return SUPERVISEE_MEANING
+
+
+def _place(session: Session, kind: str, record_id: uuid.UUID, signer: uuid.UUID
+           ) -> Required:
+    """The signer's place among those required; refuses out-of-order and repeated signing."""
+    required = required_signers(session, kind, record_id)
+    done = {(s.signer_staff_id, s.role) for s in signatures_of(session, kind, record_id)}
+    mine = [r for r in required if r.staff_id == signer]
+    if not mine:
+        raise ValidationError(Problem("signature", "Only the supervisor and the supervisee "
+                                                   "(or the attendees) sign this record"))
+    place = next((r for r in mine if (r.staff_id, r.role) not in done), None)
+    if place is None:
+        raise ValidationError(Problem("signature", "This has already been signed by you"))
+    if place.role != "supervisor" and required and required[0].role == "supervisor" and \
+            (required[0].staff_id, "supervisor") not in done:
+        raise ValidationError(Problem("signature", "The supervisor signs first"))
+    return place
+
+
+def sign(
+    session: Session,
+    actor: Actor,
+    kind: str,
+    record_id: uuid.UUID,
+    *,
+    password: str | None,
+    disagreement: str = "",
+    image_png: bytes | None = None,
+    in_person_for: uuid.UUID | None = None,
+    typed_name: str = "",
+    at: datetime | None = None,
+) -> Signature:
+    """Sign as the signed-in person (password asked again), or witness a supervisee without an
+    account signing in person (``in_person_for``, with the typed name and drawn signature).
+
+    When everyone required has signed, the record or contract becomes final (locked).
+    """
+    _check_password(session, actor, password)
+    row = _subject(session, kind, record_id)
+    if kind == "record" and row.status != "complete":
+        raise ValidationError(Problem("signature", "Finish the record before it is signed"))
+    signer = in_person_for or actor.staff_id
+    if in_person_for is not None:
+        witness_place = required_signers(session, kind, record_id)
+        if not witness_place or witness_place[0].staff_id != actor.staff_id:
+            raise ValidationError(Problem("signature", "Only the supervisor can witness a "
+                                                       "signature made in person"))
+        if not typed_name.strip() or not image_png:
+            raise ValidationError(Problem("signature", "A signature in person needs the typed "
+                                                       "full name and the drawn signature"))
+    place = _place(session, kind, record_id, signer)
+    person = session.get(Staff, signer)
+    signature = Signature(
+        record_kind=kind, record_id=record_id, signer_staff_id=signer, role=place.role,
+        typed_name=typed_name.strip() or (person.name if person else actor.name),
+        meaning=_meaning(kind, place.role, disagreement),
+        content_hash=content_hash_of(session, kind, record_id), image_png=image_png,
+        account_username="" if in_person_for else actor.username,
+        in_person=in_person_for is not None,
+        witnessed_by=actor.staff_id if in_person_for is not None else None,
+        signed_at=at or utcnow())
+    session.add(signature)
+    session.flush()
+    done = {(s.signer_staff_id, s.role) for s in signatures_of(session, kind, record_id)}
+    if kind != "addendum" and all((r.staff_id, r.role) in done
+                                  for r in required_signers(session, kind, record_id)):
+        row.locked_at = signature.signed_at
+        session.flush()
+        log_event(session, actor.who, f"{kind}.final", subject_kind=kind, subject_id=record_id,
+                  about_staff_id=getattr(row, "supervisee_id", None))
+    log_event(session, actor.who, f"{kind}.sign", subject_kind=kind, subject_id=record_id,
+              about_staff_id=getattr(row, "supervisee_id", None),
+              detail=f"{signature.role}: {signature.meaning}")
+    return signature
+
+
+def is_final(row: Any) -> bool:
+    return getattr(row, "locked_at", None) is not None
+
+
+def check_signatures(session: Session, kind: str, record_id: uuid.UUID) -> list[str]:
+    """Problems with a record's signatures: any that did not sign the content as it is now."""
+    current = content_hash_of(session, kind, record_id)
+    return [f"{s.typed_name} ({s.role}) signed different content"
+            for s in signatures_of(session, kind, record_id) if s.content_hash != current]
+
+
+def add_addendum(session: Session, actor: Actor, kind: str, record_id: uuid.UUID, *,
+                 reason: str, text: str, password: str | None,
+                 written_on: date | None = None) -> Addendum:
+    """A dated, signed correction to a final record by its supervisor or supervisee."""
+    row = _subject(session, kind, record_id)
+    if not is_final(row):
+        raise ValidationError(Problem("addendum", "Only a final (signed) record takes an "
+                                                  "addendum; edit the record instead"))
+    parties = {r.staff_id for r in required_signers(session, kind, record_id)}
+    if actor.staff_id not in parties and not actor.is_system:
+        raise ValidationError(Problem("addendum", "Only the people who signed the record add "
+                                                  "addenda to it"))
+    problems = [Problem(f, f"The {f} is required") for f, v in (("reason", reason),
+                                                                 ("text", text)) if not v.strip()]
+    if problems:
+        raise ValidationError(problems)
+    _check_password(session, actor, password)
+    addendum = Addendum(record_kind=kind, record_id=record_id, author_staff_id=actor.staff_id,
+                        written_on=written_on or date.today(), reason=reason.strip(),
+                        text=text.strip())
+    session.add(addendum)
+    session.flush()
+    sign(session, actor, "addendum", addendum.id, password=password)
+    log_event(session, actor.who, f"{kind}.addendum", subject_kind=kind, subject_id=record_id,
+              about_staff_id=getattr(row, "supervisee_id", None), detail=reason.strip())
+    return addendum
+
+
+def addenda_of(session: Session, kind: str, record_id: uuid.UUID) -> list[Addendum]:
+    return list(session.exec(select(Addendum).where(
+        Addendum.record_kind == kind, Addendum.record_id == record_id)
+        .order_by(col(Addendum.created_at))))
+
+
+def record_copy_given(session: Session, actor: Actor, record_id: uuid.UUID, given_on: date,
+                      method: str) -> SupervisionRecord:
+    """R3: when and how the supervisee got their copy (allowed on a final record)."""
+    record = _subject(session, "record", record_id)
+    if record.supervisor_id != actor.staff_id and not actor.is_system:
+        raise ValidationError(Problem("copy", "The supervisor records the copy given"))
+    if method not in COPY_METHODS:
+        raise ValidationError(Problem("copy_method", "Choose how the copy was given: " +
+                                      ", ".join(COPY_METHODS.values())))
+    if given_on < record.held_on:
+        raise ValidationError(Problem("copy_given_on", "The copy cannot be given before the "
+                                                       "session"))
+    record.copy_given_on, record.copy_method = given_on, method
+    session.flush()
+    log_event(session, actor.who, "record.copy", subject_kind="record", subject_id=record.id,
+              about_staff_id=record.supervisee_id, detail=f"{method} {given_on.isoformat()}")
+    return record
+
+
+@dataclass(frozen=True)
+class TaskItem:
+    record_id: uuid.UUID
+    kind: str
+    supervisee: str
+    held_on: date
+    what: str  # "awaiting your signature", "awaiting the supervisee's signature", "copy due"
+    due: date | None
+    late: bool
+
+
+def tasks_for(session: Session, actor: Actor, on: date | None = None) -> list[TaskItem]:
+    """The supervisor's and supervisee's list: records awaiting signature, copies due."""
+    on = on or date.today()
+    names = dict(session.exec(select(Staff.id, Staff.name)).all())
+    records = session.exec(select(SupervisionRecord).where(
+        SupervisionRecord.status == "complete",
+        (SupervisionRecord.supervisor_id == actor.staff_id) |
+        (SupervisionRecord.supervisee_id == actor.staff_id)))
+    out = []
+    for record in records:
+        who = names.get(record.supervisee_id, "group") if record.supervisee_id else "group"
+        if not is_final(record):
+            required = required_signers(session, "record", record.id)
+            done = {(s.signer_staff_id, s.role)
+                    for s in signatures_of(session, "record", record.id)}
+            waiting = [r for r in required if (r.staff_id, r.role) not in done]
+            if waiting:
+                mine = waiting[0].staff_id == actor.staff_id
+                out.append(TaskItem(record.id, record.form_key, who, record.held_on,
+                                    "awaiting your signature" if mine else
+                                    f"awaiting {names.get(waiting[0].staff_id, '')}'s signature",
+                                    None, False))
+        if record.supervisee_id and record.copy_given_on is None and \
+                record.supervisor_id == actor.staff_id:
+            due = copy_due(record.held_on)
+            out.append(TaskItem(record.id, record.form_key, who, record.held_on, "copy due",
+                                due, copy_is_late(record.held_on, None, on)))
+    return sorted(out, key=lambda t: (t.due or t.held_on, t.supervisee))
+
+
+def signed_at_local(signature: Signature) -> datetime:
+    return signature.signed_at.astimezone()
