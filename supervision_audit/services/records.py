@@ -184,6 +184,12 @@ def complete_record(session: Session, actor: Actor, record_id: uuid.UUID,
     """
     record = get_record(session, record_id)
     _require_write(session, actor, record)
+    from supervision_audit.models import Signature
+
+    if session.exec(select(Signature).where(Signature.record_kind == "record",
+                                            Signature.record_id == record.id)).first():
+        raise ValidationError(Problem("record", "This record has been signed and can no longer "
+                                                "be edited; once final, add an addendum"))
     form = ALL_FORMS[record.form_key]
     values = dict(values)
     reviews = reviews or {}
