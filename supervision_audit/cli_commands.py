@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -264,6 +265,38 @@ def cmd_export_schedule(args: argparse.Namespace) -> int:
     return 0
 
 
+def _as_of(text: str | None) -> date:
+    from supervision_audit.dates import parse_date
+
+    if not text:
+        return date.today()
+    try:
+        day = parse_date(text)
+    except ValueError as exc:
+        raise SupervisionAuditError(f"--as-of: {exc}") from exc
+    assert day is not None
+    return day
+
+
+def cmd_compliance(args: argparse.Namespace) -> int:
+    from supervision_audit.services.compliance import compliance_for
+
+    as_of = _as_of(args.as_of)
+    opened = signed_in(args)
+    try:
+        with opened.store.read() as session:
+            rows = compliance_for(session, opened.actor, as_of)
+    finally:
+        opened.store.close()
+    if args.json:
+        print(json.dumps([r.as_json() for r in rows], ensure_ascii=False, indent=2))
+    else:
+        for r in rows:
+            state = f"overdue {r.days_overdue} days" if r.overdue else f"next due {r.next_due}"
+            print(f"{r.staff_id}\t{r.name}\t{r.cadence}\t{state}")
+    return 0
+
+
 def _add(sub: Any, name: str, handler: Any, help_text: str) -> argparse.ArgumentParser:
     parser = sub.add_parser(name, help=help_text, description=help_text)
     parser.set_defaults(handler=handler)
@@ -334,6 +367,10 @@ def add_commands(sub: Any) -> None:
              "iCalendar (.ics) file")
     p.add_argument("--staff", required=True, metavar="ID")
     p.add_argument("--out", required=True, metavar="FILE.ics")
+
+    p = _add(sub, "compliance", cmd_compliance, "the policy's rules for everyone you can see")
+    p.add_argument("--as-of", metavar="YYYY-MM-DD", help="the day to judge (default: today)")
+    p.add_argument("--json", action="store_true")
 
     p = _add(sub, "subject-access", cmd_subject_access, "everything held about one person, as "
              "PDF and JSON")
