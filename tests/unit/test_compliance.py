@@ -1,0 +1,162 @@
+"""Compliance JSON against answers worked out by hand for a seeded scenario."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, time
+
+import pytest
+
+from supervision_audit.cli import main
+from supervision_audit.services.access import SYSTEM_ACTOR as SYS
+from supervision_audit.services.compliance import compute
+from supervision_audit.services.contracts import draft_values, save_contract
+from supervision_audit.services.demo import acting_as
+from supervision_audit.services.records import complete_record, start_record
+from supervision_audit.services.sessions import miss_session, plan_year, sessions_of
+from supervision_audit.services.signatures import record_copy_given, sign
+from supervision_audit.services.staff import StaffInput, get_by_staff_id, save_staff
+
+D = date
+AS_OF = D(2026, 3, 5)
+
+
+def _session_on(s, staff_id, day, *, short=False, record=True, signed=True, copy=None):
+    """A completed session on ``day`` (booked, then recorded and signed as asked)."""
+    person = get_by_staff_id(s, staff_id)
+    from supervision_audit.models import SupervisionSession
+
+    planned = SupervisionSession(supervisee_id=person.id, supervisor_id=person.supervisor_id,
+                                 planned_date=day, planned_time=time(10))
+    s.add(planned)
+    s.flush()
+    if not record:
+        planned.status = "completed"
+        s.flush()
+        return
+    rec = start_record(s, SYS, form_key="individual", held_on=day, session_id=planned.id)
+    complete_record(s, SYS, rec.id, {**rec.values, "start_time": "10:00",
+                                     "end_time": "11:00" if short else "11:30"})
+    if signed:
+        sign(s, acting_as(s, person.supervisor_id), "record", rec.id, password=None)
+        sign(s, acting_as(s, person.id), "record", rec.id, password=None)
+    if copy:
+        record_copy_given(s, acting_as(s, person.supervisor_id), rec.id, copy, "printed")
+
+
+def _contract(s, staff_id, agreed, **extra):
+    person = get_by_staff_id(s, staff_id)
+    values = draft_values(s, SYS, person.id)
+    values.update({"venue": "Room 1", "date_agreed": agreed, "intermediary": "Head", **extra})
+    return save_contract(s, SYS, person.id, values)
+
+
+@pytest.fixture
+def scenario(unit_store):
+    with unit_store.write() as s:
+        save_staff(s, SYS, StaffInput("M1", "Mia Manager", role="team_manager"))
+        for data in (
+            StaffInput("W1", "Wendy Monthly", supervisor_staff_id="M1",
+                       employment_start=D(2025, 1, 1)),
+            StaffInput("A1", "Asha Asye", role="asye", asye_start=D(2026, 1, 5),
+                       employment_start=D(2026, 1, 5), supervisor_staff_id="M1"),
+            StaffInput("A2", "Arlo Asye", role="asye", asye_start=D(2025, 11, 1),
+                       employment_start=D(2025, 11, 1), supervisor_staff_id="M1"),
+            StaffInput("F1", "Fern Carer", role="foster_carer", supervisor_staff_id="M1",
+                       employment_start=D(2024, 6, 1)),
+            StaffInput("C1", "Cal Contract", supervisor_staff_id="M1",
+                       employment_start=D(2024, 1, 1)),
+            StaffInput("N1", "Nia New", supervisor_staff_id="M1",
+                       employment_start=D(2026, 2, 20)),
+        ):
+            save_staff(s, SYS, data)
+        # Wendy: last session 31 Jan, a short one in December, a late copy, one unrecorded
+        _session_on(s, "W1", D(2025, 12, 15), short=True, copy=D(2025, 12, 16))
+        _session_on(s, "W1", D(2026, 1, 31), copy=D(2026, 2, 9))  # due 5 Feb: late
+        _session_on(s, "W1", D(2025, 11, 14), record=False)
+        _contract(s, "W1", "2025-01-10")  # unsigned: review from date agreed -> due
+        # Asha: ASYE week 7 session, fortnightly from then; one record left unsigned
+        _session_on(s, "A1", D(2026, 2, 16), signed=False, copy=D(2026, 2, 17))
+        # Arlo: ASYE since 1 Nov 2025, past the 3-month review; a miss with no new date
+        _session_on(s, "A2", D(2026, 2, 26), copy=D(2026, 2, 26))
+        missed = plan_year(s, SYS, get_by_staff_id(s, "A2").id, D(2026, 2, 9), 0, time(10),
+                           months=1)[0]
+        miss_session(s, SYS, missed.id, status="postponed", reason="Sickness")
+        # Fern: foster carer, six-weekly
+        _session_on(s, "F1", D(2026, 2, 1), copy=D(2026, 2, 2))
+        contract = _contract(s, "F1", "2026-01-05")
+        sign(s, acting_as(s, get_by_staff_id(s, "M1").id), "contract", contract.id,
+             password=None)
+        sign(s, acting_as(s, get_by_staff_id(s, "F1").id), "contract", contract.id,
+             password=None)
+        # Cal: an agreed fortnightly interval
+        _contract(s, "C1", "2026-01-05", frequency="agreed", agreed_interval_days=14)
+        _session_on(s, "C1", D(2026, 2, 25), copy=D(2026, 2, 26))
+    return unit_store
+
+
+EXPECTED = {
+    "W1": {"cadence": "monthly", "last_completed": "2026-01-31", "next_due": "2026-02-28",
+           "overdue": True, "days_overdue": 5, "short_sessions_12m": 1,
+           "records_missing_12m": 1, "unsigned_records": 0, "late_copies_12m": 1,
+           "contract_status": "review_due", "escalations": [], "asye_milestones_overdue": []},
+    "A1": {"cadence": "asye-fortnightly", "last_completed": "2026-02-16",
+           "next_due": "2026-03-02", "overdue": True, "days_overdue": 3,
+           "unsigned_records": 1, "contract_status": "missing",
+           "asye_milestones_overdue": []},
+    "A2": {"cadence": "asye-fortnightly", "last_completed": "2026-02-26",
+           "next_due": "2026-03-12", "overdue": False, "days_overdue": 0,
+           "escalations": [{"missed_date": "2026-02-09", "report_due": "2026-02-23",
+                            "reported_on": None, "overdue": True}],
+           "asye_milestones_overdue": ["3-month review"]},
+    "F1": {"cadence": "six-weekly", "last_completed": "2026-02-01", "next_due": "2026-03-15",
+           "overdue": False, "contract_status": "current", "late_copies_12m": 0},
+    "C1": {"cadence": "contract", "last_completed": "2026-02-25", "next_due": "2026-03-11",
+           "overdue": False, "contract_status": "current"},
+    "N1": {"cadence": "monthly", "last_completed": None, "next_due": "2026-03-20",
+           "overdue": False, "days_overdue": 0, "records_missing_12m": 0},
+}
+
+
+def test_compliance_matches_the_hand_computed_answers(scenario) -> None:
+    with scenario.read() as s:
+        rows = {r.staff_id: r.as_json() for r in compute(s, AS_OF)}
+    assert set(rows) == set(EXPECTED) | {"M1"} - {"M1"}
+    for staff_id, expected in EXPECTED.items():
+        for key, value in expected.items():
+            assert rows[staff_id][key] == value, (staff_id, key, rows[staff_id][key])
+        assert rows[staff_id]["supervisor_id"] == "M1"
+
+
+def test_cli_prints_the_same_json(scenario, capsys, monkeypatch) -> None:
+    from supervision_audit.services.accounts import Vault, add_account
+
+    with scenario.write() as s:
+        add_account(s, Vault(scenario.path, None), get_by_staff_id(s, "M1").id, "mia",
+                    "mia password 1")
+        expected = [r.as_json() for r in compute(s, AS_OF)]
+    scenario.close()
+    monkeypatch.setenv("SUPERVISION_AUDIT_USER", "mia")
+    monkeypatch.setenv("SUPERVISION_AUDIT_PASSWORD", "mia password 1")
+    assert main(["--db", str(scenario.path), "compliance", "--as-of", "2026-03-05",
+                 "--json"]) == 0
+    printed = json.loads(capsys.readouterr().out)
+    assert printed == expected
+    keys = {"staff_id", "name", "supervisor_id", "cadence", "last_completed", "next_due",
+            "overdue", "days_overdue", "short_sessions_12m", "escalations",
+            "records_missing_12m", "unsigned_records", "late_copies_12m", "contract_status",
+            "asye_milestones_overdue"}
+    assert keys <= set(printed[0])
+
+
+@pytest.mark.parametrize("bad", ["2026-13-01", "yesterday", "31/02/2026"])
+def test_a_bad_as_of_date_is_refused(scenario, capsys, bad) -> None:
+    assert main(["--db", str(scenario.path), "compliance", "--as-of", bad]) == 1
+    assert "--as-of" in capsys.readouterr().err
+
+
+def test_the_scenario_has_each_cadence(scenario) -> None:
+    with scenario.read() as s:
+        cadences = {r.cadence for r in compute(s, AS_OF)}
+        assert cadences == {"monthly", "asye-fortnightly", "six-weekly", "contract"}
+        assert len(sessions_of(s, get_by_staff_id(s, "A2").id)) == 3  # 9 and 23 Feb, 26 Feb
