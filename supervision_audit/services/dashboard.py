@@ -1,0 +1,132 @@
+"""What the dashboard shows: counts and lists for the signed-in person's scope, drawn from the
+one compliance computation, and the share supervised in timescale month by month."""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlmodel import Session, col, select
+
+from supervision_audit.dates import add_months
+from supervision_audit.models import GroupAttendee, Staff, SupervisionRecord, Team
+from supervision_audit.services.access import Actor, visible_staff
+from supervision_audit.services.compliance import Compliance, compute
+from supervision_audit.services.signatures import TaskItem, tasks_for
+
+
+@dataclass(frozen=True)
+class Item:
+    """One line of a dashboard list: what it is about and what to open."""
+
+    title: str
+    detail: str
+    staff_uuid: uuid.UUID | None = None
+    record_id: uuid.UUID | None = None
+    urgent: bool = False
+
+
+@dataclass
+class Dashboard:
+    as_of: date
+    people: int
+    overdue: list[Item] = field(default_factory=list)
+    escalations: list[Item] = field(default_factory=list)
+    awaiting_signature: list[Item] = field(default_factory=list)
+    copies_due: list[Item] = field(default_factory=list)
+    contracts_due: list[Item] = field(default_factory=list)
+    asye_due: list[Item] = field(default_factory=list)
+    teams_without_group: list[Item] = field(default_factory=list)
+    audits_due: list[Item] = field(default_factory=list)
+
+    def sections(self) -> list[tuple[str, list[Item]]]:
+        return [("Overdue supervision", self.overdue), ("Escalations", self.escalations),
+                ("Records awaiting signature", self.awaiting_signature),
+                ("Copies due", self.copies_due), ("Contracts due for review",
+                                                  self.contracts_due),
+                ("ASYE milestones overdue", self.asye_due),
+                ("Teams without group supervision this month", self.teams_without_group),
+                ("Audits due", self.audits_due)]
+
+
+def _teams_without_group(session: Session, people: set[uuid.UUID], as_of: date) -> list[Item]:
+    start = as_of.replace(day=1)
+    held = set(session.exec(
+        select(Staff.team_id).join(GroupAttendee, GroupAttendee.staff_id == Staff.id)
+        .join(SupervisionRecord, SupervisionRecord.id == GroupAttendee.record_id)
+        .where(SupervisionRecord.form_key == "group", SupervisionRecord.status == "complete",
+               SupervisionRecord.held_on >= start, SupervisionRecord.held_on <= as_of)))
+    team_ids = {t for t in session.exec(select(Staff.team_id).where(
+        col(Staff.id).in_(people), Staff.active == True)) if t}  # noqa: E712
+    out = []
+    for team in session.exec(select(Team).where(col(Team.id).in_(team_ids))
+                             .order_by(col(Team.name))):
+        if team.id not in held and team.name != "Leadership":
+            out.append(Item(team.name, f"no group supervision since {start:%d/%m/%Y}"))
+    return out
+
+
+def build(session: Session, actor: Actor, as_of: date | None = None) -> Dashboard:
+    as_of = as_of or date.today()
+    people = visible_staff(session, actor) - {actor.staff_id}
+    rows = compute(session, as_of, people)
+    board = Dashboard(as_of=as_of, people=len(rows))
+    for r in rows:
+        who = uuid.UUID(r.uuid)
+        if r.overdue:
+            board.overdue.append(Item(r.name, f"{r.days_overdue} days overdue (due "
+                                              f"{_d(r.next_due)})", who, urgent=True))
+        for e in r.escalations:
+            if e["reported_on"] is None:
+                board.escalations.append(Item(
+                    r.name, f"missed {_d(e['missed_date'])}: report to the line manager by "
+                            f"{_d(e['report_due'])}", who, urgent=e["overdue"]))
+        if r.contract_status != "current":
+            board.contracts_due.append(Item(r.name, "no contract" if r.contract_status ==
+                                            "missing" else "contract due for review", who))
+        for milestone in r.asye_milestones_overdue:
+            board.asye_due.append(Item(r.name, f"{milestone} overdue", who, urgent=True))
+    for task in tasks_for(session, actor, as_of):
+        board_list = board.copies_due if task.what == "copy due" else board.awaiting_signature
+        board_list.append(_task_item(task))
+    board.teams_without_group = _teams_without_group(session, people, as_of)
+    return board
+
+
+def _task_item(task: TaskItem) -> Item:
+    when = f"session {task.held_on:%d/%m/%Y}"
+    if task.due is not None:
+        when += f", copy due {task.due:%d/%m/%Y}{' (late)' if task.late else ''}"
+    return Item(task.supervisee, f"{task.what}; {when}", record_id=task.record_id,
+                urgent=task.late)
+
+
+def _d(iso: str | None) -> str:
+    return date.fromisoformat(iso).strftime("%d/%m/%Y") if iso else ""
+
+
+def in_timescale_by_month(session: Session, people: set[uuid.UUID] | None, until: date,
+                          months: int = 12) -> dict[str, list[tuple[date, float | None]]]:
+    """Per team: for each month end, the share of supervisees not overdue on that day."""
+    out: dict[str, list[tuple[date, float | None]]] = defaultdict(list)
+    ends = [_month_end(add_months(until, -i)) for i in range(months - 1, -1, -1)]
+    for end in ends:
+        day = min(end, until)
+        counts: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+        for row in compute(session, day, people):
+            counts[row.team or "No team"][0] += 0 if row.overdue else 1
+            counts[row.team or "No team"][1] += 1
+        for team, (ok, total) in counts.items():
+            out[team].append((day, ok / total if total else None))
+    return dict(out)
+
+
+def _month_end(day: date) -> date:
+    first_next = add_months(day.replace(day=1), 1)
+    return date.fromordinal(first_next.toordinal() - 1)
+
+
+def share(rows: list[Compliance]) -> float | None:
+    return sum(0 if r.overdue else 1 for r in rows) / len(rows) if rows else None

@@ -1,0 +1,239 @@
+"""The monthly supervision return: a workbook for the leadership team, built from the same
+compliance computation as every screen (summary by service and team, a sheet per team, and a
+chart of the share supervised in timescale over twelve months)."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from sqlmodel import Session, select
+
+from supervision_audit.dates import add_months
+from supervision_audit.errors import Problem, ValidationError
+from supervision_audit.models import (
+    GroupAttendee,
+    Staff,
+    SupervisionRecord,
+    SupervisionSession,
+    Team,
+)
+from supervision_audit.policy import copy_due
+from supervision_audit.services.access import Actor, visible_staff
+from supervision_audit.services.compliance import Compliance, compute
+from supervision_audit.services.dashboard import in_timescale_by_month
+from supervision_audit.services.events import log_event
+
+Progress = Callable[[int, int, str], None]
+SUMMARY_HEADERS = ("Service", "Team", "Supervisees", "Sessions due", "Completed", "Postponed",
+                   "Cancelled", "% in timescale at month end", "Records signed by both",
+                   "Copies within 3 working days", "Contracts current", "Escalations open",
+                   "ASYE supervisees on cadence", "Group supervision held")
+TEAM_HEADERS = ("Staff id", "Name", "Cadence", "Last completed", "Next due", "Overdue",
+                "Days overdue", "Escalations open", "Unsigned records", "Late copies (12m)",
+                "Contract")
+
+
+def parse_month(text: str) -> tuple[date, date]:
+    """'YYYY-MM' as its first and last days; ValidationError for anything else."""
+    match = re.fullmatch(r"(\d{4})-(\d{2})", text.strip())
+    if not match or not 1 <= int(match[2]) <= 12:
+        raise ValidationError(Problem("month", f"'{text}' is not a month (use YYYY-MM, e.g. "
+                                               "2026-10)"))
+    first = date(int(match[1]), int(match[2]), 1)
+    return first, date.fromordinal(add_months(first, 1).toordinal() - 1)
+
+
+@dataclass
+class TeamLine:
+    service: str
+    team: str
+    rows: list[Compliance]
+    due: int = 0
+    completed: int = 0
+    postponed: int = 0
+    cancelled: int = 0
+    signed: int = 0
+    copies_on_time: int = 0
+    group_held: bool = False
+
+    @property
+    def percent_in_timescale(self) -> float | None:
+        return round(100 * sum(not r.overdue for r in self.rows) / len(self.rows), 1) \
+            if self.rows else None
+
+    def cells(self) -> list[object]:
+        asye = [r for r in self.rows if r.cadence.startswith("asye")]
+        return [self.service, self.team, len(self.rows), self.due, self.completed,
+                self.postponed, self.cancelled, self.percent_in_timescale, self.signed,
+                self.copies_on_time,
+                sum(r.contract_status == "current" for r in self.rows),
+                sum(1 for r in self.rows for e in r.escalations if e["reported_on"] is None),
+                f"{sum(not r.overdue for r in asye)} of {len(asye)}" if asye else "none",
+                "Yes" if self.group_held else "No"]
+
+
+def team_lines(session: Session, rows: list[Compliance], first: date, last: date
+               ) -> tuple[list[TeamLine], Counter[str]]:
+    """The summary per team, and the reasons for postponements and cancellations counted."""
+    teams = {t.name: t for t in session.exec(select(Team))}
+    by_team: dict[str, list[Compliance]] = defaultdict(list)
+    for r in rows:
+        by_team[r.team or "No team"].append(r)
+    ids = {r.uuid for r in rows}
+    team_of = {str(s.id): (teams_name or "No team") for s, teams_name in session.exec(
+        select(Staff, Team.name).join(Team, Team.id == Staff.team_id, isouter=True))}
+    lines = {name: TeamLine(teams[name].service if name in teams else "", name, members)
+             for name, members in by_team.items()}
+    reasons: Counter[str] = Counter()
+    S, R = SupervisionSession, SupervisionRecord
+    for row in session.exec(select(S).where(S.planned_date >= first, S.planned_date <= last)):
+        line = lines.get(team_of.get(str(row.supervisee_id), ""))
+        if line is None or str(row.supervisee_id) not in ids:
+            continue
+        line.due += 1
+        line.completed += row.status == "completed"
+        line.postponed += row.status == "postponed"
+        line.cancelled += row.status == "cancelled"
+        if row.status in ("postponed", "cancelled"):
+            reasons[row.reason or "No reason given"] += 1
+    for record in session.exec(select(R).where(R.held_on >= first, R.held_on <= last,
+                                               R.status == "complete",
+                                               R.supervisee_id != None)):  # noqa: E711
+        line = lines.get(team_of.get(str(record.supervisee_id), ""))
+        if line is None or str(record.supervisee_id) not in ids:
+            continue
+        line.signed += record.locked_at is not None
+        line.copies_on_time += record.copy_given_on is not None and \
+            record.copy_given_on <= copy_due(record.held_on)
+    held = session.exec(
+        select(Team.name).join(Staff, Staff.team_id == Team.id)
+        .join(GroupAttendee, GroupAttendee.staff_id == Staff.id)
+        .join(R, R.id == GroupAttendee.record_id)
+        .where(R.form_key == "group", R.held_on >= first, R.held_on <= last).distinct())
+    for team_name in held:
+        if team_name in lines:
+            lines[team_name].group_held = True
+    ordered = sorted(lines.values(), key=lambda line: (line.service, line.team))
+    return ordered, reasons
+
+
+def _sheet_name(name: str, used: set[str]) -> str:
+    base = re.sub(r"[\\/*?:\[\]]", " ", name)[:31].strip() or "Team"
+    title, n = base, 2
+    while title.lower() in used:
+        title, n = f"{base[:27]} ({n})", n + 1
+    used.add(title.lower())
+    return title
+
+
+def build_monthly_return(session: Session, actor: Actor, month: str, out: Path, *,
+                         progress: Progress | None = None,
+                         cancelled: Callable[[], bool] | None = None,
+                         today: date | None = None) -> Path:
+    """Write the month's return to ``out`` (whole or not at all); logged.
+
+    ``progress(done, total, what)`` is called as it goes; ``cancelled()`` returning True stops
+    it, writing nothing.
+    """
+    from openpyxl import Workbook
+    from openpyxl.chart import LineChart, Reference
+    from openpyxl.styles import Alignment, Font, PatternFill
+
+    from supervision_audit.exports.atomic import atomic_output
+
+    first, last = parse_month(month)
+    as_of = min(last, today or date.today())
+    steps = 16
+    tick = progress or (lambda done, total, what: None)
+    stop = cancelled or (lambda: False)
+
+    def step(done: int, what: str) -> None:
+        if stop():
+            raise ValidationError(Problem("month", "The monthly return was cancelled; nothing "
+                                                   "was written."))
+        tick(done, steps, what)
+
+    step(0, "Working out compliance")
+    people = visible_staff(session, actor) - {actor.staff_id}
+    rows = compute(session, as_of, people)
+    step(1, "Counting sessions and records")
+    lines, reasons = team_lines(session, rows, first, last)
+    wb = Workbook()
+    bold, head_fill = Font(bold=True), PatternFill("solid", fgColor="DDE5F0")
+    summary = wb.active
+    summary.title = "Summary"
+    summary.append([f"Monthly supervision return: {first:%B %Y} (figures at {as_of:%d/%m/%Y})"])
+    summary["A1"].font = Font(bold=True, size=13)
+    summary.append([])
+    summary.append(list(SUMMARY_HEADERS))
+    for cell in summary[3]:
+        cell.font, cell.fill = bold, head_fill
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    for line in lines:
+        summary.append(line.cells())
+    total = TeamLine("All", "All teams", rows, *(sum(getattr(x, a) for x in lines) for a in (
+        "due", "completed", "postponed", "cancelled", "signed", "copies_on_time")),
+        group_held=all(x.group_held for x in lines) if lines else False)
+    summary.append(total.cells()[:13] + [f"{sum(x.group_held for x in lines)} of {len(lines)}"])
+    for cell in summary[summary.max_row]:
+        cell.font = bold
+    summary.append([])
+    summary.append(["Reasons for postponements and cancellations", "Count"])
+    for cell in summary[summary.max_row]:
+        cell.font = bold
+    for reason, count in reasons.most_common() or [("None this month", 0)]:
+        summary.append([reason, count])
+    for column, width in zip("ABCDEFGHIJKLMN", (24, 26) + (13,) * 12, strict=True):
+        summary.column_dimensions[column].width = width
+    summary.row_dimensions[3].height = 48
+    used = {"summary", "in timescale"}
+    for line in lines:
+        ws = wb.create_sheet(_sheet_name(line.team, used))
+        ws.append([f"{line.team} ({line.service})" if line.service else line.team])
+        ws["A1"].font = Font(bold=True, size=12)
+        ws.append(list(TEAM_HEADERS))
+        for cell in ws[2]:
+            cell.font, cell.fill = bold, head_fill
+        for r in line.rows:
+            ws.append([r.staff_id, r.name, r.cadence, r.last_completed, r.next_due,
+                       "Yes" if r.overdue else "No", r.days_overdue,
+                       sum(e["reported_on"] is None for e in r.escalations), r.unsigned_records,
+                       r.late_copies_12m, r.contract_status.replace("_", " ")])
+        for column, width in zip("ABCDEFGHIJK", (10, 26, 17, 14, 14, 9, 12, 16, 16, 16, 12),
+                                 strict=True):
+            ws.column_dimensions[column].width = width
+    step(2, "Twelve months in timescale")
+    trend = in_timescale_by_month(session, people, as_of)
+    chart_ws = wb.create_sheet("In timescale")
+    teams = sorted(trend)
+    chart_ws.append(["Month end"] + teams)
+    months = [day for day, _ in next(iter(trend.values()))] if trend else []
+    for i, day in enumerate(months):
+        chart_ws.append([day] + [round(100 * v, 1) if (v := dict(trend[t]).get(day)) is not None
+                                 else None for t in teams])
+        chart_ws.cell(row=i + 2, column=1).number_format = "MMM YYYY"
+        step(3 + i, f"Month {i + 1} of {len(months)}")
+    if months:
+        chart = LineChart()
+        chart.title = "% supervised in timescale at month end"
+        chart.y_axis.title, chart.x_axis.title = "%", "Month"
+        chart.y_axis.scaling.min, chart.y_axis.scaling.max = 0, 100
+        chart.height, chart.width = 9, 22
+        data = Reference(chart_ws, min_col=2, max_col=1 + len(teams), min_row=1,
+                         max_row=1 + len(months))
+        chart.add_data(data, titles_from_data=True)
+        chart.set_categories(Reference(chart_ws, min_col=1, min_row=2, max_row=1 + len(months)))
+        chart.x_axis.number_format = "mmm yy"
+        chart_ws.add_chart(chart, f"{chr(ord('B') + len(teams) + 1)}2")
+    step(steps - 1, "Writing the workbook")
+    with atomic_output(Path(out)) as tmp:
+        wb.save(tmp)
+    log_event(session, actor.who, "monthly_return.export", subject_kind="report",
+              subject_id=month, detail=Path(out).name)
+    tick(steps, steps, "Done")
+    return Path(out)
