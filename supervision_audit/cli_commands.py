@@ -297,6 +297,20 @@ def cmd_compliance(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_monthly_return(args: argparse.Namespace) -> int:
+    from supervision_audit.services.monthly_return import build_monthly_return, parse_month
+
+    parse_month(args.month)  # a bad month is refused before anything opens
+    opened = signed_in(args)
+    try:
+        with opened.store.write() as session:
+            out = build_monthly_return(session, opened.actor, args.month, Path(args.out))
+    finally:
+        opened.store.close()
+    print(f"Monthly return for {args.month} written to {out}.")
+    return 0
+
+
 def _add(sub: Any, name: str, handler: Any, help_text: str) -> argparse.ArgumentParser:
     parser = sub.add_parser(name, help=help_text, description=help_text)
     parser.set_defaults(handler=handler)
@@ -371,6 +385,11 @@ def add_commands(sub: Any) -> None:
     p = _add(sub, "compliance", cmd_compliance, "the policy's rules for everyone you can see")
     p.add_argument("--as-of", metavar="YYYY-MM-DD", help="the day to judge (default: today)")
     p.add_argument("--json", action="store_true")
+
+    p = _add(sub, "monthly-return", cmd_monthly_return, "the monthly supervision return "
+             "workbook for everyone you can see")
+    p.add_argument("--month", required=True, metavar="YYYY-MM")
+    p.add_argument("--out", required=True, metavar="FILE.xlsx")
 
     p = _add(sub, "subject-access", cmd_subject_access, "everything held about one person, as "
              "PDF and JSON")

@@ -160,3 +160,84 @@ def test_the_scenario_has_each_cadence(scenario) -> None:
         cadences = {r.cadence for r in compute(s, AS_OF)}
         assert cadences == {"monthly", "asye-fortnightly", "six-weekly", "contract"}
         assert len(sessions_of(s, get_by_staff_id(s, "A2").id)) == 3  # 9 and 23 Feb, 26 Feb
+
+
+def _mia(scenario):
+    from supervision_audit.services.access import actor_for
+    from supervision_audit.services.accounts import Vault, add_account
+
+    with scenario.write() as s:
+        return actor_for(s, add_account(s, Vault(scenario.path, None),
+                                        get_by_staff_id(s, "M1").id, "mia", "mia password 1"))
+
+
+def test_monthly_return_numbers_equal_the_compliance_computation(scenario, tmp_path) -> None:
+    from openpyxl import load_workbook
+
+    from supervision_audit.services.monthly_return import SUMMARY_HEADERS, build_monthly_return
+
+    mia = _mia(scenario)
+    steps = []
+    with scenario.write() as s:
+        build_monthly_return(s, mia, "2026-02", tmp_path / "r.xlsx",
+                             progress=lambda done, total, what: steps.append((done, total)),
+                             today=D(2026, 11, 1))
+        rows = {r.staff_id: r for r in compute(s, D(2026, 2, 28))}
+    assert steps[-1][0] == steps[-1][1] and len(steps) > 5
+    wb = load_workbook(tmp_path / "r.xlsx")
+    summary = wb["Summary"]
+    assert [c.value for c in summary[3]] == list(SUMMARY_HEADERS)
+    line = {h: c.value for h, c in zip(SUMMARY_HEADERS, summary[4], strict=True)}
+    assert line["Supervisees"] == len(rows)
+    in_time = sum(not r.overdue for r in rows.values())
+    assert line["% in timescale at month end"] == round(100 * in_time / len(rows), 1)
+    assert line["Postponed"] == 1  # Arlo's February miss
+    team = wb[wb.sheetnames[1]]
+    sheet = {r[0].value: [c.value for c in r] for r in team.iter_rows(min_row=3)}
+    for staff_id, r in rows.items():
+        assert sheet[staff_id][4] == r.next_due and sheet[staff_id][6] == r.days_overdue
+        assert sheet[staff_id][5] == ("Yes" if r.overdue else "No")
+    chart_sheet = wb["In timescale"]
+    assert chart_sheet._charts and chart_sheet.max_row == 13  # header and twelve months
+    reasons = [r[0].value for r in summary.iter_rows(min_row=6) if r[0].value]
+    assert "Sickness" in reasons
+
+
+@pytest.mark.parametrize("month", ["2026-13", "26-02", "February"])
+def test_monthly_return_refuses_a_bad_month(scenario, tmp_path, capsys, month) -> None:
+    assert main(["--db", str(scenario.path), "monthly-return", "--month", month, "--out",
+                 str(tmp_path / "x.xlsx")]) == 1
+    assert "is not a month" in capsys.readouterr().err
+    assert not (tmp_path / "x.xlsx").exists()
+
+
+def test_monthly_return_to_an_unwritable_place_leaves_nothing(scenario, tmp_path) -> None:
+    from supervision_audit.errors import SupervisionAuditError
+    from supervision_audit.services.monthly_return import build_monthly_return
+
+    mia = _mia(scenario)
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    with pytest.raises(SupervisionAuditError):
+        with scenario.write() as s:
+            build_monthly_return(s, mia, "2026-02", blocker / "r.xlsx")
+    with pytest.raises(SupervisionAuditError, match="cancelled"):
+        with scenario.write() as s:
+            build_monthly_return(s, mia, "2026-02", tmp_path / "c.xlsx", cancelled=lambda: True)
+    left = {p.name for p in tmp_path.iterdir()} - {"file"}
+    assert all(name.startswith("unit.sqlite") for name in left), left  # no workbook, no temp
+
+
+def test_dashboard_lists_come_from_the_same_computation(scenario) -> None:
+    from supervision_audit.services.dashboard import build
+
+    mia = _mia(scenario)
+    with scenario.read() as s:
+        board = build(s, mia, AS_OF)
+        rows = compute(s, AS_OF)
+    assert {i.title for i in board.overdue} == {r.name for r in rows if r.overdue}
+    assert [i.title for i in board.escalations] == ["Arlo Asye"]
+    assert {i.title for i in board.asye_due} == {"Arlo Asye"}
+    assert {i.title for i in board.contracts_due} == {r.name for r in rows
+                                                      if r.contract_status != "current"}
+    assert [i.title for i in board.awaiting_signature] == ["Asha Asye"]
