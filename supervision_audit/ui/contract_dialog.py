@@ -55,6 +55,10 @@ class ContractDialog(QDialog):
                 if contract.superseded_by_id is not None:
                     read_only = True
                     intro += " A newer version replaced it, so it is shown read-only."
+                elif contract.locked_at is not None:
+                    read_only = True
+                    intro += (" Both parties have signed it, so it is final: changes go in a "
+                              "new version.")
                 else:
                     read_only = not permitted(session, actor, Action.WRITE_RECORDS,
                                               supervisee_id)
