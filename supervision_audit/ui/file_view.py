@@ -92,6 +92,8 @@ class FileView(QStackedWidget):
                                      "(Appendix 8), in order."))
         self.sections: list[QGroupBox] = []
         self.section_messages: list[QLabel] = []
+        self.section_layouts: dict[int, QVBoxLayout] = {}
+        self.panels: dict[int, QWidget] = {}
         for section in FOLDER_SECTIONS:
             records.addWidget(self._section_box(section))
         column.addWidget(self.records)
@@ -156,9 +158,18 @@ class FileView(QStackedWidget):
         message.setObjectName(f"folder_section_{section.number}_empty")
         message.setStyleSheet("font-style: italic;")
         layout.addWidget(message)
+        self.section_layouts[section.number] = layout
         self.sections.append(box)
         self.section_messages.append(message)
         return box
+
+    def install_panels(self, panels: dict[int, QWidget]) -> None:
+        """Put record panels in their sections, in place of the "empty" messages."""
+        for number, panel in panels.items():
+            message = self.section_messages[number - 1]
+            message.hide()
+            self.section_layouts[number].addWidget(panel)
+            self.panels[number] = panel
 
     # -- showing ----------------------------------------------------------------------
     def show_file(self, file: SupervisionFile | None) -> None:
@@ -184,6 +195,9 @@ class FileView(QStackedWidget):
         if file.contract is not None:
             self.contract.show_summary(file.contract, may_write=file.may_write)
         self._show_history(file.history)
+        if file.may_read:
+            for panel in self.panels.values():
+                panel.show_for(file)  # type: ignore[attr-defined]
         if self.currentWidget() is not self.scroll:
             self.setCurrentWidget(self.scroll)
             self.scroll.verticalScrollBar().setValue(0)

@@ -28,6 +28,7 @@ from supervision_audit.ui.file_view import FileView
 from supervision_audit.ui.icons import icon
 from supervision_audit.ui.import_dialog import ImportDialog
 from supervision_audit.ui.leaver_dialog import LeaverDialog
+from supervision_audit.ui.section_panels import build_panels
 from supervision_audit.ui.staff_dialog import StaffDialog
 from supervision_audit.ui.staff_page import StaffPage
 from supervision_audit.ui.window_state import app_settings, last_folder, remember_folder
@@ -75,6 +76,7 @@ class MainWindow(QMainWindow):
         self.setWindowIcon(icon("app"))
         self.staff_page = StaffPage()
         self.file_view = FileView()
+        self.file_view.install_panels(build_panels(store, actor, self.file_view))
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setObjectName("main_splitter")
         self.splitter.addWidget(self.staff_page)
