@@ -127,7 +127,7 @@ def import_pkcs12(source: Path, folder: Path, passphrase: str) -> Path:
     matching certificate, and that certificate is in date.
     """
     source = Path(source)
-    key, cert = _open(source, passphrase)
+    key, cert = open_pkcs12(source, passphrase)
     if key is None:
         raise SealError(
             f"{source.name} holds a certificate but not its private key, so it cannot seal "
@@ -159,7 +159,7 @@ def import_pkcs12(source: Path, folder: Path, passphrase: str) -> Path:
 
 def certificate_info(p12: Path, passphrase: str) -> CertificateInfo:
     """Describe the certificate in ``p12``: who it names, when it is valid, its fingerprint."""
-    _, cert = _open(Path(p12), passphrase)
+    _, cert = open_pkcs12(Path(p12), passphrase)
     if cert is None:
         raise SealError(f"{Path(p12).name} holds no certificate.")
     return describe(cert)
@@ -167,7 +167,7 @@ def certificate_info(p12: Path, passphrase: str) -> CertificateInfo:
 
 def load_certificate(p12: Path, passphrase: str) -> x509.Certificate:
     """The certificate in ``p12``, e.g. to pass as ``trust`` when verifying sealed files."""
-    _, cert = _open(Path(p12), passphrase)
+    _, cert = open_pkcs12(Path(p12), passphrase)
     if cert is None:
         raise SealError(f"{Path(p12).name} holds no certificate.")
     return cert
@@ -185,7 +185,9 @@ def describe(cert: x509.Certificate) -> CertificateInfo:
     )
 
 
-def _open(path: Path, passphrase: str) -> tuple[PrivateKeyTypes | None, x509.Certificate | None]:
+def open_pkcs12(
+    path: Path, passphrase: str
+) -> tuple[PrivateKeyTypes | None, x509.Certificate | None]:
     """The private key and certificate in a PKCS#12 file, or a SealError saying why not."""
     try:
         data = path.read_bytes()

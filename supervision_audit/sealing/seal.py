@@ -1,0 +1,250 @@
+"""Seal exported PDFs with the organisation's certificate (PAdES B-B) and check sealed files.
+
+pyHanko is imported inside the functions so the app's start-up does not pay for it.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from cryptography import x509
+from cryptography.hazmat.primitives import serialization
+
+from supervision_audit.exports.atomic import atomic_output
+from supervision_audit.sealing.certificate import SealError, describe, open_pkcs12
+
+_log = logging.getLogger(__name__)
+
+FIELD_NAME = "Seal"
+_HEADER_WINDOW = 1024  # PDF readers accept a header within the first 1 KiB
+
+TrustAnchor = x509.Certificate | bytes
+
+
+@dataclass(frozen=True)
+class SealReport:
+    """What checking a file's seal found; ``summary`` is one sentence for a person."""
+
+    sealed: bool
+    intact: bool
+    signer: str
+    signed_at: datetime | None
+    covers_whole_file: bool
+    trusted: bool
+    summary: str
+
+
+def seal_pdf(
+    source: Path,
+    out: Path,
+    p12: Path,
+    passphrase: str,
+    *,
+    reason: str = "Sealed record",
+    location: str = "",
+) -> Path:
+    """Seal ``source`` with the key in ``p12`` as PAdES B-B, writing ``out``.
+
+    The seal is an invisible signature in a field named ``Seal``. ``out`` is written whole
+    or not at all; on any error (wrong passphrase, expired certificate, unreadable PDF) it
+    is left as it was.
+    """
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.sign import signers
+    from pyhanko.sign.fields import SigSeedSubFilter
+
+    source, out, p12 = Path(source), Path(out), Path(p12)
+    key, cert = open_pkcs12(p12, passphrase)  # clear errors for a wrong passphrase or foreign file
+    if key is None or cert is None:
+        raise SealError(f"{p12.name} does not hold both a private key and its certificate.")
+    if cert.not_valid_after_utc < datetime.now(UTC):
+        raise SealError(
+            f"The seal certificate expired on {cert.not_valid_after_utc:%d/%m/%Y}; "
+            "create or import a new one before sealing."
+        )
+    try:
+        signer = signers.SimpleSigner.load_pkcs12_data(
+            p12.read_bytes(), other_certs=[], passphrase=passphrase.encode() or None
+        )
+    except (ValueError, OSError) as exc:
+        raise SealError(f"{p12.name} could not be used to seal: {exc}") from exc
+    meta = signers.PdfSignatureMetadata(
+        field_name=FIELD_NAME,
+        subfilter=SigSeedSubFilter.PADES,
+        md_algorithm="sha256",
+        reason=reason or None,
+        location=location or None,
+    )
+    try:
+        data = source.read_bytes()
+    except OSError as exc:
+        raise SealError(f"Could not read {source.name}: {exc.strerror or exc}.") from exc
+    if not _is_pdf(data):
+        raise SealError(f"{source.name} is not a PDF file, so it cannot be sealed.")
+    with atomic_output(out) as tmp:
+        try:
+            with open(source, "rb") as inf, open(tmp, "wb") as outf:
+                writer = IncrementalPdfFileWriter(inf)
+                signers.PdfSigner(meta, signer=signer).sign_pdf(writer, output=outf)
+        except OSError:
+            raise
+        except Exception as exc:  # pyHanko raises many kinds for unusable input
+            raise SealError(_signing_problem(source, exc)) from exc
+    return out
+
+
+def verify_pdf(path: Path, trust: Sequence[TrustAnchor] | None = None) -> SealReport:
+    """Check the seal on the PDF at ``path``; never raises for a bad, unsealed or damaged file.
+
+    ``intact`` needs a cryptographically valid signature that covers the entire file: any byte
+    changed, appended or added as an incremental update after sealing makes it False.
+    ``trusted`` needs the signer's certificate to be (or chain to) one of ``trust``.
+    """
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        return _unsealed(f"The file could not be read: {exc.strerror or exc}.")
+    if not _is_pdf(data):
+        return _unsealed("This file is not a PDF, so it carries no seal.")
+    anchors = [_as_asn1(t) for t in trust or []]  # a wrong type here is the caller's bug
+    try:
+        return _verify(data, anchors)
+    except Exception as exc:  # a damaged or unusual file must give an answer, not a traceback
+        _log.info("Could not read %s to check its seal", path, exc_info=True)
+        looks_signed = b"/ByteRange" in data
+        return SealReport(
+            sealed=looks_signed,
+            intact=False,
+            signer="",
+            signed_at=None,
+            covers_whole_file=False,
+            trusted=False,
+            summary=(
+                "The file is damaged, so its seal cannot be checked; treat it as NOT intact."
+                if looks_signed
+                else f"The file is damaged or unreadable as a PDF ({_short(exc)})."
+            ),
+        )
+
+
+def _verify(data: bytes, anchors: list[object]) -> SealReport:
+    from io import BytesIO
+
+    from pyhanko.pdf_utils.reader import PdfFileReader
+    from pyhanko.sign.validation import validate_pdf_signature
+    from pyhanko.sign.validation.settings import KeyUsageConstraints
+    from pyhanko.sign.validation.status import SignatureCoverageLevel
+    from pyhanko_certvalidator import ValidationContext
+
+    reader = PdfFileReader(BytesIO(data))
+    signatures = reader.embedded_regular_signatures
+    if not signatures:
+        return _unsealed("This PDF is not sealed.")
+    named = [s for s in signatures if s.field_name == FIELD_NAME]
+    embedded = (named or signatures)[0]
+    signer = ""
+    try:
+        signer = _signer_name(embedded.signer_cert.dump())
+        context = ValidationContext(trust_roots=anchors, allow_fetching=False)
+        usage = KeyUsageConstraints(key_usage={"non_repudiation", "digital_signature"})
+        status = validate_pdf_signature(embedded, context, key_usage_settings=usage)
+    except Exception as exc:  # e.g. a signature of a kind pyHanko cannot check, or mangled
+        _log.info("Could not check the seal", exc_info=True)
+        return SealReport(
+            sealed=True,
+            intact=False,
+            signer=signer,
+            signed_at=None,
+            covers_whole_file=False,
+            trusted=False,
+            summary=(
+                f"The seal on this file could not be checked ({_short(exc)}); "
+                "treat it as NOT intact."
+            ),
+        )
+    whole = status.coverage == SignatureCoverageLevel.ENTIRE_FILE
+    sound = bool(status.intact and status.valid)
+    intact = sound and whole
+    signed_at = status.signer_reported_dt
+    trusted = intact and status.trusted
+    when = f" on {signed_at.astimezone():%d/%m/%Y %H:%M}" if signed_at else ""
+    if not sound:
+        summary = "NOT intact: the file was changed after it was sealed."
+    elif not whole:
+        summary = (
+            "NOT intact: the file was changed after it was sealed "
+            "(something was added after the seal)."
+        )
+    elif trusted:
+        summary = f"Sealed by {signer}{when}; intact."
+    else:
+        summary = (
+            f"Sealed by {signer}{when}; intact, but the seal's certificate is not one "
+            "this app trusts, so check who sealed it."
+        )
+    return SealReport(
+        sealed=True,
+        intact=intact,
+        signer=signer,
+        signed_at=signed_at,
+        covers_whole_file=whole,
+        trusted=trusted,
+        summary=summary,
+    )
+
+
+def _is_pdf(data: bytes) -> bool:
+    return b"%PDF-" in data[:_HEADER_WINDOW]
+
+
+def _unsealed(summary: str) -> SealReport:
+    return SealReport(
+        sealed=False,
+        intact=False,
+        signer="",
+        signed_at=None,
+        covers_whole_file=False,
+        trusted=False,
+        summary=summary,
+    )
+
+
+def _signer_name(cert_der: bytes) -> str:
+    info = describe(x509.load_der_x509_certificate(cert_der))
+    parts = [p for p in (info.common_name, info.organisation) if p]
+    if len(parts) == 2 and parts[0] == parts[1]:
+        parts = parts[:1]
+    return ", ".join(parts) or "an unnamed signer"
+
+
+def _as_asn1(anchor: object) -> object:
+    from asn1crypto import x509 as asn1_x509
+
+    if isinstance(anchor, asn1_x509.Certificate):
+        return anchor
+    if isinstance(anchor, x509.Certificate):
+        return asn1_x509.Certificate.load(anchor.public_bytes(serialization.Encoding.DER))
+    if isinstance(anchor, bytes):
+        if anchor.lstrip().startswith(b"-----BEGIN"):
+            anchor = x509.load_pem_x509_certificate(anchor).public_bytes(serialization.Encoding.DER)
+        return asn1_x509.Certificate.load(anchor)
+    raise TypeError(f"Not a certificate: {type(anchor).__name__}")
+
+
+def _signing_problem(source: Path, exc: Exception) -> str:
+    text = str(exc)
+    if "encrypt" in text.lower():
+        return f"{source.name} is password-protected; export it without a password to seal it."
+    if "already" in text.lower() or "filled" in text.lower():
+        return f"{source.name} is already sealed."
+    return f"{source.name} could not be sealed because it is damaged or unusual ({_short(exc)})."
+
+
+def _short(exc: Exception) -> str:
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    return text if len(text) <= 120 else text[:117] + "..."
