@@ -1,5 +1,6 @@
 """Declarative definitions of the policy's paper forms (the appendices)."""
 
+from supervision_audit.forms.asye import ASYE_TRACKER
 from supervision_audit.forms.base import (
     Field,
     FormDef,
@@ -15,11 +16,13 @@ from supervision_audit.forms.monitoring import MONITORING
 from supervision_audit.forms.records import GROUP, INDIVIDUAL, MANAGER
 
 ALL_FORMS: dict[str, FormDef] = {
-    form.key: form for form in (CONTRACT, INDIVIDUAL, MANAGER, GROUP, MONITORING)
+    form.key: form for form in (CONTRACT, INDIVIDUAL, MANAGER, GROUP, MONITORING,
+                                ASYE_TRACKER)
 }
 
 __all__ = [
     "ALL_FORMS",
+    "ASYE_TRACKER",
     "CONTRACT",
     "GROUP",
     "INDIVIDUAL",

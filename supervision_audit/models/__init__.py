@@ -1,6 +1,7 @@
 """The stored records, as SQLModel tables. Import tables from here."""
 
 from supervision_audit.models.accounts import UserAccount
+from supervision_audit.models.asye import AsyeTracker
 from supervision_audit.models.base import utcnow
 from supervision_audit.models.contracts import Contract
 from supervision_audit.models.events import EventLog
@@ -18,6 +19,7 @@ from supervision_audit.models.settings import Setting
 from supervision_audit.models.signatures import Addendum, Signature
 
 __all__ = [
+    "AsyeTracker",
     "Addendum",
     "Signature",
     "ActionItem",

@@ -24,8 +24,6 @@ from supervision_audit.policy import (
     copy_due,
     days_overdue,
     escalation,
-    milestone_due,
-    milestones_overdue,
     next_due,
 )
 from supervision_audit.services.access import Actor, visible_staff
@@ -103,6 +101,9 @@ def compute(session: Session, as_of: date, people: set[uuid.UUID] | None = None
             copies[supervisee] = copies.get(supervisee, 0) + 1
     escalations = _escalations(session, as_of, year_ago)
     contracts = _contracts(session, as_of)
+    from supervision_audit.services.asye import overdue_for
+
+    asye = overdue_for(session, [r[0] for r in staff_rows if r[0].role == "asye"], as_of)
     out = []
     for person, boss_staff_id, team in staff_rows:
         contract = contracts.get(person.id)
@@ -124,7 +125,7 @@ def compute(session: Session, as_of: date, people: set[uuid.UUID] | None = None
             unsigned_records=unsigned.get(person.id, 0),
             late_copies_12m=copies.get(person.id, 0),
             contract_status=contract[2] if contract else "missing",
-            asye_milestones_overdue=_asye(person, as_of), uuid=str(person.id)))
+            asye_milestones_overdue=asye.get(person.id, []), uuid=str(person.id)))
     return out
 
 
@@ -165,20 +166,6 @@ def _contracts(session: Session, as_of: date) -> dict[uuid.UUID, tuple]:
         out[contract.supervisee_id] = (contract.date_agreed, contract.agreed_interval_days,
                                        status)
     return out
-
-
-def _asye(person: Staff, as_of: date) -> list[str]:
-    """R7 milestones past their due date with nothing recorded (the tracker fills 'done')."""
-    if person.role != "asye" or person.asye_start is None:
-        return []
-    done = asye_done(person)
-    return [m.value for m in milestones_overdue(person.asye_start, done, as_of)
-            if milestone_due(person.asye_start, m) <= as_of]
-
-
-def asye_done(person: Staff) -> dict:
-    """Milestones recorded for an ASYE worker (none until the ASYE tracker records them)."""
-    return {}
 
 
 def compliance_for(session: Session, actor: Actor, as_of: date) -> list[Compliance]:

@@ -14,6 +14,7 @@ from supervision_audit.models import Staff
 from supervision_audit.services.access import SYSTEM_ACTOR, Actor
 from supervision_audit.services.accounts import add_account, grant_inspector
 from supervision_audit.services.contracts import draft_values, save_contract
+from supervision_audit.services.demo_asye import seed_asye
 from supervision_audit.services.demo_sessions import seed_sessions
 from supervision_audit.services.settings import set_setting
 from supervision_audit.services.signatures import sign
@@ -61,7 +62,7 @@ PEOPLE: tuple[tuple[str, str, str, str, str, str, int, int | None], ...] = (
     ("P302", "Mohammed Iqbal", "Senior Social Worker", "Children in Care Team", "practitioner",
      "T300", 64, None),
     ("A303", "Ellie Vaughan", "Newly Qualified Social Worker", "Children in Care Team", "asye",
-     "T300", 11, 11),
+     "T300", 13, 13),
     ("P401", "Grace Okafor", "Supervising Social Worker", "Fostering Team", "practitioner", "T400",
      36, None),
     ("F402", "Susan and Peter Lyle", "Foster Carers", "Fostering Team", "foster_carer", "P401",
@@ -191,6 +192,7 @@ def create_demo(db_path: Path, today: date | None = None, *, encrypted: bool = T
             managers = {staff.id: acting_as(session, staff.id) for staff in session.exec(
                 select(Staff).where(Staff.role == "team_manager"))}
             seed_sessions(session, today, managers)
+            seed_asye(session, today)
     except Exception:
         opened.store.close()
         raise

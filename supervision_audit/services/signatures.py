@@ -15,6 +15,7 @@ from sqlmodel import Session, col, select
 from supervision_audit.errors import NotFoundError, Problem, ValidationError, WrongKeyError
 from supervision_audit.models import (
     Addendum,
+    AsyeTracker,
     Contract,
     Signature,
     Staff,
@@ -35,6 +36,8 @@ ATTENDEE_MEANING = "Attendee: I have read this record"
 CONTRACT_SUPERVISOR = "Supervisor: I agree to this supervision contract"
 CONTRACT_SUPERVISEE = "Supervisee: I agree to this supervision contract"
 AUTHOR_MEANING = "Author: I confirm this addendum"
+ASYE_SUPERVISOR = "Supervisor: I confirm this tracker is accurate"
+ASYE_SUPERVISEE = "Supervisee: I have read this tracker"
 COPY_METHODS = {"printed": "Printed copy", "emailed": "E-mailed PDF", "handed": "Handed over"}
 SIGNATURE_FIELDS = ("supervisor_signature", "supervisee_signature")
 
@@ -73,8 +76,14 @@ def addendum_content(addendum: Addendum) -> dict[str, Any]:
             "text": addendum.text}
 
 
+def asye_content(tracker: AsyeTracker) -> dict[str, Any]:
+    return {"kind": "asye", "id": str(tracker.id), "supervisee": str(tracker.supervisee_id),
+            "values": _values(tracker.values)}
+
+
 def _subject(session: Session, kind: str, record_id: uuid.UUID) -> Any:
-    table = {"record": SupervisionRecord, "contract": Contract, "addendum": Addendum}.get(kind)
+    table = {"record": SupervisionRecord, "contract": Contract, "addendum": Addendum,
+             "asye": AsyeTracker}.get(kind)
     row = session.get(table, record_id) if table else None
     if row is None:
         raise NotFoundError(f"That {kind} is not in the database.")
@@ -84,7 +93,7 @@ def _subject(session: Session, kind: str, record_id: uuid.UUID) -> Any:
 def content_hash_of(session: Session, kind: str, record_id: uuid.UUID) -> str:
     row = _subject(session, kind, record_id)
     content = {"record": record_content, "contract": contract_content,
-               "addendum": addendum_content}[kind](row)
+               "addendum": addendum_content, "asye": asye_content}[kind](row)
     return canonical_hash(content)
 
 
@@ -105,8 +114,9 @@ def required_signers(session: Session, kind: str, record_id: uuid.UUID) -> list[
     row = _subject(session, kind, record_id)
     if kind == "addendum":
         return [Required(row.author_staff_id, "author")]
-    if kind == "contract":
-        supervisor = row.supervisor_id
+    if kind == "asye":
+        person = session.get(Staff, row.supervisee_id)
+        supervisor = person.supervisor_id if person else None
     else:
         supervisor = row.supervisor_id
     out = [Required(supervisor, "supervisor")] if supervisor else []
@@ -132,6 +142,8 @@ def _meaning(kind: str, role: str, disagreement: str) -> str:
         return AUTHOR_MEANING
     if kind == "contract":
         return CONTRACT_SUPERVISOR if role == "supervisor" else CONTRACT_SUPERVISEE
+    if kind == "asye":
+        return ASYE_SUPERVISOR if role == "supervisor" else ASYE_SUPERVISEE
     if role == "supervisor":
         return SUPERVISOR_MEANING
     if role == "attendee":
