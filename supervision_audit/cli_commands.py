@@ -82,7 +82,7 @@ def cmd_export_contract(args: argparse.Namespace) -> int:
             out = export_current_contract_pdf(session, opened.actor, args.staff, Path(args.out))
     finally:
         opened.store.close()
-    print(f"Contract written to {out}.")
+    print(f"Contract written to {out}{_sealed_note(out)}.")
     return 0
 
 
@@ -213,7 +213,7 @@ def cmd_export_record(args: argparse.Namespace) -> int:
             out = export_record_pdf(session, opened.actor, record_id, Path(args.out))
     finally:
         opened.store.close()
-    print(f"Record written to {out}.")
+    print(f"Record written to {out}{_sealed_note(out)}.")
     return 0
 
 
@@ -311,6 +311,58 @@ def cmd_monthly_return(args: argparse.Namespace) -> int:
     return 0
 
 
+def _sealed_note(path: Path) -> str:
+    from supervision_audit.sealing.seal import verify_pdf
+
+    return " (sealed)" if verify_pdf(path).sealed else " (not sealed: no certificate set up)"
+
+
+def cmd_verify(args: argparse.Namespace) -> int:
+    """Check a PDF's seal; with a store to sign in to, the organisation's own certificate is
+    trusted. Exit status 0 only for an intact seal."""
+    from supervision_audit.services.seal_setup import verify
+
+    path = Path(args.file)
+    if not path.is_file():
+        raise SupervisionAuditError(f"There is no file at {path}.")
+    session_report = None
+    if os.environ.get("SUPERVISION_AUDIT_USER") and os.environ.get("SUPERVISION_AUDIT_PASSWORD"):
+        opened = signed_in(args)
+        try:
+            with opened.store.read() as session:
+                session_report = verify(session, path)
+        finally:
+            opened.store.close()
+    report = session_report or verify(None, path)
+    print(report.summary)
+    if report.sealed:
+        when = f"{report.signed_at:%d/%m/%Y %H:%M}" if report.signed_at else "unknown"
+        print(f"  sealed by: {report.signer}\n  sealed at: {when}\n"
+              f"  intact: {'yes' if report.intact else 'NO'}\n"
+              f"  covers the whole file: {'yes' if report.covers_whole_file else 'NO'}\n"
+              f"  the organisation's own certificate: {'yes' if report.trusted else 'no'}")
+    return 0 if report.sealed and report.intact else 1
+
+
+def cmd_certificate(args: argparse.Namespace) -> int:
+    from supervision_audit.services.seal_setup import set_up_seal
+
+    passphrase = os.environ.get("SUPERVISION_AUDIT_SEAL_PASSPHRASE", "")
+    if not passphrase:
+        raise SupervisionAuditError("Set SUPERVISION_AUDIT_SEAL_PASSPHRASE to the certificate's "
+                                    "passphrase.")
+    opened = signed_in(args)
+    try:
+        with opened.store.write() as session:
+            info = set_up_seal(session, opened.actor, passphrase,
+                               import_from=Path(args.import_file) if args.import_file else None)
+    finally:
+        opened.store.close()
+    print(f"Seal certificate: {info.common_name}, valid until {info.not_after:%d/%m/%Y}, "
+          f"SHA-256 {info.sha256_fingerprint}.")
+    return 0
+
+
 def _add(sub: Any, name: str, handler: Any, help_text: str) -> argparse.ArgumentParser:
     parser = sub.add_parser(name, help=help_text, description=help_text)
     parser.set_defaults(handler=handler)
@@ -390,6 +442,15 @@ def add_commands(sub: Any) -> None:
              "workbook for everyone you can see")
     p.add_argument("--month", required=True, metavar="YYYY-MM")
     p.add_argument("--out", required=True, metavar="FILE.xlsx")
+
+    p = _add(sub, "verify", cmd_verify, "check a PDF's seal: who sealed it, when, and whether "
+             "it is intact (exit status 0 only when it is)")
+    p.add_argument("file")
+
+    p = _add(sub, "certificate", cmd_certificate, "set up the organisation's seal: a new "
+             "self-signed certificate, or --import a PKCS#12 file (administrators; passphrase "
+             "from $SUPERVISION_AUDIT_SEAL_PASSPHRASE)")
+    p.add_argument("--import", dest="import_file", metavar="FILE.p12")
 
     p = _add(sub, "subject-access", cmd_subject_access, "everything held about one person, as "
              "PDF and JSON")

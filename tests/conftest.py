@@ -89,3 +89,23 @@ def isolated_qsettings(tmp_path: Path) -> Iterator[Path]:
             QSettings.setPath(fmt, scope, str(folder))
     QSettings.setDefaultFormat(QSettings.Format.IniFormat)
     yield folder
+
+
+@pytest.fixture(autouse=True)
+def private_data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The user data directory (demo store, certificate) inside the test's own folder."""
+    from supervision_audit import paths
+
+    folder = tmp_path / "user-data"
+    folder.mkdir(exist_ok=True)
+    monkeypatch.setattr(paths, "data_dir", lambda: folder)
+    return folder
+
+
+@pytest.fixture(autouse=True)
+def cheap_passwords(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Argon2id at its lowest cost: tests check behaviour, not the hardness of the hash."""
+    from supervision_audit.security.keyring import KdfParams
+    from supervision_audit.security.passwords import Costs
+
+    monkeypatch.setattr(Costs, "kdf", KdfParams(time_cost=1, memory_cost=8, parallelism=1))

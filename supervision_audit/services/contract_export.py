@@ -13,6 +13,7 @@ from supervision_audit.forms import CONTRACT
 from supervision_audit.services.access import Action, Actor, require
 from supervision_audit.services.contracts import get_contract, latest_contract, review_due
 from supervision_audit.services.events import log_event
+from supervision_audit.services.seal_setup import seal_in_place
 from supervision_audit.services.settings import organisation_name
 from supervision_audit.services.staff import get_by_staff_id, get_staff
 
@@ -34,8 +35,10 @@ def export_contract_pdf(session: Session, actor: Actor, contract_id: uuid.UUID, 
         record_label=f"{supervisee.name} ({supervisee.staff_id}), version {contract.version}",
         printed_on=printed_on,
     )
+    sealed = seal_in_place(session, written, f"Supervision contract of {supervisee.name}")
     log_event(session, actor.who, "contract.export", subject_kind="contract",
-              subject_id=contract.id, about_staff_id=supervisee.id, detail=Path(out).name)
+              subject_id=contract.id, about_staff_id=supervisee.id,
+              detail=f"{Path(out).name}{' (sealed)' if sealed else ''}")
     return written
 
 

@@ -13,6 +13,7 @@ from supervision_audit.models import Staff
 from supervision_audit.services.access import Action, Actor, require
 from supervision_audit.services.events import log_event
 from supervision_audit.services.records import is_short_record, minutes_of, open_record
+from supervision_audit.services.seal_setup import seal_in_place
 from supervision_audit.services.sessions import STATUS_LABELS, sessions_of
 from supervision_audit.services.settings import organisation_name
 from supervision_audit.services.staff import get_staff
@@ -39,8 +40,10 @@ def export_record_pdf(session: Session, actor: Actor, record_id: uuid.UUID, out:
         record_label=f"{who}, {record.held_on:%d/%m/%Y}"
                      + (f" ({'; '.join(notes)})" if notes else ""),
         printed_on=printed_on)
+    sealed = seal_in_place(session, written, f"Supervision record of {who}")
     log_event(session, actor.who, "record.export", subject_kind="record", subject_id=record.id,
-              about_staff_id=record.supervisee_id, detail=Path(out).name)
+              about_staff_id=record.supervisee_id,
+              detail=f"{Path(out).name}{' (sealed)' if sealed else ''}")
     return written
 
 
@@ -70,8 +73,10 @@ def export_monitoring_pdf(session: Session, actor: Actor, supervisee_uuid: uuid.
                               organisation=organisation_name(session),
                               record_id=f"monitoring {supervisee_uuid}",
                               record_label=str(values["supervisee_name"]))
+    sealed = seal_in_place(session, written, "Supervision monitoring sheet")
     log_event(session, actor.who, "monitoring.export", subject_kind="staff",
-              subject_id=supervisee_uuid, about_staff_id=supervisee_uuid, detail=Path(out).name)
+              subject_id=supervisee_uuid, about_staff_id=supervisee_uuid,
+              detail=f"{Path(out).name}{' (sealed)' if sealed else ''}")
     return written
 
 

@@ -18,14 +18,19 @@ def get_setting(session: Session, key: str) -> str:
     return row.value if row is not None else DEFAULTS.get(key, "")
 
 
-def set_setting(session: Session, actor: Actor, key: str, value: str) -> None:
-    require(session, actor, Action.MANAGE_SETTINGS)
+def put_setting(session: Session, key: str, value: str) -> None:
+    """Store a setting (no check, not logged: for callers that checked and log themselves)."""
     row = session.get(Setting, key)
     if row is None:
         session.add(Setting(key=key, value=value))
     else:
         row.value = value
     session.flush()
+
+
+def set_setting(session: Session, actor: Actor, key: str, value: str) -> None:
+    require(session, actor, Action.MANAGE_SETTINGS)
+    put_setting(session, key, value)
     log_event(session, actor.who, "settings.change", subject_kind="setting", subject_id=key,
               detail=value)
 
