@@ -92,12 +92,12 @@ def isolated_qsettings(tmp_path: Path) -> Iterator[Path]:
 
 
 @pytest.fixture(autouse=True)
-def private_data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """The user data directory (demo store, certificate) inside the test's own folder."""
+def private_data_dir(tmp_path_factory: pytest.TempPathFactory,
+                     monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The user data directory (demo store, certificate) in a folder of the test's own."""
     from supervision_audit import paths
 
-    folder = tmp_path / "user-data"
-    folder.mkdir(exist_ok=True)
+    folder = tmp_path_factory.mktemp("user-data")
     monkeypatch.setattr(paths, "data_dir", lambda: folder)
     return folder
 
