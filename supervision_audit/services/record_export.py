@@ -120,3 +120,12 @@ def export_schedule_ics(session: Session, actor: Actor, supervisee_uuid: uuid.UU
     log_event(session, actor.who, "schedule.export", subject_kind="staff",
               subject_id=person.id, about_staff_id=person.id, detail=f"{count} sessions")
     return Path(out)
+
+
+def note_printed(session: Session, actor: Actor, kind: str, subject_id: uuid.UUID,
+                 about_staff_id: uuid.UUID | None) -> None:
+    """Printing is logged like an export (who printed what, when)."""
+    if about_staff_id is not None:
+        require(session, actor, Action.READ_FILE, about_staff_id)
+    log_event(session, actor.who, f"{kind}.print", subject_kind=kind, subject_id=subject_id,
+              about_staff_id=about_staff_id)
