@@ -2,6 +2,7 @@
 
 from supervision_audit.models.accounts import UserAccount
 from supervision_audit.models.asye import AsyeTracker
+from supervision_audit.models.audits import Attachment, AuditAction, DirectObservation, FileAudit
 from supervision_audit.models.base import utcnow
 from supervision_audit.models.contracts import Contract
 from supervision_audit.models.events import EventLog
@@ -19,6 +20,10 @@ from supervision_audit.models.settings import Setting
 from supervision_audit.models.signatures import Addendum, Signature
 
 __all__ = [
+    "Attachment",
+    "AuditAction",
+    "DirectObservation",
+    "FileAudit",
     "AsyeTracker",
     "Addendum",
     "Signature",

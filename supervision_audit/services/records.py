@@ -113,6 +113,13 @@ def start_record(session: Session, actor: Actor, *, form_key: str, held_on: date
                       supervisor_name=boss.name if boss else "",
                       actions_reviewed=_review_rows(open_actions(session, supervisee.id,
                                                                  before=None)))
+        if form_key == "manager":
+            from supervision_audit.services.audits import open_audit_actions
+
+            values["audit_actions"] = [
+                {"id": str(a.id), "action": a.description, "owner": a.owner,
+                 "due": a.due_date.isoformat()} for a in open_audit_actions(session,
+                                                                           supervisee.id)]
         if planned is not None:
             values["venue"] = planned.venue
             if planned.planned_time:

@@ -1,0 +1,210 @@
+"""The supervision file audit: evidence on a file whose answers are known by hand, the
+overrule and rationale rules, actions, observations, the programme and the cap."""
+
+from __future__ import annotations
+
+from datetime import date, time
+
+import pytest
+
+from supervision_audit.errors import ValidationError
+from supervision_audit.services.access import SYSTEM_ACTOR as SYS
+from supervision_audit.services.access import PermissionDenied
+from supervision_audit.services.attachments import add_attachment, checklist
+from supervision_audit.services.audit_programme import (
+    pick_supervisee,
+    programme,
+    record_observation,
+)
+from supervision_audit.services.audits import (
+    open_audit_actions,
+    save_audit,
+    start_audit,
+    suggest_judgement,
+)
+from supervision_audit.services.contracts import draft_values, save_contract
+from supervision_audit.services.demo import acting_as
+from supervision_audit.services.records import complete_record, start_record
+from supervision_audit.services.signatures import record_copy_given, sign
+from supervision_audit.services.staff import StaffInput, get_by_staff_id, save_staff
+
+D = date
+AUDIT_DAY = D(2026, 6, 26)
+
+
+def _record(s, staff_id, day, **values):
+    from supervision_audit.models import SupervisionSession
+
+    person = get_by_staff_id(s, staff_id)
+    planned = SupervisionSession(supervisee_id=person.id, supervisor_id=person.supervisor_id,
+                                 planned_date=day, planned_time=time(10))
+    s.add(planned)
+    s.flush()
+    record = start_record(s, SYS, form_key="individual", held_on=day, session_id=planned.id)
+    complete_record(s, SYS, record.id, {**record.values, "start_time": "10:00",
+                                        "end_time": "11:30", **values})
+    sign(s, acting_as(s, person.supervisor_id), "record", record.id, password=None)
+    sign(s, acting_as(s, person.id), "record", record.id, password=None)
+    record_copy_given(s, acting_as(s, person.supervisor_id), record.id, day, "printed")
+    return record
+
+
+@pytest.fixture
+def file(unit_store):
+    with unit_store.write() as s:
+        save_staff(s, SYS, StaffInput("H1", "Hana Head", "Head of Service",
+                                      role="senior_manager"))
+        save_staff(s, SYS, StaffInput("M1", "Mia Manager", "Team Manager", role="team_manager",
+                                      supervisor_staff_id="H1"))
+        save_staff(s, SYS, StaffInput("M2", "Max Manager", "Team Manager", role="team_manager",
+                                      supervisor_staff_id="H1"))
+        save_staff(s, SYS, StaffInput("W1", "Wendy Worker", supervisor_staff_id="M1",
+                                      employment_start=D(2024, 1, 1)))
+        save_staff(s, SYS, StaffInput("W2", "Will Worker", supervisor_staff_id="M2",
+                                      employment_start=D(2024, 1, 1)))
+        w1 = get_by_staff_id(s, "W1")
+        values = draft_values(s, SYS, w1.id)
+        values.update(venue="Room 1", date_agreed="2026-01-05", intermediary="Hana Head")
+        contract = save_contract(s, SYS, w1.id, values)
+        sign(s, acting_as(s, w1.supervisor_id), "contract", contract.id, password=None)
+        sign(s, acting_as(s, w1.id), "contract", contract.id, password=None)
+        for day in (D(2026, 3, 31), D(2026, 4, 30), D(2026, 5, 29)):  # monthly, in timescale
+            welfare = "Leave booked" if day.month != 5 else ""  # 2 of 3: under 75%
+            _record(s, "W1", day, welfare=welfare, reflective="A hard visit", kss=["KSS1"],
+                    performance="Appraisal objectives reviewed")
+    return unit_store
+
+
+def test_evidence_proposes_the_answers_known_by_hand(file) -> None:
+    with file.write() as s:
+        audit = start_audit(s, acting_as(s, get_by_staff_id(s, "H1").id),
+                            get_by_staff_id(s, "W1").id, AUDIT_DAY)
+    p = {k: v["outcome"] for k, v in audit.proposals.items()}
+    assert p["contract"] == "yes"
+    assert p["welfare"] == "no"
+    assert audit.proposals["welfare"]["figures"][0]["value"] == "2 of 3 (67%)"
+    assert len(audit.proposals["welfare"]["figures"][0]["record_ids"]) == 2
+    assert p["timescales"] == "yes" and p["recording"] == "yes"
+    assert p["reflective"] == "yes" and p["appraisal"] == "yes"
+    assert p["journey"] == "n_a" and p["asye"] == "n_a" and p["probation"] == "n_a"
+    assert p["audits"] == "no"  # no case-file audits on file
+    assert audit.values["welfare_outcome"] == "no"  # the form starts with the proposals
+    assert audit.values["period"] == "26/06/2025 to 26/06/2026"
+
+
+def test_overruling_needs_a_comment_and_keeps_the_proposal(file) -> None:
+    with file.write() as s:
+        head = acting_as(s, get_by_staff_id(s, "H1").id)
+        audit = start_audit(s, head, get_by_staff_id(s, "W1").id, AUDIT_DAY)
+        values = {**audit.values, "welfare_outcome": "yes"}
+        with pytest.raises(ValidationError) as caught:
+            save_audit(s, head, audit.id, values)
+        assert caught.value.for_field("welfare_comment")
+        values["welfare_comment"] = "Welfare discussed at length in May, not written up."
+        save_audit(s, head, audit.id, values)
+        assert audit.values["welfare_outcome"] == "yes"
+        assert audit.proposals["welfare"]["outcome"] == "no"
+
+
+@pytest.mark.parametrize(("answers", "expected"), [
+    ({}, None),
+    ({k: "yes" for k in ("contract", "welfare", "timescales", "recording", "journey",
+                         "reflective", "audits", "appraisal", "disagreement", "additional",
+                         "asye", "capability", "probation")}, "outstanding"),
+    ({"contract": "yes", "timescales": "yes", "recording": "yes", "journey": "n_a"}, "good"),
+    ({"contract": "yes", "timescales": "no", "recording": "yes"}, "requires_improvement"),
+    ({"contract": "yes", "welfare": "no", "audits": "no", "appraisal": "no"}, "inadequate"),
+])
+def test_judgement_rule(answers, expected) -> None:
+    assert suggest_judgement(answers) == expected
+
+
+def test_a_different_judgement_needs_a_rationale_and_completing_raises_actions(file) -> None:
+    with file.write() as s:
+        head = acting_as(s, get_by_staff_id(s, "H1").id)
+        audit = start_audit(s, head, get_by_staff_id(s, "W1").id, AUDIT_DAY)
+        values = {**audit.values, "judgement": "outstanding", "actions": [
+            {"action": "Record welfare every month", "owner": "Mia Manager",
+             "due": "2026-07-31"}]}
+        assert audit.values["suggested_judgement"] == "Good"
+        with pytest.raises(ValidationError) as caught:
+            save_audit(s, head, audit.id, values, complete=True)
+        assert caught.value.for_field("judgement_rationale")
+        values["judgement"] = "good"
+        save_audit(s, head, audit.id, values, complete=True)
+        mia = get_by_staff_id(s, "M1")
+        actions = open_audit_actions(s, mia.id)
+        assert [a.description for a in actions] == ["Record welfare every month"]
+        record = start_record(s, SYS, form_key="manager", held_on=D(2026, 7, 10),
+                              supervisee_uuid=mia.id)
+        assert [r["action"] for r in record.values["audit_actions"]] == [
+            "Record welfare every month"]
+
+
+def test_judgement_without_answers_and_audit_before_the_start(file) -> None:
+    with file.write() as s:
+        head = acting_as(s, get_by_staff_id(s, "H1").id)
+        audit = start_audit(s, head, get_by_staff_id(s, "W1").id, AUDIT_DAY)
+        blank = {k: v for k, v in audit.values.items() if not k.endswith("_outcome")}
+        with pytest.raises(ValidationError, match="Answer the questions"):
+            save_audit(s, head, audit.id, {**blank, "judgement": "good"})
+        with pytest.raises(ValidationError, match="no supervision to audit"):
+            start_audit(s, head, get_by_staff_id(s, "W1").id, D(2023, 6, 1))
+
+
+def test_only_a_senior_manager_above_audits(file) -> None:
+    with pytest.raises(PermissionDenied):
+        with file.write() as s:
+            start_audit(s, _plain(s, "M2"), get_by_staff_id(s, "W1").id, AUDIT_DAY)
+
+
+def _plain(s, staff_id):
+    from supervision_audit.services.access import Actor
+
+    person = get_by_staff_id(s, staff_id)
+    return Actor(username=staff_id.lower(), staff_id=person.id, name=person.name,
+                 staff_role=person.role)
+
+
+def test_programme_observations_and_the_cap(file) -> None:
+    with file.write() as s:
+        head = _plain(s, "H1")
+        before = programme(s, head, AUDIT_DAY)
+        assert [(line.name, line.no_audit_12m, line.no_observation_12m)
+                for line in before.lines] == [("Max Manager", True, True),
+                                              ("Mia Manager", True, True)]
+        assert before.cap == 2  # a Head of Service: one per supervisor, up to three
+        record_observation(s, head, get_by_staff_id(s, "M1").id, D(2026, 6, 2),
+                           strengths="Warm, focused", areas_to_develop="More challenge")
+        audit = start_audit(s, head, get_by_staff_id(s, "W1").id, AUDIT_DAY)
+        save_audit(s, head, audit.id, {**audit.values, "judgement": "good"}, complete=True)
+        after = {line.name: line for line in programme(s, head, AUDIT_DAY).lines}
+        assert after["Mia Manager"].audited_this_month and not after["Mia Manager"].no_audit_12m
+        assert not after["Mia Manager"].no_observation_12m
+        assert [line.name for line in programme(s, head, AUDIT_DAY).needing_audit] == [
+            "Max Manager"]
+        assert programme(s, head, AUDIT_DAY).audits_this_month == 1
+        assert pick_supervisee(s, get_by_staff_id(s, "M2").id).staff_id == "W2"
+        with pytest.raises(ValidationError):
+            record_observation(s, head, get_by_staff_id(s, "M2").id, D(2026, 6, 2),
+                               strengths="", areas_to_develop="")
+
+
+def test_attachments_and_the_folder_checklist(file, tmp_path) -> None:
+    big = tmp_path / "video.mp4"
+    big.write_bytes(b"\0" * (20 * 1024 * 1024 + 1))
+    doc = tmp_path / "appraisal-2026.pdf"
+    doc.write_bytes(b"%PDF-1.4 appraisal")
+    with file.write() as s:
+        w1 = get_by_staff_id(s, "W1").id
+        mia = _plain(s, "M1")
+        with pytest.raises(ValidationError, match="larger than the 20 MB"):
+            add_attachment(s, mia, w1, 4, big)
+        with pytest.raises(ValidationError, match="cannot be read"):
+            add_attachment(s, mia, w1, 4, tmp_path / "missing.pdf")
+        add_attachment(s, mia, w1, 4, doc, D(2026, 4, 1))
+        sections = {c.number: c for c in checklist(s, SYS, w1)}
+    assert sections[4].present == ["appraisal-2026.pdf"]
+    assert sections[1].present == ["3 monitoring entries"]
+    assert sections[2].present == ["3 supervision records"]
+    assert sections[7].missing and not sections[7].present
