@@ -363,6 +363,34 @@ def cmd_certificate(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_audit_summary(args: argparse.Namespace) -> int:
+    from supervision_audit.services.audit_outputs import audit_summary
+
+    opened = signed_in(args)
+    try:
+        with opened.store.write() as session:
+            out = audit_summary(session, opened.actor, args.start, args.end, Path(args.out))
+    finally:
+        opened.store.close()
+    print(f"Audit summary written to {out}.")
+    return 0
+
+
+def cmd_export_file(args: argparse.Namespace) -> int:
+    from supervision_audit.services.audit_outputs import export_whole_file
+    from supervision_audit.services.staff import get_by_staff_id
+
+    opened = signed_in(args)
+    try:
+        with opened.store.write() as session:
+            person = get_by_staff_id(session, args.staff)
+            out = export_whole_file(session, opened.actor, person.id, Path(args.out))
+    finally:
+        opened.store.close()
+    print(f"Supervision file written to {out}{_sealed_note(out)}.")
+    return 0
+
+
 def _add(sub: Any, name: str, handler: Any, help_text: str) -> argparse.ArgumentParser:
     parser = sub.add_parser(name, help=help_text, description=help_text)
     parser.set_defaults(handler=handler)
@@ -451,6 +479,17 @@ def add_commands(sub: Any) -> None:
              "self-signed certificate, or --import a PKCS#12 file (administrators; passphrase "
              "from $SUPERVISION_AUDIT_SEAL_PASSPHRASE)")
     p.add_argument("--import", dest="import_file", metavar="FILE.p12")
+
+    p = _add(sub, "audit-summary", cmd_audit_summary, "judgements by team and month, subjects "
+             "most often answered no, open audit actions")
+    p.add_argument("--from", dest="start", required=True, metavar="YYYY-MM")
+    p.add_argument("--to", dest="end", required=True, metavar="YYYY-MM")
+    p.add_argument("--out", required=True, metavar="FILE.xlsx")
+
+    p = _add(sub, "export-file", cmd_export_file, "a person's whole supervision file as one "
+             "PDF in the Appendix 8 order, with an index")
+    p.add_argument("--staff", required=True, metavar="ID")
+    p.add_argument("--out", required=True, metavar="FILE.pdf")
 
     p = _add(sub, "subject-access", cmd_subject_access, "everything held about one person, as "
              "PDF and JSON")

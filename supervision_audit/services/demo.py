@@ -15,6 +15,7 @@ from supervision_audit.services.access import SYSTEM_ACTOR, Actor
 from supervision_audit.services.accounts import add_account, grant_inspector
 from supervision_audit.services.contracts import draft_values, save_contract
 from supervision_audit.services.demo_asye import seed_asye
+from supervision_audit.services.demo_audits import seed_audits
 from supervision_audit.services.demo_sessions import seed_sessions
 from supervision_audit.services.settings import set_setting
 from supervision_audit.services.signatures import sign
@@ -193,6 +194,7 @@ def create_demo(db_path: Path, today: date | None = None, *, encrypted: bool = T
                 select(Staff).where(Staff.role == "team_manager"))}
             seed_sessions(session, today, managers)
             seed_asye(session, today)
+            seed_audits(session, today)
     except Exception:
         opened.store.close()
         raise

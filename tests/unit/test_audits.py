@@ -208,3 +208,44 @@ def test_attachments_and_the_folder_checklist(file, tmp_path) -> None:
     assert sections[1].present == ["3 monitoring entries"]
     assert sections[2].present == ["3 supervision records"]
     assert sections[7].missing and not sections[7].present
+
+
+def test_audit_outputs_read_back(file, tmp_path) -> None:
+    from openpyxl import load_workbook
+    from pypdf import PdfReader
+
+    from supervision_audit.services.audit_outputs import (
+        audit_summary,
+        export_audit_pdf,
+        export_whole_file,
+    )
+
+    with file.write() as s:
+        head = _plain(s, "H1")
+        audit = start_audit(s, head, get_by_staff_id(s, "W1").id, AUDIT_DAY)
+        save_audit(s, head, audit.id, {**audit.values, "judgement": "good", "actions": [
+            {"action": "Welfare every month", "owner": "Mia", "due": "2026-07-31"}]},
+            complete=True)
+        export_audit_pdf(s, head, audit.id, tmp_path / "audit.pdf")
+        audit_summary(s, head, "2026-01", "2026-12", tmp_path / "summary.xlsx")
+        export_whole_file(s, head, get_by_staff_id(s, "W1").id, tmp_path / "file.pdf")
+        with pytest.raises(ValidationError, match="ends before it starts"):
+            audit_summary(s, head, "2026-06", "2026-01", tmp_path / "x.xlsx")
+    text = " ".join(p.extract_text() for p in PdfReader(tmp_path / "audit.pdf").pages)
+    assert "Supervision File Audit" in text and "Wendy Worker" in text
+    assert "Is the supervision contract on the file?" in text
+    wb = load_workbook(tmp_path / "summary.xlsx")
+    rows = [[c.value for c in r] for r in wb["Judgements"].iter_rows()]
+    assert rows[1][1] == "2026-06"
+    assert rows[1][3] == 1  # one Good
+    assert [r[0].value for r in wb["Subjects answered no"].iter_rows(min_row=2)] == [
+        "Welfare", "Audits"]
+    assert wb["Open audit actions"]["B2"].value == "Welfare every month"
+    whole = PdfReader(tmp_path / "file.pdf")
+    index = whole.pages[0].extract_text()
+    assert "Section 1 – Supervision Monitoring Sheet" in index
+    assert "Section 6 – Case-file Audits" in index
+    pages = [int(x) for x in __import__("re").findall(r"page (\d+)", index)]
+    assert pages == sorted(pages) and pages[-1] < len(whole.pages) + 1
+    last = pages[-1] - 1  # the audit starts on the page the index gives
+    assert "Supervision File Audit" in whole.pages[last].extract_text()

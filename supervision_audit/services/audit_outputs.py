@@ -1,0 +1,186 @@
+"""What the audit produces: its PDF (Appendix 7), the audit summary workbook, and the whole
+supervision file as one PDF in the Appendix 8 order, with an index."""
+
+from __future__ import annotations
+
+import uuid
+from collections import Counter, defaultdict
+from datetime import date
+from pathlib import Path
+
+from sqlmodel import Session, col, select
+
+from supervision_audit.errors import Problem, ValidationError
+from supervision_audit.forms import ALL_FORMS, AUDIT
+from supervision_audit.forms.audit import JUDGEMENTS, SUBJECTS
+from supervision_audit.forms.folder import FOLDER_SECTIONS
+from supervision_audit.models import AuditAction, FileAudit, Staff, Team
+from supervision_audit.services.access import Action, Actor, require, visible_staff
+from supervision_audit.services.audits import get_audit
+from supervision_audit.services.events import log_event
+from supervision_audit.services.seal_setup import seal_in_place
+from supervision_audit.services.settings import organisation_name
+from supervision_audit.services.staff import get_staff
+
+
+def export_audit_pdf(session: Session, actor: Actor, audit_id: uuid.UUID, out: Path) -> Path:
+    from supervision_audit.exports.pdf import render_form_pdf
+
+    audit = get_audit(session, audit_id)
+    require(session, actor, Action.READ_FILE, audit.supervisee_id)
+    person = get_staff(session, audit.supervisee_id)
+    written = render_form_pdf(AUDIT, audit.values, Path(out),
+                              organisation=organisation_name(session), record_id=str(audit.id),
+                              record_label=f"{person.name}, audited "
+                                           f"{audit.completed_on:%d/%m/%Y}")
+    seal_in_place(session, written, f"Supervision file audit of {person.name}")
+    log_event(session, actor.who, "audit.export", subject_kind="audit", subject_id=audit.id,
+              about_staff_id=audit.supervisee_id, detail=Path(out).name)
+    return written
+
+
+def _month(text: str, field: str) -> date:
+    from supervision_audit.services.monthly_return import parse_month
+
+    try:
+        return parse_month(text)[0]
+    except ValidationError as exc:
+        raise ValidationError(Problem(field, exc.problems[0].message)) from exc
+
+
+def audit_summary(session: Session, actor: Actor, first: str, last: str, out: Path) -> Path:
+    """Judgements by team and month, the subjects most often answered 'no', open actions."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    from supervision_audit.exports.atomic import atomic_output
+    from supervision_audit.services.monthly_return import parse_month
+
+    start, end = _month(first, "from"), parse_month(last)[1]
+    if end < start:
+        raise ValidationError(Problem("to", "The period ends before it starts"))
+    people = visible_staff(session, actor)
+    audits = [a for a in session.exec(select(FileAudit).where(
+        FileAudit.status == "complete", FileAudit.completed_on >= start,
+        FileAudit.completed_on <= end).order_by(col(FileAudit.completed_on)))
+        if a.supervisee_id in people]
+    teams = {s.id: t for s, t in session.exec(select(Staff, Team.name).join(
+        Team, Team.id == Staff.team_id, isouter=True))}
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Judgements"
+    ws.append(["Team", "Month"] + [label for _, label in JUDGEMENTS] + ["Audits"])
+    counts: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
+    for audit in audits:
+        counts[(teams.get(audit.supervisee_id) or "No team",
+                audit.completed_on.strftime("%Y-%m"))][audit.judgement] += 1
+    for (team, month), c in sorted(counts.items()):
+        ws.append([team, month] + [c[key] for key, _ in JUDGEMENTS] + [sum(c.values())])
+    noes = Counter(key for a in audits for key, *_ in SUBJECTS
+                   if a.values.get(f"{key}_outcome") == "no")
+    titles = {key: title for key, title, *_ in SUBJECTS}
+    ws2 = wb.create_sheet("Subjects answered no")
+    ws2.append(["Subject", "Audits answering 'no'"])
+    for key, n in noes.most_common():
+        ws2.append([titles[key], n])
+    ws3 = wb.create_sheet("Open audit actions")
+    ws3.append(["Supervisor", "Action", "By whom", "Due"])
+    names = dict(session.exec(select(Staff.id, Staff.name)).all())
+    for action in session.exec(select(AuditAction).where(AuditAction.status == "open")
+                               .order_by(col(AuditAction.due_date))):
+        if action.supervisor_id in people or actor.is_admin or actor.is_system:
+            ws3.append([names.get(action.supervisor_id, ""), action.description, action.owner,
+                        action.due_date])
+    for sheet in (ws, ws2, ws3):
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+    with atomic_output(Path(out)) as tmp:
+        wb.save(tmp)
+    log_event(session, actor.who, "audit_summary.export", subject_kind="report",
+              subject_id=f"{first}..{last}", detail=f"{len(audits)} audits")
+    return Path(out)
+
+
+def export_whole_file(session: Session, actor: Actor, staff_uuid: uuid.UUID, out: Path) -> Path:
+    """Every record on the file, in the order of Appendix 8, as one PDF with an index page."""
+    from pypdf import PdfReader, PdfWriter
+
+    from supervision_audit.exports.atomic import atomic_output
+    from supervision_audit.exports.pdf import render_form_pdf
+    from supervision_audit.services.record_export import monitoring_values
+    from supervision_audit.services.records import records_of
+
+    require(session, actor, Action.READ_FILE, staff_uuid)
+    person = get_staff(session, staff_uuid)
+    org = organisation_name(session)
+    parts: list[tuple[int, str, Path]] = []
+    work = Path(out).with_name(Path(out).name + ".parts")
+    work.mkdir(parents=True, exist_ok=True)
+    try:
+        def add(section: int, title: str, form_key: str, values: dict, record_id: str) -> None:
+            path = work / f"{len(parts):04d}.pdf"
+            render_form_pdf(ALL_FORMS[form_key], values, path, organisation=org,
+                            record_id=record_id, record_label=f"{person.name}: {title}")
+            parts.append((section, title, path))
+
+        from supervision_audit.services.contracts import contract_versions
+
+        for contract in contract_versions(session, staff_uuid):
+            add(0, f"Supervision contract, version {contract.version}", "contract",
+                contract.values, str(contract.id))
+        add(1, "Supervision monitoring sheet", "monitoring",
+            monitoring_values(session, staff_uuid), f"monitoring {staff_uuid}")
+        for record in sorted(records_of(session, actor, staff_uuid), key=lambda r: r.held_on):
+            kind = "Group supervision record" if record.form_key == "group" else \
+                "Supervision record"
+            add(2, f"{kind}, {record.held_on:%d/%m/%Y}", record.form_key, record.values,
+                str(record.id))
+        for audit in session.exec(select(FileAudit).where(
+                FileAudit.supervisee_id == staff_uuid, FileAudit.status == "complete")):
+            add(6, f"Supervision file audit, {audit.completed_on:%d/%m/%Y}", "audit",
+                audit.values, str(audit.id))
+        if person.role == "asye" and person.asye_start is not None:
+            from supervision_audit.services.asye import tracker_values
+
+            add(5, "ASYE tracker", "asye_tracker", tracker_values(session, person),
+                f"asye {staff_uuid}")
+        parts.sort(key=lambda p: p[0])
+        counts = [len(PdfReader(path).pages) for _, _, path in parts]
+        index = work / "index.pdf"
+        index_pages = 1
+        for _attempt in range(3):  # the index's own length moves the page numbers
+            lines, page = [], index_pages + 1
+            for (section, title, _path), count in zip(parts, counts, strict=True):
+                where = "Contract" if section == 0 else \
+                    f"Section {section} – {FOLDER_SECTIONS[section - 1].title}"
+                lines.append(f"{where}: {title} .... page {page}")
+                page += count
+            _render_index(index, lines, org, person)
+            if len(PdfReader(index).pages) == index_pages:
+                break
+            index_pages = len(PdfReader(index).pages)
+        writer = PdfWriter()
+        for path in [index] + [p for _, _, p in parts]:
+            for pdf_page in PdfReader(path).pages:
+                writer.add_page(pdf_page)
+        with atomic_output(Path(out)) as tmp:
+            with open(tmp, "wb") as fh:
+                writer.write(fh)
+    finally:
+        for leftover in work.glob("*"):
+            leftover.unlink()
+        work.rmdir()
+    seal_in_place(session, Path(out), f"Supervision file of {person.name}")
+    log_event(session, actor.who, "file.export", subject_kind="staff", subject_id=person.id,
+              about_staff_id=person.id, detail=f"{len(parts)} documents")
+    return Path(out)
+
+
+def _render_index(path: Path, lines: list[str], org: str, person: Staff) -> None:
+    from supervision_audit.exports.pdf import render_form_pdf
+    from supervision_audit.forms.base import Field, FormDef, Kind, Section
+
+    render_form_pdf(FormDef("index", "Supervision file", "Appendix 8 order", (
+        Section("index", "Index", (Field("lines", "Contents", Kind.MULTILINE),)),)),
+        {"lines": "\n".join(lines)}, path, organisation=org,
+        record_id=f"file {person.staff_id}", record_label=person.name)
