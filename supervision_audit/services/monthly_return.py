@@ -188,9 +188,15 @@ def build_monthly_return(session: Session, actor: Actor, month: str, out: Path, 
         cell.font = bold
     for reason, count in reasons.most_common() or [("None this month", 0)]:
         summary.append([reason, count])
-    for column, width in zip("ABCDEFGHIJKLMN", (24, 26) + (13,) * 12, strict=True):
+    for column, width in zip("ABCDEFGHIJKLMN", (32, 24) + (12,) * 12, strict=True):
         summary.column_dimensions[column].width = width
-    summary.row_dimensions[3].height = 48
+    summary.row_dimensions[3].height = 62
+    for sheet in (summary,):
+        sheet.page_setup.orientation = "landscape"
+        sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+        sheet.sheet_properties.pageSetUpPr.fitToPage = True
+        sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
+        sheet.freeze_panes = "C4"
     used = {"summary", "in timescale"}
     for line in lines:
         ws = wb.create_sheet(_sheet_name(line.team, used))
