@@ -27,8 +27,15 @@ from reportlab.platypus.flowables import KeepTogether
 from supervision_audit import paths
 from supervision_audit.errors import SupervisionAuditError
 from supervision_audit.exports.atomic import atomic_output
+from supervision_audit.exports.pdf_tables import (
+    BLANK_ROWS,
+    CHECKED,
+    column_widths,
+    grid_table,
+    tag_lines,
+)
 from supervision_audit.forms import Field, FormDef, Kind, Section, display_value, is_empty
-from supervision_audit.forms.base import parse_iso_date
+from supervision_audit.forms.base import parse_iso_date, table_rows
 
 FONT, BOLD, ITALIC = "DejaVuSans", "DejaVuSans-Bold", "DejaVuSans-Oblique"
 PAGE_W, PAGE_H = A4
@@ -60,6 +67,7 @@ def register_fonts() -> None:
 def _styles() -> dict[str, ParagraphStyle]:
     body = ParagraphStyle("body", fontName=FONT, fontSize=9, leading=12.2, textColor=INK,
                           spaceAfter=4)
+    tick = pdfmetrics.stringWidth(CHECKED, FONT, body.fontSize)  # wrapped tags align after it
     return {
         "body": body,
         "reference": ParagraphStyle("reference", body, fontSize=8.5, alignment=TA_RIGHT,
@@ -80,6 +88,11 @@ def _styles() -> dict[str, ParagraphStyle]:
         "label": ParagraphStyle("label", body, fontName=BOLD, fontSize=8.5, leading=11.2,
                                 spaceAfter=0),
         "cell": ParagraphStyle("cell", body, spaceAfter=0),
+        "table_label": ParagraphStyle("table_label", body, fontName=BOLD, fontSize=8.5,
+                                      leading=11.2, spaceBefore=2, spaceAfter=3, keepWithNext=1),
+        "note": ParagraphStyle("note", body, fontSize=7.5, leading=10, textColor=MUTED,
+                               spaceAfter=0),
+        "tag": ParagraphStyle("tag", body, spaceAfter=0, leftIndent=tick, firstLineIndent=-tick),
     }
 
 
@@ -109,6 +122,11 @@ def _value_cell(f: Field, value: Any) -> list[Flowable]:
                 for v, label in f.choices]
     if f.kind is Kind.BOOL and value is None:
         return [_para("\u2610 Yes\u00a0\u00a0\u00a0\u2610 No", "cell")]
+    if f.kind is Kind.TAGS:
+        lines, note = tag_lines(f, value)
+        if not lines and not note:  # names to be written in
+            return [Spacer(1, 48)]
+        return [_para(line, "tag") for line in lines] + [_para(note, "note")] * bool(note)
     return [_para(_shown(f, value), "cell")] if _shown(f, value) else [Spacer(1, 14)]
 
 
@@ -195,6 +213,28 @@ def _signature_table(fields: list[Field], values: Mapping[str, Any]) -> Table:
                      ("LINEBELOW", (3, 0), (3, -1), 0.6, INK)]))
 
 
+def _grid(f: Field, values: Mapping[str, Any], title: str) -> list[Flowable]:
+    """A TABLE field: its label (unless the section says it), then the rows under a heading
+    row of the column labels; blank rows to write in when there are none."""
+    value = values.get(f.key)
+    rows = table_rows(f, value)
+    body: list[list[Any]] = [[_para(_shown(c, row.get(c.key)), "cell") for c in f.columns]
+                             for row in rows]
+    none = not rows and f.readonly and value is not None  # looked up, and nothing there
+    if none:
+        body = [[_para("None.", "cell")] + [""] * (len(f.columns) - 1)]
+    elif not rows:
+        body = [[""] * len(f.columns) for _ in range(BLANK_ROWS)]
+    header = [_para(c.label, "label") for c in f.columns]
+    widths = column_widths(f.columns, WIDTH, header_font=BOLD, header_size=8.5,
+                           body_font=FONT, body_size=9)
+    out: list[Flowable] = []
+    if f.label and f.label.casefold() != title.casefold():
+        out.append(_para(f.label, "table_label"))
+    return out + [grid_table(header, body, widths, rule=RULE, shade=SHADE, font=FONT,
+                             blank=not rows and not none, none_row=none)]
+
+
 def _static(f: Field) -> list[Flowable]:
     out: list[Flowable] = [_para(f.label, "static_label")] if f.label else []
     if f.text:
@@ -209,7 +249,7 @@ def _section(section: Section, values: Mapping[str, Any]) -> list[Flowable]:
         out.append(_para(section.guidance, "guidance"))
 
     def group(f: Field) -> str:
-        if f.kind in (Kind.STATIC, Kind.SIGNATURE):
+        if f.kind in (Kind.STATIC, Kind.SIGNATURE, Kind.TABLE):
             return f.kind.value
         return "pairs" if section.columns == 2 and f.kind is not Kind.MULTILINE else "rows"
 
@@ -217,6 +257,9 @@ def _section(section: Section, values: Mapping[str, Any]) -> list[Flowable]:
         fields = list(run)
         if kind == "static":
             out += [x for f in fields for x in _static(f)]
+            continue
+        if kind == "table":
+            out += [x for f in fields for x in [*_grid(f, values, section.title), Spacer(1, 5)]]
             continue
         maker = {"pairs": _pairs_table, "rows": _rows_table, "signature": _signature_table}
         out += [maker[kind](fields, values), Spacer(1, 5)]

@@ -1,4 +1,5 @@
-"""A form as an Excel workbook: one sheet, a row per field (openpyxl)."""
+"""A form as an Excel workbook: one sheet, a row per field; a table's rows under it
+(openpyxl)."""
 
 from __future__ import annotations
 
@@ -13,14 +14,24 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from supervision_audit.exports.atomic import atomic_output
-from supervision_audit.forms.base import Field, FormDef, Kind, Section, is_empty, parse_iso_date
+from supervision_audit.forms.base import (
+    Field,
+    FormDef,
+    Kind,
+    Section,
+    is_empty,
+    parse_iso_date,
+    table_rows,
+)
 
 DATE_FORMAT = "DD/MM/YYYY"
 TIME_FORMAT = "HH:MM"
 WIDTHS = {"A": 34, "B": 90, "C": 14}
+TABLE_COLUMN_WIDTH = 22  # columns D onwards, used only by the wider tables
 MAX_CELL_TEXT = 32_767  # Excel's limit for one cell
 _WRAP = Alignment(wrap_text=True, vertical="top")
 _HEADING_FILL = PatternFill("solid", fgColor="E6E6E6")
@@ -59,6 +70,8 @@ def _put(cell: Cell, f: Field, value: Any) -> None:
             _put_text(cell, f.choice_label(value))
         elif f.kind is Kind.BOOL:
             _put_text(cell, "Yes" if value else "No")
+        elif f.kind is Kind.TAGS:
+            _put_text(cell, "; ".join(f.choice_label(v) for v in value))
         else:
             _put_text(cell, str(value))
     except (TypeError, ValueError):  # a stored value of the wrong shape is still shown
@@ -95,11 +108,35 @@ def _row_labels(section: Section) -> dict[str, str]:
     return labels
 
 
+def _width(col: str) -> float:
+    return WIDTHS.get(col, TABLE_COLUMN_WIDTH)
+
+
+def _put_table(ws: Worksheet, row: int, f: Field, value: Any) -> int:
+    """Under the field's label: a bold row of the column labels from column B, then a row
+    per table row with each cell in its Excel type. Returns the last row written."""
+    for number, column in enumerate(f.columns, start=2):
+        letter = get_column_letter(number)
+        if letter not in WIDTHS:
+            ws.column_dimensions[letter].width = TABLE_COLUMN_WIDTH
+        heading = ws.cell(row + 1, number)
+        _put_text(heading, column.label)
+        heading.font = Font(bold=True)
+    rows = table_rows(f, value)
+    if not rows and f.readonly and value is not None:  # looked up, and nothing there
+        _put_text(ws.cell(row + 2, 2), "None.")
+        return row + 2
+    for offset, values in enumerate(rows, start=2):
+        for number, column in enumerate(f.columns, start=2):
+            _put(ws.cell(row + offset, number), column, values.get(column.key))
+    return row + 1 + len(rows)
+
+
 def _fit_height(ws: Worksheet, row: int) -> None:
     """Tall enough for wrapped text (Excel does not size rows written by openpyxl)."""
     lines = 1
-    for col, width in (("A", WIDTHS["A"]), ("B", WIDTHS["B"])):
-        value = ws[f"{col}{row}"].value
+    for cell in ws[row]:
+        width, value = _width(cell.column_letter), cell.value
         if isinstance(value, str):
             per_line = max(1.0, width * 1.1)
             lines = max(lines, sum(max(1, math.ceil(len(p) / per_line))
@@ -135,17 +172,21 @@ def render_form_xlsx(form: FormDef, values: Mapping[str, Any], out: Path, *, org
         labels = _row_labels(section)
         for f in section.fields:
             row += 1
+            first = row
             if f.label:
                 _put_text(ws.cell(row, 1), labels[f.key])
             if f.kind is Kind.STATIC:
                 _put_text(ws.cell(row, 2), _static_text(f))
             elif f.kind is Kind.SIGNATURE:
                 _put_signature(ws, row, values.get(f.key))
+            elif f.kind is Kind.TABLE:
+                row = _put_table(ws, row, f, values.get(f.key))
             else:
                 _put(ws.cell(row, 2), f, values.get(f.key))
-            for col in (1, 2, 3):
-                ws.cell(row, col).alignment = _WRAP
-            _fit_height(ws, row)
+            for line in range(first, row + 1):
+                for col in range(1, max(3, len(f.columns) + 1) + 1):
+                    ws.cell(line, col).alignment = _WRAP
+                _fit_height(ws, line)
 
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.orientation = "portrait"

@@ -18,7 +18,17 @@ from supervision_audit.errors import SupervisionAuditError
 from supervision_audit.exports.atomic import atomic_output
 from supervision_audit.exports.pdf import render_form_pdf
 from supervision_audit.exports.xlsx import render_form_xlsx
-from supervision_audit.forms import ALL_FORMS, CONTRACT, Field, FormDef, Kind, Section, validate
+from supervision_audit.forms import (
+    ALL_FORMS,
+    CONTRACT,
+    GROUP,
+    INDIVIDUAL,
+    Field,
+    FormDef,
+    Kind,
+    Section,
+    validate,
+)
 
 ORG = "Sandwell Children's Trust"
 RECORD = "3f2a9c1e-7b4d-4e0a-9d2f-1c5b8a6e4d21"
@@ -68,6 +78,11 @@ def printed_strings(f: Field, value: Any) -> list[str]:
         return [f.choice_label(value)]
     if f.kind is Kind.BOOL:
         return ["Yes" if value else "No"]
+    if f.kind is Kind.TAGS:
+        return [f"\u2612 {f.choice_label(v)}" for v in value]
+    if f.kind is Kind.TABLE:
+        return [text for row in value for c in f.columns
+                for text in printed_strings(c, row[c.key])]
     return [str(value)]
 
 
@@ -89,7 +104,8 @@ def test_pdf_shows_every_label_term_and_value(form: FormDef, tmp_path: Path) -> 
     flat = squash(text)
     for label in form.labels():
         assert has_label(label, flat), f"label {label!r} missing"
-    assert form.title.upper() in text and form.reference in text and ORG.upper() in text
+    assert has_label(form.title.upper(), flat) and form.reference in text
+    assert ORG.upper() in text
     for f in form.fields():
         if f.kind is Kind.STATIC:
             assert squash(f.text) in flat
@@ -116,7 +132,7 @@ def test_workbook_holds_every_label_and_typed_value(form: FormDef, tmp_path: Pat
     out = tmp_path / "form.xlsx"
     assert render_form_xlsx(form, values, out, organisation=ORG, record_id=RECORD) == out
     ws = openpyxl.load_workbook(out).active
-    assert ws.title == form.title[:31]
+    assert ws.title == form.title[:31].strip()
     assert ws["A1"].value == ORG
     assert form.title in ws["A2"].value and form.reference in ws["A2"].value
     rows = {r[0].row: r for r in ws.iter_rows()}
@@ -128,23 +144,51 @@ def test_workbook_holds_every_label_and_typed_value(form: FormDef, tmp_path: Pat
             assert any(f.text in t for t in texts)
             continue
         value = values[f.key]
+        if f.kind is Kind.TABLE:
+            assert_table_rows(ws, f, value)
+            continue
         row = next(r for r in rows.values() if r[0].value and f.label in str(r[0].value)
                    and _matches(f, value, r))
         assert row[1].alignment.wrap_text
 
 
+def assert_table_rows(ws: Any, f: Field, value: list[dict[str, Any]]) -> None:
+    """The field's label in column A; under it the column labels in bold from column B, then
+    a row per entry with each cell in its proper Excel type."""
+    width = len(f.columns)
+
+    def heading(row: int) -> list[Any]:
+        return [ws.cell(row, 2 + i) for i in range(width)]
+
+    label_row = next(r for r in range(1, ws.max_row) if ws.cell(r, 1).value == f.label and
+                     [c.value for c in heading(r + 1)] == [c.label for c in f.columns])
+    assert all(c.font.bold for c in heading(label_row + 1))
+    for n, entry in enumerate(value, start=2):
+        for i, column in enumerate(f.columns):
+            cell = ws.cell(label_row + n, 2 + i)
+            assert _holds(column, entry[column.key], cell), (f.key, n - 1, column.key)
+            assert cell.alignment.wrap_text
+
+
 def _matches(f: Field, value: Any, row: tuple[Any, ...]) -> bool:
     """Whether this row holds the field's value in its proper Excel type."""
     b, c = row[1], row[2]
+    if f.kind is Kind.SIGNATURE:
+        return (b.value == value["name"] and c.value == datetime.fromisoformat(value["date"])
+                and c.number_format == "DD/MM/YYYY")
+    return _holds(f, value, b)
+
+
+def _holds(f: Field, value: Any, b: Any) -> bool:
+    """Whether this cell holds the value in its proper Excel type."""
     if f.kind is Kind.DATE:
         return b.value == datetime.fromisoformat(value) and b.number_format == "DD/MM/YYYY"
     if f.kind is Kind.INTEGER:
         return b.value == value and isinstance(b.value, int)
-    if f.kind is Kind.SIGNATURE:
-        return (b.value == value["name"] and c.value == datetime.fromisoformat(value["date"])
-                and c.number_format == "DD/MM/YYYY")
     if f.kind is Kind.TIME:
         return b.value is not None and b.value.strftime("%H:%M") == value
+    if f.kind is Kind.TAGS:
+        return b.value == "; ".join(f.choice_label(v) for v in value)
     return b.value == printed_strings(f, value)[0] if f.kind is not Kind.MULTILINE \
         else b.value == value
 
@@ -330,3 +374,129 @@ def test_long_content_starts_under_its_heading(tmp_path: Path) -> None:
     first = reader.pages[0].extract_text()
     assert "Second" in first and "Note 000" in first  # not pushed overleaf, nor orphaned
     assert "Note 199" in reader.pages[-1].extract_text() and len(reader.pages) >= 4
+
+
+# -- tables and tags ------------------------------------------------------------------------
+
+def action_rows(count: int) -> list[dict[str, str]]:
+    return [{"action": f"Action {i:02d}: ring the school about attendance and agree a plan",
+             "due": f"2024-06-{i % 28 + 1:02d}", "owner": "Søren Ølstad"} for i in range(count)]
+
+
+def test_long_action_table_runs_over_pages_under_a_repeated_heading(tmp_path: Path) -> None:
+    values = sample_values(INDIVIDUAL) | {"actions": action_rows(30)}
+    reader = pdf(INDIVIDUAL, values, tmp_path / "many.pdf")
+    heading = squash("Action Timescale By whom")
+    pages_with_rows = 0
+    for page in reader.pages:
+        body = squash(page.extract_text().rsplit(ORG, 1)[0])
+        first = re.search(r"Action(\d\d):", body)
+        if first is None:
+            continue
+        pages_with_rows += 1
+        # the heading row sits straight above the first action on every page the table is on
+        assert heading + first.group(0) in body, f"no heading above action {first.group(1)}"
+    assert pages_with_rows >= 2
+    flat = squash(pdf_text(reader))
+    places = [flat.index(squash(row["action"])) for row in values["actions"]]
+    assert places == sorted(places)  # every action, in order
+    assert squash("01/06/2024Søren Ølstad") in flat  # dates as dd/mm/yyyy beside their action
+
+
+def test_action_longer_than_a_page_splits_inside_its_row(tmp_path: Path) -> None:
+    long = " ".join(f"step{i:04d}" for i in range(2500))
+    actions = [{"action": long, "due": "2024-06-01", "owner": "Søren Ølstad"},
+               {"action": "Afterwards", "due": "2024-06-02", "owner": "Zoë Brontë-O'Neill"}]
+    reader = pdf(INDIVIDUAL, sample_values(INDIVIDUAL) | {"actions": actions}, tmp_path / "l.pdf")
+    flat = squash(pdf_text(reader))
+    assert re.findall(r"step\d{4}", flat) == long.split()  # every word, once, in order
+    assert "Afterwards" in flat
+    spread = [n for n, page in enumerate(reader.pages) if "step" in page.extract_text()]
+    assert len(spread) >= 3
+    for n in spread[1:]:
+        assert "Timescale" in reader.pages[n].extract_text()
+
+
+def test_blank_record_has_the_action_columns_and_rows_to_write_in(tmp_path: Path) -> None:
+    from reportlab.platypus import Table
+
+    from supervision_audit.exports.pdf import _grid
+
+    text = pdf_text(pdf(INDIVIDUAL, {}, tmp_path / "blank.pdf"))
+    actions = squash(text.split("9. Action required from this supervision", 1)[1])
+    assert actions.startswith(squash("Actions Action Timescale By whom 10."))
+    grid = [x for x in _grid(INDIVIDUAL.field("actions"), {}, "") if isinstance(x, Table)]
+    assert len(grid) == 1 and len(grid[0]._cellvalues) == 1 + 3  # heading and 3 blank rows
+    assert all(cell == "" for row in grid[0]._cellvalues[1:] for cell in row)
+
+
+def test_blank_group_record_prints_its_action_columns(tmp_path: Path) -> None:
+    flat = squash(pdf_text(pdf(GROUP, {}, tmp_path / "group.pdf")))
+    assert squash("Capture Action Points Actions Action Timescale By whom Signatures") in flat
+
+
+def test_readonly_table_without_rows_says_none(tmp_path: Path) -> None:
+    values = sample_values(INDIVIDUAL) | {"actions_reviewed": []}
+    text = pdf_text(pdf(INDIVIDUAL, values, tmp_path / "none.pdf"))
+    review = text.split("Actions from earlier supervision", 1)[1].split("3. Workload", 1)[0]
+    assert squash(review) == squash("Action By whom Timescale Outcome None.")
+    out = tmp_path / "none.xlsx"
+    render_form_xlsx(INDIVIDUAL, values, out, organisation=ORG, record_id=RECORD)
+    ws = openpyxl.load_workbook(out).active
+    label = next(r for r in range(1, ws.max_row) if ws.cell(r, 1).value == "Actions from "
+                 "earlier supervision")
+    assert ws.cell(label + 1, 2).value == "Action" and ws.cell(label + 2, 2).value == "None."
+
+
+def tag_form(*fields: Field) -> FormDef:
+    return FormDef("tags", "Tag Test", "Appendix 0", (Section("s", "Tags", fields),))
+
+
+def test_tags_print_ticked_labels_and_sum_up_long_lists(tmp_path: Path) -> None:
+    short = Field("short", "Short list", Kind.TAGS, choices=(("x", "Ex"), ("y", "Why"),
+                                                             ("z", "Zed")))
+    people = Field("people", "Attendees", Kind.TAGS)
+    form = tag_form(short, people, INDIVIDUAL.field("kss"))
+    values = {"short": ["y"], "people": ["Pat Worker", "Łucja Żak"], "kss": ["KSS3", "KSS9"]}
+    text = pdf_text(pdf(form, values, tmp_path / "tags.pdf"))
+    lines = [line.strip() for line in text.splitlines()]
+    for expected in ("☐ Ex", "☒ Why", "☐ Zed", "☒ Pat Worker", "☒ Łucja Żak",
+                     "☒ KSS 3 Child development", "☒ KSS 9 The role of supervision",
+                     "(8 other statements not tagged)"):
+        assert expected in lines, expected
+    assert "KSS 1 " not in text and "☐ KSS" not in text  # unchosen statements left out
+    out = tmp_path / "tags.xlsx"
+    render_form_xlsx(form, values, out, organisation=ORG, record_id=RECORD)
+    cells = {r[0].value: r[1].value for r in openpyxl.load_workbook(out).active.iter_rows()}
+    assert cells["Short list"] == "Why" and cells["Attendees"] == "Pat Worker; Łucja Żak"
+    assert cells["Knowledge and Skills Statements"] == ("KSS 3 Child development; "
+                                                        "KSS 9 The role of supervision")
+
+
+def test_tags_on_a_blank_form_offer_every_choice_to_tick(tmp_path: Path) -> None:
+    form = tag_form(INDIVIDUAL.field("kss"))
+    text = pdf_text(pdf(form, {}, tmp_path / "blank.pdf"))
+    assert text.count("☐ KSS") == 10 and "☒" not in text and "not tagged" not in text
+    text = pdf_text(pdf(form, {"kss": []}, tmp_path / "none.pdf"))
+    assert "(none of the 10 statements tagged)" in text and "☐" not in text
+
+
+def test_table_columns_fill_the_text_width_and_keep_dates_on_one_line() -> None:
+    from reportlab.pdfbase import pdfmetrics
+
+    from supervision_audit.exports.pdf import BOLD, FONT, WIDTH, register_fonts
+    from supervision_audit.exports.pdf_tables import column_widths
+
+    register_fonts()
+    for form in ALL_FORMS.values():
+        for f in form.fields():
+            if f.kind is not Kind.TABLE:
+                continue
+            widths = column_widths(f.columns, WIDTH, header_font=BOLD, header_size=8.5,
+                                   body_font=FONT, body_size=9)
+            assert sum(widths) == pytest.approx(WIDTH)
+            for column, width in zip(f.columns, widths, strict=True):
+                least = max(pdfmetrics.stringWidth(w, BOLD, 8.5) for w in column.label.split())
+                if column.kind is Kind.DATE:
+                    least = max(least, pdfmetrics.stringWidth("00/00/0000", FONT, 9))
+                assert least + 10 < width, (f.key, column.key)  # 5pt padding either side
