@@ -243,6 +243,9 @@ def check_identity(path: Path, key: bytes | None) -> tuple[int, int, int]:
         _check_magic(path)
     try:
         header = read_header(path, key) if path.exists() else (0, 0, 0)
+    except (UnicodeDecodeError, ValueError, OverflowError) as exc:  # a scrambled header/schema
+        raise DamagedStoreError(f"{path.name} is damaged and cannot be read. It was not "
+                                "opened or changed.") from exc
     except driver.DatabaseError as exc:
         if key is not None and "not a database" in str(exc).lower():
             raise WrongKeyError(
