@@ -6,7 +6,7 @@ import contextlib
 import functools
 import itertools
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -34,6 +34,8 @@ from supervision_audit.exports.pdf_tables import (
     grid_table,
     tag_lines,
 )
+from supervision_audit.exports.signature_strip import Seal
+from supervision_audit.exports.signature_strip import draw as draw_seal
 from supervision_audit.forms import Field, FormDef, Kind, Section, display_value, is_empty
 from supervision_audit.forms.base import parse_iso_date, table_rows
 
@@ -275,6 +277,7 @@ class _Chrome:
     record: str
     printed: str
     note: str
+    seal: Seal | None = None
 
     def draw(self, canvas: Canvas, page: int, pages: int) -> None:
         canvas.saveState()
@@ -293,6 +296,10 @@ class _Chrome:
         canvas.drawRightString(right, bottom - 4 * mm, f"Page {page} of {pages}")
         if self.note:
             canvas.drawString(left, bottom - 7.5 * mm, _fit(self.note, WIDTH, 7.5))
+        if self.seal is not None:
+            canvas.setFillColor(INK)
+            draw_seal(canvas, self.seal, left=left, right=right, bottom=bottom + 1.5 * mm,
+                      font=FONT, bold=BOLD)
         canvas.restoreState()
 
 
@@ -339,8 +346,13 @@ class _NumberedCanvas(Canvas):
 
 def render_form_pdf(form: FormDef, values: Mapping[str, Any], out: Path, *, organisation: str,
                     record_id: str, record_label: str = "", printed_on: date | None = None,
-                    extra_footer: str = "") -> Path:
-    """Print ``form`` filled with ``values`` to ``out`` (A4, written whole or not at all)."""
+                    extra_footer: str = "", seal: Seal | None = None,
+                    addenda: Sequence[tuple[str, str]] = ()) -> Path:
+    """Print ``form`` filled with ``values`` to ``out`` (A4, written whole or not at all).
+
+    ``seal`` puts the version, content hash and signatures on every page; ``addenda`` are
+    (heading, text) pairs printed after the form.
+    """
     register_fonts()
     story: list[Flowable] = [_para(form.reference, "reference"),
                              _para(organisation.upper(), "org"), _para(form.title.upper(), "title")]
@@ -349,13 +361,19 @@ def render_form_pdf(form: FormDef, values: Mapping[str, Any], out: Path, *, orga
     story.append(Spacer(1, 4 * mm))
     for section in form.sections:
         story += _section(section, values)
+    if addenda:
+        story.append(_para("Addenda", "heading"))
+        for heading, text in addenda:
+            story += [_para(heading, "label"), _para(text, "body"), Spacer(1, 2 * mm)]
     note = " \u00b7 ".join(x for x in (record_label, extra_footer) if x)
     chrome = _Chrome(organisation, f"{form.title} ({form.reference})", record_id,
-                     (printed_on or date.today()).strftime("%d/%m/%Y"), note)
+                     (printed_on or date.today()).strftime("%d/%m/%Y"), note, seal)
     with atomic_output(Path(out)) as tmp:
         doc = SimpleDocTemplate(
             str(tmp), pagesize=A4, leftMargin=MARGIN_X, rightMargin=MARGIN_X,
-            topMargin=MARGIN_TOP, bottomMargin=MARGIN_BOTTOM, initialFontName=FONT,
+            topMargin=MARGIN_TOP,
+            bottomMargin=MARGIN_BOTTOM + (seal.height() + 2 * mm if seal else 0),
+            initialFontName=FONT,
             keepTogetherClass=_KeepWithContent,
             title=f"{form.title} {record_label}".strip(), author=organisation,
             subject=form.reference, creator="Supervision Audit",

@@ -28,12 +28,16 @@ def export_contract_pdf(session: Session, actor: Actor, contract_id: uuid.UUID, 
     supervisee = get_staff(session, contract.supervisee_id)
     due = review_due(session, contract)
     values = {**contract.values, "review_due": due.isoformat() if due else None}
+    from supervision_audit.services.print_views import addenda_lines, seal_of, signature_values
+
     written = render_form_pdf(
-        CONTRACT, values, Path(out),
+        CONTRACT, {**values, **signature_values(session, "contract", contract.id)}, Path(out),
         organisation=organisation_name(session),
         record_id=str(contract.id),
         record_label=f"{supervisee.name} ({supervisee.staff_id}), version {contract.version}",
         printed_on=printed_on,
+        seal=seal_of(session, "contract", contract.id, str(contract.version)),
+        addenda=addenda_lines(session, "contract", contract.id),
     )
     sealed = seal_in_place(session, written, f"Supervision contract of {supervisee.name}")
     log_event(session, actor.who, "contract.export", subject_kind="contract",

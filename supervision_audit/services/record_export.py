@@ -34,12 +34,16 @@ def export_record_pdf(session: Session, actor: Actor, record_id: uuid.UUID, out:
         notes.append("draft")
     if is_short_record(record):
         notes.append(f"short session: {minutes_of(record)} minutes")
+    from supervision_audit.services.print_views import addenda_lines, seal_of, signature_values
+
     written = render_form_pdf(
-        ALL_FORMS[record.form_key], record.values, Path(out),
+        ALL_FORMS[record.form_key],
+        {**record.values, **signature_values(session, "record", record.id)}, Path(out),
         organisation=organisation_name(session), record_id=str(record.id),
         record_label=f"{who}, {record.held_on:%d/%m/%Y}"
                      + (f" ({'; '.join(notes)})" if notes else ""),
-        printed_on=printed_on)
+        printed_on=printed_on, seal=seal_of(session, "record", record.id),
+        addenda=addenda_lines(session, "record", record.id))
     sealed = seal_in_place(session, written, f"Supervision record of {who}")
     log_event(session, actor.who, "record.export", subject_kind="record", subject_id=record.id,
               about_staff_id=record.supervisee_id,

@@ -220,3 +220,53 @@ def test_a_signed_record_can_no_longer_be_edited(world) -> None:
         record = get_record(s, record_id)
         with pytest.raises(ValidationError, match="signed and can no longer be edited"):
             complete_record(s, mia, record_id, {**record.values, "welcome": "Changed"})
+
+
+def _png() -> bytes:
+    from io import BytesIO
+
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGBA", (300, 90), (255, 255, 255, 0))
+    ImageDraw.Draw(image).line([(10, 60), (80, 20), (150, 70), (290, 30)], fill="black",
+                               width=4)
+    buffer = BytesIO()
+    image.save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def test_printed_record_shows_signatures_hash_and_addenda_on_every_page(final, tmp_path
+                                                                          ) -> None:
+    from pypdf import PdfReader
+
+    from supervision_audit.services.record_export import export_record_pdf
+    from supervision_audit.services.signatures import content_hash_of
+
+    store, mia, pat, record_id = final
+    with store.write() as s:
+        add_addendum(s, pat, "record", record_id, reason="Wrong date of visit",
+                     text="The visit was on 27/02, not 26/02.", password=PW["pat"])
+        out = export_record_pdf(s, mia, record_id, tmp_path / "r.pdf")
+        digest = content_hash_of(s, "record", record_id)
+    pages = PdfReader(out).pages
+    assert len(pages) > 1
+    for number, page in enumerate(pages, start=1):
+        text = page.extract_text()
+        assert f"Page {number} of {len(pages)}" in text
+        assert digest in text.replace("\n", "")
+        assert "Mia Manager (Supervisor)" in text and "Pat Worker (Supervisee)" in text
+        assert SUPERVISOR_MEANING in text and SUPERVISEE_MEANING in text
+    whole = " ".join(p.extract_text() for p in pages)
+    assert "Addenda" in whole and "The visit was on 27/02, not 26/02." in whole
+
+
+def test_drawn_signature_is_printed(world, tmp_path) -> None:
+    from pypdf import PdfReader
+
+    from supervision_audit.services.record_export import export_record_pdf
+
+    store, mia, pat, record_id = world
+    with store.write() as s:
+        sign(s, mia, "record", record_id, password=PW["mia"], image_png=_png())
+        out = export_record_pdf(s, mia, record_id, tmp_path / "r.pdf")
+    assert len(PdfReader(out).pages[0].images) >= 1
