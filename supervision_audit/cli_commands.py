@@ -5,13 +5,30 @@ from __future__ import annotations
 import argparse
 import json
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from typing import Any
 
+from sqlmodel import Session
+
 from supervision_audit import paths
 from supervision_audit.cli import ENV_PASSWORD, ENV_USER, credentials, db_path, signed_in
 from supervision_audit.errors import SupervisionAuditError
+from supervision_audit.services.access import Actor
+
+
+@contextmanager
+def signed_session(args: argparse.Namespace, *, write: bool = True
+                   ) -> Iterator[tuple[Session, Actor]]:
+    """Sign in, then one session (a write transaction unless ``write`` is False)."""
+    opened = signed_in(args)
+    try:
+        with (opened.store.write() if write else opened.store.read()) as session:
+            yield session, opened.actor
+    finally:
+        opened.store.close()
 
 
 def cmd_init(args: argparse.Namespace) -> int:
@@ -63,12 +80,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
 def cmd_import_staff(args: argparse.Namespace) -> int:
     from supervision_audit.services.staff_import import import_staff
 
-    opened = signed_in(args)
-    try:
-        with opened.store.write() as session:
-            result = import_staff(session, opened.actor, Path(args.file))
-    finally:
-        opened.store.close()
+    with signed_session(args) as (session, actor):
+        result = import_staff(session, actor, Path(args.file))
     print(f"Imported {args.file}: {result.created} added, {result.updated} updated.")
     return 0
 
@@ -76,12 +89,8 @@ def cmd_import_staff(args: argparse.Namespace) -> int:
 def cmd_export_contract(args: argparse.Namespace) -> int:
     from supervision_audit.services.contract_export import export_current_contract_pdf
 
-    opened = signed_in(args)
-    try:
-        with opened.store.write() as session:
-            out = export_current_contract_pdf(session, opened.actor, args.staff, Path(args.out))
-    finally:
-        opened.store.close()
+    with signed_session(args) as (session, actor):
+        out = export_current_contract_pdf(session, actor, args.staff, Path(args.out))
     print(f"Contract written to {out}{_sealed_note(out)}.")
     return 0
 
@@ -89,12 +98,8 @@ def cmd_export_contract(args: argparse.Namespace) -> int:
 def cmd_list_staff(args: argparse.Namespace) -> int:
     from supervision_audit.services.staff import list_staff
 
-    opened = signed_in(args)
-    try:
-        with opened.store.read() as session:
-            rows = list_staff(session, opened.actor, include_left=args.all)
-    finally:
-        opened.store.close()
+    with signed_session(args, write=False) as (session, actor):
+        rows = list_staff(session, actor, include_left=args.all)
     if args.json:
         print(json.dumps([{
             "staff_id": r.staff_id, "name": r.name, "job_title": r.job_title, "team": r.team,
@@ -130,12 +135,8 @@ def cmd_restore(args: argparse.Namespace) -> int:
 def cmd_verify_log(args: argparse.Namespace) -> int:
     from supervision_audit.services.events import verify_chain
 
-    opened = signed_in(args)
-    try:
-        with opened.store.read() as session:
-            report = verify_chain(session)
-    finally:
-        opened.store.close()
+    with signed_session(args, write=False) as (session, actor):
+        report = verify_chain(session)
     if report.intact:
         print(f"The log is intact: {report.entries} entries, each linked to the one before.")
         return 0
@@ -146,15 +147,11 @@ def cmd_verify_log(args: argparse.Namespace) -> int:
 def cmd_access_log(args: argparse.Namespace) -> int:
     from supervision_audit.services.access_log import access_log, write_access_log
 
-    opened = signed_in(args)
-    try:
-        with opened.store.write() as session:
-            rows = access_log(session, opened.actor, staff_id=args.staff,
-                              start=args.start, end=args.end)
-            if args.out:
-                write_access_log(rows, Path(args.out))
-    finally:
-        opened.store.close()
+    with signed_session(args) as (session, actor):
+        rows = access_log(session, actor, staff_id=args.staff,
+                          start=args.start, end=args.end)
+        if args.out:
+            write_access_log(rows, Path(args.out))
     if args.out:
         print(f"{len(rows)} entries written to {args.out}.")
     else:
@@ -166,12 +163,8 @@ def cmd_access_log(args: argparse.Namespace) -> int:
 def cmd_subject_access(args: argparse.Namespace) -> int:
     from supervision_audit.services.subject_access import export_subject_access
 
-    opened = signed_in(args)
-    try:
-        with opened.store.write() as session:
-            written = export_subject_access(session, opened.actor, args.staff, Path(args.out_dir))
-    finally:
-        opened.store.close()
+    with signed_session(args) as (session, actor):
+        written = export_subject_access(session, actor, args.staff, Path(args.out_dir))
     for path in written:
         print(f"Written {path}")
     return 0
@@ -181,14 +174,10 @@ def cmd_list_records(args: argparse.Namespace) -> int:
     from supervision_audit.services.records import records_of
     from supervision_audit.services.staff import get_by_staff_id
 
-    opened = signed_in(args)
-    try:
-        with opened.store.read() as session:
-            person = get_by_staff_id(session, args.staff)
-            rows = [{"id": str(r.id), "form": r.form_key, "held_on": r.held_on.isoformat(),
-                     "status": r.status} for r in records_of(session, opened.actor, person.id)]
-    finally:
-        opened.store.close()
+    with signed_session(args, write=False) as (session, actor):
+        person = get_by_staff_id(session, args.staff)
+        rows = [{"id": str(r.id), "form": r.form_key, "held_on": r.held_on.isoformat(),
+                 "status": r.status} for r in records_of(session, actor, person.id)]
     if args.json:
         print(json.dumps(rows, indent=2))
     else:
@@ -207,12 +196,8 @@ def cmd_export_record(args: argparse.Namespace) -> int:
     except ValueError as exc:
         raise SupervisionAuditError(f"'{args.id}' is not a record id (see list-records).") \
             from exc
-    opened = signed_in(args)
-    try:
-        with opened.store.write() as session:
-            out = export_record_pdf(session, opened.actor, record_id, Path(args.out))
-    finally:
-        opened.store.close()
+    with signed_session(args) as (session, actor):
+        out = export_record_pdf(session, actor, record_id, Path(args.out))
     print(f"Record written to {out}{_sealed_note(out)}.")
     return 0
 
@@ -221,17 +206,13 @@ def cmd_export_monitoring(args: argparse.Namespace) -> int:
     from supervision_audit.services.monitoring_xlsx import export_monitoring
     from supervision_audit.services.staff import get_by_staff_id, list_staff
 
-    opened = signed_in(args)
-    try:
-        with opened.store.write() as session:
-            if args.staff:
-                people = [get_by_staff_id(session, args.staff).id]
-            else:
-                people = [r.id for r in list_staff(session, opened.actor)
-                          if r.supervisor_id == opened.actor.staff_id]
-            out = export_monitoring(session, opened.actor, people, Path(args.out))
-    finally:
-        opened.store.close()
+    with signed_session(args) as (session, actor):
+        if args.staff:
+            people = [get_by_staff_id(session, args.staff).id]
+        else:
+            people = [r.id for r in list_staff(session, actor)
+                      if r.supervisor_id == actor.staff_id]
+        out = export_monitoring(session, actor, people, Path(args.out))
     print(f"Monitoring sheets for {len(people)} people written to {out}.")
     return 0
 
@@ -239,12 +220,8 @@ def cmd_export_monitoring(args: argparse.Namespace) -> int:
 def cmd_import_monitoring(args: argparse.Namespace) -> int:
     from supervision_audit.services.monitoring_xlsx import import_monitoring
 
-    opened = signed_in(args)
-    try:
-        with opened.store.write() as session:
-            result = import_monitoring(session, opened.actor, Path(args.file))
-    finally:
-        opened.store.close()
+    with signed_session(args) as (session, actor):
+        result = import_monitoring(session, actor, Path(args.file))
     print(f"Imported {result.sheets} sheets: {result.created} sessions added, "
           f"{result.updated} updated.")
     return 0
@@ -254,13 +231,9 @@ def cmd_export_schedule(args: argparse.Namespace) -> int:
     from supervision_audit.services.record_export import export_schedule_ics
     from supervision_audit.services.staff import get_by_staff_id
 
-    opened = signed_in(args)
-    try:
-        with opened.store.write() as session:
-            person = get_by_staff_id(session, args.staff)
-            out = export_schedule_ics(session, opened.actor, person.id, Path(args.out))
-    finally:
-        opened.store.close()
+    with signed_session(args) as (session, actor):
+        person = get_by_staff_id(session, args.staff)
+        out = export_schedule_ics(session, actor, person.id, Path(args.out))
     print(f"Schedule written to {out}.")
     return 0
 
@@ -282,12 +255,8 @@ def cmd_compliance(args: argparse.Namespace) -> int:
     from supervision_audit.services.compliance import compliance_for
 
     as_of = _as_of(args.as_of)
-    opened = signed_in(args)
-    try:
-        with opened.store.read() as session:
-            rows = compliance_for(session, opened.actor, as_of)
-    finally:
-        opened.store.close()
+    with signed_session(args, write=False) as (session, actor):
+        rows = compliance_for(session, actor, as_of)
     if args.json:
         print(json.dumps([r.as_json() for r in rows], ensure_ascii=False, indent=2))
     else:
@@ -301,12 +270,8 @@ def cmd_monthly_return(args: argparse.Namespace) -> int:
     from supervision_audit.services.monthly_return import build_monthly_return, parse_month
 
     parse_month(args.month)  # a bad month is refused before anything opens
-    opened = signed_in(args)
-    try:
-        with opened.store.write() as session:
-            out = build_monthly_return(session, opened.actor, args.month, Path(args.out))
-    finally:
-        opened.store.close()
+    with signed_session(args) as (session, actor):
+        out = build_monthly_return(session, actor, args.month, Path(args.out))
     print(f"Monthly return for {args.month} written to {out}.")
     return 0
 
@@ -326,13 +291,9 @@ def cmd_verify(args: argparse.Namespace) -> int:
     if not path.is_file():
         raise SupervisionAuditError(f"There is no file at {path}.")
     session_report = None
-    if os.environ.get("SUPERVISION_AUDIT_USER") and os.environ.get("SUPERVISION_AUDIT_PASSWORD"):
-        opened = signed_in(args)
-        try:
-            with opened.store.read() as session:
-                session_report = verify(session, path)
-        finally:
-            opened.store.close()
+    if os.environ.get(ENV_USER) and os.environ.get(ENV_PASSWORD):
+        with signed_session(args, write=False) as (session, _actor):
+            session_report = verify(session, path)
     report = session_report or verify(None, path)
     print(report.summary)
     if report.sealed:
@@ -351,13 +312,9 @@ def cmd_certificate(args: argparse.Namespace) -> int:
     if not passphrase:
         raise SupervisionAuditError("Set SUPERVISION_AUDIT_SEAL_PASSPHRASE to the certificate's "
                                     "passphrase.")
-    opened = signed_in(args)
-    try:
-        with opened.store.write() as session:
-            info = set_up_seal(session, opened.actor, passphrase,
-                               import_from=Path(args.import_file) if args.import_file else None)
-    finally:
-        opened.store.close()
+    with signed_session(args) as (session, actor):
+        info = set_up_seal(session, actor, passphrase,
+                           import_from=Path(args.import_file) if args.import_file else None)
     print(f"Seal certificate: {info.common_name}, valid until {info.not_after:%d/%m/%Y}, "
           f"SHA-256 {info.sha256_fingerprint}.")
     return 0
@@ -366,12 +323,8 @@ def cmd_certificate(args: argparse.Namespace) -> int:
 def cmd_audit_summary(args: argparse.Namespace) -> int:
     from supervision_audit.services.audit_outputs import audit_summary
 
-    opened = signed_in(args)
-    try:
-        with opened.store.write() as session:
-            out = audit_summary(session, opened.actor, args.start, args.end, Path(args.out))
-    finally:
-        opened.store.close()
+    with signed_session(args) as (session, actor):
+        out = audit_summary(session, actor, args.start, args.end, Path(args.out))
     print(f"Audit summary written to {out}.")
     return 0
 
@@ -380,13 +333,9 @@ def cmd_export_file(args: argparse.Namespace) -> int:
     from supervision_audit.services.audit_outputs import export_whole_file
     from supervision_audit.services.staff import get_by_staff_id
 
-    opened = signed_in(args)
-    try:
-        with opened.store.write() as session:
-            person = get_by_staff_id(session, args.staff)
-            out = export_whole_file(session, opened.actor, person.id, Path(args.out))
-    finally:
-        opened.store.close()
+    with signed_session(args) as (session, actor):
+        person = get_by_staff_id(session, args.staff)
+        out = export_whole_file(session, actor, person.id, Path(args.out))
     print(f"Supervision file written to {out}{_sealed_note(out)}.")
     return 0
 
