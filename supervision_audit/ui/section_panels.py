@@ -38,15 +38,23 @@ def register(number: int):  # type: ignore[no-untyped-def]
 
 def build_panels(store: Store, actor: Actor, parent: QWidget | None = None
                  ) -> dict[int, QWidget]:
+    """One panel per registered section; a class registered for several sections is built
+    once per section and told its number through a ``section`` attribute."""
     _load_panel_modules()
-    return {number: cls(store, actor, parent) for number, cls in PANELS.items()}
+    panels = {}
+    for number, cls in sorted(PANELS.items()):
+        panel = cls(store, actor, parent)
+        panel.section = number  # type: ignore[attr-defined]
+        panels[number] = panel
+    return panels
 
 
 def _load_panel_modules() -> None:
     """Import the modules that register panels (each optional until it exists)."""
     import importlib
 
-    for name in ("monitoring_panel", "records_panel", "caseload_panel"):
+    for name in ("monitoring_panel", "records_panel", "caseload_panel", "documents_panel",
+                 "asye_panel", "audit_panel"):
         try:
             importlib.import_module(f"supervision_audit.ui.{name}")
         except ModuleNotFoundError as exc:
