@@ -1,4 +1,5 @@
-"""Starting the desktop app: the QApplication, the shipped fonts, the store, the main window."""
+"""Starting the desktop app: the QApplication, the shipped fonts, the first run or the sign-in,
+the main window, and signing in again after a sign-out."""
 
 from __future__ import annotations
 
@@ -15,11 +16,13 @@ from supervision_audit.db import Store
 from supervision_audit.errors import SupervisionAuditError
 from supervision_audit.paths import font_path
 from supervision_audit.services.access import Actor
-from supervision_audit.services.signin import is_encrypted, is_new
+from supervision_audit.services.signin import OpenStore, is_encrypted, is_new
 from supervision_audit.ui import messages
+from supervision_audit.ui.first_run_dialog import FirstRunDialog
 from supervision_audit.ui.icons import icon
 from supervision_audit.ui.main_window import MainWindow
-from supervision_audit.ui.sign_in_dialog import SignInDialog
+from supervision_audit.ui.password_dialog import ChangePasswordDialog, must_change_password
+from supervision_audit.ui.sign_in_dialog import SignInDialog, StoreNotOpened
 from supervision_audit.ui.window_state import APPLICATION, ORGANISATION, app_settings
 
 APP_FONT_FAMILY = "DejaVu Sans"
@@ -72,34 +75,57 @@ def _report_unexpected(kind: type[BaseException], exc: BaseException,
     messages.show_critical(QApplication.activeWindow(), APP_NAME, text)
 
 
-def run_gui(db_path: Path, argv: list[str] | None = None) -> int:
-    """Sign in to the database at ``db_path``, show the main window and run until it closes.
-
-    Returns the exit code: 0 normally, 1 when sign-in was cancelled, 2 when the database
-    could not be opened (the reason is shown; nothing was opened).
-    """
-    app = application(argv)
-    db_path = Path(db_path)
-    if is_new(db_path) and not is_encrypted(db_path):
-        messages.show_critical(None, APP_NAME, (
-            f"There is no database at {db_path}.\n\nCreate one with "
-            "“supervision-audit init”, or try the demo with “supervision-audit demo --open”."))
-        return 2
+def _sign_in(db_path: Path) -> OpenStore | int:
+    """Open the store: first run for a new one, else the sign-in. An exit code when nothing
+    was opened (1 cancelled, 2 could not be opened, the reason shown)."""
     settings = app_settings()
     try:
-        opened = SignInDialog.ask(db_path, str(settings.value("sign_in/username", "")))
+        if is_new(db_path) and not is_encrypted(db_path):
+            opened = FirstRunDialog.ask(db_path)
+        else:
+            opened = SignInDialog.ask(db_path, str(settings.value("sign_in/username", "")))
+    except StoreNotOpened:
+        return 2
     except SupervisionAuditError as exc:
         messages.show_critical(None, APP_NAME, str(exc))
         return 2
     if opened is None:
         return 1
     settings.setValue("sign_in/username", opened.actor.username)
+    try:
+        if must_change_password(opened) and not ChangePasswordDialog.ask(opened, forced=True):
+            opened.store.close()
+            return 1
+    except SupervisionAuditError as exc:
+        opened.store.close()
+        messages.show_critical(None, APP_NAME, str(exc))
+        return 2
+    return opened
+
+
+def run_gui(db_path: Path, argv: list[str] | None = None) -> int:
+    """Open the database at ``db_path`` (set it up on the first run, else sign in), show the
+    main window and run until it closes; after a sign-out or a restore, sign in again.
+
+    Returns the exit code: 0 normally, 1 when sign-in was cancelled, 2 when the database
+    could not be opened (the reason is shown; nothing was opened).
+    """
+    app = application(argv)
+    db_path = Path(db_path)
     previous_hook = sys.excepthook
     sys.excepthook = _report_unexpected
     try:
-        window = create_main_window(opened.store, opened.actor)
-        window.show()
-        return app.exec()
+        while True:
+            opened = _sign_in(db_path)
+            if isinstance(opened, int):
+                return opened
+            try:
+                window = create_main_window(opened.store, opened.actor)
+                window.show()
+                code = app.exec()
+            finally:
+                opened.store.close()
+            if not window.sign_in_again:
+                return code
     finally:
         sys.excepthook = previous_hook
-        opened.store.close()

@@ -18,16 +18,23 @@ from supervision_audit import APP_NAME, __version__
 from supervision_audit.db import Store
 from supervision_audit.errors import SupervisionAuditError
 from supervision_audit.services.access import Action, Actor, permitted
+from supervision_audit.services.accounts import Vault
 from supervision_audit.services.contracts import get_contract, latest_contract
+from supervision_audit.services.signin import OpenStore
 from supervision_audit.services.staff import get_staff, list_staff, list_teams
 from supervision_audit.ui import messages
+from supervision_audit.ui.access_log_dialog import AccessLogDialog, SubjectAccessDialog
+from supervision_audit.ui.accounts_dialog import AccountsDialog
+from supervision_audit.ui.backup_ui import AutoBackup, BackupsDialog
 from supervision_audit.ui.contract_dialog import ContractDialog
 from supervision_audit.ui.export_pdf import export_contract, suggested_file_name
 from supervision_audit.ui.file_data import load_file
 from supervision_audit.ui.file_view import FileView
 from supervision_audit.ui.icons import icon
+from supervision_audit.ui.idle_lock import IdleLock, idle_minutes
 from supervision_audit.ui.import_dialog import ImportDialog
 from supervision_audit.ui.leaver_dialog import LeaverDialog
+from supervision_audit.ui.password_dialog import ChangePasswordDialog
 from supervision_audit.ui.section_panels import build_panels
 from supervision_audit.ui.staff_dialog import StaffDialog
 from supervision_audit.ui.staff_page import StaffPage
@@ -63,12 +70,19 @@ def status_text(file_name: str, active: int, total: int, teams: int) -> str:
 
 
 class MainWindow(QMainWindow):
-    """The window of one signed-in person (``actor``) over an open store."""
+    """The window of one signed-in person (``actor``) over an open store. It locks after
+    ``idle_lock_ms`` without input (default: the organisation's setting) and backs the
+    store up on a timer and when it closes. ``sign_in_again`` is set when the session ended
+    by signing out or by a restore, so that the app asks for a sign-in again."""
 
-    def __init__(self, store: Store, actor: Actor, parent: QWidget | None = None) -> None:
+    def __init__(self, store: Store, actor: Actor, parent: QWidget | None = None, *,
+                 idle_lock_ms: int | None = None) -> None:
         super().__init__(parent)
         self.store = store
         self.actor = actor
+        self.opened = OpenStore(store, actor, Vault(store.path, store.key))
+        self.sign_in_again = False
+        self._closed = False
         self.dialog: QDialog | None = None  # the dialog opened last (tests drive it)
         self.manages_staff = False  # may add, edit and import staff (decided in refresh)
         self.setObjectName("main_window")
@@ -91,6 +105,15 @@ class MainWindow(QMainWindow):
         self._make_actions()
         self._make_menus()
         self._make_toolbar()
+        self.auto_backup = AutoBackup(store, self)
+        self.auto_backup.reported.connect(lambda text: self.statusBar().showMessage(text, 15000))
+        self.idle_lock: IdleLock | None = None
+        if not actor.is_system:  # the app itself has no password to ask, nor a session
+            self.auto_backup.start()
+            ms = idle_minutes(store) * 60_000 if idle_lock_ms is None else idle_lock_ms
+            self.idle_lock = IdleLock(self, self.opened, ms)
+            self.idle_lock.sign_out_requested.connect(self.sign_out)
+            self.idle_lock.start()
 
         self.staff_page.current_changed.connect(lambda _id: self.show_current())
         self.staff_page.activated.connect(self._open_file)
@@ -139,6 +162,23 @@ class MainWindow(QMainWindow):
         self.show_left_action = QAction("Show people who have &left", self)
         self.show_left_action.setCheckable(True)
         self.about_action = a(f"&About {APP_NAME}", self.about)
+        self.accounts_action = a("&Accounts…", self.open_accounts, "", "",
+                                 "Who may sign in: new accounts, inspectors, password resets")
+        self.access_log_action = a("Access &log…", self.open_access_log, "", "",
+                                   "Who opened, exported or printed what, and when")
+        self.subject_access_action = a("&Subject access export…", self.open_subject_access,
+                                       "", "", "Everything held about one person")
+        self.backups_action = a("&Backups…", self.open_backups, "", "",
+                                "Backup folder and schedule; back up or restore")
+        with self.store.read() as session:  # administration: shown only to those who may
+            for action, permission in ((self.accounts_action, Action.MANAGE_ACCOUNTS),
+                                       (self.access_log_action, Action.VIEW_LOG),
+                                       (self.subject_access_action, Action.SUBJECT_ACCESS),
+                                       (self.backups_action, Action.MANAGE_BACKUPS)):
+                action.setVisible(permitted(session, self.actor, permission))
+        self.change_password_action = a("&Change my password…", self.change_password)
+        self.lock_action = a("&Lock now", self.lock, "Ctrl+L")
+        self.sign_out_action = a("Sign &out", self.sign_out)
 
     def _make_menus(self) -> None:
         bar = self.menuBar()
@@ -156,6 +196,18 @@ class MainWindow(QMainWindow):
         view_menu.addSeparator()
         view_menu.addAction(self.refresh_action)
         self.view_menu = view_menu
+        self.admin_menu = bar.addMenu("&Admin")
+        self.admin_menu.addActions([self.accounts_action, self.access_log_action,
+                                    self.subject_access_action])
+        self.admin_menu.addSeparator()
+        self.admin_menu.addAction(self.backups_action)
+        self.admin_menu.menuAction().setVisible(any(
+            a.isVisible() for a in self.admin_menu.actions() if not a.isSeparator()))
+        self.account_menu = bar.addMenu("A&ccount")
+        self.account_menu.addActions([self.change_password_action, self.lock_action])
+        self.account_menu.addSeparator()
+        self.account_menu.addAction(self.sign_out_action)
+        self.account_menu.menuAction().setVisible(not self.actor.is_system)
         help_menu = bar.addMenu("&Help")
         help_menu.addAction(self.about_action)
 
@@ -314,6 +366,48 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(f"Saved {written}", 8000)
         return written
 
+    # -- administration and account ---------------------------------------------------
+    def open_accounts(self) -> None:
+        self._open_tool("Accounts", lambda: AccountsDialog(self.store, self.actor,
+                                                           self.opened.vault, self))
+
+    def open_access_log(self) -> None:
+        self._open_tool("Access log", lambda: AccessLogDialog(self.store, self.actor, self))
+
+    def open_subject_access(self) -> None:
+        self._open_tool("Subject access export",
+                        lambda: SubjectAccessDialog(self.store, self.actor, self))
+
+    def open_backups(self) -> None:
+        self._open_tool("Backups", self._backups_dialog)
+
+    def _backups_dialog(self) -> BackupsDialog:
+        dialog = BackupsDialog(self.store, self.actor, self.auto_backup, self)
+        dialog.restored.connect(self.sign_out)  # a restore ends the session
+        return dialog
+
+    def _open_tool(self, title: str, make: Callable[[], QDialog]) -> None:
+        try:
+            self._open_dialog(make(), lambda: None)
+        except SupervisionAuditError as exc:
+            messages.show_error(self, title, str(exc))
+
+    def change_password(self) -> None:
+        self._open_dialog(ChangePasswordDialog(self.opened, False, self), lambda: (
+            self.statusBar().showMessage("Your password is changed.", 8000)))
+
+    def lock(self) -> None:
+        if self.idle_lock is not None:
+            self.idle_lock.lock()
+
+    def sign_out(self) -> None:
+        """End the session (open dialogs close unsaved); the app asks for a sign-in again."""
+        self.sign_in_again = True
+        for dialog in self.findChildren(QDialog):
+            if dialog.isVisible():
+                dialog.done(QDialog.DialogCode.Rejected)
+        self.close()
+
     # -- help -------------------------------------------------------------------------
     def about(self) -> None:
         messages.about(self, f"About {APP_NAME}", (
@@ -345,5 +439,12 @@ class MainWindow(QMainWindow):
         settings.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        self.save_state()
+        if not self._closed:
+            self._closed = True
+            self.save_state()
+            if self.idle_lock is not None:
+                self.idle_lock.stop()
+            self.auto_backup.stop()
+            if not self.actor.is_system:
+                self.auto_backup.run()
         super().closeEvent(event)

@@ -1,22 +1,39 @@
-"""Signing in: the user name and password that unlock the store and say who is working."""
+"""Signing in: the user name and password that unlock the store and say who is working;
+the way back in with the recovery key; the offer of a backup when the store is damaged."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
+    QHBoxLayout,
+    QLabel,
     QLineEdit,
     QVBoxLayout,
     QWidget,
 )
 
 from supervision_audit import APP_NAME
-from supervision_audit.errors import SupervisionAuditError, WrongKeyError
-from supervision_audit.services.signin import OpenStore, sign_in
-from supervision_audit.ui.style import heading_label, note_label, problem_label, show_problem
+from supervision_audit.errors import DamagedStoreError, SupervisionAuditError, WrongKeyError
+from supervision_audit.services.signin import OpenStore, is_encrypted, sign_in
+from supervision_audit.ui import backup_ui
+from supervision_audit.ui.icons import icon
+from supervision_audit.ui.password_dialog import MARGINS, RecoveryDialog, button_box
+from supervision_audit.ui.style import (
+    ACCENT,
+    PROBLEM,
+    heading_label,
+    note_label,
+    problem_label,
+    show_problem,
+)
+
+
+class StoreNotOpened(SupervisionAuditError):
+    """The store was not opened, and the person has already been told why."""
 
 
 class SignInDialog(QDialog):
@@ -35,37 +52,67 @@ class SignInDialog(QDialog):
         self.password = QLineEdit()
         self.password.setObjectName("password")
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        for line in (self.username, self.password):
+            line.setMinimumWidth(240)
         self.problem = problem_label()
         self.problem.setObjectName("sign_in_problem")
         form = QFormLayout()
+        form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         form.addRow("&User name:", self.username)
         form.addRow("&Password:", self.password)
-        buttons = QDialogButtonBox()
-        self.sign_in_button = buttons.addButton("Sign in", QDialogButtonBox.ButtonRole.AcceptRole)
-        self.sign_in_button.setDefault(True)
-        buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
+        self.forgot = QLabel(f'<a href="recover" style="color: {ACCENT};">Forgot password? '
+                             "Use the recovery key…</a>")
+        self.forgot.setObjectName("forgot_password")
+        self.forgot.setTextInteractionFlags(Qt.TextInteractionFlag.TextBrowserInteraction)
+        self.forgot.linkActivated.connect(lambda _link: self.use_recovery_key())
+        self.forgot.setVisible(is_encrypted(self.db_path))
+        form.addRow("", self.forgot)
+        buttons, sign_in_button = button_box(self, "Sign in")
+        assert sign_in_button is not None
+        self.sign_in_button = sign_in_button
+        self.sign_in_button.setObjectName("sign_in")
         buttons.accepted.connect(self.try_sign_in)
-        buttons.rejected.connect(self.reject)
+
+        badge = QLabel()
+        badge.setPixmap(icon("app").pixmap(48, 48))
+        badge.setAlignment(Qt.AlignmentFlag.AlignTop)
+        titles = QVBoxLayout()
+        titles.setSpacing(2)
+        titles.addWidget(heading_label(APP_NAME, 1.4))
+        titles.addWidget(note_label(f"Sign in to open {self.db_path.name}."))
+        header = QHBoxLayout()
+        header.setSpacing(12)
+        header.addWidget(badge)
+        header.addLayout(titles, 1)
         layout = QVBoxLayout(self)
-        layout.addWidget(heading_label(APP_NAME, 1.4))
-        layout.addWidget(note_label(f"Sign in to open {self.db_path.name}."))
+        layout.setContentsMargins(*MARGINS)
+        layout.setSpacing(12)
+        layout.addLayout(header)
         layout.addLayout(form)
         layout.addWidget(self.problem)
         layout.addWidget(buttons)
-        self.setMinimumWidth(380)
+        self.setMinimumWidth(420)
         (self.password if username else self.username).setFocus()
 
-    def try_sign_in(self) -> bool:
+    def try_sign_in(self, *, after_restore: bool = False) -> bool:
         if not self.username.text().strip():
-            show_problem(self.problem, "Enter your user name.")
+            self.say("Enter your user name.")
             self.username.setFocus()
             return False
         try:
             self.opened = sign_in(self.db_path, self.username.text(), self.password.text())
         except WrongKeyError as exc:
-            show_problem(self.problem, str(exc))
+            self.say(str(exc))
             self.password.clear()
             self.password.setFocus()
+            return False
+        except DamagedStoreError as exc:
+            if not after_restore and backup_ui.offer_latest_backup(
+                    self, self.db_path, self.username.text().strip(), self.password.text(),
+                    str(exc)):
+                return self.try_sign_in(after_restore=True)
+            self.failure = StoreNotOpened(str(exc))
+            self.reject()
             return False
         except SupervisionAuditError as exc:
             self.failure = exc
@@ -73,6 +120,22 @@ class SignInDialog(QDialog):
             return False
         self.accept()
         return True
+
+    def use_recovery_key(self) -> None:
+        """Set a new password with the recovery key, then sign in with it."""
+        username = RecoveryDialog.ask(self.db_path, self.username.text().strip(), self)
+        if username is None:
+            return
+        self.username.setText(username)
+        self.password.clear()
+        self.password.setFocus()
+        self.say(f"A new password is set for {username}. Sign in with it; you will then be "
+                 "asked to choose another.", good=True)
+
+    def say(self, text: str, good: bool = False) -> None:
+        """A line under the fields: what went wrong (red), or good news (green)."""
+        self.problem.setStyleSheet(f"color: {ACCENT if good else PROBLEM};")
+        show_problem(self.problem, text)
 
     @classmethod
     def ask(cls, db_path: Path, username: str = "") -> OpenStore | None:

@@ -47,11 +47,16 @@ def test_the_application_uses_the_shipped_font_and_names(qapp) -> None:
     assert app.font().family() == "DejaVu Sans"
 
 
-def test_no_database_is_said_and_nothing_is_created(tmp_path, message_log) -> None:
+def test_no_database_offers_first_run_and_cancelling_creates_nothing(
+        tmp_path, monkeypatch, message_log) -> None:
+    from supervision_audit.ui.first_run_dialog import FirstRunDialog
+
+    asked = []
+    monkeypatch.setattr(FirstRunDialog, "ask",
+                        classmethod(lambda cls, *args, **kw: asked.append(args) or None))
     missing = tmp_path / "none.sqlite"
-    assert app_module.run_gui(missing, []) == 2
-    kind, _title, text = message_log.shown[0]
-    assert kind == "show_critical" and "There is no database" in text
+    assert app_module.run_gui(missing, []) == 1
+    assert asked and message_log.shown == []
     assert not missing.exists()
 
 
