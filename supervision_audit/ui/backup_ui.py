@@ -24,10 +24,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from supervision_audit import APP_NAME
+from supervision_audit import APP_NAME, paths
 from supervision_audit.db import Store
 from supervision_audit.errors import StoreError, SupervisionAuditError, WrongKeyError
-from supervision_audit import paths
 from supervision_audit.services.access import Action, Actor, PermissionDenied, require
 from supervision_audit.services.backups import (
     check_backup,
