@@ -174,6 +174,13 @@ def deactivate_account(session: Session, actor: Actor, vault: Vault, username: s
     account = account_named(session, username)
     if account is None:
         raise NotFoundError(f"There is no account '{username}'.")
+    if account.username == actor.username:
+        raise ValidationError(Problem("username", "You cannot close your own account"))
+    admins = session.exec(select(UserAccount).where(UserAccount.is_admin == True,  # noqa: E712
+                                                    UserAccount.active == True)).all()  # noqa: E712
+    if account.is_admin and len(admins) <= 1:
+        raise ValidationError(Problem("username", "This is the last administrator's account: "
+                                                  "make another administrator first"))
     account.active = False
     account.updated_at = utcnow()
     session.flush()

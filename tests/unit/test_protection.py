@@ -171,3 +171,12 @@ def test_first_run_refuses_an_existing_store_and_short_passwords(protected, tmp_
     with pytest.raises(ValidationError, match="at least 10 characters"):
         first_run(fresh, FirstRun("Org", "X", "X1", "x", "short"))
     assert not fresh.exists() and not keyring_path(fresh).exists()
+
+
+def test_the_last_administrator_and_ones_own_account_stay_open(protected) -> None:
+    from supervision_audit.services.accounts import deactivate_account
+
+    _path, opened, _ = protected
+    with pytest.raises(ValidationError, match="your own account"):
+        with opened.store.write() as session:
+            deactivate_account(session, opened.actor, opened.vault, "ada")
