@@ -171,6 +171,11 @@ class FileView(QStackedWidget):
             self.section_layouts[number].addWidget(panel)
             self.panels[number] = panel
 
+    def show_section(self, number: int) -> None:
+        """Scroll so that section ``number`` of the folder is in view."""
+        if 1 <= number <= len(self.sections):
+            self.scroll.ensureWidgetVisible(self.sections[number - 1], 0, 0)
+
     # -- showing ----------------------------------------------------------------------
     def show_file(self, file: SupervisionFile | None) -> None:
         self.file = file

@@ -12,7 +12,15 @@ from typing import Any, TypeVar
 
 from PySide6.QtCore import QByteArray, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence
-from PySide6.QtWidgets import QDialog, QLabel, QMainWindow, QSplitter, QToolBar, QWidget
+from PySide6.QtWidgets import (
+    QDialog,
+    QLabel,
+    QMainWindow,
+    QSplitter,
+    QTabWidget,
+    QToolBar,
+    QWidget,
+)
 
 from supervision_audit import APP_NAME, __version__
 from supervision_audit.db import Store
@@ -23,10 +31,9 @@ from supervision_audit.services.contracts import get_contract, latest_contract
 from supervision_audit.services.signin import OpenStore
 from supervision_audit.services.staff import get_staff, list_staff, list_teams
 from supervision_audit.ui import messages
-from supervision_audit.ui.access_log_dialog import AccessLogDialog, SubjectAccessDialog
-from supervision_audit.ui.accounts_dialog import AccountsDialog
-from supervision_audit.ui.backup_ui import AutoBackup, BackupsDialog
+from supervision_audit.ui.backup_ui import AutoBackup
 from supervision_audit.ui.contract_dialog import ContractDialog
+from supervision_audit.ui.dashboard_page import DashboardPage
 from supervision_audit.ui.export_pdf import export_contract, suggested_file_name
 from supervision_audit.ui.file_data import load_file
 from supervision_audit.ui.file_view import FileView
@@ -34,11 +41,12 @@ from supervision_audit.ui.icons import icon
 from supervision_audit.ui.idle_lock import IdleLock, idle_minutes
 from supervision_audit.ui.import_dialog import ImportDialog
 from supervision_audit.ui.leaver_dialog import LeaverDialog
-from supervision_audit.ui.password_dialog import ChangePasswordDialog
 from supervision_audit.ui.section_panels import build_panels
 from supervision_audit.ui.staff_dialog import StaffDialog
 from supervision_audit.ui.staff_page import StaffPage
 from supervision_audit.ui.window_state import app_settings, last_folder, remember_folder
+from supervision_audit.ui.window_tools import ToolsMixin
+from supervision_audit.ui.workers import stop_all
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -69,7 +77,7 @@ def status_text(file_name: str, active: int, total: int, teams: int) -> str:
     return f"{file_name}  ·  {people}  ·  {_plural(teams, 'team', 'teams')}"
 
 
-class MainWindow(QMainWindow):
+class MainWindow(ToolsMixin, QMainWindow):
     """The window of one signed-in person (``actor``) over an open store. It locks after
     ``idle_lock_ms`` without input (default: the organisation's setting) and backs the
     store up on a timer and when it closes. ``sign_in_again`` is set when the session ended
@@ -98,7 +106,16 @@ class MainWindow(QMainWindow):
         self.splitter.setChildrenCollapsible(False)
         self.splitter.setStretchFactor(0, 0)
         self.splitter.setStretchFactor(1, 1)
-        self.setCentralWidget(self.splitter)
+        self.dashboard = DashboardPage(store, actor, self,
+                                       show_reminders=not actor.is_system)
+        self.dashboard.open_person.connect(self.open_person)
+        self.dashboard.open_record.connect(self.open_record_file)
+        self.pages = QTabWidget()
+        self.pages.setObjectName("main_pages")
+        self.pages.setDocumentMode(True)
+        self.pages.addTab(self.dashboard, "Dashboard")
+        self.pages.addTab(self.splitter, "Staff and files")
+        self.setCentralWidget(self.pages)
         self.status_label = QLabel()
         self.status_label.setObjectName("status_counts")
         self.statusBar().addPermanentWidget(self.status_label)
@@ -162,23 +179,7 @@ class MainWindow(QMainWindow):
         self.show_left_action = QAction("Show people who have &left", self)
         self.show_left_action.setCheckable(True)
         self.about_action = a(f"&About {APP_NAME}", self.about)
-        self.accounts_action = a("&Accounts…", self.open_accounts, "", "",
-                                 "Who may sign in: new accounts, inspectors, password resets")
-        self.access_log_action = a("Access &log…", self.open_access_log, "", "",
-                                   "Who opened, exported or printed what, and when")
-        self.subject_access_action = a("&Subject access export…", self.open_subject_access,
-                                       "", "", "Everything held about one person")
-        self.backups_action = a("&Backups…", self.open_backups, "", "",
-                                "Backup folder and schedule; back up or restore")
-        with self.store.read() as session:  # administration: shown only to those who may
-            for action, permission in ((self.accounts_action, Action.MANAGE_ACCOUNTS),
-                                       (self.access_log_action, Action.VIEW_LOG),
-                                       (self.subject_access_action, Action.SUBJECT_ACCESS),
-                                       (self.backups_action, Action.MANAGE_BACKUPS)):
-                action.setVisible(permitted(session, self.actor, permission))
-        self.change_password_action = a("&Change my password…", self.change_password)
-        self.lock_action = a("&Lock now", self.lock, "Ctrl+L")
-        self.sign_out_action = a("Sign &out", self.sign_out)
+        self.make_tool_actions()
 
     def _make_menus(self) -> None:
         bar = self.menuBar()
@@ -196,18 +197,7 @@ class MainWindow(QMainWindow):
         view_menu.addSeparator()
         view_menu.addAction(self.refresh_action)
         self.view_menu = view_menu
-        self.admin_menu = bar.addMenu("&Admin")
-        self.admin_menu.addActions([self.accounts_action, self.access_log_action,
-                                    self.subject_access_action])
-        self.admin_menu.addSeparator()
-        self.admin_menu.addAction(self.backups_action)
-        self.admin_menu.menuAction().setVisible(any(
-            a.isVisible() for a in self.admin_menu.actions() if not a.isSeparator()))
-        self.account_menu = bar.addMenu("A&ccount")
-        self.account_menu.addActions([self.change_password_action, self.lock_action])
-        self.account_menu.addSeparator()
-        self.account_menu.addAction(self.sign_out_action)
-        self.account_menu.menuAction().setVisible(not self.actor.is_system)
+        self.make_tool_menus(bar)
         help_menu = bar.addMenu("&Help")
         help_menu.addAction(self.about_action)
 
@@ -259,6 +249,22 @@ class MainWindow(QMainWindow):
         self.new_contract_action.setEnabled(file is not None and file.may_write)
         self.export_action.setEnabled(file is not None and file.contract is not None
                                       and file.contract.current is not None)
+
+    def open_person(self, staff_uuid: uuid.UUID) -> None:
+        """Show a person's file (from the dashboard or a reminder)."""
+        self.pages.setCurrentWidget(self.splitter)
+        self.refresh(select=staff_uuid)
+
+    def open_record_file(self, record_id: uuid.UUID) -> None:
+        """Show the file a record belongs to, at its section of the folder."""
+        from supervision_audit.services.records import get_record
+
+        with self.store.read() as session:
+            record = get_record(session, record_id)
+        if record.supervisee_id is not None:
+            self.open_person(record.supervisee_id)
+            self.file_view.show_section(2)
+        self.opened_record = record_id
 
     def _open_file(self, _staff_uuid: uuid.UUID) -> None:
         self.file_view.scroll.setFocus(Qt.FocusReason.OtherFocusReason)
@@ -366,48 +372,6 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(f"Saved {written}", 8000)
         return written
 
-    # -- administration and account ---------------------------------------------------
-    def open_accounts(self) -> None:
-        self._open_tool("Accounts", lambda: AccountsDialog(self.store, self.actor,
-                                                           self.opened.vault, self))
-
-    def open_access_log(self) -> None:
-        self._open_tool("Access log", lambda: AccessLogDialog(self.store, self.actor, self))
-
-    def open_subject_access(self) -> None:
-        self._open_tool("Subject access export",
-                        lambda: SubjectAccessDialog(self.store, self.actor, self))
-
-    def open_backups(self) -> None:
-        self._open_tool("Backups", self._backups_dialog)
-
-    def _backups_dialog(self) -> BackupsDialog:
-        dialog = BackupsDialog(self.store, self.actor, self.auto_backup, self)
-        dialog.restored.connect(self.sign_out)  # a restore ends the session
-        return dialog
-
-    def _open_tool(self, title: str, make: Callable[[], QDialog]) -> None:
-        try:
-            self._open_dialog(make(), lambda: None)
-        except SupervisionAuditError as exc:
-            messages.show_error(self, title, str(exc))
-
-    def change_password(self) -> None:
-        self._open_dialog(ChangePasswordDialog(self.opened, False, self), lambda: (
-            self.statusBar().showMessage("Your password is changed.", 8000)))
-
-    def lock(self) -> None:
-        if self.idle_lock is not None:
-            self.idle_lock.lock()
-
-    def sign_out(self) -> None:
-        """End the session (open dialogs close unsaved); the app asks for a sign-in again."""
-        self.sign_in_again = True
-        for dialog in self.findChildren(QDialog):
-            if dialog.isVisible():
-                dialog.done(QDialog.DialogCode.Rejected)
-        self.close()
-
     # -- help -------------------------------------------------------------------------
     def about(self) -> None:
         messages.about(self, f"About {APP_NAME}", (
@@ -445,6 +409,7 @@ class MainWindow(QMainWindow):
             if self.idle_lock is not None:
                 self.idle_lock.stop()
             self.auto_backup.stop()
+            stop_all()
             if not self.actor.is_system:
                 self.auto_backup.run()
         super().closeEvent(event)

@@ -1,0 +1,146 @@
+"""The main window's tools beyond the staff and their files: administration (accounts, the
+access log, subject access, backups), the signed-in person's account (password, lock, sign
+out) and reports (the monthly return, checking a PDF's seal)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtWidgets import QDialog, QFileDialog, QMenuBar
+
+from supervision_audit.errors import SupervisionAuditError
+from supervision_audit.services.access import Action, permitted
+from supervision_audit.ui import messages
+from supervision_audit.ui.access_log_dialog import AccessLogDialog, SubjectAccessDialog
+from supervision_audit.ui.accounts_dialog import AccountsDialog
+from supervision_audit.ui.backup_ui import BackupsDialog
+from supervision_audit.ui.password_dialog import ChangePasswordDialog
+
+
+class ToolsMixin:
+    """Mixed into MainWindow, which provides store, actor, opened, auto_backup, idle_lock,
+    _action and _open_dialog."""
+
+    store: Any
+    actor: Any
+    opened: Any
+    auto_backup: Any
+    idle_lock: Any
+    sign_in_again: bool
+
+    def make_tool_actions(self) -> None:
+        a = self._action  # type: ignore[attr-defined]
+        self.accounts_action = a("&Accounts…", self.open_accounts, "", "",
+                                 "Who may sign in: new accounts, inspectors, password resets")
+        self.access_log_action = a("Access &log…", self.open_access_log, "", "",
+                                   "Who opened, exported or printed what, and when")
+        self.subject_access_action = a("&Subject access export…", self.open_subject_access,
+                                       "", "", "Everything held about one person")
+        self.backups_action = a("&Backups…", self.open_backups, "", "",
+                                "Backup folder and schedule; back up or restore")
+        with self.store.read() as session:  # administration: shown only to those who may
+            for action, permission in ((self.accounts_action, Action.MANAGE_ACCOUNTS),
+                                       (self.access_log_action, Action.VIEW_LOG),
+                                       (self.subject_access_action, Action.SUBJECT_ACCESS),
+                                       (self.backups_action, Action.MANAGE_BACKUPS)):
+                action.setVisible(permitted(session, self.actor, permission))
+        self.change_password_action = a("&Change my password…", self.change_password)
+        self.lock_action = a("&Lock now", self.lock, "Ctrl+L")
+        self.sign_out_action = a("Sign &out", self.sign_out)
+        self.monthly_return_action = a("&Monthly return…", self.open_monthly_return, "Ctrl+R",
+                                       "", "Build the monthly supervision return workbook")
+        self.verify_action = a("&Verify a PDF…", self.verify_pdf, "", "",
+                               "Check who sealed a PDF, when, and whether it is intact")
+
+    def make_tool_menus(self, bar: QMenuBar) -> None:
+        reports = bar.addMenu("&Reports")
+        reports.addActions([self.monthly_return_action, self.verify_action])
+        self.admin_menu = bar.addMenu("&Admin")
+        self.admin_menu.addActions([self.accounts_action, self.access_log_action,
+                                    self.subject_access_action])
+        self.admin_menu.addSeparator()
+        self.admin_menu.addAction(self.backups_action)
+        self.admin_menu.menuAction().setVisible(any(
+            a.isVisible() for a in self.admin_menu.actions() if not a.isSeparator()))
+        self.account_menu = bar.addMenu("A&ccount")
+        self.account_menu.addActions([self.change_password_action, self.lock_action])
+        self.account_menu.addSeparator()
+        self.account_menu.addAction(self.sign_out_action)
+        self.account_menu.menuAction().setVisible(not self.actor.is_system)
+
+    # -- reports ----------------------------------------------------------------------
+    def open_monthly_return(self) -> None:
+        from supervision_audit.ui.monthly_return_dialog import MonthlyReturnDialog
+
+        self._open_tool("Monthly return", lambda: MonthlyReturnDialog(self.store, self.actor,
+                                                                       self))
+
+    @staticmethod
+    def choose_pdf_to_verify(parent: Any) -> Path | None:
+        name, _ = QFileDialog.getOpenFileName(parent, "Verify a PDF", "", "PDF files (*.pdf)")
+        return Path(name) if name else None
+
+    def verify_pdf(self) -> None:
+        """Check a PDF's seal and say plainly who sealed it, when, and whether it is intact."""
+        from supervision_audit.services.seal_setup import verify
+
+        path = self.choose_pdf_to_verify(self)
+        if path is None:
+            return
+        with self.store.read() as session:
+            report = verify(session, path)
+        details = ""
+        if report.sealed:
+            when = f"{report.signed_at:%d/%m/%Y %H:%M}" if report.signed_at else "unknown"
+            details = (f"<p>Sealed by: {report.signer}<br>Sealed at: {when}<br>"
+                       f"Intact: {'yes' if report.intact else '<b>NO</b>'}<br>"
+                       f"Covers the whole file: {'yes' if report.covers_whole_file else 'NO'}"
+                       f"<br>The organisation's own certificate: "
+                       f"{'yes' if report.trusted else 'no'}</p>")
+        show = messages.show_info if report.sealed and report.intact else messages.show_error
+        show(self, "Verify a PDF", f"<p><b>{report.summary}</b></p>{details}<p>{path.name}</p>")
+
+    # -- administration and account ---------------------------------------------------
+    def open_accounts(self) -> None:
+        self._open_tool("Accounts", lambda: AccountsDialog(self.store, self.actor,
+                                                           self.opened.vault, self))
+
+    def open_access_log(self) -> None:
+        self._open_tool("Access log", lambda: AccessLogDialog(self.store, self.actor, self))
+
+    def open_subject_access(self) -> None:
+        self._open_tool("Subject access export",
+                        lambda: SubjectAccessDialog(self.store, self.actor, self))
+
+    def open_backups(self) -> None:
+        self._open_tool("Backups", self._backups_dialog)
+
+    def _backups_dialog(self) -> BackupsDialog:
+        dialog = BackupsDialog(self.store, self.actor, self.auto_backup, self)
+        dialog.restored.connect(self.sign_out)  # a restore ends the session
+        return dialog
+
+    def _open_tool(self, title: str, make: Callable[[], QDialog]) -> None:
+        try:
+            self._open_dialog(make(), lambda: None)
+        except SupervisionAuditError as exc:
+            messages.show_error(self, title, str(exc))
+
+    def change_password(self) -> None:
+        self._open_dialog(ChangePasswordDialog(self.opened, False, self), lambda: (
+            self.statusBar().showMessage("Your password is changed.", 8000)))
+
+    def lock(self) -> None:
+        if self.idle_lock is not None:
+            self.idle_lock.lock()
+
+    def sign_out(self) -> None:
+        """End the session (open dialogs close unsaved); the app asks for a sign-in again."""
+        self.sign_in_again = True
+        for dialog in self.findChildren(QDialog):
+            if dialog.isVisible():
+                dialog.done(QDialog.DialogCode.Rejected)
+        self.close()
+

@@ -1,0 +1,186 @@
+"""Slow work off the UI thread: a job in Qt's thread pool that reports progress, can be
+cancelled, and hands its result (or a message saying what went wrong) back to the window.
+
+The work is a plain function of one argument, a :class:`JobContext`, whose ``progress`` and
+``cancelled`` fit the services' callbacks::
+
+    job = run_in_background(in_session(store, lambda session, ctx: build_monthly_return(
+        session, actor, "2026-10", out, progress=ctx.progress, cancelled=ctx.cancelled)))
+    job.progress.connect(...); job.finished.connect(...); job.failed.connect(...)
+
+A SQLAlchemy session belongs to one thread, so :func:`in_session` opens the job's own session
+in the worker thread (never pass a session from the window to a job).
+"""
+
+from __future__ import annotations
+
+import sys
+import threading
+import traceback
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
+from sqlmodel import Session
+
+from supervision_audit.db import Store
+from supervision_audit.errors import SupervisionAuditError
+
+
+class JobContext:
+    """What the work sees of its job: report progress, ask whether to stop."""
+
+    def __init__(self, relay: _Relay, stop: threading.Event) -> None:
+        self._relay = relay
+        self._stop = stop
+
+    def progress(self, done: int, total: int, what: str) -> None:
+        """Report ``done`` of ``total`` steps; ``what`` says what is being done now."""
+        self._relay.progress.emit(int(done), int(total), str(what))
+
+    def cancelled(self) -> bool:
+        """True once the user asked to stop; the work should stop at its next step."""
+        return self._stop.is_set()
+
+
+Work = Callable[[JobContext], Any]
+
+
+class _Relay(QObject):
+    """Carries the worker thread's news to the UI thread (queued connections)."""
+
+    progress = Signal(int, int, str)
+    succeeded = Signal(object)
+    problem = Signal(str)
+    stopped = Signal()
+
+
+def describe_error(exc: BaseException) -> str:
+    """Words for the user: the app's own errors as they are, file errors plainly, and a
+    bug as a short note (its traceback goes to stderr)."""
+    if isinstance(exc, SupervisionAuditError):
+        return str(exc)
+    if isinstance(exc, OSError):
+        where = f" ({exc.filename})" if exc.filename else ""
+        return f"A file could not be used{where}: {exc.strerror or exc}"
+    traceback.print_exception(type(exc), exc, exc.__traceback__, file=sys.stderr)
+    return (f"Something went wrong that Supervision Audit did not expect ({type(exc).__name__}: "
+            f"{exc}). Nothing already saved has been lost.")
+
+
+class _Runnable(QRunnable):
+    def __init__(self, work: Work, relay: _Relay, stop: threading.Event) -> None:
+        super().__init__()
+        self.setAutoDelete(True)
+        self._work, self._relay, self._stop = work, relay, stop
+
+    def run(self) -> None:  # in a worker thread
+        context = JobContext(self._relay, self._stop)
+        try:
+            result = self._work(context)
+        except BaseException as exc:  # everything is reported; nothing escapes the thread
+            if self._stop.is_set():
+                self._relay.stopped.emit()
+            else:
+                self._relay.problem.emit(describe_error(exc))
+            return
+        self._relay.succeeded.emit(result)
+
+
+_RUNNING: set[Job] = set()  # jobs stay alive until they end, whoever holds them
+
+
+class Job(QObject):
+    """One piece of background work, seen from the UI thread.
+
+    Signals (all delivered in the UI thread): ``progress(done, total, what)``;
+    ``finished(result)`` when the work returned; ``failed(message)`` when it raised;
+    ``cancelled()`` when it stopped after :meth:`cancel`. Exactly one of the last three
+    arrives, then ``ended()``.
+    """
+
+    progress = Signal(int, int, str)
+    finished = Signal(object)
+    failed = Signal(str)
+    cancelled = Signal()
+    ended = Signal()
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._stop = threading.Event()
+        self._relay = _Relay()
+        self._relay.progress.connect(self._on_progress)
+        self._relay.succeeded.connect(self._on_succeeded)
+        self._relay.problem.connect(self._on_problem)
+        self._relay.stopped.connect(self._on_stopped)
+        self.running = False
+        self.last_progress: tuple[int, int, str] | None = None
+
+    def start(self, work: Work, pool: QThreadPool | None = None) -> Job:
+        self.running = True
+        _RUNNING.add(self)
+        (pool or QThreadPool.globalInstance()).start(_Runnable(work, self._relay, self._stop))
+        return self
+
+    def cancel(self) -> None:
+        """Ask the work to stop (it stops at its next step; nothing is written)."""
+        self._stop.set()
+
+    @property
+    def cancel_requested(self) -> bool:
+        return self._stop.is_set()
+
+    @Slot(int, int, str)
+    def _on_progress(self, done: int, total: int, what: str) -> None:
+        self.last_progress = (done, total, what)
+        self.progress.emit(done, total, what)
+
+    def _end(self) -> None:
+        self.running = False
+        _RUNNING.discard(self)
+        self.ended.emit()
+
+    @Slot(object)
+    def _on_succeeded(self, result: object) -> None:
+        self.finished.emit(result)
+        self._end()
+
+    @Slot(str)
+    def _on_problem(self, message: str) -> None:
+        self.failed.emit(message)
+        self._end()
+
+    @Slot()
+    def _on_stopped(self) -> None:
+        self.cancelled.emit()
+        self._end()
+
+
+def run_in_background(work: Work, parent: QObject | None = None,
+                      pool: QThreadPool | None = None) -> Job:
+    """Start ``work(context)`` in the thread pool; connect to the returned job's signals
+    straight away (nothing is delivered before control returns to the event loop)."""
+    return Job(parent).start(work, pool)
+
+
+def in_session(store: Store, work: Callable[[Session, JobContext], Any], *,
+               write: bool = True) -> Work:
+    """``work(session, context)`` run in the job's own session, opened in the worker thread:
+    a write transaction (committed whole, or rolled back when the work raises) or a read."""
+    def run(context: JobContext) -> Any:
+        with (store.write() if write else store.read()) as session:
+            return work(session, context)
+    return run
+
+
+def running_jobs() -> int:
+    """How many jobs have not ended yet (the window waits for them before closing)."""
+    return len(_RUNNING)
+
+
+def stop_all(timeout_ms: int = 10_000, pool: QThreadPool | None = None) -> bool:
+    """Cancel every running job and wait for the pool's threads (for the window's close,
+    before the store is closed); False when something was still running at the timeout."""
+    for job in list(_RUNNING):
+        job.cancel()
+    return (pool or QThreadPool.globalInstance()).waitForDone(timeout_ms)
