@@ -223,7 +223,8 @@ class MainWindow(ToolsMixin, QMainWindow):
             rows = list_staff(session, self.actor, include_left=True)
             self.manages_staff = permitted(session, self.actor, Action.MANAGE_STAFF)
             # every team for those who manage staff; others see the teams of those listed
-            teams = [t.name for t in list_teams(session)] if self.manages_staff else []
+            teams = [t.name for t in list_teams(session)] if self.manages_staff else \
+                sorted({r.team for r in rows if r.team})
         for action in (self.new_person_action, self.import_action):
             action.setEnabled(self.manages_staff)
         self.staff_page.set_rows(rows, teams)
