@@ -22,6 +22,8 @@ def add_case(session: Session, actor: Actor, supervisee_uuid: uuid.UUID, referen
     problems = []
     if not reference.strip():
         problems.append(Problem("reference", "The case reference is required"))
+    if opened_on > date.today():
+        problems.append(Problem("opened_on", "A case cannot open in the future"))
     if case_type not in {c.value for c in CaseType}:
         problems.append(Problem("case_type", "Choose the case type: " +
                                 ", ".join(CASE_TYPE_LABELS.values())))
@@ -49,6 +51,8 @@ def close_case(session: Session, actor: Actor, case_id: uuid.UUID, closed_on: da
     require(session, actor, Action.WRITE_RECORDS, case.supervisee_id)
     if closed_on < case.opened_on:
         raise ValidationError(Problem("closed_on", "A case cannot close before it opened"))
+    if closed_on > date.today():
+        raise ValidationError(Problem("closed_on", "A case cannot close in the future"))
     case.closed_on = closed_on
     case.updated_at = utcnow()
     session.flush()

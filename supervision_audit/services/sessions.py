@@ -10,7 +10,13 @@ from sqlmodel import Session, col, select
 
 from supervision_audit.errors import NotFoundError, Problem, ValidationError
 from supervision_audit.models import Role, Staff, SupervisionSession, utcnow
-from supervision_audit.policy import Escalation, Supervisee, escalation, schedule_dates
+from supervision_audit.policy import (
+    Escalation,
+    Supervisee,
+    escalation,
+    is_working_day,
+    schedule_dates,
+)
 from supervision_audit.services.access import Action, Actor, require
 from supervision_audit.services.contracts import latest_contract
 from supervision_audit.services.events import log_event
@@ -92,6 +98,13 @@ def move_session(session: Session, actor: Actor, session_id: uuid.UUID, new_date
     if row.status != "planned":
         raise ValidationError(Problem("planned_date", "Only a planned session can be moved; "
                                                       "record a postponement instead"))
+    if not is_working_day(new_date):
+        raise ValidationError(Problem("planned_date", f"{new_date:%d/%m/%Y} is a weekend or a "
+                                                      "bank holiday"))
+    if any(s.planned_date == new_date and s.id != row.id
+           for s in sessions_of(session, row.supervisee_id)):
+        raise ValidationError(Problem("planned_date", f"There is already a session on "
+                                                      f"{new_date:%d/%m/%Y}"))
     row.planned_date = new_date
     if new_time is not None:
         row.planned_time = new_time
@@ -182,6 +195,9 @@ def record_reported(session: Session, actor: Actor, session_id: uuid.UUID, repor
     if row.status not in ("postponed", "cancelled"):
         raise ValidationError(Problem("reported_to_manager_on", "Only a missed session is "
                                                                 "reported"))
+    if reported_on > date.today():
+        raise ValidationError(Problem("reported_to_manager_on", "The report date is in the "
+                                                                "future"))
     if reported_on < row.planned_date:
         raise ValidationError(Problem("reported_to_manager_on", "The report date is before "
                                                                 "the missed session"))

@@ -300,3 +300,16 @@ def test_cases_discussed_and_cases_not_discussed_in_their_interval(org) -> None:
     assert statuses["CP-1001"].due == D(2026, 3, 2) and statuses["CP-1001"].overdue
     assert statuses["LAC-2002"].due == D(2026, 3, 2) and statuses["LAC-2002"].type_label == \
         "Looked After Child"
+
+
+def test_moves_and_reports_that_make_no_sense_are_refused(org) -> None:
+    with org.write() as s:
+        first, second, *_ = plan_year(s, SYS, _id(s, "P1"), D(2026, 1, 5), 0, time(10))
+        with pytest.raises(ValidationError, match="weekend or a bank holiday"):
+            move_session(s, SYS, first.id, D(2026, 4, 6))  # Easter Monday
+        with pytest.raises(ValidationError, match="already a session"):
+            move_session(s, SYS, first.id, second.planned_date)
+        miss_session(s, SYS, first.id, status="cancelled", reason="Sickness")
+        with pytest.raises(ValidationError, match="in the future"):
+            record_reported(s, SYS, first.id, date.today() + __import__("datetime").timedelta(
+                days=3))
