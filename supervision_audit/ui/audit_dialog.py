@@ -1,0 +1,362 @@
+"""The supervision file audit (Appendix 7) on screen: the form on the left, and beside each
+subject the evidence the file gives; beside the judgement, the rule that suggests one, kept
+up to date as the answers change. Saved as a draft, then completed (which raises the actions).
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections import Counter
+from datetime import datetime
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFrame,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from supervision_audit.db import Store
+from supervision_audit.errors import SupervisionAuditError, ValidationError
+from supervision_audit.forms import AUDIT
+from supervision_audit.forms.audit import SUBJECTS
+from supervision_audit.models import Staff
+from supervision_audit.services.access import Action, Actor, permitted, require
+from supervision_audit.services.audits import (
+    JUDGEMENT_RULE,
+    LABELS,
+    answers_of,
+    get_audit,
+    suggest_judgement,
+)
+from supervision_audit.services.audits import save_audit as save_audit_values
+from supervision_audit.ui import messages
+from supervision_audit.ui.audit_evidence_view import (
+    CARD_STYLE,
+    EvidenceCard,
+    EvidenceListDialog,
+)
+from supervision_audit.ui.form_editor import FormEditor
+from supervision_audit.ui.style import NOTE, PROBLEM, chip_style, heading_label, note_label
+
+MAX_ACTIONS = 6
+JUDGEMENT_CHIPS = {"outstanding": "ok", "good": "ok", "requires_improvement": "warning",
+                   "inadequate": "bad"}
+
+
+def _card(title: str) -> tuple[QFrame, QVBoxLayout]:
+    card = QFrame()
+    card.setObjectName("evidence_card")
+    card.setStyleSheet(CARD_STYLE + " QFrame#evidence_card QLabel { background: transparent;"
+                                    " border: none; }")
+    column = QVBoxLayout(card)
+    column.setContentsMargins(12, 10, 12, 10)
+    column.setSpacing(6)
+    caption = QLabel(title.upper())
+    caption.setStyleSheet(f"color: {NOTE}; font-size: 85%; font-weight: bold;"
+                          " letter-spacing: 1px;")
+    column.addWidget(caption)
+    return card, column
+
+
+class AuditDialog(QDialog):
+    """One audit. ``completed`` is True once it was completed here."""
+
+    def __init__(self, store: Store, actor: Actor, audit_id: uuid.UUID,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("audit_dialog")
+        self.store, self.actor, self.audit_id = store, actor, audit_id
+        self.completed = False
+        self._dirty = False
+        self.evidence_dialog: EvidenceListDialog | None = None
+        with store.read() as session:
+            audit = get_audit(session, audit_id)
+            require(session, actor, Action.READ_FILE, audit.supervisee_id)
+            self.status = audit.status
+            self.editable = audit.status == "draft" and permitted(
+                session, actor, Action.RUN_AUDIT, audit.supervisee_id)
+            values: dict[str, Any] = dict(audit.values)
+            self.proposals: dict[str, Any] = dict(audit.proposals)
+            auditor = session.get(Staff, audit.auditor_id)
+            self.auditor_name = auditor.name if auditor else ""
+        self.supervisee_name = str(values.get("supervisee_name", ""))
+        self.supervisor_name = str(values.get("supervisor_name", ""))
+        self.setWindowTitle(f"Supervision file audit – {self.supervisee_name}")
+
+        self.editor = FormEditor(AUDIT, self, show_title=False)
+        self.editor.set_values(values)
+        self.cards: dict[str, EvidenceCard] = {}
+        self._place_evidence()
+        self._place_judgement_card()
+        self._place_actions_note()
+        if not self.editable:
+            self.editor.set_read_only(True)
+        self.editor.changed.connect(self._changed)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 12, 0, 12)
+        layout.setSpacing(8)
+        layout.addWidget(self._header())
+        layout.addWidget(self.editor, 1)
+        layout.addLayout(self._footer())
+        self.refresh()
+        self._size_to_screen()
+
+    # -- building ---------------------------------------------------------------------
+    def _body(self) -> QVBoxLayout:
+        return self.editor.scroll.widget().layout()  # type: ignore[return-value]
+
+    def _beside(self, key: str, card: QWidget, stretch: tuple[int, int] = (3, 2)) -> None:
+        """Put ``card`` to the right of the form section ``key``."""
+        box = self.editor.findChild(QGroupBox, f"section_{key}")
+        body = self._body()
+        index = body.indexOf(box)
+        body.removeWidget(box)
+        row = QWidget()
+        row.setObjectName(f"row_{key}")
+        pair = QHBoxLayout(row)
+        pair.setContentsMargins(0, 0, 0, 0)
+        pair.setSpacing(12)
+        pair.addWidget(box, stretch[0])
+        pair.addWidget(card, stretch[1], Qt.AlignmentFlag.AlignTop)
+        body.insertWidget(index, row)
+
+    def _place_evidence(self) -> None:
+        line = self.fontMetrics().lineSpacing()
+        for key, _title, _questions, _na in SUBJECTS:
+            card = EvidenceCard(key, self.proposals.get(key))
+            card.figure_opened.connect(self.show_evidence)
+            self.cards[key] = card
+            self._beside(key, card)
+            box = self.editor.findChild(QGroupBox, f"section_{key}")
+            for grid in box.findChildren(QGridLayout):  # "Outcome" needs no wide label column
+                grid.setColumnMinimumWidth(0, 0)
+            for part in ("comment", "action"):
+                edit = self.editor.widget_for(f"{key}_{part}")
+                edit.setMinimumHeight(line * 3 + 14)
+                edit.setMaximumHeight(line * 4 + 14)
+
+    def _place_judgement_card(self) -> None:
+        card, column = _card("How the judgement is suggested")
+        rule = QLabel(JUDGEMENT_RULE)
+        rule.setObjectName("judgement_rule")
+        rule.setWordWrap(True)
+        column.addWidget(rule)
+        line = QHBoxLayout()
+        line.addWidget(QLabel("The answers suggest:"))
+        self.suggestion_chip = QLabel()
+        self.suggestion_chip.setObjectName("suggestion_chip")
+        line.addWidget(self.suggestion_chip)
+        line.addStretch(1)
+        column.addLayout(line)
+        self.judgement_note = QLabel()
+        self.judgement_note.setObjectName("judgement_note")
+        self.judgement_note.setWordWrap(True)
+        column.addWidget(self.judgement_note)
+        column.addStretch(1)
+        self._beside("judgement_section", card)
+
+    def _place_actions_note(self) -> None:
+        """The actions table full width, under what becomes of the actions."""
+        box = self.editor.findChild(QGroupBox, "section_actions_section")
+        column = box.layout()
+        who = self.supervisor_name or "the supervisor"
+        about = note_label(f"Up to {MAX_ACTIONS} actions, numbered in the order listed. When "
+                           f"the audit is completed each becomes a tracked action for {who}, "
+                           "raised in their next manager supervision (item 8) until done.")
+        column.insertWidget(0, about)  # type: ignore[attr-defined]
+        label = self.editor.findChild(QLabel, "actions_label")
+        if label is not None:
+            label.hide()
+        for grid in box.findChildren(QGridLayout):
+            grid.setColumnMinimumWidth(0, 0)
+        self.actions_count = QLabel()
+        self.actions_count.setObjectName("actions_count")
+        column.addWidget(self.actions_count)
+
+    def _header(self) -> QWidget:
+        box = QWidget()
+        column = QVBoxLayout(box)
+        column.setContentsMargins(16, 0, 16, 0)
+        column.setSpacing(2)
+        top = QHBoxLayout()
+        top.addWidget(heading_label("Supervision file audit", 1.45))
+        top.addSpacing(8)
+        reference = QLabel(AUDIT.reference)
+        reference.setStyleSheet(f"color: {NOTE};")
+        top.addWidget(reference, 0, Qt.AlignmentFlag.AlignBottom)
+        top.addStretch(1)
+        self.answers_chip = QLabel()
+        self.answers_chip.setObjectName("answers_chip")
+        self.answers_chip.setStyleSheet(chip_style("neutral"))
+        top.addWidget(self.answers_chip, 0, Qt.AlignmentFlag.AlignVCenter)
+        chip = QLabel("Draft" if self.status == "draft" else "Complete")
+        chip.setObjectName("status_chip")
+        chip.setStyleSheet(chip_style("neutral" if self.status == "draft" else "ok"))
+        top.addWidget(chip, 0, Qt.AlignmentFlag.AlignVCenter)
+        column.addLayout(top)
+        values = self.editor.values()
+        column.addWidget(note_label(
+            f"{self.supervisee_name} · supervised by {self.supervisor_name} · audited by "
+            f"{self.auditor_name} · period {values.get('period', '')}"))
+        intro = ("Each subject starts with the answer the file's evidence suggests (on the "
+                 "right, with the records behind each figure). The answers are yours: "
+                 "overruling the evidence needs a comment, and the audit keeps both."
+                 if self.editable else "This audit is shown read-only." +
+                 (" It is complete: its actions are tracked in the supervisor's own "
+                  "supervision." if self.status == "complete" else ""))
+        self.intro = note_label(intro)
+        self.intro.setObjectName("audit_intro")
+        column.addWidget(self.intro)
+        return box
+
+    def _footer(self) -> QHBoxLayout:
+        row = QHBoxLayout()
+        row.setContentsMargins(16, 0, 16, 0)
+        self.note = QLabel()
+        self.note.setObjectName("audit_note")
+        self.note.setStyleSheet(f"color: {NOTE};")
+        row.addWidget(self.note, 1)
+        self.buttons = QDialogButtonBox()
+        self.save_button: QPushButton | None = None
+        self.complete_button: QPushButton | None = None
+        if self.editable:
+            self.save_button = self.buttons.addButton("Save draft",
+                                                      QDialogButtonBox.ButtonRole.ActionRole)
+            self.save_button.setObjectName("save_audit")
+            self.save_button.setToolTip("Save the answers so far; finish the audit later")
+            self.save_button.clicked.connect(self.save_draft)
+            self.complete_button = self.buttons.addButton(
+                "Complete", QDialogButtonBox.ButtonRole.ActionRole)
+            self.complete_button.setObjectName("complete_audit")
+            self.complete_button.setToolTip("Check the audit and finish it: its actions become "
+                                            "tracked actions for the supervisor")
+            self.complete_button.clicked.connect(self.complete)
+        close = self.buttons.addButton(QDialogButtonBox.StandardButton.Close)
+        close.setObjectName("close_audit")
+        self.buttons.rejected.connect(self.reject)
+        row.addWidget(self.buttons)
+        return row
+
+    def _size_to_screen(self) -> None:
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        area = screen.availableGeometry()
+        self.resize(min(1320, int(area.width() * 0.94)), min(920, int(area.height() * 0.94)))
+
+    # -- live state -------------------------------------------------------------------
+    def _changed(self) -> None:
+        if self.editable and not self.completed:
+            self._dirty = True
+            self._note("Unsaved changes…")
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Agreement with the evidence, the suggested judgement and the action count, from
+        what is on screen now."""
+        values = self.editor.values()
+        answers = answers_of(values)
+        for key, card in self.cards.items():
+            card.set_answer(answers[key], has_comment=bool(
+                str(values.get(f"{key}_comment") or "").strip()))
+        counts = Counter(a for a in answers.values() if a)
+        self.answers_chip.setText(f"{counts['yes']} yes · {counts['no']} no · "
+                                  f"{counts['n_a']} not applicable")
+        suggested = suggest_judgement(answers)
+        label = LABELS.get(suggested or "", "")
+        self.editor.binding_for("suggested_judgement").set_value(label)
+        self.suggestion_chip.setText(label or "— (no answers yet)")
+        self.suggestion_chip.setStyleSheet(chip_style(JUDGEMENT_CHIPS.get(suggested or "",
+                                                                          "neutral")))
+        chosen = values.get("judgement")
+        rationale = str(values.get("judgement_rationale") or "").strip()
+        if not chosen:
+            text, colour = "Choose the overall judgement on the left.", NOTE
+        elif chosen == suggested:
+            text, colour = "✓ Your judgement is the one the answers suggest.", NOTE
+        elif rationale:
+            text, colour = (f"Your judgement ({LABELS.get(chosen, chosen)}) differs from the "
+                            "suggestion; your rationale says why."), NOTE
+        else:
+            text, colour = (f"⚠ Your judgement ({LABELS.get(chosen, chosen)}) differs from the "
+                            "suggestion: give the rationale."), PROBLEM
+        self.judgement_note.setText(text)
+        self.judgement_note.setStyleSheet(f"color: {colour};")
+        self._number_actions()
+
+    def _number_actions(self) -> None:
+        table = self.editor.binding_for("actions")
+        rows = table.row_count()  # type: ignore[attr-defined]
+        for number in range(rows):
+            cell = table.cell(number, "action").widget  # type: ignore[attr-defined]
+            if isinstance(cell, QPlainTextEdit):
+                cell.setPlaceholderText(f"Action {number + 1}")
+        given = len(self.editor.values().get("actions") or [])
+        self.actions_count.setText(f"<b>{given} of {MAX_ACTIONS}</b> actions written")
+
+    def _note(self, text: str, bad: bool = False) -> None:
+        self.note.setText(text)
+        self.note.setStyleSheet(f"color: {PROBLEM if bad else NOTE};")
+
+    def has_unsaved_changes(self) -> bool:
+        return self._dirty
+
+    # -- evidence ---------------------------------------------------------------------
+    def show_evidence(self, title: str, ids: list[str]) -> EvidenceListDialog:
+        dialog = EvidenceListDialog(self.store, self.actor, title, ids, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.evidence_dialog = dialog
+        dialog.open()
+        return dialog
+
+    # -- saving -----------------------------------------------------------------------
+    def save_draft(self) -> bool:
+        if self._save(complete=False):
+            self._dirty = False
+            self._note(f"Draft saved {datetime.now():%H:%M}")
+            return True
+        return False
+
+    def complete(self) -> bool:
+        """Check everything and finish; on problems show them beside the fields, stay open."""
+        if not self._save(complete=True):
+            return False
+        self.completed = True
+        self._dirty = False
+        self.accept()
+        return True
+
+    def _save(self, *, complete: bool) -> bool:
+        if not self.editable:
+            return False
+        self.editor.clear_problems()
+        try:
+            with self.store.write() as session:
+                save_audit_values(session, self.actor, self.audit_id, self.editor.values(),
+                                  complete=complete)
+        except ValidationError as exc:
+            self.editor.show_problems(exc.problems)
+            self._note(("Not completed" if complete else "Not saved") +
+                       ": please correct what is marked in red.", bad=True)
+            return False
+        except SupervisionAuditError as exc:
+            messages.show_error(self, "Audit not saved", str(exc))
+            return False
+        return True
+
+    def done(self, result: int) -> None:
+        """Closing with unsaved answers asks first."""
+        if self.editable and self._dirty and not self.completed and \
+                not messages.ask_discard(self, "audit"):
+            return
+        super().done(result)

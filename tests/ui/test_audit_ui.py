@@ -1,0 +1,297 @@
+"""The supervision file audit through the widgets: a senior manager starts it from section 6,
+sees the file's evidence beside each subject, is held to the overrule and rationale rules, and
+completes it; others see no "Start audit"; the programme shows the supervisors, flags and cap."""
+
+from __future__ import annotations
+
+import random
+import uuid
+from datetime import date, time
+
+import pytest
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QComboBox, QLabel, QPlainTextEdit
+from sqlmodel import select
+
+from supervision_audit.models import AuditAction, DirectObservation, FileAudit, SupervisionSession
+from supervision_audit.services.access import SYSTEM_ACTOR as SYS
+from supervision_audit.services.access import Actor
+from supervision_audit.services.audits import get_audit, save_audit, start_audit
+from supervision_audit.services.contracts import draft_values, save_contract
+from supervision_audit.services.demo import acting_as
+from supervision_audit.services.records import complete_record, start_record
+from supervision_audit.services.signatures import record_copy_given, sign
+from supervision_audit.services.staff import StaffInput, get_by_staff_id, save_staff
+from supervision_audit.ui import audit_panel
+from supervision_audit.ui.audit_dialog import AuditDialog
+from supervision_audit.ui.audit_panel import AuditPanel
+from supervision_audit.ui.audit_programme_dialog import AuditProgrammeDialog
+from supervision_audit.ui.file_data import load_file
+from supervision_audit.ui.observation_dialog import ObservationDialog
+from supervision_audit.ui.record_dialog import RecordDialog
+from supervision_audit.ui.style import BAD_BG
+
+D = date
+AUDIT_DAY = D(2026, 6, 26)
+
+
+def _record(s, staff_id: str, day: date, **values) -> None:
+    person = get_by_staff_id(s, staff_id)
+    planned = SupervisionSession(supervisee_id=person.id, supervisor_id=person.supervisor_id,
+                                 planned_date=day, planned_time=time(10))
+    s.add(planned)
+    s.flush()
+    record = start_record(s, SYS, form_key="individual", held_on=day, session_id=planned.id)
+    complete_record(s, SYS, record.id, {**record.values, "start_time": "10:00",
+                                        "end_time": "11:30", **values})
+    sign(s, acting_as(s, person.supervisor_id), "record", record.id, password=None)
+    sign(s, acting_as(s, person.id), "record", record.id, password=None)
+    record_copy_given(s, acting_as(s, person.supervisor_id), record.id, day, "printed")
+
+
+@pytest.fixture
+def org(store) -> dict[str, uuid.UUID]:
+    """A Head of Service above two team managers above a worker each; Wendy's file has a
+    signed contract and three monthly records, two of three with the welfare item filled."""
+    with store.write() as s:
+        for args, kwargs in (
+                (("H1", "Hana Head", "Head of Service"), {"role": "senior_manager"}),
+                (("M1", "Mia Manager", "Team Manager"), {"role": "team_manager",
+                                                         "supervisor_staff_id": "H1"}),
+                (("M2", "Max Manager", "Team Manager"), {"role": "team_manager",
+                                                         "supervisor_staff_id": "H1"}),
+                (("W1", "Wendy Worker"), {"supervisor_staff_id": "M1",
+                                          "employment_start": D(2024, 1, 1)}),
+                (("W2", "Will Worker"), {"supervisor_staff_id": "M2",
+                                         "employment_start": D(2024, 1, 1)})):
+            save_staff(s, SYS, StaffInput(*args, **kwargs))
+        w1 = get_by_staff_id(s, "W1")
+        values = draft_values(s, SYS, w1.id)
+        values.update(venue="Room 1", date_agreed="2026-01-05", intermediary="Hana Head")
+        contract = save_contract(s, SYS, w1.id, values)
+        sign(s, acting_as(s, w1.supervisor_id), "contract", contract.id, password=None)
+        sign(s, acting_as(s, w1.id), "contract", contract.id, password=None)
+        for day in (D(2026, 3, 31), D(2026, 4, 30), D(2026, 5, 29)):
+            _record(s, "W1", day, welfare="Leave booked" if day.month != 5 else "",
+                    reflective="A hard visit", kss=["KSS1"],
+                    performance="Appraisal objectives reviewed")
+        return {sid: get_by_staff_id(s, sid).id for sid in ("H1", "M1", "M2", "W1", "W2")}
+
+
+def person(store, staff_id: str) -> Actor:
+    """Someone signed in (an ordinary actor, held to the access rules)."""
+    with store.read() as s:
+        p = get_by_staff_id(s, staff_id)
+        return Actor(username=staff_id.lower(), staff_id=p.id, name=p.name, staff_role=p.role)
+
+
+@pytest.fixture
+def panel_for(qtbot, store):
+    def make(actor: Actor, staff_uuid: uuid.UUID) -> AuditPanel:
+        panel = AuditPanel(store, actor)
+        panel.today = lambda: AUDIT_DAY
+        qtbot.addWidget(panel)
+        with store.read() as s:
+            panel.show_for(load_file(s, actor, staff_uuid, AUDIT_DAY))
+        panel.show()
+        qtbot.waitExposed(panel)
+        return panel
+    return make
+
+
+def choose(combo: QComboBox, value: str) -> None:
+    """Pick a choice as the user does (``activated`` is what the form listens to)."""
+    index = combo.findData(value)
+    assert index >= 0, value
+    combo.setCurrentIndex(index)
+    combo.activated.emit(index)
+
+
+def type_into(qtbot, widget, text: str) -> None:
+    widget.setFocus()
+    qtbot.keyClicks(widget, text)
+
+
+def test_senior_manager_completes_an_audit_with_the_evidence(qtbot, store, org, panel_for
+                                                             ) -> None:
+    head = person(store, "H1")
+    panel = panel_for(head, org["W1"])
+    assert panel.start_button.isVisible() and panel.start_button.text() == "Start audit…"
+    dialog = panel.start_audit()
+    assert isinstance(dialog, AuditDialog) and dialog.editable
+    qtbot.waitExposed(dialog)
+
+    welfare = dialog.cards["welfare"]
+    assert welfare.chip.text() == "Suggests: No"
+    assert welfare.figure_texts() == ["Records with the welfare item filled: 2 of 3 (67%)"]
+    assert welfare.buttons[0].text().startswith("2 of 3 (67%)")
+    assert dialog.editor.widget_for("welfare_outcome").currentData() == "no"
+    assert dialog.cards["contract"].chip.text() == "Suggests: Yes"
+    assert "Any 'no' on contract" in dialog.findChild(QLabel, "judgement_rule").text()
+
+    # the figure opens the two records behind it; a double-click shows one read-only
+    welfare.buttons[0].click()
+    listing = dialog.evidence_dialog
+    assert [r[0] for r in listing.row_texts()] == ["31/03/2026", "30/04/2026"]
+    opened = listing.open_item(0)
+    assert isinstance(opened, RecordDialog) and not opened.editable
+    assert opened.save_button is None
+    opened.reject()
+    listing.reject()
+
+    # overruling the evidence without a comment: the message beside the comment field
+    choose(dialog.editor.widget_for("welfare_outcome"), "yes")
+    assert "give a comment" in welfare.status.text()
+    assert not dialog.save_draft()
+    assert "give a comment for answering 'yes'" in dialog.editor.problem_text("welfare_comment")
+    with store.read() as s:
+        assert get_audit(s, dialog.audit_id).values["welfare_outcome"] == "no"
+    comment = dialog.editor.widget_for("welfare_comment")
+    assert isinstance(comment, QPlainTextEdit)
+    type_into(qtbot, comment, "Welfare discussed in May; not written up.")
+    assert "your comment says why" in welfare.status.text()
+
+    # the suggested judgement follows the answers as they change
+    assert dialog.suggestion_chip.text() == "Good"
+    choose(dialog.editor.widget_for("contract_outcome"), "no")
+    assert dialog.suggestion_chip.text() == "Requires improvement"
+    assert dialog.editor.values()["suggested_judgement"] == "Requires improvement"
+    choose(dialog.editor.widget_for("contract_outcome"), "yes")
+    assert dialog.suggestion_chip.text() == "Good"
+
+    # a judgement other than the suggestion, with no rationale: the message beside it
+    choose(dialog.editor.widget_for("judgement"), "outstanding")
+    assert "give the rationale" in dialog.judgement_note.text()
+    actions = dialog.editor.binding_for("actions")
+    type_into(qtbot, actions.cell(0, "action").widget, "Record welfare every month")
+    type_into(qtbot, actions.cell(0, "owner").widget, "Mia Manager")
+    actions.cell(0, "due").set_value("2026-07-31")
+    assert "1 of 6" in dialog.actions_count.text()
+    assert not dialog.complete()
+    assert "give the rationale for 'Outstanding'" in \
+        dialog.editor.problem_text("judgement_rationale")
+    assert dialog.isVisible() and not dialog.completed
+
+    type_into(qtbot, dialog.editor.widget_for("judgement_rationale"),
+              "The supervision seen in the file is exceptional.")
+    assert dialog.complete() and dialog.completed
+    with store.read() as s:
+        audit = s.exec(select(FileAudit).where(FileAudit.supervisee_id == org["W1"])).one()
+        assert audit.status == "complete" and audit.judgement == "outstanding"
+        assert audit.values["welfare_outcome"] == "yes"
+        assert audit.values["welfare_comment"] == "Welfare discussed in May; not written up."
+        assert audit.proposals["welfare"]["outcome"] == "no"  # the proposal is kept
+        assert audit.values["suggested_judgement"] == "Good"
+        raised = s.exec(select(AuditAction).where(AuditAction.audit_id == audit.id)).all()
+        assert [(a.number, a.description, a.due_date) for a in raised] == [
+            (1, "Record welfare every month", D(2026, 7, 31))]
+    assert panel.row_texts() == [("26/06/2026", "Hana Head", "Mia Manager", "Outstanding",
+                                  "Complete", "1")]
+    assert "completed" in panel.notice.text()
+
+
+def test_a_complete_audit_opens_read_only_and_exports(qtbot, store, org, panel_for,
+                                                      monkeypatch, tmp_path) -> None:
+    with store.write() as s:
+        head = person(store, "H1")
+        audit = start_audit(s, head, org["W1"], AUDIT_DAY)
+        save_audit(s, head, audit.id, {**audit.values, "judgement": "good"}, complete=True)
+    panel = panel_for(head, org["W1"])
+    panel.table.selectRow(0)
+    assert panel.export_button.isEnabled()
+    dialog = panel.open_selected()
+    assert dialog is not None and not dialog.editable and dialog.complete_button is None
+    assert not dialog.editor.widget_for("welfare_outcome").isEnabled()
+    dialog.reject()
+    monkeypatch.setattr(audit_panel, "choose_pdf_path",
+                        lambda _parent, suggested, _title: tmp_path / suggested.name)
+    written = panel.export_selected()
+    assert written is not None and written.read_bytes().startswith(b"%PDF")
+    assert written.name == "Supervision file audit - Wendy Worker - 2026-06-26.pdf"
+    whole = panel.export_file()
+    assert whole is not None and whole.read_bytes().startswith(b"%PDF")
+
+
+def test_only_a_senior_manager_above_sees_start_audit(store, org, panel_for) -> None:
+    with store.write() as s:
+        start_audit(s, person(store, "H1"), org["W1"], AUDIT_DAY)  # a draft
+    for who in ("W1", "M1"):  # Wendy herself, and her supervisor
+        panel = panel_for(person(store, who), org["W1"])
+        assert not panel.start_button.isVisible(), who
+        assert not panel.observe_button.isVisible() and not panel.programme_button.isVisible()
+        assert panel.row_texts() == []  # a draft is the auditor's until complete
+    head = panel_for(person(store, "H1"), org["W1"])
+    assert head.start_button.text() == "Continue draft audit…"
+    assert [r[4] for r in head.row_texts()] == ["Draft"]
+    dialog = head.start_audit()
+    assert dialog is not None and dialog.audit_id == head.data.rows[0].id  # no second draft
+
+
+def test_the_programme_shows_supervisors_flags_and_the_cap(qtbot, store, org, panel_for
+                                                           ) -> None:
+    head = person(store, "H1")
+    panel = panel_for(head, org["M1"])  # Mia's own file: she supervises
+    assert panel.observe_button.isVisible() and panel.programme_button.isVisible()
+    programme = panel.show_programme()
+    assert isinstance(programme, AuditProgrammeDialog)
+    assert programme.cap_chip.text() == "0 of 2 audits this month"
+    assert programme.row_texts() == [
+        ("Max Manager", "1", "never", "never", "Needs this month's audit",
+         "No audit in 12 months", "No observation in 12 months"),
+        ("Mia Manager", "1", "never", "never", "Needs this month's audit",
+         "No audit in 12 months", "No observation in 12 months")]
+    assert programme.table.item(0, 6).background().color() == QColor(BAD_BG)
+
+    # a direct observation of Mia, with its problems shown beside the fields first
+    assert programme.select("Mia Manager")
+    observation = programme.observe()
+    assert isinstance(observation, ObservationDialog)
+    assert observation.session.count() == 4  # "not one of the sessions" and Mia's three
+    choose(observation.session, observation.session.itemData(1))  # the newest
+    assert observation.date.date() == D(2026, 5, 29)  # dated the day of the session
+    assert not observation.save()
+    assert "strengths" in observation.problem_text("strengths")
+    type_into(qtbot, observation.strengths, "Warm and focused")
+    type_into(qtbot, observation.areas, "More challenge where plans drift")
+    assert observation.save()
+    with store.read() as s:
+        seen = s.exec(select(DirectObservation)).one()
+        assert (seen.supervisor_id, seen.observed_on) == (org["M1"], D(2026, 5, 29))
+        assert s.get(SupervisionSession, seen.session_id).planned_date == D(2026, 5, 29)
+    mia = next(r for r in programme.row_texts() if r[0] == "Mia Manager")
+    assert mia[3] == "29/05/2026" and mia[6] == "✓ Observed"
+
+    # picking at random starts an audit of one of Max's supervisees (Will, his only one)
+    programme.rng = random.Random(1)
+    assert programme.select("Max Manager")
+    audit_id = programme.pick_at_random()
+    assert isinstance(programme.dialog, AuditDialog)
+    assert programme.dialog.supervisee_name == "Will Worker"
+    programme.dialog.reject()
+    with store.write() as s:
+        audit = get_audit(s, audit_id)
+        save_audit(s, head, audit.id, {**audit.values, "judgement": "requires_improvement",
+                                        "judgement_rationale": "New to Max's team"},
+                   complete=True)
+    programme.reload()
+    assert programme.cap_chip.text() == "1 of 2 audits this month"
+    max_line = next(r for r in programme.row_texts() if r[0] == "Max Manager")
+    assert max_line[2] == "26/06/2026" and max_line[4] == "Audited"
+    assert max_line[5] == "✓ Audited" and max_line[6] == "No observation in 12 months"
+
+
+def test_closing_with_unsaved_answers_asks_first(store, org, panel_for, message_log) -> None:
+    panel = panel_for(person(store, "H1"), org["W1"])
+    dialog = panel.start_audit()
+    assert dialog is not None
+    choose(dialog.editor.widget_for("judgement"), "good")  # the suggestion: no rationale needed
+    assert dialog.has_unsaved_changes()
+    message_log.discard = False
+    dialog.reject()
+    assert message_log.shown == [("ask_discard", "", "audit")] and dialog.isVisible()
+    assert dialog.save_draft() and not dialog.has_unsaved_changes()
+    assert dialog.note.text().startswith("Draft saved")
+    with store.read() as s:
+        assert get_audit(s, dialog.audit_id).judgement == "good"
+    dialog.reject()
+    assert not dialog.isVisible()
