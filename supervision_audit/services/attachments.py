@@ -83,7 +83,8 @@ def checklist(session: Session, actor: Actor, staff_uuid: uuid.UUID) -> list[Sec
            2: ([f"{len(records)} supervision records"] if records else []) +
               ([f"{len(groups)} group records"] if groups else []),
            3: [f"{len(cases)} cases on the caseload"] if cases else [],
-           6: [f"{len(audits)} supervision file audits"] if audits else []}
+           6: [f"{len(audits)} supervision file audit{'s' if len(audits) != 1 else ''}"]
+           if audits else []}
     out = []
     for section in FOLDER_SECTIONS:
         present = own.get(section.number, []) + docs.get(section.number, [])

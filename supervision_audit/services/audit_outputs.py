@@ -29,10 +29,13 @@ def export_audit_pdf(session: Session, actor: Actor, audit_id: uuid.UUID, out: P
     audit = get_audit(session, audit_id)
     require(session, actor, Action.READ_FILE, audit.supervisee_id)
     person = get_staff(session, audit.supervisee_id)
+    from supervision_audit.services.print_views import seal_of
+
     written = render_form_pdf(AUDIT, audit.values, Path(out),
                               organisation=organisation_name(session), record_id=str(audit.id),
                               record_label=f"{person.name}, audited "
-                                           f"{audit.completed_on:%d/%m/%Y}")
+                                           f"{audit.completed_on:%d/%m/%Y}",
+                              seal=seal_of(session, "audit", audit.id))
     seal_in_place(session, written, f"Supervision file audit of {person.name}")
     log_event(session, actor.who, "audit.export", subject_kind="audit", subject_id=audit.id,
               about_staff_id=audit.supervisee_id, detail=Path(out).name)

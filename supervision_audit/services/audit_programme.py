@@ -23,8 +23,9 @@ def record_observation(session: Session, actor: Actor, supervisor_uuid: uuid.UUI
                        session_id: uuid.UUID | None = None) -> DirectObservation:
     """A senior manager's direct observation of a supervisor supervising."""
     require(session, actor, Action.RUN_AUDIT, supervisor_uuid)
-    problems = [Problem(k, f"Record the {k.replace('_', ' ')} observed") for k, v in
-                (("strengths", strengths), ("areas_to_develop", areas_to_develop))
+    problems = [Problem(k, message) for k, v, message in
+                (("strengths", strengths, "Record the strengths observed"),
+                 ("areas_to_develop", areas_to_develop, "Record the areas to develop"))
                 if not v.strip()]
     if observed_on > date.today():
         problems.append(Problem("observed_on", "An observation cannot be in the future"))

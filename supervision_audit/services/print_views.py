@@ -17,7 +17,7 @@ from supervision_audit.services.signatures import (
 )
 
 ROLE_NAMES = {"supervisor": "Supervisor", "supervisee": "Supervisee", "attendee": "Attendee",
-              "author": "Author"}
+              "author": "Author", "auditor": "Auditor", "observer": "Observer"}
 
 
 def seal_of(session: Session, kind: str, record_id: uuid.UUID, version: str = "1") -> Seal:

@@ -17,6 +17,8 @@ from supervision_audit.models import (
     Addendum,
     AsyeTracker,
     Contract,
+    DirectObservation,
+    FileAudit,
     Signature,
     Staff,
     SupervisionRecord,
@@ -81,9 +83,23 @@ def asye_content(tracker: AsyeTracker) -> dict[str, Any]:
             "values": _values(tracker.values)}
 
 
+def audit_content(audit: FileAudit) -> dict[str, Any]:
+    return {"kind": "audit", "id": str(audit.id), "supervisee": str(audit.supervisee_id),
+            "auditor": str(audit.auditor_id), "completed_on": audit.completed_on.isoformat(),
+            "judgement": audit.judgement, "values": _values(audit.values),
+            "proposals": audit.proposals}
+
+
+def observation_content(row: DirectObservation) -> dict[str, Any]:
+    return {"kind": "observation", "id": str(row.id), "supervisor": str(row.supervisor_id),
+            "observer": str(row.observer_id), "observed_on": row.observed_on.isoformat(),
+            "strengths": row.strengths, "areas_to_develop": row.areas_to_develop}
+
+
 def _subject(session: Session, kind: str, record_id: uuid.UUID) -> Any:
     table = {"record": SupervisionRecord, "contract": Contract, "addendum": Addendum,
-             "asye": AsyeTracker}.get(kind)
+             "asye": AsyeTracker, "audit": FileAudit, "observation": DirectObservation
+             }.get(kind)
     row = session.get(table, record_id) if table else None
     if row is None:
         raise NotFoundError(f"That {kind} is not in the database.")
@@ -93,7 +109,8 @@ def _subject(session: Session, kind: str, record_id: uuid.UUID) -> Any:
 def content_hash_of(session: Session, kind: str, record_id: uuid.UUID) -> str:
     row = _subject(session, kind, record_id)
     content = {"record": record_content, "contract": contract_content,
-               "addendum": addendum_content, "asye": asye_content}[kind](row)
+               "addendum": addendum_content, "asye": asye_content, "audit": audit_content,
+               "observation": observation_content}[kind](row)
     return canonical_hash(content)
 
 
@@ -114,6 +131,10 @@ def required_signers(session: Session, kind: str, record_id: uuid.UUID) -> list[
     row = _subject(session, kind, record_id)
     if kind == "addendum":
         return [Required(row.author_staff_id, "author")]
+    if kind == "audit":
+        return [Required(row.auditor_id, "auditor")]
+    if kind == "observation":
+        return [Required(row.observer_id, "observer"), Required(row.supervisor_id, "supervisor")]
     if kind == "asye":
         person = session.get(Staff, row.supervisee_id)
         supervisor = person.supervisor_id if person else None
@@ -144,6 +165,11 @@ def _meaning(kind: str, role: str, disagreement: str) -> str:
         return CONTRACT_SUPERVISOR if role == "supervisor" else CONTRACT_SUPERVISEE
     if kind == "asye":
         return ASYE_SUPERVISOR if role == "supervisor" else ASYE_SUPERVISEE
+    if kind == "audit":
+        return "Auditor: I confirm this audit and its judgement"
+    if kind == "observation":
+        return ("Observer: I confirm this observation" if role == "observer" else
+                "Supervisor: I have read this observation")
     if role == "supervisor":
         return SUPERVISOR_MEANING
     if role == "attendee":
@@ -191,7 +217,7 @@ def sign(
     """
     _check_password(session, actor, password)
     row = _subject(session, kind, record_id)
-    if kind == "record" and row.status != "complete":
+    if kind in ("record", "audit") and row.status != "complete":
         raise ValidationError(Problem("signature", "Finish the record before it is signed"))
     signer = in_person_for or actor.staff_id
     if in_person_for is not None:

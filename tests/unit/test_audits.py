@@ -249,3 +249,24 @@ def test_audit_outputs_read_back(file, tmp_path) -> None:
     assert pages == sorted(pages) and pages[-1] < len(whole.pages) + 1
     last = pages[-1] - 1  # the audit starts on the page the index gives
     assert "Supervision File Audit" in whole.pages[last].extract_text()
+
+
+def test_audits_and_observations_are_signed_and_then_final(file) -> None:
+    with file.write() as s:
+        head = _plain(s, "H1")
+        audit = start_audit(s, head, get_by_staff_id(s, "W1").id, AUDIT_DAY)
+        with pytest.raises(ValidationError, match="Finish the record"):
+            sign(s, acting_as(s, head.staff_id), "audit", audit.id, password=None)
+        save_audit(s, head, audit.id, {**audit.values, "judgement": "good"}, complete=True)
+        signature = sign(s, acting_as(s, head.staff_id), "audit", audit.id, password=None)
+        assert signature.role == "auditor" and audit.locked_at is not None
+        seen = record_observation(s, head, get_by_staff_id(s, "M1").id, D(2026, 6, 2),
+                                  strengths="Warm", areas_to_develop="Challenge")
+        sign(s, acting_as(s, head.staff_id), "observation", seen.id, password=None)
+        assert seen.locked_at is None  # the supervisor observed signs too
+        sign(s, acting_as(s, seen.supervisor_id), "observation", seen.id, password=None)
+        assert seen.locked_at is not None
+    with pytest.raises(Exception, match="final"):
+        with file.engine.begin() as conn:
+            conn.exec_driver_sql(
+                f"UPDATE file_audit SET judgement = 'outstanding' WHERE id = '{audit.id.hex}'")
