@@ -10,9 +10,7 @@ from __future__ import annotations
 
 import re
 import uuid
-from datetime import date
 from pathlib import Path
-from typing import Any
 
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
@@ -25,16 +23,18 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlmodel import Session, select
 
 from supervision_audit.dates import format_date
 from supervision_audit.db import Store
-from supervision_audit.errors import Problem, SupervisionAuditError, ValidationError
+from supervision_audit.errors import SupervisionAuditError, ValidationError
 from supervision_audit.forms import ASYE_TRACKER
-from supervision_audit.models import AsyeTracker
-from supervision_audit.services.access import Action, Actor, permitted, require
-from supervision_audit.services.asye import get_tracker, save_tracker, tracker_values
-from supervision_audit.services.events import log_event
+from supervision_audit.services.access import Action, Actor, permitted
+from supervision_audit.services.asye import get_tracker, save_tracker
+from supervision_audit.services.asye_export import (
+    export_asye_pdf,
+    tracker_row,
+    tracker_signatures,
+)
 from supervision_audit.services.staff import get_staff
 from supervision_audit.ui import messages
 from supervision_audit.ui.form_editor import FormEditor
@@ -43,20 +43,6 @@ from supervision_audit.ui.window_state import last_folder, remember_folder
 
 SIGNATURE_KEYS = ("supervisee_signature", "supervisor_signature")
 WIDE_LABEL = 200  # px: second-column labels longer than this wrap
-
-
-def tracker_row(session: Session, staff_uuid: uuid.UUID) -> AsyeTracker | None:
-    """The person's saved tracker, or None before it was first saved."""
-    return session.exec(select(AsyeTracker).where(AsyeTracker.supervisee_id == staff_uuid)
-                        ).first()
-
-
-def _signatures(session: Session, tracker: AsyeTracker | None) -> dict[str, Any]:
-    if tracker is None:
-        return {}
-    from supervision_audit.services.print_views import signature_values
-
-    return signature_values(session, "asye", tracker.id)
 
 
 def _invalidate(layout: QLayout | None) -> None:
@@ -83,7 +69,7 @@ class TrackerDialog(QDialog):
             values = get_tracker(session, actor, staff_uuid)
             person = get_staff(session, staff_uuid)
             tracker = tracker_row(session, staff_uuid)
-            values.update(_signatures(session, tracker))
+            values.update(tracker_signatures(session, tracker))
             self.final = tracker is not None and tracker.locked_at is not None
             may_write = permitted(session, actor, Action.WRITE_RECORDS, staff_uuid)
         self.read_only = self.final or not may_write
@@ -186,39 +172,6 @@ class TrackerDialog(QDialog):
 # -- export ---------------------------------------------------------------------------------
 # TODO(services): this belongs in services/asye.py as ``export_asye_pdf`` (like
 # services.contract_export.export_contract_pdf); kept private here until it exists there.
-def _export_asye_pdf(session: Session, actor: Actor, staff_uuid: uuid.UUID, out: Path, *,
-                     printed_on: date | None = None) -> Path:
-    """Render the tracker laid out as Appendix 9, with its signatures and seal strip, to
-    ``out`` (written whole or not at all), seal the file when a certificate is set up, and
-    log the export."""
-    from supervision_audit.exports.pdf import render_form_pdf  # reportlab loads on first use
-    from supervision_audit.services.print_views import addenda_lines, seal_of
-    from supervision_audit.services.seal_setup import seal_in_place
-    from supervision_audit.services.settings import organisation_name
-
-    require(session, actor, Action.READ_FILE, staff_uuid)
-    person = get_staff(session, staff_uuid)
-    if person.role != "asye" or person.asye_start is None:
-        raise ValidationError(Problem("asye", f"{person.name} is not in their ASYE"),
-                              "There is no ASYE tracker to export.")
-    tracker = tracker_row(session, staff_uuid)
-    values = {**tracker_values(session, person), **_signatures(session, tracker)}
-    written = render_form_pdf(
-        ASYE_TRACKER, values, Path(out), organisation=organisation_name(session),
-        record_id=str(tracker.id) if tracker else "not saved yet",
-        record_label=f"{person.name} ({person.staff_id}), ASYE from "
-                     f"{format_date(person.asye_start)}",
-        printed_on=printed_on,
-        seal=seal_of(session, "asye", tracker.id) if tracker else None,
-        addenda=addenda_lines(session, "asye", tracker.id) if tracker else (),
-    )
-    sealed = seal_in_place(session, written, f"ASYE tracker of {person.name}")
-    log_event(session, actor.who, "asye.export", subject_kind="asye",
-              subject_id=tracker.id if tracker else person.id, about_staff_id=person.id,
-              detail=f"{Path(out).name}{' (sealed)' if sealed else ''}")
-    return written
-
-
 def choose_tracker_pdf_path(parent: QWidget | None, suggested: Path) -> Path | None:
     """Ask where to save the tracker PDF (tests replace this)."""
     name, _filter = QFileDialog.getSaveFileName(parent, "Export ASYE tracker as PDF",
@@ -243,7 +196,7 @@ def export_tracker(parent: QWidget | None, store: Store, actor: Actor, staff_uui
         out = out.with_name(out.name + ".pdf")
     try:
         with store.write() as session:
-            written = _export_asye_pdf(session, actor, staff_uuid, out)
+            written = export_asye_pdf(session, actor, staff_uuid, out)
     except SupervisionAuditError as exc:
         messages.show_error(parent, "Export tracker PDF", str(exc))
         return None

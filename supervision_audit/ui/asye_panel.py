@@ -42,10 +42,11 @@ from supervision_audit.services.asye import (
     reflection_counts,
     tracker_values,
 )
+from supervision_audit.services.asye_export import tracker_row
 from supervision_audit.services.staff import get_staff
 from supervision_audit.ui import messages
 from supervision_audit.ui.asye_charts import CadenceTimeline, ReflectionChart
-from supervision_audit.ui.asye_dialog import TrackerDialog, export_tracker, tracker_row
+from supervision_audit.ui.asye_dialog import TrackerDialog, export_tracker
 from supervision_audit.ui.file_data import SupervisionFile
 from supervision_audit.ui.section_panels import register
 from supervision_audit.ui.style import (

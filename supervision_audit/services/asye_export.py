@@ -1,0 +1,66 @@
+"""The ASYE tracker as a printed record: laid out as Appendix 9, signed and sealed."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from sqlmodel import Session, select
+
+from supervision_audit.dates import format_date
+from supervision_audit.errors import Problem, ValidationError
+from supervision_audit.forms import ASYE_TRACKER
+from supervision_audit.models import AsyeTracker
+from supervision_audit.services.access import Action, Actor, require
+from supervision_audit.services.asye import tracker_values
+from supervision_audit.services.events import log_event
+from supervision_audit.services.staff import get_staff
+
+
+def tracker_row(session: Session, staff_uuid: uuid.UUID) -> AsyeTracker | None:
+    """The person's saved tracker, or None before it was first saved."""
+    return session.exec(select(AsyeTracker).where(AsyeTracker.supervisee_id == staff_uuid)
+                        ).first()
+
+
+def tracker_signatures(session: Session, tracker: AsyeTracker | None) -> dict[str, Any]:
+    if tracker is None:
+        return {}
+    from supervision_audit.services.print_views import signature_values
+
+    return signature_values(session, "asye", tracker.id)
+
+
+def export_asye_pdf(session: Session, actor: Actor, staff_uuid: uuid.UUID, out: Path, *,
+                    printed_on: date | None = None) -> Path:
+    """Render the tracker laid out as Appendix 9, with its signatures and seal strip, to
+    ``out`` (written whole or not at all), seal the file when a certificate is set up, and
+    log the export."""
+    from supervision_audit.exports.pdf import render_form_pdf  # reportlab loads on first use
+    from supervision_audit.services.print_views import addenda_lines, seal_of
+    from supervision_audit.services.seal_setup import seal_in_place
+    from supervision_audit.services.settings import organisation_name
+
+    require(session, actor, Action.READ_FILE, staff_uuid)
+    person = get_staff(session, staff_uuid)
+    if person.role != "asye" or person.asye_start is None:
+        raise ValidationError(Problem("asye", f"{person.name} is not in their ASYE"),
+                              "There is no ASYE tracker to export.")
+    tracker = tracker_row(session, staff_uuid)
+    values = {**tracker_values(session, person), **tracker_signatures(session, tracker)}
+    written = render_form_pdf(
+        ASYE_TRACKER, values, Path(out), organisation=organisation_name(session),
+        record_id=str(tracker.id) if tracker else "not saved yet",
+        record_label=f"{person.name} ({person.staff_id}), ASYE from "
+                     f"{format_date(person.asye_start)}",
+        printed_on=printed_on,
+        seal=seal_of(session, "asye", tracker.id) if tracker else None,
+        addenda=addenda_lines(session, "asye", tracker.id) if tracker else (),
+    )
+    sealed = seal_in_place(session, written, f"ASYE tracker of {person.name}")
+    log_event(session, actor.who, "asye.export", subject_kind="asye",
+              subject_id=tracker.id if tracker else person.id, about_staff_id=person.id,
+              detail=f"{Path(out).name}{' (sealed)' if sealed else ''}")
+    return written
