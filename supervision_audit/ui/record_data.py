@@ -1,0 +1,263 @@
+"""What the records panel and the signing dialogs show, gathered from the services as plain
+data (no Qt): a person's records with their state, drafts, open actions, planned sessions
+still to write up, and who may sign what next."""
+
+from __future__ import annotations
+
+import html
+import uuid
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+
+from sqlmodel import Session, select
+
+from supervision_audit.models import Staff, SupervisionRecord, UserAccount
+from supervision_audit.models.people import Role
+from supervision_audit.policy import copy_due, copy_is_late
+from supervision_audit.services.access import Action, Actor, permitted
+from supervision_audit.services.records import (
+    drafts_of,
+    is_short_record,
+    minutes_of,
+    open_actions,
+    records_of,
+)
+from supervision_audit.services.sessions import sessions_of
+from supervision_audit.services.signatures import (
+    COPY_METHODS,
+    is_final,
+    required_signers,
+    signatures_of,
+)
+from supervision_audit.services.staff import list_staff
+
+FORM_LABELS = {"individual": "Individual", "manager": "Manager", "group": "Group"}
+FORM_TITLES = {"individual": "Individual supervision record",
+               "manager": "Manager supervision record", "group": "Group supervision record"}
+STATUS_LABELS = {"draft": "Draft", "awaiting": "Awaiting signature", "final": "Final"}
+ROLE_WORDS = {"supervisor": "supervisor", "supervisee": "supervisee", "attendee": "attendee",
+              "author": "author"}
+MANAGER_ROLES = (Role.TEAM_MANAGER.value, Role.SENIOR_MANAGER.value)
+
+
+def esc(text: str) -> str:
+    """``text`` made safe to show in a rich-text label."""
+    return html.escape(text, quote=False)
+
+
+@dataclass(frozen=True)
+class Signer:
+    staff_id: uuid.UUID
+    name: str
+    role: str
+    has_account: bool
+
+
+@dataclass(frozen=True)
+class SignState:
+    """Who has signed a record or contract, who has not, and what ``actor`` may do now."""
+
+    done: tuple[Signer, ...]
+    waiting: tuple[Signer, ...]
+    my_place: Signer | None  # the actor may sign now, in this place
+    witness_for: tuple[Signer, ...]  # people without an account the actor may witness
+
+    @property
+    def final(self) -> bool:
+        return not self.waiting
+
+    def waiting_text(self) -> str:
+        return ", ".join(f"{s.name} ({ROLE_WORDS.get(s.role, s.role)})" for s in self.waiting)
+
+
+def _names(session: Session) -> dict[uuid.UUID, str]:
+    return dict(session.exec(select(Staff.id, Staff.name)).all())
+
+
+def _with_accounts(session: Session) -> set[uuid.UUID]:
+    return set(session.exec(select(UserAccount.staff_id).where(
+        UserAccount.active == True)).all())  # noqa: E712
+
+
+def sign_state(session: Session, actor: Actor, kind: str, record_id: uuid.UUID, *,
+               names: dict[uuid.UUID, str] | None = None,
+               accounts: set[uuid.UUID] | None = None) -> SignState:
+    """``names`` (staff id -> name) and ``accounts`` (staff with an account) may be passed in
+    when many records are looked at together."""
+    names = _names(session) if names is None else names
+    accounts = _with_accounts(session) if accounts is None else accounts
+    required = required_signers(session, kind, record_id)
+    signed = {(s.signer_staff_id, s.role) for s in signatures_of(session, kind, record_id)}
+
+    def signer(staff_id: uuid.UUID, role: str) -> Signer:
+        return Signer(staff_id, names.get(staff_id, ""), role, staff_id in accounts)
+
+    done = tuple(signer(r.staff_id, r.role) for r in required if (r.staff_id, r.role) in signed)
+    waiting = tuple(signer(r.staff_id, r.role) for r in required
+                    if (r.staff_id, r.role) not in signed)
+    supervisor_first = bool(required) and required[0].role == "supervisor"
+    supervisor_done = not supervisor_first or (required[0].staff_id, "supervisor") in signed
+    my_place = next((s for s in waiting if s.staff_id == actor.staff_id
+                     and (s.role == "supervisor" or supervisor_done)), None)
+    witness: tuple[Signer, ...] = ()
+    if supervisor_first and supervisor_done and required[0].staff_id == actor.staff_id:
+        witness = tuple(s for s in waiting if not s.has_account and s.staff_id != actor.staff_id)
+    return SignState(done, waiting, my_place, witness)
+
+
+@dataclass(frozen=True)
+class RecordRow:
+    """One line of the records table."""
+
+    id: uuid.UUID
+    form_key: str
+    held_on: date
+    status: str  # "draft", "awaiting" or "final"
+    waiting_text: str  # who is still to sign
+    short_minutes: int | None  # the length of a short session, else None
+    copy_given_on: date | None
+    copy_method: str
+    copy_due: date | None  # None: no copy owed (a group record or a draft)
+    copy_late: bool
+    may_edit: bool  # a draft the actor writes
+    may_sign: bool
+    may_witness: bool
+    may_addendum: bool
+    may_copy: bool
+
+    @property
+    def form_label(self) -> str:
+        return FORM_LABELS.get(self.form_key, self.form_key)
+
+    @property
+    def status_label(self) -> str:
+        return STATUS_LABELS[self.status]
+
+    def copy_text(self) -> str:
+        if self.copy_given_on is not None:
+            how = COPY_METHODS.get(self.copy_method, self.copy_method)
+            text = f"{self.copy_given_on:%d/%m/%Y} · {how}" if how else \
+                f"{self.copy_given_on:%d/%m/%Y}"
+            return text + (" (late)" if self.copy_late else "")
+        if self.copy_due is None:
+            return "—"
+        return f"Late: due {self.copy_due:%d/%m/%Y}" if self.copy_late else \
+            f"Due {self.copy_due:%d/%m/%Y}"
+
+
+@dataclass(frozen=True)
+class DraftRow:
+    id: uuid.UUID
+    form_key: str
+    held_on: date
+    saved_at: datetime | None
+    about: str  # the supervisee's name, or "group"
+
+    def text(self) -> str:
+        saved = ""
+        if self.saved_at is not None:
+            saved = f", last saved {_local(self.saved_at):%d/%m/%Y %H:%M}"
+        return f"{FORM_TITLES.get(self.form_key, self.form_key)} of {self.held_on:%d/%m/%Y}" \
+               f" ({self.about}){saved}"
+
+
+@dataclass(frozen=True)
+class ActionRow:
+    id: uuid.UUID
+    description: str
+    owner: str
+    due: date
+    agreed_on: date  # the date of the record that agreed it
+
+
+@dataclass(frozen=True)
+class PlannedSession:
+    id: uuid.UUID
+    planned_date: date
+    planned_time: time | None
+    venue: str
+
+    def text(self) -> str:
+        at = f" at {self.planned_time:%H:%M}" if self.planned_time else ""
+        where = f", {self.venue}" if self.venue else ""
+        return f"Planned session of {self.planned_date:%A %d/%m/%Y}{at}{where}"
+
+
+@dataclass
+class RecordsData:
+    rows: list[RecordRow] = field(default_factory=list)
+    drafts: list[DraftRow] = field(default_factory=list)
+    actions: list[ActionRow] = field(default_factory=list)
+    planned: list[PlannedSession] = field(default_factory=list)  # most recent first
+    form_key: str = "individual"  # the form of this person's individual records
+    may_write: bool = False
+    may_group: bool = False
+
+
+def _local(moment: datetime) -> datetime:
+    return moment.astimezone() if moment.tzinfo else moment
+
+
+def supervisees_of(session: Session, actor: Actor) -> list[tuple[str, str]]:
+    """The active people ``actor`` supervises, as (uuid text, name) choices."""
+    return [(str(r.id), r.name) for r in list_staff(session, actor, supervisor_id=actor.staff_id)
+            if r.active and r.supervisor_id == actor.staff_id]
+
+
+def load_records(session: Session, actor: Actor, staff_uuid: uuid.UUID,
+                 today: date | None = None) -> RecordsData:
+    """Everything the records panel shows of ``staff_uuid``'s file to ``actor``."""
+    today = today or date.today()
+    person = session.get(Staff, staff_uuid)
+    data = RecordsData()
+    data.form_key = "manager" if person and person.role in MANAGER_ROLES else "individual"
+    data.may_write = permitted(session, actor, Action.WRITE_RECORDS, staff_uuid, today)
+    data.may_group = data.may_write and not actor.is_inspector
+    records = records_of(session, actor, staff_uuid)
+    recorded_sessions = {r.session_id for r in records if r.session_id is not None}
+    names = _names(session)
+    accounts = _with_accounts(session)
+    for record in records:
+        if record.status == "draft" and record.supervisor_id != actor.staff_id:
+            continue  # a draft is the writer's until it is complete
+        data.rows.append(_row(session, actor, record, today, names, accounts))
+    for draft in drafts_of(session, actor):
+        attendees = draft.values.get("attendees") or []
+        if draft.supervisee_id == staff_uuid or (
+                draft.form_key == "group" and data.may_write
+                and (not attendees or str(staff_uuid) in attendees)):
+            about = names.get(draft.supervisee_id, "") if draft.supervisee_id else "group"
+            data.drafts.append(DraftRow(draft.id, draft.form_key, draft.held_on,
+                                        draft.draft_saved_at, about))
+    held = {r.id: r.held_on for r in records}
+    data.actions = [ActionRow(a.id, a.description, a.owner, a.due_date,
+                              held.get(a.record_id, a.due_date))
+                    for a in open_actions(session, staff_uuid)]
+    data.planned = [PlannedSession(s.id, s.planned_date, s.planned_time, s.venue)
+                    for s in reversed(sessions_of(session, staff_uuid))
+                    if s.status == "planned" and s.planned_date <= today
+                    and s.id not in recorded_sessions]
+    return data
+
+
+def _row(session: Session, actor: Actor, record: SupervisionRecord, today: date,
+         names: dict[uuid.UUID, str], accounts: set[uuid.UUID]) -> RecordRow:
+    short = minutes_of(record) if is_short_record(record) else None
+    if record.status == "draft":
+        return RecordRow(record.id, record.form_key, record.held_on, "draft", "", short,
+                         None, "", None, False, record.supervisor_id == actor.staff_id,
+                         False, False, False, False)
+    state = sign_state(session, actor, "record", record.id, names=names, accounts=accounts)
+    final = is_final(record)
+    owes_copy = record.supervisee_id is not None
+    due = copy_due(record.held_on) if owes_copy else None
+    supervisor = record.supervisor_id == actor.staff_id or actor.is_system
+    parties = {s.staff_id for s in state.done + state.waiting}
+    return RecordRow(
+        record.id, record.form_key, record.held_on, "final" if final else "awaiting",
+        state.waiting_text(), short, record.copy_given_on, record.copy_method, due,
+        owes_copy and copy_is_late(record.held_on, record.copy_given_on, today),
+        may_edit=False, may_sign=state.my_place is not None and not final,
+        may_witness=bool(state.witness_for) and not final,
+        may_addendum=final and (actor.staff_id in parties or actor.is_system),
+        may_copy=owes_copy and supervisor and not actor.is_inspector)
