@@ -112,7 +112,7 @@ def start_record(session: Session, actor: Actor, *, form_key: str, held_on: date
         values.update(supervisee_name=supervisee.name,
                       supervisor_name=boss.name if boss else "",
                       actions_reviewed=_review_rows(open_actions(session, supervisee.id,
-                                                                 before=None)))
+                                                                 before=held_on)))
         if form_key == "manager":
             from supervision_audit.services.audits import open_audit_actions
 
@@ -207,14 +207,18 @@ def complete_record(session: Session, actor: Actor, record_id: uuid.UUID,
             problems.append(Problem("attendees", "A group record needs at least one attendee"))
         values["attendees"] = [get_staff(session, s).name for s in attendee_ids]
     else:
-        shown = open_actions(session, record.supervisee_id) if record.supervisee_id else []
+        held = parse_iso_date(values.get("held_on")) or record.held_on
+        shown = open_actions(session, record.supervisee_id, before=held) \
+            if record.supervisee_id else []
         missing = [a for a in shown if reviews.get(str(a.id)) not in REVIEW_OUTCOMES]
         if missing:
             problems.append(Problem("actions_reviewed", "Mark each earlier action done or "
                                     f"carried forward ({len(missing)} not reviewed)"))
         values["actions_reviewed"] = _review_rows(
             shown, {k: REVIEW_OUTCOMES.get(v, "") for k, v in reviews.items()})
-    problems += validate(form, values)
+    problems += [p for p in validate(form, values)
+                 if not (p.field == "attendees" and any(q.field == "attendees"
+                                                        for q in problems))]
     if problems:
         raise ValidationError(problems)
     held_on = parse_iso_date(values.get("held_on")) or record.held_on
@@ -292,10 +296,13 @@ def records_of(session: Session, actor: Actor, supervisee_uuid: uuid.UUID
     """Every record on a person's file, their group records included, newest first."""
     require(session, actor, Action.READ_FILE, supervisee_uuid)
     group_ids = select(GroupAttendee.record_id).where(GroupAttendee.staff_id == supervisee_uuid)
-    return list(session.exec(select(SupervisionRecord).where(or_(
+    records = session.exec(select(SupervisionRecord).where(or_(
         SupervisionRecord.supervisee_id == supervisee_uuid,
         col(SupervisionRecord.id).in_(group_ids))).order_by(
-        col(SupervisionRecord.held_on).desc())))
+        col(SupervisionRecord.held_on).desc()))
+    # a draft is its writer's until it is complete
+    return [r for r in records if r.status != "draft" or actor.is_system
+            or r.supervisor_id == actor.staff_id]
 
 
 def open_record(session: Session, actor: Actor, record_id: uuid.UUID) -> SupervisionRecord:

@@ -305,6 +305,8 @@ def record_copy_given(session: Session, actor: Actor, record_id: uuid.UUID, give
     record = _subject(session, "record", record_id)
     if record.supervisor_id != actor.staff_id and not actor.is_system:
         raise ValidationError(Problem("copy", "The supervisor records the copy given"))
+    if record.status != "complete":
+        raise ValidationError(Problem("copy", "Finish the record before its copy is given"))
     if method not in COPY_METHODS:
         raise ValidationError(Problem("copy_method", "Choose how the copy was given: " +
                                       ", ".join(COPY_METHODS.values())))

@@ -99,6 +99,9 @@ class MainWindow(ToolsMixin, QMainWindow):
         self.staff_page = StaffPage()
         self.file_view = FileView()
         self.file_view.install_panels(build_panels(store, actor, self.file_view))
+        records_panel = self.file_view.panels.get(2)
+        if records_panel is not None and hasattr(records_panel, "changed"):
+            records_panel.changed.connect(self.show_current)  # a record completes its session
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setObjectName("main_splitter")
         self.splitter.addWidget(self.staff_page)
@@ -266,6 +269,10 @@ class MainWindow(ToolsMixin, QMainWindow):
             self.open_person(record.supervisee_id)
             self.file_view.show_section(2)
         self.opened_record = record_id
+        from supervision_audit.ui.record_dialog import open_record_dialog
+
+        dialog = open_record_dialog(self.store, self.actor, record_id, self)
+        self._open_dialog(dialog, self.show_current)
 
     def _open_file(self, _staff_uuid: uuid.UUID) -> None:
         self.file_view.scroll.setFocus(Qt.FocusReason.OtherFocusReason)

@@ -75,6 +75,9 @@ def test_a_record_item_lands_on_its_file(window, qtbot) -> None:
     win.open_record_file(record.id)
     assert win.file_view.file.name == "Wes Fine"
     assert win.pages.currentWidget() is win.splitter
+    assert win.dialog is not None and win.dialog.isVisible()
+    assert getattr(win.dialog, "record_id", record.id) == record.id
+    win.dialog.close()
 
 
 def test_verify_a_pdf_from_the_reports_menu(window, tmp_path, monkeypatch, message_log
