@@ -33,6 +33,8 @@ class ContractPanel(QGroupBox):
     open_requested = Signal(object)
     new_requested = Signal()
     export_requested = Signal(object)
+    sign_requested = Signal(object)
+    print_requested = Signal(object)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__("Supervision contract (Appendix 1)", parent)
@@ -63,6 +65,12 @@ class ContractPanel(QGroupBox):
         self.new_button.setObjectName("new_contract")
         self.export_button = QPushButton(icon("export-pdf"), "Export PDF…")
         self.export_button.setObjectName("export_contract")
+        self.sign_button = QPushButton("Sign…")
+        self.sign_button.setObjectName("sign_contract")
+        self.print_button = QPushButton("Print…")
+        self.print_button.setObjectName("print_contract")
+        self.sign_button.clicked.connect(lambda: self._emit_current(self.sign_requested))
+        self.print_button.clicked.connect(lambda: self._emit_current(self.print_requested))
         self.open_button.clicked.connect(self._open_current)
         self.new_button.clicked.connect(self.new_requested)
         self.export_button.clicked.connect(self._export_current)
@@ -87,6 +95,8 @@ class ContractPanel(QGroupBox):
         buttons.addWidget(self.open_button)
         buttons.addWidget(self.new_button)
         buttons.addWidget(self.export_button)
+        buttons.addWidget(self.print_button)
+        buttons.addWidget(self.sign_button)
         buttons.addStretch(1)
         grid.addLayout(buttons, 5, 0, 1, 3)
         self.setLayout(grid)
@@ -113,12 +123,18 @@ class ContractPanel(QGroupBox):
         self.earlier.setVisible(has)
         self.open_button.setEnabled(has)
         self.export_button.setEnabled(has)
+        self.print_button.setEnabled(has)
+        self.sign_button.setEnabled(has and not summary.final)
         self.new_button.setEnabled(may_write)
         if not may_write:
             self.new_button.setToolTip("Only the supervisor writes the contract")
         else:
             self.new_button.setToolTip("Start a new version from the current terms" if has
                                        else "Draft this person's first supervision contract")
+
+    def _emit_current(self, signal: Signal) -> None:  # type: ignore[valid-type]
+        if self._summary and self._summary.current:
+            signal.emit(self._summary.current.id)  # type: ignore[attr-defined]
 
     def _open_current(self) -> None:
         if self._summary and self._summary.current:

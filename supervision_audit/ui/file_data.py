@@ -28,6 +28,7 @@ class ContractSummary:
     current: ContractVersion | None = None
     review_due: date | None = None
     earlier: tuple[ContractVersion, ...] = ()
+    final: bool = False  # the current version is signed by both parties
 
 
 @dataclass(frozen=True)
@@ -72,6 +73,7 @@ def _contract_summary(session: Session, staff_uuid: uuid.UUID, today: date) -> C
         current=ContractVersion(current.id, current.version, current.date_agreed),
         review_due=review_due(session, current),
         earlier=tuple(ContractVersion(c.id, c.version, c.date_agreed) for c in earlier),
+        final=current.locked_at is not None,
     )
 
 

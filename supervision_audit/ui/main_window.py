@@ -143,6 +143,8 @@ class MainWindow(ToolsMixin, QMainWindow):
         panel.open_requested.connect(self.open_contract)
         panel.new_requested.connect(self.new_contract)
         panel.export_requested.connect(self.export_contract)
+        panel.sign_requested.connect(self.sign_contract)
+        panel.print_requested.connect(self.print_contract)
         self.resize(1280, 800)
         self.splitter.setSizes([600, 680])
         self.refresh()
@@ -379,6 +381,35 @@ class MainWindow(ToolsMixin, QMainWindow):
         if written is not None:
             self.statusBar().showMessage(f"Saved {written}", 8000)
         return written
+
+    def sign_contract(self, contract_id: uuid.UUID) -> None:
+        from supervision_audit.ui.sign_dialog import SignDialog
+
+        try:
+            dialog = SignDialog(self.store, self.actor, "contract", contract_id, self)
+        except SupervisionAuditError as exc:
+            messages.show_error(self, "Sign the contract", str(exc))
+            return
+        self._open_dialog(dialog, self.show_current)
+
+    @reports_errors("Could not print the contract")
+    def print_contract(self, contract_id: uuid.UUID) -> None:
+        """Print preview of the contract's PDF (the same document as the export); logged."""
+        import tempfile
+
+        from supervision_audit.services.contract_export import export_contract_pdf
+        from supervision_audit.services.record_export import note_printed
+        from supervision_audit.ui.printing import preview_and_print
+
+        with tempfile.TemporaryDirectory() as folder:
+            pdf = Path(folder) / "contract.pdf"
+            with self.store.write() as session:
+                export_contract_pdf(session, self.actor, contract_id, pdf)
+                contract = get_contract(session, contract_id)
+            if preview_and_print(pdf, "Supervision contract", self):
+                with self.store.write() as session:
+                    note_printed(session, self.actor, "contract", contract_id,
+                                 contract.supervisee_id)
 
     # -- help -------------------------------------------------------------------------
     def about(self) -> None:

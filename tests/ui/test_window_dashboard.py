@@ -89,3 +89,33 @@ def test_verify_a_pdf_from_the_reports_menu(window, tmp_path, monkeypatch, messa
     win.verify_action.trigger()
     kind, title, text = message_log.shown[-1]
     assert kind == "show_error" and title == "Verify a PDF" and "junk.pdf" in text
+
+
+def test_the_contract_panel_signs_and_prints(window, qtbot, monkeypatch) -> None:
+    win, _ = window
+    from supervision_audit.services.contracts import draft_values, save_contract
+    from supervision_audit.ui.sign_dialog import SignDialog
+
+    with win.store.write() as s:
+        wendy = get_by_staff_id(s, "W1")
+        values = draft_values(s, SYS, wendy.id)
+        values.update(venue="Room 1", date_agreed="2026-01-05", intermediary="Head")
+        contract = save_contract(s, SYS, wendy.id, values)
+    win.open_person(wendy.id)
+    panel = win.file_view.contract
+    assert panel.sign_button.isEnabled() and panel.print_button.isEnabled()
+    panel.sign_button.click()
+    assert isinstance(win.dialog, SignDialog) and win.dialog.kind == "contract"
+    assert win.dialog.record_id == contract.id
+    win.dialog.close()
+    printed = []
+    import supervision_audit.ui.printing as printing
+
+    monkeypatch.setattr(printing, "preview_and_print",
+                        lambda pdf, title, parent: printed.append(pdf.read_bytes()[:5]) or True)
+    panel.print_button.click()
+    assert printed == [b"%PDF-"]
+    from supervision_audit.services.events import events
+
+    with win.store.read() as s:
+        assert "contract.print" in {e.action for e in events(s)}
