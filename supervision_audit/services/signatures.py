@@ -158,6 +158,11 @@ def _check_password(session: Session, actor: Actor, password: str | None) -> Non
         raise WrongKeyError("The password is not right: nothing was signed.")
 
 
+def meaning_for(kind: str, role: str, disagreement: str = "") -> str:
+    """What a signature in ``role`` on a ``kind`` of record says."""
+    return _meaning(kind, role, disagreement)
+
+
 def _meaning(kind: str, role: str, disagreement: str) -> str:
     if kind == "addendum":
         return AUTHOR_MEANING

@@ -157,12 +157,16 @@ class AsyePanel(QWidget):
         self.export_button.setObjectName("export_asye_tracker")
         self.export_button.setToolTip("The tracker laid out as Appendix 9, signed and sealed")
         self.export_button.clicked.connect(self.export_pdf)
+        self.sign_button = QPushButton("Sign tracker…")
+        self.sign_button.setObjectName("sign_asye_tracker")
+        self.sign_button.clicked.connect(self.sign_tracker)
         top = QHBoxLayout()
         top.addWidget(heading_label("ASYE year", 1.15))
         top.addWidget(self.state, 0, Qt.AlignmentFlag.AlignVCenter)
         top.addStretch(1)
         top.addWidget(self.open_button)
         top.addWidget(self.export_button)
+        top.addWidget(self.sign_button)
 
         self.facts: dict[str, QLabel] = {}
         self.captions: dict[str, QLabel] = {}
@@ -258,6 +262,8 @@ class AsyePanel(QWidget):
         self.body.setVisible(self.year is not None)
         for button in (self.open_button, self.export_button):
             button.setEnabled(self.year is not None)
+        self.sign_button.setEnabled(self.year is not None and self.year.saved
+                                    and not self.year.final)
         if self.year is None:
             return
         year = self.year
@@ -360,6 +366,25 @@ class AsyePanel(QWidget):
         dialog.accepted.connect(self.refresh)
         self.dialog = dialog
         dialog.open()
+
+    def sign_tracker(self) -> None:
+        """Sign the tracker (supervisor first, then the supervisee), as other records."""
+        from supervision_audit.ui.sign_dialog import SignDialog
+
+        if self.file is None:
+            return
+        with self.store.read() as session:
+            tracker = tracker_row(session, self.file.id)
+        if tracker is None:
+            return
+        try:
+            self.sign_dialog = SignDialog(self.store, self.actor, "asye", tracker.id, self)
+        except SupervisionAuditError as exc:
+            self.problem.setText(str(exc))
+            self.problem.show()
+            return
+        self.sign_dialog.finished.connect(lambda _result: self.refresh())
+        self.sign_dialog.open()
 
     def export_pdf(self) -> None:
         if self.file is None:

@@ -33,11 +33,7 @@ from supervision_audit.errors import SupervisionAuditError, ValidationError, Wro
 from supervision_audit.models import Contract, Staff, SupervisionRecord
 from supervision_audit.services.access import Actor
 from supervision_audit.services.signatures import (
-    ATTENDEE_MEANING,
-    CONTRACT_SUPERVISEE,
-    CONTRACT_SUPERVISOR,
     SUPERVISEE_MEANING,
-    SUPERVISOR_MEANING,
     sign,
 )
 from supervision_audit.ui.record_data import FORM_TITLES, ROLE_WORDS, Signer, esc, sign_state
@@ -61,6 +57,16 @@ def describe(session: Session, kind: str, record_id: uuid.UUID) -> str:
             return "Supervision contract"
         person = session.get(Staff, contract.supervisee_id)
         return f"Supervision contract, version {contract.version} · {person.name if person else ''}"
+    if kind in ("asye", "audit", "observation"):
+        from supervision_audit.models import AsyeTracker, DirectObservation, FileAudit
+
+        table = {"asye": AsyeTracker, "audit": FileAudit, "observation": DirectObservation}
+        row = session.get(table[kind], record_id)
+        whose = getattr(row, "supervisee_id", None) or getattr(row, "supervisor_id", None)
+        person = session.get(Staff, whose) if whose else None
+        title = {"asye": "ASYE tracker", "audit": "Supervision file audit",
+                 "observation": "Direct observation"}[kind]
+        return f"{title} · {person.name if person else ''}"
     record = session.get(SupervisionRecord, record_id)
     if record is None:
         return "Supervision record"
@@ -71,13 +77,11 @@ def describe(session: Session, kind: str, record_id: uuid.UUID) -> str:
 
 def fixed_meaning(kind: str, role: str) -> str | None:
     """The meaning of a signature in ``role`` when there is no choice to make."""
-    if kind == "contract":
-        return CONTRACT_SUPERVISOR if role == "supervisor" else CONTRACT_SUPERVISEE
-    if role == "supervisor":
-        return SUPERVISOR_MEANING
-    if role == "attendee":
-        return ATTENDEE_MEANING
-    return None  # a supervisee of a record: read it, or read it and disagree
+    from supervision_audit.services.signatures import meaning_for
+
+    if kind == "record" and role == "supervisee":
+        return None  # a supervisee of a record: read it, or read it and disagree
+    return meaning_for(kind, role)
 
 
 class SignDialog(QDialog):

@@ -290,3 +290,30 @@ def test_the_panel_fills_section_10_of_the_file(qtbot, store, ids) -> None:
     found = [section] if isinstance(section, AsyePanel) else \
         [p for p in getattr(section, "panels", []) if isinstance(p, AsyePanel)]
     assert len(found) == 1 and found[0].section == 10
+
+
+def test_the_tracker_is_signed_from_the_panel(qtbot, store) -> None:
+    from supervision_audit.services.access import SYSTEM_ACTOR
+    from supervision_audit.services.asye import save_tracker
+    from supervision_audit.services.demo import acting_as
+    from supervision_audit.services.staff import StaffInput, get_by_staff_id, save_staff
+    from supervision_audit.ui.asye_panel import AsyePanel
+    from supervision_audit.ui.file_data import load_file
+    from supervision_audit.ui.sign_dialog import SignDialog
+
+    with store.write() as s:
+        save_staff(s, SYSTEM_ACTOR, StaffInput("TM", "Tia Manager", role="team_manager"))
+        save_staff(s, SYSTEM_ACTOR, StaffInput("NQ", "Nia Newly", role="asye",
+                                               asye_start=date(2026, 3, 2),
+                                               supervisor_staff_id="TM"))
+        nia = get_by_staff_id(s, "NQ")
+        save_tracker(s, SYSTEM_ACTOR, nia.id, {"learning_agreement_answer": "yes"})
+        tia = acting_as(s, nia.supervisor_id)
+        file = load_file(s, tia, nia.id)
+    panel = AsyePanel(store, tia)
+    qtbot.addWidget(panel)
+    panel.show_for(file)
+    assert panel.sign_button.isEnabled()
+    panel.sign_button.click()
+    assert isinstance(panel.sign_dialog, SignDialog) and panel.sign_dialog.kind == "asye"
+    panel.sign_dialog.close()
