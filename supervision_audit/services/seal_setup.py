@@ -71,3 +71,10 @@ def verify(session: Session | None, path: Path) -> SealReport:
     if session is not None and seal_ready(session):
         trust.append(load_certificate(certificate_file(), get_setting(session, PASSPHRASE_KEY)))
     return verify_pdf(Path(path), trust=trust or None)
+
+
+def current_certificate(session: Session) -> CertificateInfo | None:
+    """The organisation's seal certificate, if one is set up."""
+    if not seal_ready(session):
+        return None
+    return certificate_info(certificate_file(), get_setting(session, PASSPHRASE_KEY))

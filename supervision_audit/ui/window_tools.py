@@ -40,11 +40,14 @@ class ToolsMixin:
                                        "", "", "Everything held about one person")
         self.backups_action = a("&Backups…", self.open_backups, "", "",
                                 "Backup folder and schedule; back up or restore")
+        self.certificate_action = a("Signing &certificate…", self.open_certificate, "", "",
+                                    "The certificate exported records are sealed with")
         with self.store.read() as session:  # administration: shown only to those who may
             for action, permission in ((self.accounts_action, Action.MANAGE_ACCOUNTS),
                                        (self.access_log_action, Action.VIEW_LOG),
                                        (self.subject_access_action, Action.SUBJECT_ACCESS),
-                                       (self.backups_action, Action.MANAGE_BACKUPS)):
+                                       (self.backups_action, Action.MANAGE_BACKUPS),
+                                       (self.certificate_action, Action.MANAGE_CERTIFICATE)):
                 action.setVisible(permitted(session, self.actor, permission))
         self.change_password_action = a("&Change my password…", self.change_password)
         self.lock_action = a("&Lock now", self.lock, "Ctrl+L")
@@ -61,7 +64,7 @@ class ToolsMixin:
         self.admin_menu.addActions([self.accounts_action, self.access_log_action,
                                     self.subject_access_action])
         self.admin_menu.addSeparator()
-        self.admin_menu.addAction(self.backups_action)
+        self.admin_menu.addActions([self.backups_action, self.certificate_action])
         self.admin_menu.menuAction().setVisible(any(
             a.isVisible() for a in self.admin_menu.actions() if not a.isSeparator()))
         self.account_menu = bar.addMenu("A&ccount")
@@ -69,6 +72,12 @@ class ToolsMixin:
         self.account_menu.addSeparator()
         self.account_menu.addAction(self.sign_out_action)
         self.account_menu.menuAction().setVisible(not self.actor.is_system)
+
+    def open_certificate(self) -> None:
+        from supervision_audit.ui.certificate_dialog import CertificateDialog
+
+        self._open_tool("Signing certificate",
+                        lambda: CertificateDialog(self.store, self.actor, self))
 
     # -- reports ----------------------------------------------------------------------
     def open_monthly_return(self) -> None:
