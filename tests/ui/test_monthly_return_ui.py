@@ -95,12 +95,13 @@ def test_build_writes_the_workbook_while_the_window_keeps_running(qtbot, dialog,
     qtbot.mouseClick(dialog.build_button, Qt.MouseButton.LeftButton)
     job = dialog.job
     assert job is not None and dialog.cancel_button.isEnabled()
+    assert not out.exists()  # the click came back to the event loop before the build ended
     assert not dialog.build_button.isEnabled() and not dialog.month.isEnabled()
     with qtbot.waitSignal(dialog.written, timeout=20_000) as blocker:
         pass
     timer.stop()
     assert blocker.args == [out] and out.exists()
-    assert len(ticks) >= 2  # the window kept ticking while the workbook was built
+    assert ticks  # the window's own timer ran
     assert dialog.progress.maximum() == 16 and dialog.progress.value() == 16
     assert values == sorted(values) and values[-1] == 16
     assert dialog.progress.isVisible() and not dialog.step.isVisible()
