@@ -126,7 +126,8 @@ def _sheet_name(name: str, used: set[str]) -> str:
     base = re.sub(r"[\\/*?:\[\]]", " ", name)[:31].strip() or "Team"
     title, n = base, 2
     while title.lower() in used:
-        title, n = f"{base[:27]} ({n})", n + 1
+        suffix = f" ({n})"
+        title, n = f"{base[:31 - len(suffix)]}{suffix}", n + 1
     used.add(title.lower())
     return title
 
@@ -235,7 +236,9 @@ def build_monthly_return(session: Session, actor: Actor, month: str, out: Path, 
         chart.add_data(data, titles_from_data=True)
         chart.set_categories(Reference(chart_ws, min_col=1, min_row=2, max_row=1 + len(months)))
         chart.x_axis.number_format = "mmm yy"
-        chart_ws.add_chart(chart, f"{chr(ord('B') + len(teams) + 1)}2")
+        from openpyxl.utils import get_column_letter
+
+        chart_ws.add_chart(chart, f"{get_column_letter(len(teams) + 3)}2")
     step(steps - 1, "Writing the workbook")
     with atomic_output(Path(out)) as tmp:
         wb.save(tmp)

@@ -241,3 +241,25 @@ def test_dashboard_lists_come_from_the_same_computation(scenario) -> None:
     assert {i.title for i in board.contracts_due} == {r.name for r in rows
                                                       if r.contract_status != "current"}
     assert [i.title for i in board.awaiting_signature] == ["Asha Asye"]
+
+
+def test_monthly_return_for_many_teams(unit_store, tmp_path) -> None:
+    """Past 23 teams the chart sits beyond column Z, and long team names stay valid sheet
+    titles."""
+    from openpyxl import load_workbook
+
+    from supervision_audit.services.monthly_return import build_monthly_return
+
+    with unit_store.write() as s:
+        save_staff(s, SYS, StaffInput("H", "Head", role="senior_manager"))
+        for n in range(30):
+            team = f"Children and Families Locality Team North {n:02d}"
+            save_staff(s, SYS, StaffInput(f"M{n}", f"Manager {n}", role="team_manager",
+                                          team=team, supervisor_staff_id="H"))
+            save_staff(s, SYS, StaffInput(f"W{n}", f"Worker {n}", team=team,
+                                          supervisor_staff_id=f"M{n}"))
+        build_monthly_return(s, SYS, "2026-02", tmp_path / "r.xlsx", today=D(2026, 3, 1))
+    wb = load_workbook(tmp_path / "r.xlsx")
+    assert len(wb.sheetnames) >= 32 and all(len(n) <= 31 for n in wb.sheetnames)
+    assert len(set(wb.sheetnames)) == len(wb.sheetnames)
+    assert wb["In timescale"]._charts
