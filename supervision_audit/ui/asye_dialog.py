@@ -37,9 +37,10 @@ from supervision_audit.services.asye_export import (
 )
 from supervision_audit.services.staff import get_staff
 from supervision_audit.ui import messages
+from supervision_audit.ui.export_pdf import write_pdf
 from supervision_audit.ui.form_editor import FormEditor
 from supervision_audit.ui.style import note_label
-from supervision_audit.ui.window_state import last_folder, remember_folder
+from supervision_audit.ui.window_state import last_folder
 
 SIGNATURE_KEYS = ("supervisee_signature", "supervisor_signature")
 WIDE_LABEL = 200  # px: second-column labels longer than this wrap
@@ -190,19 +191,5 @@ def export_tracker(parent: QWidget | None, store: Store, actor: Actor, staff_uui
     failed (the reason shown)."""
     out = choose_tracker_pdf_path(parent, Path(last_folder("export")) /
                                   tracker_file_name(person_name))
-    if out is None:
-        return None
-    if out.suffix.lower() != ".pdf":
-        out = out.with_name(out.name + ".pdf")
-    try:
-        with store.write() as session:
-            written = export_asye_pdf(session, actor, staff_uuid, out)
-    except SupervisionAuditError as exc:
-        messages.show_error(parent, "Export tracker PDF", str(exc))
-        return None
-    except OSError as exc:
-        messages.show_error(parent, "Export tracker PDF",
-                            f"The PDF could not be written to {out}: {exc.strerror or exc}")
-        return None
-    remember_folder("export", str(out.parent))
-    return Path(written)
+    return write_pdf(parent, store, "Export tracker PDF", out,
+                     lambda session, path: export_asye_pdf(session, actor, staff_uuid, path))
