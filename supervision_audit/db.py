@@ -8,7 +8,8 @@ key for a plain one.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
@@ -33,6 +34,12 @@ APPLICATION_ID = 0x53415544  # "SAUD": marks a file as ours
 SQLITE_MAGIC = b"SQLite format 3\x00"
 DEFAULT_BUSY_TIMEOUT_MS = 5000
 KEY_BYTES = 32
+# Stores up to this size are checked whole (quick_check) before they open; a bigger one is
+# checked in a background thread while the app starts, and writes wait for that check.
+INLINE_CHECK_BYTES = 64 * 1024 * 1024
+# SQLite's page cache per connection, in KiB (negative = KiB): large enough that the
+# organisation-wide queries of an encrypted store do not decrypt the same pages again.
+PAGE_CACHE_KIB = 131072
 
 
 def _migrations_dir() -> Path:
@@ -93,6 +100,7 @@ def _make_engine(path: Path, busy_timeout_ms: int, key: bytes | None) -> Engine:
         dbapi_conn.execute("PRAGMA journal_mode = WAL")
         dbapi_conn.execute("PRAGMA synchronous = FULL")
         dbapi_conn.execute("PRAGMA foreign_keys = ON")
+        dbapi_conn.execute(f"PRAGMA cache_size = -{PAGE_CACHE_KIB}")
 
     @event.listens_for(engine, "begin")
     def _begin(conn: Connection) -> None:
@@ -134,6 +142,87 @@ class Store:
         self.key = key
         self.engine = _make_engine(self.path, busy_timeout_ms, key)
         self._write_engine = self.engine.execution_options(sqlite_begin="IMMEDIATE")
+        self._check: threading.Thread | None = None
+        self._check_conn: Any = None
+        self._check_lock = threading.Lock()
+        self._closing = False
+        self._checked = False
+        self._deferred: list[Callable[[Session], object]] = []
+        self._damage: str | None = None
+
+    def start_background_check(self) -> None:
+        """Check the whole file (quick_check) in a thread; ``write()`` waits for the answer.
+
+        Reading goes on meanwhile. A damaged file is then never written:
+        ``write()`` raises DamagedStoreError with what the check found.
+        """
+        if self._check is not None:
+            return
+
+        def run() -> None:
+            self._run_check()
+            with self._check_lock:
+                self._checked = True
+                deferred, self._deferred = self._deferred, []
+            if self._damage is None:
+                for work in deferred:
+                    self._write_now(work)
+
+        self._check = threading.Thread(target=run, name="store-check", daemon=True)
+        self._check.start()
+
+    def _run_check(self) -> None:
+        try:
+            conn = connect_raw(self.path, self.key, read_only=True)
+        except Exception as exc:  # noqa: BLE001 - reported as damage, never raised here
+            self._damage = str(explain(exc, self.path))
+            return
+        with self._check_lock:
+            if self._closing:
+                conn.close()
+                return
+            self._check_conn = conn
+        try:
+            self._damage = integrity_problem(conn, self.path)
+        except driver.OperationalError as exc:
+            if "interrupt" not in str(exc).lower():
+                self._damage = str(explain(exc, self.path))
+        except Exception as exc:  # noqa: BLE001
+            self._damage = str(explain(exc, self.path))
+        finally:
+            with self._check_lock:
+                self._check_conn = None
+            conn.close()
+
+    def _write_now(self, work: Callable[[Session], object]) -> None:
+        try:
+            with self.write() as session:
+                work(session)
+        except StoreError:
+            pass  # a record of the sign-in that could not be written; nothing else is lost
+
+    def write_after_check(self, work: Callable[[Session], object]) -> None:
+        """Run ``work`` in a write transaction now, or, while the background check runs,
+        as soon as it has found the file sound (never on a damaged file).
+
+        For bookkeeping that must not hold up signing in (the sign-in's own log entry).
+        """
+        with self._check_lock:
+            if self._check is not None and not self._checked:
+                self._deferred.append(work)
+                return
+        with self.write() as session:
+            work(session)
+
+    def wait_for_check(self, timeout: float | None = None) -> str | None:
+        """What the background check found (None: the file is sound, or not checked yet)."""
+        if self._check is not None and self._check is not threading.current_thread():
+            self._check.join(timeout)
+        return self._damage
+
+    @property
+    def checking(self) -> bool:
+        return self._check is not None and self._check.is_alive()
 
     @property
     def encrypted(self) -> bool:
@@ -150,6 +239,9 @@ class Store:
     @contextmanager
     def write(self) -> Iterator[Session]:
         """A write transaction: committed if the block ends normally, rolled back otherwise."""
+        damage = self.wait_for_check()
+        if damage is not None:
+            raise DamagedStoreError(damage)
         try:
             with Session(self._write_engine, expire_on_commit=False) as session:
                 with session.begin():
@@ -179,13 +271,20 @@ class Store:
         return dest
 
     def close(self) -> None:
+        with self._check_lock:
+            self._closing = not self._deferred  # deferred writes wait for the check
+            if self._closing and self._check_conn is not None:
+                self._check_conn.interrupt()  # a check still running is abandoned
+        if self._check is not None:
+            self._check.join()
         self.engine.dispose()
 
 
-def read_header(path: Path, key: bytes | None = None) -> tuple[int, int, int]:
+def read_header(path: Path, key: bytes | None = None, *, check: bool = True
+                ) -> tuple[int, int, int]:
     """application_id, user_version and table count, read without writing to the file.
 
-    A file that fails SQLite's quick_check raises DamagedStoreError.
+    With ``check``, a file that fails SQLite's quick_check raises DamagedStoreError.
     """
     conn = connect_raw(path, key, read_only=True)
     try:
@@ -193,15 +292,22 @@ def read_header(path: Path, key: bytes | None = None) -> tuple[int, int, int]:
         version = conn.execute("PRAGMA user_version").fetchone()[0]
         tables = conn.execute("SELECT count(*) FROM sqlite_master WHERE type = 'table'"
                               ).fetchone()[0]
-        if tables:
-            check = [r[0] for r in conn.execute("PRAGMA quick_check").fetchall()]
-            if check != ["ok"]:
-                raise DamagedStoreError(
-                    f"{path.name} is damaged ({check[0]}). It was not opened for writing and "
-                    "nothing was changed. Restore the latest good backup.")
+        if tables and check:
+            problem = integrity_problem(conn, path)
+            if problem is not None:
+                raise DamagedStoreError(problem)
     finally:
         conn.close()
     return int(app_id), int(version), int(tables)
+
+
+def integrity_problem(conn: Any, path: Path) -> str | None:
+    """SQLite's quick_check of every page through ``conn``: None when sound, else why not."""
+    check = [r[0] for r in conn.execute("PRAGMA quick_check").fetchall()]
+    if check == ["ok"]:
+        return None
+    return (f"{path.name} is damaged ({check[0]}). It was not opened for writing and "
+            "nothing was changed. Restore the latest good backup.")
 
 
 def _check_magic(path: Path) -> None:
@@ -237,12 +343,16 @@ def migrate(store: Store, target: int | None = None) -> None:
         conn.exec_driver_sql(f"PRAGMA user_version = {int(target)}")
 
 
-def check_identity(path: Path, key: bytes | None) -> tuple[int, int, int]:
-    """Refuse a file that is not ours, or is newer than this build; returns the header."""
+def check_identity(path: Path, key: bytes | None, *, check: bool = True
+                   ) -> tuple[int, int, int]:
+    """Refuse a file that is not ours, or is newer than this build; returns the header.
+
+    With ``check``, a damaged file (SQLite's quick_check) is refused too.
+    """
     if key is None:
         _check_magic(path)
     try:
-        header = read_header(path, key) if path.exists() else (0, 0, 0)
+        header = read_header(path, key, check=check) if path.exists() else (0, 0, 0)
     except (UnicodeDecodeError, ValueError, OverflowError) as exc:  # a scrambled header/schema
         raise DamagedStoreError(f"{path.name} is damaged and cannot be read. It was not "
                                 "opened or changed.") from exc
@@ -285,9 +395,16 @@ def open_store(
     if not path.exists() and not create:
         raise StoreError(f"There is no database at {path}.")
     path.parent.mkdir(parents=True, exist_ok=True)
-    app_id, version, _tables = check_identity(path, key)
     head = schema_head() if upgrade_to is None else upgrade_to
+    # A small file is checked whole before it opens; a large one that needs no upgrade in
+    # a background thread (writes wait for it), so that signing in stays quick.
+    inline = not path.exists() or path.stat().st_size <= INLINE_CHECK_BYTES
+    app_id, version, tables = check_identity(path, key, check=inline)
+    if not inline and tables and version < head:
+        check_identity(path, key, check=True)  # never migrate a file not checked first
     store = Store(path, busy_timeout_ms, key)
+    if not inline and version >= head:
+        store.start_background_check()
     try:
         if app_id == 0:
             migrate(store, head)

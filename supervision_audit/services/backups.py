@@ -20,7 +20,7 @@ from supervision_audit.db import (
     explain,
     schema_head,
 )
-from supervision_audit.errors import StoreError, WrongKeyError
+from supervision_audit.errors import DamagedStoreError, StoreError, WrongKeyError
 from supervision_audit.security.keyring import keyring_path
 from supervision_audit.services.access import Action, Actor, PermissionDenied, require
 from supervision_audit.services.events import log_event
@@ -48,7 +48,13 @@ def list_backups(folder: Path, db_path: Path) -> list[Path]:
 
 
 def take_backup(store: Store, folder: Path, keep: int = 10) -> Path:
-    """Write a backup into ``folder`` and keep only the newest ``keep``."""
+    """Write a backup into ``folder`` and keep only the newest ``keep``.
+
+    A store found damaged is not backed up (its copy would push out the good backups).
+    """
+    damage = store.wait_for_check()
+    if damage is not None:
+        raise DamagedStoreError(f"No backup was taken. {damage}")
     folder = Path(folder)
     try:
         folder.mkdir(parents=True, exist_ok=True)

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from sqlmodel import Session
+
 from supervision_audit.db import Store, open_store
 from supervision_audit.errors import StoreError, ValidationError, WrongKeyError
 from supervision_audit.models import Role, UserAccount, utcnow
@@ -106,7 +108,7 @@ def sign_in(db_path: Path, username: str, password: str, *, today: date | None =
     kwargs = {} if busy_timeout_ms is None else {"busy_timeout_ms": busy_timeout_ms}
     store = open_store(db_path, key=key, create=False, **kwargs)
     try:
-        with store.write() as session:
+        with store.read() as session:
             account = account_named(session, username.strip())
             if account is None or not verify_password(account.password_hash, password):
                 raise WrongKeyError(WRONG)
@@ -115,10 +117,19 @@ def sign_in(db_path: Path, username: str, password: str, *, today: date | None =
             if account.is_inspector and (account.inspector_until is None or
                                          (today or date.today()) > account.inspector_until):
                 raise WrongKeyError("This inspector's access has ended.")
-            account.last_signed_in_at = utcnow()
             actor = actor_for(session, account)
+        account_id, signed_in_at = account.id, utcnow()
+
+        def record_sign_in(session: Session) -> None:
+            signed_in = session.get(UserAccount, account_id)
+            if signed_in is not None:
+                signed_in.last_signed_in_at = signed_in_at
             log_event(session, actor.who, "sign_in", subject_kind="account",
-                      subject_id=account.id, about_staff_id=actor.staff_id)
+                      subject_id=account_id, about_staff_id=actor.staff_id)
+
+        # A large store is still being checked in the background: this is written when
+        # the check has found it sound (at once for a small store).
+        store.write_after_check(record_sign_in)
     except Exception:
         store.close()
         raise

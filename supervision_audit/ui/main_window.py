@@ -148,6 +148,7 @@ class MainWindow(ToolsMixin, QMainWindow):
         self.resize(1280, 800)
         self.splitter.setSizes([600, 680])
         self.refresh()
+        self.watch_store_check()
         self.restore_state()
 
     # -- building ---------------------------------------------------------------------

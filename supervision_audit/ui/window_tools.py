@@ -30,6 +30,29 @@ class ToolsMixin:
     idle_lock: Any
     sign_in_again: bool
 
+    def watch_store_check(self) -> None:
+        """A large store is checked whole in the background after sign-in (see
+        ``Store.start_background_check``); say so at once if that check finds it damaged."""
+        if self.store._check is None:
+            return
+        from supervision_audit.ui.workers import run_in_background
+
+        store = self.store
+        self.store_check_job = run_in_background(lambda _ctx: store.wait_for_check(), self)
+        self.store_check_job.finished.connect(self._store_checked)
+
+    def _store_checked(self, damage: object) -> None:
+        self.store_damage = damage if isinstance(damage, str) else None
+        if self.store_damage is None or getattr(self, "_closed", False):
+            return
+        self.statusBar().showMessage(  # type: ignore[attr-defined]
+            "The database is damaged: nothing can be saved. Restore the latest good backup.")
+        messages.show_critical(self, "The database is damaged",  # type: ignore[arg-type]
+                               f"{self.store_damage}\n\nYou can still read and print; "
+                               "nothing you change can be saved, and no backup is taken. "
+                               "An administrator can restore the latest good backup "
+                               "(Admin > Backups).")
+
     def make_tool_actions(self) -> None:
         a = self._action  # type: ignore[attr-defined]
         self.accounts_action = a("&Accounts…", self.open_accounts, "", "",

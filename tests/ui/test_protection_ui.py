@@ -406,3 +406,34 @@ def test_changing_my_own_password_asks_the_current_one(ada_window, encrypted, qt
     assert window.statusBar().currentMessage() == "Your password is changed."
     window.close()
     sign_in(encrypted[0], "ada", NEW_PASSWORD).store.close()
+
+
+def test_a_large_store_found_damaged_after_sign_in_is_said_and_never_written(
+        tmp_path: Path, qtbot, monkeypatch, message_log) -> None:
+    from supervision_audit import db
+
+    path = tmp_path / "large.sqlite"
+    opened, _ = first_run(path, FirstRun("Org", "Ada Lovelace", "A1", "ada", PASSWORD,
+                                         encrypted=False))
+    with opened.store.write() as session:
+        for i in range(300):
+            save_staff(session, SYSTEM_ACTOR, StaffInput(f"S{i}", f"Person {i} " + "x" * 200))
+    opened.store.close()
+    data = bytearray(path.read_bytes())
+    pages = len(data) // 4096
+    for number in range(pages - 3, pages):  # the last pages only: sign-in still reads
+        for offset in range(number * 4096, number * 4096 + 12):
+            data[offset] = 0xA5
+    path.write_bytes(bytes(data))
+    monkeypatch.setattr(db, "INLINE_CHECK_BYTES", 0)  # as a store of hundreds of MiB is
+    opened = sign_in(path, "ada", PASSWORD)  # opens at once; the check runs behind
+    window = MainWindow(opened.store, opened.actor, idle_lock_ms=3_600_000)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitUntil(lambda: "show_critical" in message_log.kinds(), timeout=10_000)
+    text = message_log.texts()[message_log.kinds().index("show_critical")]
+    assert "damaged" in text and "nothing you change can be saved" in text
+    assert "damaged" in window.statusBar().currentMessage()
+    before = path.read_bytes()
+    window.close()  # closing takes no backup of a damaged store and writes nothing
+    assert path.read_bytes() == before
