@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import io
 import itertools
 import re
-from collections.abc import Mapping, Sequence
+from collections import Counter
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -22,7 +24,8 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
-from reportlab.platypus.flowables import KeepTogether
+from reportlab.platypus.doctemplate import ActionFlowable
+from reportlab.platypus.flowables import KeepTogether, PageBreakIfNotEmpty
 
 from supervision_audit import paths
 from supervision_audit.errors import SupervisionAuditError
@@ -325,23 +328,125 @@ class _KeepWithContent(KeepTogether):
 
 
 class _NumberedCanvas(Canvas):
-    """Holds every page back until the end so each footer can say 'Page X of Y'."""
+    """Holds every page back until the end so each footer can say 'Page X of Y'.
 
-    def __init__(self, *args: Any, chrome: _Chrome, **kwargs: Any) -> None:
+    A bundle of forms (:func:`render_bundle_pdf`) numbers each form's pages on its own, as
+    if printed alone, and may move one part (its front matter) before the others.
+    """
+
+    def __init__(self, *args: Any, chrome: _Chrome | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self._chrome = chrome
+        self._chromes: dict[int, _Chrome] = {0: chrome} if chrome is not None else {}
+        self._part = 0
         self._held: list[dict[str, Any]] = []
+
+    def start_part(self, number: int, chrome: _Chrome) -> None:
+        """The pages from this one on belong to part ``number`` (``_FRONT``: goes first)."""
+        self._chromes[number] = chrome
+        self._part = number
+
+    def part_pages(self) -> dict[int, int]:
+        """Pages finished so far, by part."""
+        return dict(Counter(state["_part"] for state in self._held))
 
     def showPage(self) -> None:  # noqa: N802 (reportlab's name)
         self._held.append(dict(self.__dict__))
         self._startPage()
 
     def save(self) -> None:
-        for number, state in enumerate(self._held, start=1):
+        held = sorted(self._held, key=lambda state: state["_part"] != _FRONT)  # stable
+        totals, seen = self.part_pages(), Counter[int]()
+        for state in held:
             self.__dict__.update(state)
-            self._chrome.draw(self, number, len(self._held))
+            seen[self._part] += 1
+            self._chromes[self._part].draw(self, seen[self._part], totals[self._part])
             super().showPage()
         super().save()
+
+
+class _CountingCanvas(_NumberedCanvas):
+    """Lays pages out to count them; writes nothing."""
+
+    def save(self) -> None:
+        pass
+
+
+_FRONT = -1
+
+
+class _StartPart(ActionFlowable):
+    """Where a form of a bundle starts (always at the top of a page)."""
+
+    def __init__(self, number: int, chrome: _Chrome,
+                 on_part: Callable[[int], None] | None) -> None:
+        super().__init__()
+        self.number, self.chrome, self.on_part = number, chrome, on_part
+
+    def apply(self, doc: Any) -> None:
+        if self.on_part is not None:
+            self.on_part(self.number)
+        doc.canv.start_part(self.number, self.chrome)
+
+
+class _FrontMatter(Flowable):
+    """Stands for the bundle's front part until the other parts' page counts are known."""
+
+    def __init__(self, make: Callable[[dict[int, int]], list[Flowable]]) -> None:
+        super().__init__()
+        self.make = make
+
+
+class _FormDoc(SimpleDocTemplate):
+    def filterFlowables(self, flowables: list[Flowable]) -> None:  # noqa: N802 (reportlab's)
+        head = flowables[0] if flowables else None
+        if isinstance(head, _FrontMatter):  # every part before it has been laid out
+            flowables[0:1] = head.make(self.canv.part_pages())
+
+
+@dataclass(frozen=True)
+class FormPart:
+    """One form of a bundle, printed as :func:`render_form_pdf` prints it alone."""
+
+    form: FormDef
+    values: Mapping[str, Any]
+    record_id: str
+    record_label: str = ""
+
+
+def _story(form: FormDef, values: Mapping[str, Any], organisation: str, record_label: str,
+           addenda: Sequence[tuple[str, str]] = ()) -> list[Flowable]:
+    story: list[Flowable] = [_para(form.reference, "reference"),
+                             _para(organisation.upper(), "org"), _para(form.title.upper(), "title")]
+    if record_label:
+        story.append(_para(record_label, "subtitle"))
+    story.append(Spacer(1, 4 * mm))
+    for section in form.sections:
+        story += _section(section, values)
+    if addenda:
+        story.append(_para("Addenda", "heading"))
+        for heading, text in addenda:
+            story += [_para(heading, "label"), _para(text, "body"), Spacer(1, 2 * mm)]
+    return story
+
+
+def _chrome(form: FormDef, organisation: str, record_id: str, record_label: str,
+            printed_on: date | None, extra_footer: str = "", seal: Seal | None = None
+            ) -> _Chrome:
+    note = " \u00b7 ".join(x for x in (record_label, extra_footer) if x)
+    return _Chrome(organisation, f"{form.title} ({form.reference})", record_id,
+                   (printed_on or date.today()).strftime("%d/%m/%Y"), note, seal)
+
+
+def _doc(target: Any, *, organisation: str, title: str, subject: str,
+         seal: Seal | None = None) -> _FormDoc:
+    return _FormDoc(
+        target, pagesize=A4, leftMargin=MARGIN_X, rightMargin=MARGIN_X,
+        topMargin=MARGIN_TOP,
+        bottomMargin=MARGIN_BOTTOM + (seal.height() + 2 * mm if seal else 0),
+        initialFontName=FONT,
+        keepTogetherClass=_KeepWithContent,
+        title=title, author=organisation, subject=subject, creator="Supervision Audit",
+    )
 
 
 def render_form_pdf(form: FormDef, values: Mapping[str, Any], out: Path, *, organisation: str,
@@ -354,29 +459,76 @@ def render_form_pdf(form: FormDef, values: Mapping[str, Any], out: Path, *, orga
     (heading, text) pairs printed after the form.
     """
     register_fonts()
-    story: list[Flowable] = [_para(form.reference, "reference"),
-                             _para(organisation.upper(), "org"), _para(form.title.upper(), "title")]
-    if record_label:
-        story.append(_para(record_label, "subtitle"))
-    story.append(Spacer(1, 4 * mm))
-    for section in form.sections:
-        story += _section(section, values)
-    if addenda:
-        story.append(_para("Addenda", "heading"))
-        for heading, text in addenda:
-            story += [_para(heading, "label"), _para(text, "body"), Spacer(1, 2 * mm)]
-    note = " \u00b7 ".join(x for x in (record_label, extra_footer) if x)
-    chrome = _Chrome(organisation, f"{form.title} ({form.reference})", record_id,
-                     (printed_on or date.today()).strftime("%d/%m/%Y"), note, seal)
+    story = _story(form, values, organisation, record_label, addenda)
+    chrome = _chrome(form, organisation, record_id, record_label, printed_on, extra_footer,
+                     seal)
     with atomic_output(Path(out)) as tmp:
-        doc = SimpleDocTemplate(
-            str(tmp), pagesize=A4, leftMargin=MARGIN_X, rightMargin=MARGIN_X,
-            topMargin=MARGIN_TOP,
-            bottomMargin=MARGIN_BOTTOM + (seal.height() + 2 * mm if seal else 0),
-            initialFontName=FONT,
-            keepTogetherClass=_KeepWithContent,
-            title=f"{form.title} {record_label}".strip(), author=organisation,
-            subject=form.reference, creator="Supervision Audit",
-        )
+        doc = _doc(str(tmp), organisation=organisation, seal=seal,
+                   title=f"{form.title} {record_label}".strip(), subject=form.reference)
         doc.build(story, canvasmaker=functools.partial(_NumberedCanvas, chrome=chrome))
     return Path(out)
+
+
+def count_pages(part: FormPart, *, organisation: str) -> int:
+    """How many pages ``part`` takes printed alone (laid out, not written)."""
+    register_fonts()
+    made: list[_NumberedCanvas] = []
+
+    def canvas(*args: Any, **kwargs: Any) -> _NumberedCanvas:
+        made.append(_CountingCanvas(*args, **kwargs))
+        return made[-1]
+
+    chrome = _chrome(part.form, organisation, part.record_id, part.record_label, None)
+    doc = _doc(io.BytesIO(), organisation=organisation, title="", subject="")
+    doc.build([_StartPart(0, chrome, None),
+               *_story(part.form, part.values, organisation, part.record_label)],
+              canvasmaker=canvas)
+    return made[0].part_pages().get(0, 0)
+
+
+def render_bundle_pdf(parts: Sequence[FormPart], out: Path, *, organisation: str,
+                      title: str, subject: str = "",
+                      front: Callable[[list[int]], FormPart] | None = None,
+                      on_part: Callable[[int], None] | None = None,
+                      printed_on: date | None = None) -> list[int]:
+    """Print ``parts`` one after another as one PDF at ``out`` (written whole or not at all).
+
+    Each part starts on a new page and prints as it does alone: its own header, footer and
+    "Page X of Y"; the fonts are embedded once. When every part is laid out, ``front(pages)``
+    is given their page counts and returns a part to print before them (e.g. an index).
+    ``on_part(n)`` is called as part ``n`` starts (``len(parts)`` for the front part), and
+    may raise to stop: nothing is then written. Returns the page counts of the parts, in
+    the order printed.
+    """
+    register_fonts()
+    story: list[Flowable] = []
+    for number, part in enumerate(parts):
+        story += [_StartPart(number, _chrome(part.form, organisation, part.record_id,
+                                             part.record_label, printed_on), on_part),
+                  *_story(part.form, part.values, organisation, part.record_label),
+                  PageBreakIfNotEmpty()]
+
+    def front_story(pages: dict[int, int]) -> list[Flowable]:
+        assert front is not None
+        if on_part is not None:
+            on_part(len(parts))
+        first = front([pages.get(n, 0) for n in range(len(parts))])
+        return [_StartPart(_FRONT, _chrome(first.form, organisation, first.record_id,
+                                           first.record_label, printed_on), None),
+                *_story(first.form, first.values, organisation, first.record_label)]
+
+    if front is not None:
+        story.append(_FrontMatter(front_story))
+    made: list[_NumberedCanvas] = []
+
+    def canvas(*args: Any, **kwargs: Any) -> _NumberedCanvas:
+        made.append(_NumberedCanvas(*args, **kwargs))
+        return made[-1]
+
+    with atomic_output(Path(out)) as tmp:
+        doc = _doc(str(tmp), organisation=organisation, title=title, subject=subject)
+        doc.build(story, canvasmaker=canvas)
+    pages = made[0].part_pages()
+    return ([pages[_FRONT]] if _FRONT in pages else []) + [pages.get(n, 0)
+                                                           for n in range(len(parts))]
+

@@ -6,8 +6,13 @@ The key and certificate live together in one passphrase-protected PKCS#12 file, 
 from __future__ import annotations
 
 import contextlib
+import hashlib
+import hmac
 import os
+import secrets
 import shutil
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -29,6 +34,9 @@ SEAL_FILE = "seal.p12"
 MIN_PASSPHRASE = 8
 # A certificate made elsewhere moments ago may start a little ahead of this machine's clock.
 CLOCK_SKEW = timedelta(minutes=5)
+# Opening a PKCS#12 file (decrypting it, checking the RSA key) takes about 0.1 s, so each file
+# version is opened once per process and kept for the next export: a few of them at most.
+_LOADED_KEPT = 4
 
 
 class SealError(SupervisionAuditError):
@@ -48,6 +56,26 @@ class CertificateInfo:
     not_before: datetime
     not_after: datetime
     sha256_fingerprint: str  # upper-case hex pairs joined by ':'
+
+
+@dataclass(frozen=True, eq=False)
+class LoadedPkcs12:
+    """What one version of a PKCS#12 file holds, opened with one passphrase.
+
+    ``version`` identifies the file version and passphrase it was opened with (the file's
+    path, identity, size and times, and a keyed digest of the passphrase, never the
+    passphrase itself); anything derived from this object may be kept under it.
+    """
+
+    key: PrivateKeyTypes | None
+    certificate: x509.Certificate | None
+    others: tuple[x509.Certificate, ...]
+    version: tuple[object, ...]
+
+
+_loaded: OrderedDict[tuple[object, ...], LoadedPkcs12] = OrderedDict()
+_loaded_lock = threading.Lock()
+_PASSPHRASE_KEY = secrets.token_bytes(32)  # keys the passphrase digests; this process only
 
 
 def _check_passphrase(passphrase: str) -> None:
@@ -159,7 +187,7 @@ def import_pkcs12(source: Path, folder: Path, passphrase: str) -> Path:
 
 def certificate_info(p12: Path, passphrase: str) -> CertificateInfo:
     """Describe the certificate in ``p12``: who it names, when it is valid, its fingerprint."""
-    _, cert = open_pkcs12(Path(p12), passphrase)
+    cert = loaded_pkcs12(Path(p12), passphrase).certificate
     if cert is None:
         raise SealError(f"{Path(p12).name} holds no certificate.")
     return describe(cert)
@@ -167,7 +195,7 @@ def certificate_info(p12: Path, passphrase: str) -> CertificateInfo:
 
 def load_certificate(p12: Path, passphrase: str) -> x509.Certificate:
     """The certificate in ``p12``, e.g. to pass as ``trust`` when verifying sealed files."""
-    _, cert = open_pkcs12(Path(p12), passphrase)
+    cert = loaded_pkcs12(Path(p12), passphrase).certificate
     if cert is None:
         raise SealError(f"{Path(p12).name} holds no certificate.")
     return cert
@@ -189,14 +217,67 @@ def open_pkcs12(
     path: Path, passphrase: str
 ) -> tuple[PrivateKeyTypes | None, x509.Certificate | None]:
     """The private key and certificate in a PKCS#12 file, or a SealError saying why not."""
+    key, cert, _ = _open_pkcs12(Path(path), _read(Path(path)), passphrase)
+    return key, cert
+
+
+def loaded_pkcs12(path: Path, passphrase: str) -> LoadedPkcs12:
+    """The contents of the PKCS#12 file at ``path``, opened once per process for each version
+    of the file and each passphrase (as :func:`open_pkcs12`, with the same errors).
+
+    A file replaced or touched since (another inode, size or time) or another passphrase is
+    opened afresh; a wrong passphrase is never remembered, so it fails every time.
+    """
+    path = Path(path)
+    before = _stat_key(path)
+    digest = hmac.new(_PASSPHRASE_KEY, passphrase.encode(), hashlib.sha256).digest()
+    version = (*before, digest) if before is not None else None
+    if version is not None:
+        with _loaded_lock:
+            found = _loaded.get(version)
+            if found is not None:
+                _loaded.move_to_end(version)
+                return found
+    data = _read(path)
+    key, cert, others = _open_pkcs12(path, data, passphrase)
+    loaded = LoadedPkcs12(key, cert, tuple(others), version or (str(path), digest))
+    if version is not None and _stat_key(path) == before:  # not replaced while being read
+        with _loaded_lock:
+            _loaded[version] = loaded
+            while len(_loaded) > _LOADED_KEPT:
+                _loaded.popitem(last=False)
+    return loaded
+
+
+def forget_loaded_pkcs12() -> None:
+    """Drop every PKCS#12 file opened so far (its key leaves this process's keeping)."""
+    with _loaded_lock:
+        _loaded.clear()
+
+
+def _stat_key(path: Path) -> tuple[object, ...] | None:
     try:
-        data = path.read_bytes()
+        st = path.stat()
+    except OSError:
+        return None  # _read says what is wrong
+    return (str(path.resolve()), st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns,
+            st.st_ctime_ns)
+
+
+def _read(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
     except FileNotFoundError as exc:
         raise SealError(f"The certificate file {path} does not exist.") from exc
     except OSError as exc:
         raise SealError(f"Could not read {path.name}: {exc.strerror or exc}.") from exc
+
+
+def _open_pkcs12(
+    path: Path, data: bytes, passphrase: str
+) -> tuple[PrivateKeyTypes | None, x509.Certificate | None, list[x509.Certificate]]:
     try:
-        key, cert, _ = pkcs12.load_key_and_certificates(data, passphrase.encode() or None)
+        key, cert, others = pkcs12.load_key_and_certificates(data, passphrase.encode() or None)
     except ValueError as exc:
         if _looks_like_pkcs12(data):
             raise WrongPassphraseError(
@@ -208,7 +289,7 @@ def open_pkcs12(
         ) from exc
     except Exception as exc:  # cryptography may raise other errors on odd input
         raise SealError(f"{path.name} could not be read as a certificate file.") from exc
-    return key, cert
+    return key, cert, list(others)
 
 
 def _looks_like_pkcs12(data: bytes) -> bool:

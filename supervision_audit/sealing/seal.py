@@ -6,16 +6,19 @@ pyHanko is imported inside the functions so the app's start-up does not pay for 
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 
 from supervision_audit.exports.atomic import atomic_output
-from supervision_audit.sealing.certificate import SealError, describe, open_pkcs12
+from supervision_audit.sealing.certificate import SealError, describe, loaded_pkcs12
 
 _log = logging.getLogger(__name__)
 
@@ -23,6 +26,8 @@ FIELD_NAME = "Seal"
 _HEADER_WINDOW = 1024  # PDF readers accept a header within the first 1 KiB
 
 TrustAnchor = x509.Certificate | bytes
+# pyHanko's libraries, whose warnings while we check a seal are ours to report, not theirs
+_CHECKING_LIBRARIES = ("pyhanko", "pyhanko_certvalidator")
 
 
 @dataclass(frozen=True)
@@ -53,13 +58,17 @@ def seal_pdf(
     or not at all; on any error (wrong passphrase, expired certificate, unreadable PDF) it
     is left as it was.
     """
-    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.sign import signers
     from pyhanko.sign.fields import SigSeedSubFilter
+    from pyhanko.sign.general import SigningError
+
+    from supervision_audit.sealing.signer import signer_for
 
     source, out, p12 = Path(source), Path(out), Path(p12)
-    key, cert = open_pkcs12(p12, passphrase)  # clear errors for a wrong passphrase or foreign file
-    if key is None or cert is None:
+    # clear errors for a wrong passphrase or foreign file; opened once per file version
+    loaded = loaded_pkcs12(p12, passphrase)
+    cert = loaded.certificate
+    if loaded.key is None or cert is None:
         raise SealError(f"{p12.name} does not hold both a private key and its certificate.")
     if cert.not_valid_after_utc < datetime.now(UTC):
         raise SealError(
@@ -67,10 +76,8 @@ def seal_pdf(
             "create or import a new one before sealing."
         )
     try:
-        signer = signers.SimpleSigner.load_pkcs12_data(
-            p12.read_bytes(), other_certs=[], passphrase=passphrase.encode() or None
-        )
-    except (ValueError, OSError) as exc:
+        signer, reserve = signer_for(loaded)
+    except (ValueError, TypeError) as exc:
         raise SealError(f"{p12.name} could not be used to seal: {exc}") from exc
     meta = signers.PdfSignatureMetadata(
         field_name=FIELD_NAME,
@@ -87,14 +94,29 @@ def seal_pdf(
         raise SealError(f"{source.name} is not a PDF file, so it cannot be sealed.")
     with atomic_output(out) as tmp:
         try:
-            with open(source, "rb") as inf, open(tmp, "wb") as outf:
-                writer = IncrementalPdfFileWriter(inf)
-                signers.PdfSigner(meta, signer=signer).sign_pdf(writer, output=outf)
+            try:
+                _sign(data, tmp, signers.PdfSigner(meta, signer=signer), reserve)
+            except SigningError as exc:
+                if "larger than expected" not in str(exc):
+                    raise
+                # our estimate was short (an unusual certificate): let pyHanko size it
+                _sign(data, tmp, signers.PdfSigner(meta, signer=signer), None)
         except OSError:
             raise
         except Exception as exc:  # pyHanko raises many kinds for unusable input
             raise SealError(_signing_problem(source, exc)) from exc
     return out
+
+
+def _sign(data: bytes, target: Path, signer: Any, reserve: int | None) -> None:
+    """Write ``data`` signed by ``signer`` (a pyHanko ``PdfSigner``) to ``target``."""
+    from io import BytesIO
+
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+
+    with open(target, "wb") as outf:
+        writer = IncrementalPdfFileWriter(BytesIO(data))
+        signer.sign_pdf(writer, output=outf, bytes_reserved=reserve)
 
 
 def verify_pdf(path: Path, trust: Sequence[TrustAnchor] | None = None) -> SealReport:
@@ -113,7 +135,8 @@ def verify_pdf(path: Path, trust: Sequence[TrustAnchor] | None = None) -> SealRe
         return _unsealed("This file is not a PDF, so it carries no seal.")
     anchors = [_as_asn1(t) for t in trust or []]  # a wrong type here is the caller's bug
     try:
-        return _verify(data, anchors)
+        with _libraries_quiet():
+            return _verify(data, anchors)
     except Exception as exc:  # a damaged or unusual file must give an answer, not a traceback
         _log.info("Could not read %s to check its seal", path, exc_info=True)
         looks_signed = b"/ByteRange" in data
@@ -196,6 +219,47 @@ def _verify(data: bytes, anchors: list[object]) -> SealReport:
         trusted=trusted,
         summary=summary,
     )
+
+
+class _QuietWhileChecking(logging.Filter):
+    """Drops what pyHanko logs while :func:`verify_pdf` checks a seal (in that check only).
+
+    Without a certificate to trust, pyHanko logs the self-signed seal certificate as a
+    warning with a traceback (Python prints it on stderr when logging is not configured),
+    though the result is as expected; the report says it plainly instead. Other threads,
+    and pyHanko outside our checks, log as usual (the check's context is a context
+    variable, which pyHanko's own asyncio tasks and worker threads inherit). What is
+    dropped goes to this module's logger at DEBUG, without the traceback.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if not _checking.get():
+            return True
+        _log.debug("While checking a seal, %s said: %s", record.name, record.getMessage())
+        return False
+
+
+_checking: ContextVar[bool] = ContextVar("supervision_audit_checking_seal", default=False)
+_quiet = _QuietWhileChecking()
+_quietened: set[str] = set()
+
+
+@contextmanager
+def _libraries_quiet() -> Iterator[None]:
+    # A logger's filter sees only what is logged to that very logger, so every pyHanko
+    # logger gets it; they are made as pyHanko's modules load, so load those we use first.
+    import pyhanko.sign.validation  # noqa: F401
+    import pyhanko_certvalidator  # noqa: F401
+
+    for name in list(logging.root.manager.loggerDict):
+        if name not in _quietened and name.split(".")[0] in _CHECKING_LIBRARIES:
+            logging.getLogger(name).addFilter(_quiet)
+            _quietened.add(name)
+    token = _checking.set(True)
+    try:
+        yield
+    finally:
+        _checking.reset(token)
 
 
 def _is_pdf(data: bytes) -> bool:

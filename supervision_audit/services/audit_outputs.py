@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import uuid
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlmodel import Session, col, select
 
-from supervision_audit.errors import Problem, ValidationError
+from supervision_audit.errors import Problem, SupervisionAuditError, ValidationError
 from supervision_audit.forms import ALL_FORMS, AUDIT
 from supervision_audit.forms.audit import JUDGEMENTS, SUBJECTS
 from supervision_audit.forms.folder import FOLDER_SECTIONS
@@ -21,6 +23,9 @@ from supervision_audit.services.events import log_event
 from supervision_audit.services.seal_setup import seal_in_place
 from supervision_audit.services.settings import organisation_name
 from supervision_audit.services.staff import get_staff
+
+if TYPE_CHECKING:  # the PDF code (reportlab) loads when something is printed
+    from supervision_audit.exports.pdf import FormPart
 
 
 def export_audit_pdf(session: Session, actor: Actor, audit_id: uuid.UUID, out: Path) -> Path:
@@ -104,86 +109,132 @@ def audit_summary(session: Session, actor: Actor, first: str, last: str, out: Pa
     return Path(out)
 
 
-def export_whole_file(session: Session, actor: Actor, staff_uuid: uuid.UUID, out: Path) -> Path:
-    """Every record on the file, in the order of Appendix 8, as one PDF with an index page."""
-    from pypdf import PdfReader, PdfWriter
+class ExportCancelled(SupervisionAuditError):
+    """The person stopped the export; nothing was written."""
 
+
+Progress = Callable[[int, int, str], None]
+
+
+def export_whole_file(session: Session, actor: Actor, staff_uuid: uuid.UUID, out: Path, *,
+                      progress: Progress | None = None,
+                      cancelled: Callable[[], bool] | None = None) -> Path:
+    """Every record on the file, in the order of Appendix 8, as one PDF with an index page;
+    sealed when the organisation's seal is set up; logged.
+
+    ``progress(done, total, what)`` is called as it goes; ``cancelled()`` returning True
+    stops it, writing nothing (:class:`ExportCancelled`).
+    """
+    documents = write_whole_file(session, actor, staff_uuid, out, progress=progress,
+                                 cancelled=cancelled)
+    log_whole_file(session, actor, staff_uuid, documents)
+    return Path(out)
+
+
+def write_whole_file(session: Session, actor: Actor, staff_uuid: uuid.UUID, out: Path, *,
+                     progress: Progress | None = None,
+                     cancelled: Callable[[], bool] | None = None) -> int:
+    """:func:`export_whole_file` without its log entry (it only reads the store, so it may
+    run in a read session; log it with :func:`log_whole_file`). Returns the number of
+    documents in the file, not counting the index."""
     from supervision_audit.exports.atomic import atomic_output
-    from supervision_audit.exports.pdf import render_form_pdf
-    from supervision_audit.services.record_export import monitoring_values
-    from supervision_audit.services.records import records_of
+    from supervision_audit.exports.pdf import count_pages, render_bundle_pdf
 
+    tick = progress or (lambda done, total, what: None)
+    stop = cancelled or (lambda: False)
+    total = 1
+
+    def step(done: int, what: str) -> None:
+        if stop():
+            raise ExportCancelled("The export was cancelled; nothing was written.")
+        tick(done, total, what)
+
+    step(0, "Gathering the file's records")
     require(session, actor, Action.READ_FILE, staff_uuid)
     person = get_staff(session, staff_uuid)
     org = organisation_name(session)
-    parts: list[tuple[int, str, Path]] = []
-    work = Path(out).with_name(Path(out).name + ".parts")
-    work.mkdir(parents=True, exist_ok=True)
-    try:
-        def add(section: int, title: str, form_key: str, values: dict, record_id: str) -> None:
-            path = work / f"{len(parts):04d}.pdf"
-            render_form_pdf(ALL_FORMS[form_key], values, path, organisation=org,
-                            record_id=record_id, record_label=f"{person.name}: {title}")
-            parts.append((section, title, path))
+    found = _file_parts(session, actor, person)
+    parts = [part for _, _, part in found]
+    total = len(parts) + 3  # gathering, each document, the index, the seal
 
-        from supervision_audit.services.contracts import contract_versions
-
-        for contract in contract_versions(session, staff_uuid):
-            add(0, f"Supervision contract, version {contract.version}", "contract",
-                contract.values, str(contract.id))
-        add(1, "Supervision monitoring sheet", "monitoring",
-            monitoring_values(session, staff_uuid), f"monitoring {staff_uuid}")
-        for record in sorted(records_of(session, actor, staff_uuid), key=lambda r: r.held_on):
-            kind = "Group supervision record" if record.form_key == "group" else \
-                "Supervision record"
-            add(2, f"{kind}, {record.held_on:%d/%m/%Y}", record.form_key, record.values,
-                str(record.id))
-        for audit in session.exec(select(FileAudit).where(
-                FileAudit.supervisee_id == staff_uuid, FileAudit.status == "complete")):
-            add(6, f"Supervision file audit, {audit.completed_on:%d/%m/%Y}", "audit",
-                audit.values, str(audit.id))
-        if person.role == "asye" and person.asye_start is not None:
-            from supervision_audit.services.asye import tracker_values
-
-            add(5, "ASYE tracker", "asye_tracker", tracker_values(session, person),
-                f"asye {staff_uuid}")
-        parts.sort(key=lambda p: p[0])
-        counts = [len(PdfReader(path).pages) for _, _, path in parts]
-        index = work / "index.pdf"
+    def index(counts: list[int]) -> FormPart:  # the index's own length moves the page numbers
         index_pages = 1
-        for _attempt in range(3):  # the index's own length moves the page numbers
+        for _attempt in range(3):
             lines, page = [], index_pages + 1
-            for (section, title, _path), count in zip(parts, counts, strict=True):
+            for (section, title, _part), count in zip(found, counts, strict=True):
                 where = "Contract" if section == 0 else \
                     f"Section {section} – {FOLDER_SECTIONS[section - 1].title}"
                 lines.append(f"{where}: {title} .... page {page}")
                 page += count
-            _render_index(index, lines, org, person)
-            if len(PdfReader(index).pages) == index_pages:
+            front = _index_part(lines, person)
+            pages = count_pages(front, organisation=org)
+            if pages == index_pages:
                 break
-            index_pages = len(PdfReader(index).pages)
-        writer = PdfWriter()
-        for path in [index] + [p for _, _, p in parts]:
-            for pdf_page in PdfReader(path).pages:
-                writer.add_page(pdf_page)
-        with atomic_output(Path(out)) as tmp:
-            with open(tmp, "wb") as fh:
-                writer.write(fh)
-    finally:
-        for leftover in work.glob("*"):
-            leftover.unlink()
-        work.rmdir()
-    seal_in_place(session, Path(out), f"Supervision file of {person.name}")
-    log_event(session, actor.who, "file.export", subject_kind="staff", subject_id=person.id,
-              about_staff_id=person.id, detail=f"{len(parts)} documents")
-    return Path(out)
+            index_pages = pages
+        return front
+
+    def started(number: int) -> None:
+        step(number + 1, "Writing the index" if number == len(parts) else
+             f"Printing {found[number][1]}")
+
+    with atomic_output(Path(out)) as tmp:
+        render_bundle_pdf(parts, tmp, organisation=org, title=f"Supervision file {person.name}",
+                          subject="Appendix 8 order", front=index, on_part=started)
+        step(total - 1, "Sealing")
+        seal_in_place(session, tmp, f"Supervision file of {person.name}")
+        step(total, "Saved")
+    return len(parts)
 
 
-def _render_index(path: Path, lines: list[str], org: str, person: Staff) -> None:
-    from supervision_audit.exports.pdf import render_form_pdf
+def log_whole_file(session: Session, actor: Actor, staff_uuid: uuid.UUID,
+                   documents: int) -> None:
+    """The event log's entry for a whole-file export of ``documents`` documents."""
+    log_event(session, actor.who, "file.export", subject_kind="staff", subject_id=staff_uuid,
+              about_staff_id=staff_uuid, detail=f"{documents} documents")
+
+
+def _file_parts(session: Session, actor: Actor, person: Staff
+                ) -> list[tuple[int, str, FormPart]]:
+    """The documents of ``person``'s file in the Appendix 8 order: (section, 0 for the
+    contract; title; the form to print)."""
+    from supervision_audit.exports.pdf import FormPart
+    from supervision_audit.services.contracts import contract_versions
+    from supervision_audit.services.record_export import monitoring_values
+    from supervision_audit.services.records import records_of
+
+    found: list[tuple[int, str, FormPart]] = []
+
+    def add(section: int, title: str, form_key: str, values: dict, record_id: str) -> None:
+        found.append((section, title, FormPart(ALL_FORMS[form_key], values, record_id,
+                                               f"{person.name}: {title}")))
+
+    for contract in contract_versions(session, person.id):
+        add(0, f"Supervision contract, version {contract.version}", "contract",
+            contract.values, str(contract.id))
+    add(1, "Supervision monitoring sheet", "monitoring",
+        monitoring_values(session, person.id), f"monitoring {person.id}")
+    for record in sorted(records_of(session, actor, person.id), key=lambda r: r.held_on):
+        kind = "Group supervision record" if record.form_key == "group" else \
+            "Supervision record"
+        add(2, f"{kind}, {record.held_on:%d/%m/%Y}", record.form_key, record.values,
+            str(record.id))
+    for audit in session.exec(select(FileAudit).where(
+            FileAudit.supervisee_id == person.id, FileAudit.status == "complete")):
+        add(6, f"Supervision file audit, {audit.completed_on:%d/%m/%Y}", "audit",
+            audit.values, str(audit.id))
+    if person.role == "asye" and person.asye_start is not None:
+        from supervision_audit.services.asye import tracker_values
+
+        add(5, "ASYE tracker", "asye_tracker", tracker_values(session, person),
+            f"asye {person.id}")
+    found.sort(key=lambda p: p[0])  # stable: by date within a section
+    return found
+
+
+def _index_part(lines: list[str], person: Staff) -> FormPart:
+    from supervision_audit.exports.pdf import FormPart
     from supervision_audit.forms.base import Field, FormDef, Kind, Section
 
-    render_form_pdf(FormDef("index", "Supervision file", "Appendix 8 order", (
+    return FormPart(FormDef("index", "Supervision file", "Appendix 8 order", (
         Section("index", "Index", (Field("lines", "Contents", Kind.MULTILINE),)),)),
-        {"lines": "\n".join(lines)}, path, organisation=org,
-        record_id=f"file {person.staff_id}", record_label=person.name)
+        {"lines": "\n".join(lines)}, f"file {person.staff_id}", person.name)

@@ -3,7 +3,9 @@ file (Appendix 7) with starting, opening and exporting them; for a senior manage
 direct observation of a supervisor and the audit programme; and the case-file audit
 documents filed here.
 
-The "save as" prompt is the small function ``choose_pdf_path`` so that tests can replace it.
+The whole file as one PDF is printed in the background (a progress bar and Cancel under the
+buttons); the "save as" prompt is the small function ``choose_pdf_path`` so that tests can
+replace it.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
     QLabel,
+    QProgressBar,
     QPushButton,
     QTableWidgetItem,
     QVBoxLayout,
@@ -34,7 +37,11 @@ from supervision_audit.db import Store
 from supervision_audit.errors import SupervisionAuditError
 from supervision_audit.models import AuditAction, Staff
 from supervision_audit.services.access import Action, Actor, permitted
-from supervision_audit.services.audit_outputs import export_audit_pdf, export_whole_file
+from supervision_audit.services.audit_outputs import (
+    export_audit_pdf,
+    log_whole_file,
+    write_whole_file,
+)
 from supervision_audit.services.audits import LABELS, audits_of, start_audit
 from supervision_audit.ui import messages
 from supervision_audit.ui.audit_dialog import JUDGEMENT_CHIPS, AuditDialog
@@ -55,6 +62,7 @@ from supervision_audit.ui.style import (
     note_label,
 )
 from supervision_audit.ui.window_state import last_folder, remember_folder
+from supervision_audit.ui.workers import Job, JobContext, run_in_background
 
 COLUMNS = ("Date", "Auditor", "Supervisor", "Judgement", "Status", "Open actions")
 CHIP_COLOURS = {"ok": OK_FG, "warning": WARNING_FG, "bad": BAD_FG}
@@ -129,6 +137,7 @@ class AuditPanel(QWidget):
         self.file: SupervisionFile | None = None
         self.data = AuditsData()
         self.dialog: QDialog | None = None  # the dialog opened last (tests drive it)
+        self.file_job: Job | None = None  # the whole-file PDF being printed, if any
         column = QVBoxLayout(self)
         column.setContentsMargins(0, 4, 0, 0)
         column.setSpacing(6)
@@ -142,6 +151,7 @@ class AuditPanel(QWidget):
         self.empty.setStyleSheet("font-style: italic;")
         column.addWidget(self.empty)
         column.addLayout(self._buttons())
+        column.addLayout(self._export_progress())
         self.observations = note_label()
         self.observations.setObjectName("observations_note")
         column.addWidget(self.observations)
@@ -188,6 +198,29 @@ class AuditPanel(QWidget):
         row.addStretch(1)
         for widget in (self.observe_button, self.programme_button, self.whole_button):
             row.addWidget(widget)
+        return row
+
+    def _export_progress(self) -> QHBoxLayout:
+        """The whole-file PDF's progress bar, its current step and Cancel (shown while it
+        is printed)."""
+        row = QHBoxLayout()
+        row.setSpacing(8)
+        self.file_progress = QProgressBar()
+        self.file_progress.setObjectName("export_file_progress")
+        self.file_progress.setRange(0, 1)
+        self.file_progress.setTextVisible(True)
+        self.file_progress.setFixedWidth(220)
+        self.file_step = QLabel()
+        self.file_step.setObjectName("export_file_step")
+        self.file_step.setStyleSheet(f"color: {NOTE};")
+        self.cancel_file_button = self._button("Cancel", self.cancel_export_file,
+                                               "cancel_export_file",
+                                               "Stop printing the whole file; nothing is saved")
+        row.addWidget(self.file_progress)
+        row.addWidget(self.file_step, 1)
+        row.addWidget(self.cancel_file_button)
+        for widget in (self.file_progress, self.file_step, self.cancel_file_button):
+            widget.hide()
         return row
 
     # -- showing ----------------------------------------------------------------------
@@ -255,7 +288,7 @@ class AuditPanel(QWidget):
                                   "Start audit…")
         self.open_button.setEnabled(row is not None)
         self.export_button.setEnabled(row is not None and row.status == "complete")
-        self.whole_button.setEnabled(shown)
+        self.whole_button.setEnabled(shown and self.file_job is None)
         self.observe_button.setVisible(shown and self.data.may_observe)
         self.programme_button.setVisible(shown and self.data.may_plan)
 
@@ -332,13 +365,17 @@ class AuditPanel(QWidget):
         return self._show(dialog)
 
     # -- exports ----------------------------------------------------------------------
-    def _export(self, title: str, suggested: str, write: Callable[[Session, Path], Path]
-                ) -> Path | None:
+    def _ask_pdf_path(self, title: str, suggested: str) -> Path | None:
         out = choose_pdf_path(self, Path(last_folder("export")) / suggested, title)
         if out is None:
             return None
-        if out.suffix.lower() != ".pdf":
-            out = out.with_name(out.name + ".pdf")
+        return out if out.suffix.lower() == ".pdf" else out.with_name(out.name + ".pdf")
+
+    def _export(self, title: str, suggested: str, write: Callable[[Session, Path], Path]
+                ) -> Path | None:
+        out = self._ask_pdf_path(title, suggested)
+        if out is None:
+            return None
         QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
             with self.store.write() as session:
@@ -364,10 +401,71 @@ class AuditPanel(QWidget):
                             f"{_safe(self.file.name)} - {row.completed_on:%Y-%m-%d}.pdf",
                             lambda s, out: export_audit_pdf(s, self.actor, row.id, out))
 
-    def export_file(self) -> Path | None:
-        if self.file is None:
+    def export_file(self) -> Job | None:
+        """Ask where to save the whole file as one PDF, then print it in the background
+        (None: not started). The job's ``finished`` carries the path written."""
+        if self.file is None or self.file_job is not None:
             return None
-        staff_uuid = self.file.id
-        return self._export("Whole supervision file PDF", f"Supervision file - "
-                            f"{_safe(self.file.name)} - {self.today():%Y-%m-%d}.pdf",
-                            lambda s, out: export_whole_file(s, self.actor, staff_uuid, out))
+        out = self._ask_pdf_path(_WHOLE_FILE, f"Supervision file - {_safe(self.file.name)} - "
+                                              f"{self.today():%Y-%m-%d}.pdf")
+        if out is None:
+            return None
+        store, actor, staff_uuid = self.store, self.actor, self.file.id
+
+        def work(context: JobContext) -> Path:  # in a worker thread, with its own sessions
+            with store.read() as session:  # printing only reads: no write lock meanwhile
+                documents = write_whole_file(session, actor, staff_uuid, out,
+                                             progress=context.progress,
+                                             cancelled=context.cancelled)
+            with store.write() as session:
+                log_whole_file(session, actor, staff_uuid, documents)
+            return out
+
+        job = run_in_background(work)
+        job.progress.connect(self._file_progress)
+        job.finished.connect(self._file_written)
+        job.failed.connect(self._file_failed)
+        job.cancelled.connect(self._file_cancelled)
+        job.ended.connect(self._file_job_ended)
+        self.file_job = job
+        self.file_progress.setRange(0, 0)  # busy until the first step reports
+        self.file_step.setText("Starting…")
+        self.cancel_file_button.setEnabled(True)
+        for widget in (self.file_progress, self.file_step, self.cancel_file_button):
+            widget.show()
+        self._update_buttons()
+        return job
+
+    def cancel_export_file(self) -> None:
+        """Stop printing the whole file at its next document; nothing is saved."""
+        if self.file_job is not None:
+            self.file_job.cancel()
+            self.cancel_file_button.setEnabled(False)
+            self.file_step.setText("Cancelling…")
+
+    def _file_progress(self, done: int, total: int, what: str) -> None:
+        if self.file_progress.maximum() != total:
+            self.file_progress.setRange(0, total)
+        self.file_progress.setValue(done)
+        if not (self.file_job and self.file_job.cancel_requested):
+            self.file_step.setText(what if done >= total else f"{what}…")
+
+    def _file_written(self, path: object) -> None:
+        written = Path(str(path))
+        remember_folder("export", str(written.parent))
+        self._tell(f"Saved {written}")
+
+    def _file_failed(self, message: str) -> None:
+        messages.show_error(self, _WHOLE_FILE, message)
+
+    def _file_cancelled(self) -> None:
+        self._tell("Cancelled: the whole-file PDF was not saved.", bad=True)
+
+    def _file_job_ended(self) -> None:
+        self.file_job = None
+        for widget in (self.file_progress, self.file_step, self.cancel_file_button):
+            widget.hide()
+        self._update_buttons()
+
+
+_WHOLE_FILE = "Whole supervision file PDF"

@@ -208,8 +208,13 @@ def test_a_complete_audit_opens_read_only_and_exports(qtbot, store, org, panel_f
     written = panel.export_selected()
     assert written is not None and written.read_bytes().startswith(b"%PDF")
     assert written.name == "Supervision file audit - Wendy Worker - 2026-06-26.pdf"
-    whole = panel.export_file()
-    assert whole is not None and whole.read_bytes().startswith(b"%PDF")
+    job = panel.export_file()  # printed in the background
+    assert job is not None
+    with qtbot.waitSignal(job.finished, timeout=20_000) as done:
+        pass
+    whole = done.args[0]
+    assert whole.name == "Supervision file - Wendy Worker - 2026-06-26.pdf"
+    assert whole.read_bytes().startswith(b"%PDF")
 
 
 def test_only_a_senior_manager_above_sees_start_audit(store, org, panel_for) -> None:

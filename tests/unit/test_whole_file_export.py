@@ -1,0 +1,155 @@
+"""The whole supervision file as one PDF: every document printed exactly as it prints alone,
+after an index whose page numbers are right (also when the index itself takes two pages);
+progress reported, cancelling writes nothing, the export sealed and logged."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from datetime import date, time, timedelta
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+from sqlmodel import select
+
+from supervision_audit.exports.pdf import render_form_pdf
+from supervision_audit.models import SupervisionSession
+from supervision_audit.services import audit_outputs
+from supervision_audit.services.access import SYSTEM_ACTOR as SYS
+from supervision_audit.services.access import Actor
+from supervision_audit.services.audit_outputs import (
+    ExportCancelled,
+    export_whole_file,
+    write_whole_file,
+)
+from supervision_audit.services.audits import save_audit, start_audit
+from supervision_audit.services.contracts import draft_values, save_contract
+from supervision_audit.services.demo import acting_as
+from supervision_audit.services.records import complete_record, start_record
+from supervision_audit.services.seal_setup import set_up_seal, verify
+from supervision_audit.services.settings import organisation_name
+from supervision_audit.services.signatures import sign
+from supervision_audit.services.staff import get_staff
+
+RECORDS = 30  # enough for the index to take a second page
+LONG = ("We talked through the week's visits, what went well and what to try next time. "
+        * 40)
+
+
+def _actor(s, staff_uuid: uuid.UUID) -> Actor:
+    person = get_staff(s, staff_uuid)
+    return Actor(username=person.staff_id.lower(), staff_id=person.id, name=person.name,
+                 staff_role=person.role)
+
+
+@pytest.fixture
+def pat(store, people) -> uuid.UUID:
+    """Pat Worker's file: a signed contract, thirty monthly records (some long), an audit."""
+    with store.write() as s:
+        pat = get_staff(s, people["P1"])
+        values = draft_values(s, SYS, pat.id)
+        values.update(venue="Room 1", date_agreed="2024-03-05", intermediary="Sam Head")
+        contract = save_contract(s, SYS, pat.id, values)
+        sign(s, acting_as(s, pat.supervisor_id), "contract", contract.id, password=None)
+        sign(s, acting_as(s, pat.id), "contract", contract.id, password=None)
+        day = date(2024, 4, 2)
+        for n in range(RECORDS):
+            planned = SupervisionSession(supervisee_id=pat.id, supervisor_id=pat.supervisor_id,
+                                         planned_date=day, planned_time=time(10))
+            s.add(planned)
+            s.flush()
+            record = start_record(s, SYS, form_key="individual", held_on=day,
+                                  session_id=planned.id)
+            complete_record(s, SYS, record.id, {
+                **record.values, "start_time": "10:00", "end_time": "11:30",
+                "reflective": LONG if n % 7 == 0 else "A hard visit", "kss": ["KSS1"],
+                "welfare": "Leave booked", "performance": "Objectives reviewed"})
+            day += timedelta(days=28)
+        head = _actor(s, people["S1"])
+        audit = start_audit(s, head, pat.id, date(2026, 6, 26))
+        save_audit(s, head, audit.id, {**audit.values, "judgement": "good",
+                                        "judgement_rationale": "Improving"}, complete=True)
+    return pat.id
+
+
+def _pages(path: Path) -> list[str]:
+    return [page.extract_text() for page in PdfReader(path).pages]
+
+
+def test_each_document_prints_as_alone_after_a_true_index(store, people, pat, tmp_path
+                                                          ) -> None:
+    out = tmp_path / "file.pdf"
+    seen: list[tuple[int, int, str]] = []
+    with store.write() as s:
+        manager = _actor(s, people["M1"])
+        export_whole_file(s, manager, pat, out,
+                          progress=lambda done, total, what: seen.append((done, total, what)))
+        org = organisation_name(s)
+        found = audit_outputs._file_parts(s, manager, get_staff(s, pat))
+    bundle = _pages(out)
+
+    # the same documents printed one by one, as the file printed them before
+    alone: list[list[str]] = []
+    for n, (_section, _title, part) in enumerate(found):
+        path = render_form_pdf(part.form, part.values, tmp_path / f"{n}.pdf", organisation=org,
+                               record_id=part.record_id, record_label=part.record_label)
+        alone.append(_pages(path))
+    index_pages = len(bundle) - sum(len(pages) for pages in alone)
+    assert index_pages == 2  # 33 entries: the index runs over
+    assert [title for _s, title, _p in found][:3] == [
+        "Supervision contract, version 1", "Supervision monitoring sheet",
+        "Supervision record, 02/04/2024"]
+    assert found[-1][1] == "Supervision file audit, 26/06/2026"
+    assert bundle[index_pages:] == [text for pages in alone for text in pages]
+
+    index = "\n".join(bundle[:index_pages])
+    assert "Page 1 of 2" in bundle[0] and "Page 2 of 2" in bundle[1]
+    starts = [int(n) for n in re.findall(r"\.\.\.\.\s+page\s+(\d+)", index)]
+    expected, page = [], index_pages + 1
+    for pages in alone:
+        expected.append(page)
+        page += len(pages)
+    assert starts == expected
+    assert any(len(pages) > 1 for pages in alone)  # the long records run over
+
+    total = len(found) + 3
+    assert [done for done, _t, _w in seen] == list(range(total + 1))
+    assert {t for _d, t, _w in seen[1:]} == {total}
+    assert seen[1][2] == "Printing Supervision contract, version 1"
+    assert [w for _d, _t, w in seen[-3:]] == ["Writing the index", "Sealing", "Saved"]
+    meta = PdfReader(out).metadata
+    assert meta is not None and meta.title == "Supervision file Pat Worker"
+
+
+def test_cancelling_writes_nothing_and_keeps_an_earlier_file(store, people, pat, tmp_path
+                                                             ) -> None:
+    folder = tmp_path / "out"
+    folder.mkdir()
+    out = folder / "file.pdf"
+    out.write_bytes(b"an earlier export")
+    for stop_at in (1, 5, RECORDS + 3, RECORDS + 5):  # a document, a record, the index, the seal
+        ticks: list[int] = []
+
+        def stop(ticks: list[int] = ticks, at: int = stop_at) -> bool:
+            return bool(ticks) and ticks[-1] >= at
+
+        with store.read() as s, pytest.raises(ExportCancelled, match="nothing was written"):
+            write_whole_file(s, _actor(s, people["M1"]), pat, out, progress=lambda done,
+                             _total, _what, ticks=ticks: ticks.append(done), cancelled=stop)
+        assert out.read_bytes() == b"an earlier export"
+        assert [p.name for p in folder.iterdir()] == ["file.pdf"]  # no temporary files
+        assert ticks[-1] == stop_at
+
+
+def test_the_file_is_sealed_whole_and_the_export_logged(store, people, pat, tmp_path) -> None:
+    from supervision_audit.models import EventLog
+
+    with store.write() as s:
+        set_up_seal(s, SYS, "file seal passphrase")
+        export_whole_file(s, _actor(s, people["M1"]), pat, tmp_path / "file.pdf")
+    with store.read() as s:
+        report = verify(s, tmp_path / "file.pdf")
+        logged = s.exec(select(EventLog).where(EventLog.action == "file.export")).all()
+    assert report.intact and report.covers_whole_file and report.trusted
+    assert [(e.about_staff_id, e.detail) for e in logged] == [(pat, f"{RECORDS + 3} documents")]
