@@ -10,7 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
-from PySide6.QtCore import QByteArray, Qt
+from PySide6.QtCore import QByteArray, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence
 from PySide6.QtWidgets import (
     QDialog,
@@ -45,7 +45,7 @@ from supervision_audit.ui.section_panels import build_panels
 from supervision_audit.ui.staff_dialog import StaffDialog
 from supervision_audit.ui.staff_page import StaffPage
 from supervision_audit.ui.window_state import app_settings, last_folder, remember_folder
-from supervision_audit.ui.window_tools import ToolsMixin
+from supervision_audit.ui.window_tools import PRELOAD_AFTER_MS, ToolsMixin
 from supervision_audit.ui.workers import stop_all
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -149,6 +149,7 @@ class MainWindow(ToolsMixin, QMainWindow):
         self.splitter.setSizes([600, 680])
         self.refresh()
         self.watch_store_check()
+        QTimer.singleShot(PRELOAD_AFTER_MS, self, self.preload_heavy_modules)
         self.restore_state()
 
     # -- building ---------------------------------------------------------------------

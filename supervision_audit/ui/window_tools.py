@@ -4,6 +4,7 @@ out) and reports (the monthly return, checking a PDF's seal)."""
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -18,6 +19,12 @@ from supervision_audit.ui.accounts_dialog import AccountsDialog
 from supervision_audit.ui.backup_ui import BackupsDialog
 from supervision_audit.ui.password_dialog import ChangePasswordDialog
 
+# Loaded after the window is idle, never before it shows (see preload_heavy_modules).
+HEAVY_MODULES = ("supervision_audit.exports.pdf", "supervision_audit.exports.xlsx",
+                 "supervision_audit.sealing.signer", "pyhanko.sign", "pyhanko.sign.validation",
+                 "pyhanko.pdf_utils.incremental_writer", "pypdfium2")
+PRELOAD_AFTER_MS = 2000
+
 
 class ToolsMixin:
     """Mixed into MainWindow, which provides store, actor, opened, auto_backup, idle_lock,
@@ -29,6 +36,18 @@ class ToolsMixin:
     auto_backup: Any
     idle_lock: Any
     sign_in_again: bool
+
+    def preload_heavy_modules(self) -> None:
+        """Load the PDF, sealing and workbook libraries in the background once the window is
+        idle, so that the first export does not hold up the window while they load (they are
+        left out of start-up for the same reason)."""
+        from supervision_audit.ui.workers import run_in_background
+
+        def load(_ctx: object) -> None:
+            for name in HEAVY_MODULES:
+                importlib.import_module(name)
+
+        self.preload_job = run_in_background(load, self)  # type: ignore[arg-type]
 
     def watch_store_check(self) -> None:
         """A large store is checked whole in the background after sign-in (see
