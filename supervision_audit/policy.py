@@ -94,6 +94,7 @@ def cadence_on(person: Supervisee, on: date) -> Cadence:
     return Cadence.MONTHLY
 
 
+@lru_cache(maxsize=8192)  # pure; next_due asks it for every supervisee's last session
 def after_interval(start: date, cadence: Cadence, contract_days: int | None = None) -> date:
     """``start`` plus the interval of ``cadence``."""
     if cadence is Cadence.ASYE_WEEKLY:
@@ -171,6 +172,7 @@ def escalation(
 # --- R3 records and copies -------------------------------------------------------------------
 
 
+@lru_cache(maxsize=8192)  # pure; the compliance computation asks for thousands of sessions
 def copy_due(session_date: date) -> date:
     """R3: the supervisee's copy is due within 3 working days of the session."""
     return add_working_days(session_date, COPY_WORKING_DAYS)
@@ -189,6 +191,7 @@ def case_file_is_late(session_at: datetime, recorded_at: datetime) -> bool:
 # --- R4 contracts -----------------------------------------------------------------------------
 
 
+@lru_cache(maxsize=8192)  # pure; the compliance computation asks for every contract
 def contract_review_due(signed_on: date, supervisor_changed_on: date | None = None) -> date:
     """R4: 12 months after it was last signed, at once when the supervisor changes."""
     if supervisor_changed_on is not None:

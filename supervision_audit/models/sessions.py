@@ -6,7 +6,7 @@ import uuid
 from datetime import date, datetime, time
 from typing import Any
 
-from sqlalchemy import JSON, CheckConstraint, Column, Index
+from sqlalchemy import JSON, CheckConstraint, Column, Index, text
 from sqlmodel import Field, SQLModel
 
 from supervision_audit.models.base import Record
@@ -26,6 +26,10 @@ class SupervisionSession(Record, table=True):
         Index("ix_session_supervisee_date", "supervisee_id", "planned_date"),
         Index("ix_session_status_date", "status", "planned_date"),
         Index("ix_session_supervisor_date", "supervisor_id", "planned_date"),
+        # compliance (migration 0008): the last completed session per supervisee; the
+        # completed sessions of a period, and whether each has a record
+        Index("ix_session_status_supervisee_date", "status", "supervisee_id", "planned_date"),
+        Index("ix_session_status_date_cover", "status", "planned_date", "supervisee_id", "id"),
     )
 
     supervisee_id: uuid.UUID = Field(foreign_key="staff.id", nullable=False)
@@ -55,6 +59,14 @@ class SupervisionRecord(Record, table=True):
         Index("ix_record_supervisee_held", "supervisee_id", "held_on"),
         Index("ix_record_supervisor_held", "supervisor_id", "held_on"),
         Index("ix_record_session", "session_id"),
+        # compliance (migration 0008): the record aggregates read this index, never the
+        # values JSON; and "completed session without a complete record"
+        Index("ix_record_held_cover", "held_on", "status", "supervisee_id", "locked_at",
+              "copy_given_on", "start_time", "end_time"),
+        Index("ix_record_session_status", "session_id", "status"),
+        # the few complete records still awaiting a signature, by supervisee
+        Index("ix_record_unsigned", "supervisee_id", "held_on", "status", "locked_at",
+              sqlite_where=text("status = 'complete' AND locked_at IS NULL")),
     )
 
     form_key: str = Field(max_length=20, nullable=False)

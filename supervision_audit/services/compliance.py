@@ -1,24 +1,30 @@
 """Compliance as data: the policy's rules applied to every active supervisee at once.
 
-Every screen and report reads this one computation. The counts are aggregated in SQL (one
-grouped query per measure, each served by an index); the rules themselves come from
-``policy``.
+Every screen and report reads this one computation. The counts are aggregated in SQL (a
+query per measure, each served by an index of migration 0008, so none reads the records'
+values); the rules themselves come from ``policy``. ``overdue_on`` answers the "overdue?"
+of ``compute`` for many days at once (the twelve-month trend of the dashboard and the
+monthly return).
 """
 
 from __future__ import annotations
 
 import uuid
+from bisect import bisect_right
+from collections import Counter, defaultdict
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import and_, func
+from sqlalchemy import Result, String, and_, exists, func, or_, type_coerce
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
 from supervision_audit.dates import add_months
-from supervision_audit.models import Contract, Staff, SupervisionRecord, SupervisionSession
+from supervision_audit.models import Staff, SupervisionRecord, SupervisionSession, Team
 from supervision_audit.policy import (
+    RESCHEDULE_WINDOW_DAYS,
     Supervisee,
     cadence_on,
     copy_due,
@@ -27,7 +33,7 @@ from supervision_audit.policy import (
     next_due,
 )
 from supervision_audit.services.access import Actor, visible_staff
-from supervision_audit.services.contracts import review_due
+from supervision_audit.services.contracts import LatestContract, latest_contracts
 
 
 @dataclass
@@ -57,89 +63,194 @@ class Compliance:
         return data
 
 
-def _grouped(session: Session, query: Any) -> dict[uuid.UUID, Any]:
-    return {row[0]: row[1] for row in session.exec(query)}
+@dataclass(frozen=True, slots=True)
+class Supervised:
+    """An active supervisee (someone with a supervisor), as ``compute`` lists them."""
+
+    id: uuid.UUID
+    staff_id: str
+    name: str
+    role: str
+    asye_start: date | None
+    employment_start: date | None
+    supervisor_staff_id: str
+    team: str  # "" when in no team
+    service: str  # the team's service; "" when none
+
+
+def _hex(column: Any) -> Any:
+    """A UUID column as stored (32 hex digits, ``UUID.hex``): the aggregates key on it and
+    make no UUID objects for the tens of thousands of rows they read."""
+    return type_coerce(column, String)
+
+
+def _rows(session: Session, query: Any) -> Result[Any]:
+    """The query's rows one at a time as SQLite makes them (through Core: the ORM would make
+    them all first, and the tens of thousands of the bulk queries would live long enough
+    for Python's cyclic collector to walk the heap again and again while they are read)."""
+    return session.connection().execute(query)
+
+
+def _grouped(session: Session, query: Any) -> dict[str, Any]:
+    return {key: value for key, value in _rows(session, query)}
+
+
+def supervisees(session: Session, people: set[uuid.UUID] | None = None) -> list[Supervised]:
+    """Everyone ``compute`` answers for (of ``people`` when given), by name."""
+    boss = aliased(Staff)
+    query = (select(Staff.id, Staff.staff_id, Staff.name, Staff.role, Staff.asye_start,
+                    Staff.employment_start, boss.staff_id, Team.name, Team.service)
+             .join(boss, boss.id == Staff.supervisor_id)
+             .join(Team, Team.id == Staff.team_id, isouter=True)
+             .where(Staff.active == True)  # noqa: E712
+             .order_by(col(Staff.name)))
+    rows = _rows(session, query)
+    return [Supervised(*row[:7], team=row[7] or "", service=row[8] or "") for row in rows
+            if people is None or row[0] in people]
+
+
+def _terms(person: Supervised, contract: LatestContract | None) -> Supervisee:
+    return Supervisee(role=person.role, asye_start=person.asye_start,
+                      employment_start=person.employment_start,
+                      contract_start=contract.date_agreed if contract else None,
+                      contract_interval_days=contract.agreed_interval_days if contract
+                      else None)
+
+
+def _last_completed(session: Session, on: date) -> dict[str, date]:
+    """The date of each active supervisee's last completed session on or before ``on``.
+
+    Asked person by person (the index on status, supervisee and date finds each in one
+    step), which is many times quicker than grouping the sessions of everyone."""
+    S = SupervisionSession
+    last = (select(func.max(S.planned_date))
+            .where(S.status == "completed", S.supervisee_id == Staff.id, S.planned_date <= on)
+            .correlate(Staff).scalar_subquery())
+    query = select(_hex(Staff.id), last).where(Staff.active == True,  # noqa: E712
+                                               Staff.supervisor_id != None)  # noqa: E711
+    return {key: day for key, day in _rows(session, query) if day is not None}
 
 
 def compute(session: Session, as_of: date, people: set[uuid.UUID] | None = None
             ) -> list[Compliance]:
     """One entry per active supervisee (a person with a supervisor), by name."""
     year_ago = add_months(as_of, -12)
-    boss = aliased(Staff)
-    from supervision_audit.models import Team
-
-    staff_rows = session.exec(
-        select(Staff, boss.staff_id, Team.name)
-        .join(boss, boss.id == Staff.supervisor_id)
-        .join(Team, Team.id == Staff.team_id, isouter=True)
-        .where(Staff.active == True)  # noqa: E712
-        .order_by(col(Staff.name))).all()
-    if people is not None:
-        staff_rows = [r for r in staff_rows if r[0].id in people]
+    staff = supervisees(session, people)
     S, R = SupervisionSession, SupervisionRecord
-    last_completed = _grouped(session, select(S.supervisee_id, func.max(S.planned_date))
-                              .where(S.status == "completed", S.planned_date <= as_of)
-                              .group_by(S.supervisee_id))
-    recent = and_(R.held_on > year_ago, R.held_on <= as_of, R.status == "complete",
+    last_completed = _last_completed(session, as_of)
+    recent = and_(R.status == "complete", R.held_on > year_ago, R.held_on <= as_of,
                   R.supervisee_id != None)  # noqa: E711
     minutes = (func.strftime("%s", R.end_time) - func.strftime("%s", R.start_time)) / 60
-    short = _grouped(session, select(R.supervisee_id, func.count()).where(
+    short = _grouped(session, select(_hex(R.supervisee_id), func.count()).where(
         recent, minutes < 90).group_by(R.supervisee_id))
-    unsigned = _grouped(session, select(R.supervisee_id, func.count()).where(
-        R.status == "complete", R.locked_at == None, R.held_on <= as_of,  # noqa: E711
+    unsigned = _grouped(session, select(_hex(R.supervisee_id), func.count()).where(
+        R.status == "complete", R.held_on <= as_of, R.locked_at == None,  # noqa: E711
         R.supervisee_id != None).group_by(R.supervisee_id))  # noqa: E711
-    with_record = select(R.session_id).where(R.status == "complete",
-                                             R.session_id != None)  # noqa: E711
-    missing = _grouped(session, select(S.supervisee_id, func.count()).where(
+    with_record = exists().where(R.session_id == S.id, R.status == "complete")
+    missing = _grouped(session, select(_hex(S.supervisee_id), func.count()).where(
         S.status == "completed", S.planned_date > year_ago, S.planned_date <= as_of,
-        col(S.id).not_in(with_record)).group_by(S.supervisee_id))
-    copies: dict[uuid.UUID, int] = {}
-    for supervisee, held_on, given in session.exec(select(R.supervisee_id, R.held_on,
-                                                          R.copy_given_on).where(recent)):
+        ~with_record).group_by(S.supervisee_id))
+    copies: Counter[str] = Counter()
+    # a copy is late only when given (or still not given) after its due date, which is at
+    # least three calendar days after the session: the others need not leave SQLite
+    maybe_late = or_(R.copy_given_on == None,  # noqa: E711
+                     R.copy_given_on > func.date(R.held_on, "+3 day"))
+    late_copies = select(_hex(R.supervisee_id), R.held_on, R.copy_given_on).where(recent,
+                                                                                  maybe_late)
+    for supervisee, held_on, given in _rows(session, late_copies):
         due = copy_due(held_on)
         if (given is not None and given > due) or (given is None and as_of > due):
-            copies[supervisee] = copies.get(supervisee, 0) + 1
+            copies[supervisee] += 1
     escalations = _escalations(session, as_of, year_ago)
-    contracts = _contracts(session, as_of)
-    from supervision_audit.services.asye import overdue_for
-
-    asye = overdue_for(session, [r[0] for r in staff_rows if r[0].role == "asye"], as_of)
+    contracts = latest_contracts(session)
+    asye = _asye_overdue(session, [p.id for p in staff if p.role == "asye"], as_of)
     out = []
-    for person, boss_staff_id, team in staff_rows:
+    for person in staff:
+        key = person.id.hex
         contract = contracts.get(person.id)
-        terms = Supervisee(role=person.role, asye_start=person.asye_start,
-                           employment_start=person.employment_start,
-                           contract_start=contract[0] if contract else None,
-                           contract_interval_days=contract[1] if contract else None)
-        last = last_completed.get(person.id)
+        terms = _terms(person, contract)
+        last = last_completed.get(key)
         due = next_due(terms, last)
         late = days_overdue(due, as_of)
+        status = "missing" if contract is None else "review_due" if (
+            contract.review_due is not None and contract.review_due <= as_of) else "current"
         out.append(Compliance(
-            staff_id=person.staff_id, name=person.name, supervisor_id=boss_staff_id,
-            team=team or "", cadence=cadence_on(terms, as_of).value,
+            staff_id=person.staff_id, name=person.name,
+            supervisor_id=person.supervisor_staff_id, team=person.team,
+            cadence=cadence_on(terms, as_of).value,
             last_completed=last.isoformat() if last else None,
             next_due=due.isoformat() if due else None, overdue=late > 0, days_overdue=late,
-            short_sessions_12m=short.get(person.id, 0),
-            escalations=escalations.get(person.id, []),
-            records_missing_12m=missing.get(person.id, 0),
-            unsigned_records=unsigned.get(person.id, 0),
-            late_copies_12m=copies.get(person.id, 0),
-            contract_status=contract[2] if contract else "missing",
+            short_sessions_12m=short.get(key, 0), escalations=escalations.get(key, []),
+            records_missing_12m=missing.get(key, 0), unsigned_records=unsigned.get(key, 0),
+            late_copies_12m=copies.get(key, 0), contract_status=status,
             asye_milestones_overdue=asye.get(person.id, []), uuid=str(person.id)))
     return out
 
 
-def _escalations(session: Session, as_of: date, since: date) -> dict[uuid.UUID, list]:
+def _asye_overdue(session: Session, ids: list[uuid.UUID], on: date
+                  ) -> dict[uuid.UUID, list[str]]:
+    from supervision_audit.services.asye import overdue_for
+
+    if not ids:
+        return {}
+    return overdue_for(session, list(session.exec(select(Staff).where(col(Staff.id).in_(ids)))),
+                       on)
+
+
+def overdue_on(session: Session, days: Sequence[date], people: set[uuid.UUID] | None = None
+               ) -> list[tuple[Supervised, list[bool]]]:
+    """Each supervisee ``compute`` lists (in its order) with, for each of ``days``, whether
+    overdue that day: ``[r.overdue for r in compute(session, day, people)]`` for every day.
+
+    The cadence terms do not depend on the day, only the last completed session does: it is
+    found by bisecting the completed sessions (one query for those between the first and the
+    last day, one for the last before the first day) rather than computing everything for
+    each day.
+    """
+    staff = supervisees(session, people)
+    if not staff or not days:
+        return [(person, []) for person in staff]
+    first, last = min(days), max(days)
+    S = SupervisionSession
+    before = _last_completed(session, first)
+    during: dict[str, list[date]] = defaultdict(list)
+    for supervisee, held in _rows(session, select(_hex(S.supervisee_id), S.planned_date).where(
+            S.status == "completed", S.planned_date > first, S.planned_date <= last)):
+        during[supervisee].append(held)
+    contracts = latest_contracts(session, with_review=False)
+    out = []
+    for person in staff:
+        terms = _terms(person, contracts.get(person.id))
+        held_on = sorted(during.get(person.id.hex, ()))
+        basis = before.get(person.id.hex)
+        flags = []
+        for day in days:
+            n = bisect_right(held_on, day)
+            flags.append(days_overdue(next_due(terms, held_on[n - 1] if n else basis), day) > 0)
+        out.append((person, flags))
+    return out
+
+
+def _escalations(session: Session, as_of: date, since: date) -> dict[str, list]:
+    """R2 per supervisee (by stored id): the misses after ``since`` that need reporting."""
     S = SupervisionSession
     follow = aliased(SupervisionSession)
-    rows = session.exec(
-        select(S.supervisee_id, S.planned_date, S.rescheduled_for, S.rescheduled_recorded_on,
-               S.reported_to_manager_on, follow.status)
-        .join(follow, follow.id == S.rescheduled_session_id, isouter=True)
-        .where(col(S.status).in_(("postponed", "cancelled")), S.planned_date <= as_of,
-               S.planned_date > since)
-        .order_by(col(S.planned_date)))
-    out: dict[uuid.UUID, list] = {}
+    # most misses were rebooked within the window and the new session was not missed too:
+    # ``escalation`` finds nothing in them, so they need not leave SQLite (the rule itself
+    # is applied to the others below)
+    settled = and_(S.rescheduled_for != None, S.rescheduled_recorded_on != None,  # noqa: E711
+                   S.rescheduled_recorded_on <= func.date(
+                       S.planned_date, f"+{RESCHEDULE_WINDOW_DAYS} day"),
+                   or_(follow.status == None,  # noqa: E711
+                       col(follow.status).not_in(("postponed", "cancelled"))))
+    query = (select(_hex(S.supervisee_id), S.planned_date, S.rescheduled_for,
+                    S.rescheduled_recorded_on, S.reported_to_manager_on, follow.status)
+             .join(follow, follow.id == S.rescheduled_session_id, isouter=True)
+             .where(col(S.status).in_(("postponed", "cancelled")), S.planned_date <= as_of,
+                    S.planned_date > since, ~settled)
+             .order_by(col(S.planned_date)))
+    rows = _rows(session, query)
+    out: dict[str, list] = {}
     for supervisee, missed, again, recorded, reported, follow_status in rows:
         held = {"completed": True, "postponed": False, "cancelled": False}.get(follow_status)
         found = escalation(missed, rescheduled_for=again, rescheduled_recorded_on=recorded,
@@ -150,21 +261,6 @@ def _escalations(session: Session, as_of: date, since: date) -> dict[uuid.UUID, 
                 "report_due": found.report_due.isoformat(),
                 "reported_on": found.reported_on.isoformat() if found.reported_on else None,
                 "overdue": found.overdue})
-    return out
-
-
-def _contracts(session: Session, as_of: date) -> dict[uuid.UUID, tuple]:
-    """Per supervisee: (start, agreed interval, status) of the latest contract version."""
-    latest = select(Contract.supervisee_id, func.max(Contract.version).label("v")).group_by(
-        Contract.supervisee_id).subquery()
-    out = {}
-    for contract in session.exec(select(Contract).join(latest, and_(
-            latest.c.supervisee_id == Contract.supervisee_id,
-            latest.c.v == Contract.version))):
-        due = review_due(session, contract)
-        status = "review_due" if due is not None and due <= as_of else "current"
-        out[contract.supervisee_id] = (contract.date_agreed, contract.agreed_interval_days,
-                                       status)
     return out
 
 

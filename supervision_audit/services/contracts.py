@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from sqlalchemy import and_, func
 from sqlmodel import Session, select
 
 from supervision_audit.errors import NotFoundError, Problem, ValidationError
@@ -131,11 +133,65 @@ def supervisor_changed_on(session: Session, contract: Contract) -> date | None:
 
 def review_due(session: Session, contract: Contract) -> date | None:
     """R4: 12 months after it was last signed (or agreed), at once when the supervisor changes."""
-    changed = supervisor_changed_on(session, contract)
-    basis = signed_on(session, contract) or contract.date_agreed
+    return _review_due(signed_on(session, contract) or contract.date_agreed,
+                       supervisor_changed_on(session, contract))
+
+
+def _review_due(basis: date | None, changed: date | None) -> date | None:
     if basis is None:
         return changed
     return contract_review_due(basis, changed)
+
+
+@dataclass(frozen=True, slots=True)
+class LatestContract:
+    """What the cadence and R4 need of a supervisee's newest contract version."""
+
+    date_agreed: date | None
+    agreed_interval_days: int | None
+    review_due: date | None = None  # only when asked for (``with_review``)
+
+
+def latest_contracts(session: Session, *, with_review: bool = True
+                     ) -> dict[uuid.UUID, LatestContract]:
+    """Per supervisee, the newest contract version: its start, agreed interval and (with
+    ``with_review``) the R4 review date ``review_due`` gives, for everyone in three queries
+    (the versions' columns without their values, the day each was signed, and the open
+    supervision periods) rather than several per contract."""
+    from supervision_audit.models import Signature
+
+    latest = select(Contract.supervisee_id, func.max(Contract.version).label("v")).group_by(
+        Contract.supervisee_id).subquery()
+    signed_at = (select(func.max(Signature.signed_at))
+                 .where(Signature.record_kind == "contract", Signature.record_id == Contract.id)
+                 .correlate(Contract).scalar_subquery())
+    newest = and_(latest.c.supervisee_id == Contract.supervisee_id,
+                  latest.c.v == Contract.version)
+    read = session.connection().execute  # rows as SQLite makes them, not all at once
+    if not with_review:
+        return {supervisee: LatestContract(agreed, interval) for supervisee, agreed, interval
+                in read(select(Contract.supervisee_id, Contract.date_agreed,
+                               Contract.agreed_interval_days).join(latest, newest))}
+    same_supervisor = Contract.supervisor_id.is_not_distinct_from(Staff.supervisor_id)
+    rows = read(
+        select(Contract.supervisee_id, Contract.date_agreed, Contract.agreed_interval_days,
+               same_supervisor, Contract.locked_at, signed_at)
+        .join(latest, newest).join(Staff, Staff.id == Contract.supervisee_id)).all()
+    # supervisor_changed_on: the start of the newest open period, for those whose
+    # supervisor is no longer the contract's
+    periods: dict[uuid.UUID, date] = {}
+    if not all(row[3] for row in rows):
+        periods = dict(session.exec(
+            select(SupervisorChange.supervisee_id, func.max(SupervisorChange.started_on))
+            .where(SupervisorChange.ended_on == None)  # noqa: E711
+            .group_by(SupervisorChange.supervisee_id)).all())
+    out = {}
+    for supervisee, agreed, interval, unchanged, locked_at, last_signed in rows:
+        changed = None if unchanged else periods.get(supervisee, date.today())
+        signed = (None if locked_at is None else last_signed.astimezone().date()
+                  if last_signed is not None else locked_at.date())
+        out[supervisee] = LatestContract(agreed, interval, _review_due(signed or agreed, changed))
+    return out
 
 
 def contract_status(session: Session, supervisee_uuid: uuid.UUID, as_of: date) -> str:

@@ -1,15 +1,18 @@
 """The monthly supervision return: a workbook for the leadership team, built from the same
 compliance computation as every screen (summary by service and team, a sheet per team, and a
-chart of the share supervised in timescale over twelve months)."""
+chart of the share supervised in timescale over twelve months: a line per team, or per
+service when there are more teams than a chart can tell apart)."""
 
 from __future__ import annotations
 
 import re
+import uuid
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from sqlmodel import Session, select
 
@@ -25,7 +28,7 @@ from supervision_audit.models import (
 from supervision_audit.policy import copy_due
 from supervision_audit.services.access import Actor, visible_staff
 from supervision_audit.services.compliance import Compliance, compute
-from supervision_audit.services.dashboard import in_timescale_by_month
+from supervision_audit.services.dashboard import Trend, in_timescale_trends
 from supervision_audit.services.events import log_event
 
 Progress = Callable[[int, int, str], None]
@@ -36,6 +39,7 @@ SUMMARY_HEADERS = ("Service", "Team", "Supervisees", "Sessions due", "Completed"
 TEAM_HEADERS = ("Staff id", "Name", "Cadence", "Last completed", "Next due", "Overdue",
                 "Days overdue", "Escalations open", "Unsigned records", "Late copies (12m)",
                 "Contract")
+CHART_TEAMS = 12  # more teams than this are charted by service
 
 
 def parse_month(text: str) -> tuple[date, date]:
@@ -80,36 +84,38 @@ class TeamLine:
 def team_lines(session: Session, rows: list[Compliance], first: date, last: date
                ) -> tuple[list[TeamLine], Counter[str]]:
     """The summary per team, and the reasons for postponements and cancellations counted."""
-    teams = {t.name: t for t in session.exec(select(Team))}
+    services = dict(session.exec(select(Team.name, Team.service)).all())
     by_team: dict[str, list[Compliance]] = defaultdict(list)
     for r in rows:
         by_team[r.team or "No team"].append(r)
-    ids = {r.uuid for r in rows}
-    team_of = {str(s.id): (teams_name or "No team") for s, teams_name in session.exec(
-        select(Staff, Team.name).join(Team, Team.id == Staff.team_id, isouter=True))}
-    lines = {name: TeamLine(teams[name].service if name in teams else "", name, members)
+    # the team of each supervisee in ``rows`` (anyone else's sessions are not counted)
+    team_of = {uuid.UUID(r.uuid): r.team or "No team" for r in rows}
+    lines = {name: TeamLine(services.get(name, ""), name, members)
              for name, members in by_team.items()}
     reasons: Counter[str] = Counter()
     S, R = SupervisionSession, SupervisionRecord
-    for row in session.exec(select(S).where(S.planned_date >= first, S.planned_date <= last)):
-        line = lines.get(team_of.get(str(row.supervisee_id), ""))
-        if line is None or str(row.supervisee_id) not in ids:
+    read = session.connection().execute  # rows as SQLite makes them, not all at once
+    for supervisee, status, reason in read(
+            select(S.supervisee_id, S.status, S.reason)
+            .where(S.planned_date >= first, S.planned_date <= last)):
+        line = lines.get(team_of.get(supervisee, ""))
+        if line is None:
             continue
         line.due += 1
-        line.completed += row.status == "completed"
-        line.postponed += row.status == "postponed"
-        line.cancelled += row.status == "cancelled"
-        if row.status in ("postponed", "cancelled"):
-            reasons[row.reason or "No reason given"] += 1
-    for record in session.exec(select(R).where(R.held_on >= first, R.held_on <= last,
-                                               R.status == "complete",
-                                               R.supervisee_id != None)):  # noqa: E711
-        line = lines.get(team_of.get(str(record.supervisee_id), ""))
-        if line is None or str(record.supervisee_id) not in ids:
+        line.completed += status == "completed"
+        line.postponed += status == "postponed"
+        line.cancelled += status == "cancelled"
+        if status in ("postponed", "cancelled"):
+            reasons[reason or "No reason given"] += 1
+    for supervisee, held_on, locked_at, given in read(
+            select(R.supervisee_id, R.held_on, R.locked_at, R.copy_given_on)
+            .where(R.status == "complete", R.held_on >= first, R.held_on <= last,
+                   R.supervisee_id != None)):  # noqa: E711
+        line = lines.get(team_of.get(supervisee, ""))
+        if line is None:
             continue
-        line.signed += record.locked_at is not None
-        line.copies_on_time += record.copy_given_on is not None and \
-            record.copy_given_on <= copy_due(record.held_on)
+        line.signed += locked_at is not None
+        line.copies_on_time += given is not None and given <= copy_due(held_on)
     held = session.exec(
         select(Team.name).join(Staff, Staff.team_id == Team.id)
         .join(GroupAttendee, GroupAttendee.staff_id == Staff.id)
@@ -130,6 +136,19 @@ def _sheet_name(name: str, used: set[str]) -> str:
         title, n = f"{base[:31 - len(suffix)]}{suffix}", n + 1
     used.add(title.lower())
     return title
+
+
+def _trend_table(ws: Any, trend: Trend) -> list[date]:
+    """Month ends down, groups across, percentages in the cells; returns the month ends."""
+    names = sorted(trend)
+    ws.append(["Month end"] + names)
+    months = [day for day, _ in next(iter(trend.values()))] if trend else []
+    shares = {name: dict(trend[name]) for name in names}
+    for i, day in enumerate(months):
+        ws.append([day] + [round(100 * v, 1) if (v := shares[name].get(day)) is not None
+                           else None for name in names])
+        ws.cell(row=i + 2, column=1).number_format = "MMM YYYY"
+    return months
 
 
 def build_monthly_return(session: Session, actor: Actor, month: str, out: Path, *,
@@ -198,7 +217,7 @@ def build_monthly_return(session: Session, actor: Actor, month: str, out: Path, 
         sheet.sheet_properties.pageSetUpPr.fitToPage = True
         sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
         sheet.freeze_panes = "C4"
-    used = {"summary", "in timescale"}
+    used = {"summary", "in timescale", "in timescale by team"}
     for line in lines:
         ws = wb.create_sheet(_sheet_name(line.team, used))
         ws.append([f"{line.team} ({line.service})" if line.service else line.team])
@@ -215,30 +234,32 @@ def build_monthly_return(session: Session, actor: Actor, month: str, out: Path, 
                                  strict=True):
             ws.column_dimensions[column].width = width
     step(2, "Twelve months in timescale")
-    trend = in_timescale_by_month(session, people, as_of)
+    trends = in_timescale_trends(session, people, as_of)
+    # a line per team while they can be told apart; else a line per service, and the teams'
+    # figures on a sheet of their own
+    by_service = len(trends["team"]) > CHART_TEAMS and set(trends["service"]) != {"No service"}
     chart_ws = wb.create_sheet("In timescale")
-    teams = sorted(trend)
-    chart_ws.append(["Month end"] + teams)
-    months = [day for day, _ in next(iter(trend.values()))] if trend else []
-    for i, day in enumerate(months):
-        chart_ws.append([day] + [round(100 * v, 1) if (v := dict(trend[t]).get(day)) is not None
-                                 else None for t in teams])
-        chart_ws.cell(row=i + 2, column=1).number_format = "MMM YYYY"
+    months = _trend_table(chart_ws, trends["service" if by_service else "team"])
+    for i in range(len(months)):
         step(3 + i, f"Month {i + 1} of {len(months)}")
+    if by_service:
+        _trend_table(wb.create_sheet("In timescale by team"), trends["team"])
     if months:
         chart = LineChart()
-        chart.title = "% supervised in timescale at month end"
+        chart.title = "% supervised in timescale at month end" + (
+            ", by service" if by_service else "")
         chart.y_axis.title, chart.x_axis.title = "%", "Month"
         chart.y_axis.scaling.min, chart.y_axis.scaling.max = 0, 100
         chart.height, chart.width = 9, 22
-        data = Reference(chart_ws, min_col=2, max_col=1 + len(teams), min_row=1,
+        series = chart_ws.max_column - 1
+        data = Reference(chart_ws, min_col=2, max_col=1 + series, min_row=1,
                          max_row=1 + len(months))
         chart.add_data(data, titles_from_data=True)
         chart.set_categories(Reference(chart_ws, min_col=1, min_row=2, max_row=1 + len(months)))
         chart.x_axis.number_format = "mmm yy"
         from openpyxl.utils import get_column_letter
 
-        chart_ws.add_chart(chart, f"{get_column_letter(len(teams) + 3)}2")
+        chart_ws.add_chart(chart, f"{get_column_letter(series + 3)}2")
     step(steps - 1, "Writing the workbook")
     with atomic_output(Path(out)) as tmp:
         wb.save(tmp)
