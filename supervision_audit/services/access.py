@@ -86,16 +86,34 @@ def _supervisor_map(session: Session) -> dict[uuid.UUID, uuid.UUID | None]:
     return dict(session.exec(select(Staff.id, Staff.supervisor_id)).all())
 
 
+_LINE_KEY = "access.line"  # session.info: the people read walking up lines (kept alive)
+
+
+def _staff(session: Session, staff_uuid: uuid.UUID) -> Staff | None:
+    """``session.get``, keeping the person referenced for the session's life: the identity
+    map holds objects weakly, so without this every check would read the line again."""
+    person = session.get(Staff, staff_uuid)
+    if person is not None:
+        session.info.setdefault(_LINE_KEY, {})[staff_uuid] = person
+    return person
+
+
 def is_above(session: Session, actor_staff: uuid.UUID, about: uuid.UUID) -> bool:
-    """True when ``actor_staff`` stands anywhere above ``about`` in the line of management."""
-    bosses = _supervisor_map(session)
+    """True when ``actor_staff`` stands anywhere above ``about`` in the line of management.
+
+    Walks up the line from ``about`` one person at a time (primary-key reads, identity-mapped
+    for the session, so a file's many checks read each person once and see the session's own
+    changes); a loop in the line (the app refuses them, a store may still hold one) ends the
+    walk."""
+    person = _staff(session, about)
+    current = person.supervisor_id if person is not None else None
     seen: set[uuid.UUID] = set()
-    current = bosses.get(about)
     while current is not None and current not in seen:
         if current == actor_staff:
             return True
         seen.add(current)
-        current = bosses.get(current)
+        boss = _staff(session, current)
+        current = boss.supervisor_id if boss is not None else None
     return False
 
 
@@ -130,7 +148,7 @@ def permitted(
         return False
     if actor.is_inspector:  # read-only, whatever else the account is
         return action is Action.READ_FILE and _inspector_sees(session, actor, about, today)
-    person = session.get(Staff, about)
+    person = _staff(session, about)
     if person is None:
         return False
     own = about == actor.staff_id

@@ -1,15 +1,19 @@
 """The dashboard: the window's first page. For the signed-in person's scope (the services
 decide it): counts as large tiles, the list behind each count, and a chart of the share of
-supervisees supervised in timescale over the last twelve months, one line per team.
+supervisees supervised in timescale over the last twelve months, one line per team (or per
+service, when there are more teams than the chart can tell apart).
 
-Activating a list item (double-click or Enter) asks the window to open what it is about:
-``open_person(staff uuid)`` or ``open_record(record id)``. Nothing here computes a rule; the
-page shows ``services.dashboard``.
+Each list shows its first ``LIST_LIMIT`` lines and an "and N more" line that shows the rest
+when clicked (or on Enter). Activating a list item (double-click or Enter) asks the window
+to open what it is about: ``open_person(staff uuid)`` or ``open_record(record id)``. Nothing
+here computes a rule; the page shows ``services.dashboard``.
 """
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 
 from PySide6.QtCore import Qt, Signal
@@ -27,14 +31,23 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from supervision_audit.db import Store
+from supervision_audit.errors import SupervisionAuditError
+from supervision_audit.models import Staff, Team
 from supervision_audit.services.access import Actor, visible_staff
 from supervision_audit.services.dashboard import Dashboard, Item, build, in_timescale_by_month
 from supervision_audit.ui.reminders import ReminderPanel
-from supervision_audit.ui.style import BAD_FG, NOTE, PROBLEM, heading_label, note_label
-from supervision_audit.ui.trend_chart import Series, TrendChart
+from supervision_audit.ui.style import (
+    ACCENT,
+    BAD_FG,
+    NOTE,
+    PROBLEM,
+    heading_label,
+    note_label,
+)
+from supervision_audit.ui.trend_chart import MAX_LINES, Series, TrendChart, group_series
 from supervision_audit.ui.workers import Job, JobContext, in_session, run_in_background
 
 # The tiles' short names for the services' section titles (an unknown section keeps its own).
@@ -51,6 +64,10 @@ TILE_NAMES = {
 TILES_PER_ROW = 4
 TARGET_ROLE = Qt.ItemDataRole.UserRole  # ("person" | "record", uuid) on an item's row
 SECTION_ROLE = Qt.ItemDataRole.UserRole + 1  # the section title on its header row
+MORE_ROLE = Qt.ItemDataRole.UserRole + 2  # the section title on its "and N more" row
+LIST_LIMIT = 50  # lines of each list shown at first (a director's lists run to a thousand)
+NO_TEAM = "No team"  # as services.dashboard names the line of people without a team
+EVERYONE = "Everyone in your scope"
 
 TILE_STYLE = """
 QPushButton#count_tile {{ background: {bg}; border: 1px solid {border}; border-radius: 10px;
@@ -65,13 +82,89 @@ TILE_COLOURS = {"ok": ("#f1f8f3", "#cfe5d6", "#1e6b3a"),
                 "urgent": ("#fdf0ef", "#f1beb9", BAD_FG)}
 
 
+class Cancelled(SupervisionAuditError):
+    """The figures were no longer wanted (a newer refresh, or the window closing)."""
+
+
+@dataclass(frozen=True)
+class TeamGroup:
+    """What the chart needs to know of a team to draw it within its service."""
+
+    service: str  # "" when the team belongs to none
+    people: int  # its supervisees in the scope now (the weight of its share)
+
+
+@dataclass(frozen=True)
+class DashboardData:
+    """Everything the page shows, worked out in one go (in a worker thread)."""
+
+    board: Dashboard
+    trend: Series  # per team, as services.dashboard.in_timescale_by_month gives it
+    teams: dict[str, TeamGroup]  # by team name (``NO_TEAM`` for people without one)
+
+
+def scope_of(session: Session, actor: Actor) -> set[uuid.UUID]:
+    """The services' scope: everyone ``visible_staff`` gives, less the person themself (as
+    ``dashboard.build`` uses)."""
+    return visible_staff(session, actor) - {actor.staff_id}
+
+
+def team_groups(session: Session, people: set[uuid.UUID]) -> dict[str, TeamGroup]:
+    """Each team of ``people`` (active ones): its service and how many of them it has."""
+    out: dict[str, TeamGroup] = {}
+    for staff_id, team, service in session.exec(
+            select(Staff.id, Team.name, Team.service)
+            .join(Team, Team.id == Staff.team_id, isouter=True)
+            .where(Staff.active == True)):  # noqa: E712
+        if staff_id in people:
+            name = team or NO_TEAM
+            known = out.get(name)
+            out[name] = TeamGroup(service or "", (known.people if known else 0) + 1)
+    return out
+
+
+def load_page(session: Session, actor: Actor, as_of: date | None = None,
+              cancelled: Callable[[], bool] = lambda: False) -> DashboardData:
+    """The board, the twelve-month series and the teams' services for ``actor``'s scope.
+    Between its steps it stops (raising ``Cancelled``) once ``cancelled()`` is true."""
+    def step() -> None:
+        if cancelled():
+            raise Cancelled("The figures were no longer wanted.")
+
+    board = build(session, actor, as_of)
+    step()
+    people = scope_of(session, actor)
+    trend = in_timescale_by_month(session, people, board.as_of)
+    step()
+    return DashboardData(board, trend, team_groups(session, people))
+
+
 def load_dashboard(session: Session, actor: Actor, as_of: date | None = None
                    ) -> tuple[Dashboard, Series]:
-    """The board and the twelve-month series for ``actor``'s scope (the services' scope:
-    everyone ``visible_staff`` gives, less the person themself, as ``build`` uses)."""
-    board = build(session, actor, as_of)
-    people = visible_staff(session, actor) - {actor.staff_id}
-    return board, in_timescale_by_month(session, people, board.as_of)
+    """The board and the twelve-month series for ``actor``'s scope."""
+    data = load_page(session, actor, as_of)
+    return data.board, data.trend
+
+
+def chart_lines(trend: Series, teams: dict[str, TeamGroup] | None
+                ) -> tuple[Series, str, str]:
+    """What the chart draws: (lines, what a line is, a note saying how they were grouped).
+
+    A line per team while the chart can tell them apart (``MAX_LINES``); beyond that a line
+    per service (a team with no service keeps its own line), each service's share the mean
+    of its teams' weighted by their supervisees now; and beyond that, one line for all."""
+    if len(trend) <= MAX_LINES or not teams:
+        return trend, "team", ""
+    weight = {team: teams[team].people for team in trend if team in teams}
+    group_of = {team: teams[team].service if team in teams and teams[team].service else team
+                for team in trend}
+    if len(set(group_of.values())) <= MAX_LINES:
+        lines, what = group_series(trend, group_of, weight), "service"
+        how = f"{len(lines)} services"
+    else:
+        lines, what = group_series(trend, dict.fromkeys(trend, EVERYONE), weight), "scope"
+        how = "one line"
+    return lines, what, f"{len(trend)} teams shown as {how}, weighted by their supervisees"
 
 
 def _dot(colour: str) -> QIcon:
@@ -197,6 +290,19 @@ class DashboardPage(QWidget):
                                 " border-radius: 8px; background: white; }"
                                 " QTreeWidget#dashboard_lists::item { padding: 2px 0; }")
         self.tree.itemActivated.connect(lambda item, _column: self.activate_item(item))
+        # "and N more" is a link: one click shows the rest (a double-click's second click
+        # does not then open the line that took its place: Qt checks the pressed row)
+        self.tree.itemClicked.connect(lambda item, _column: item.data(0, MORE_ROLE)
+                                      and self.show_all(item.data(0, MORE_ROLE)))
+        self._rest: dict[str, list[Item]] = {}  # the lines of each list not shown yet
+        self._urgent_icon, self._plain_icon = _dot(BAD_FG), _dot("#b0bac1")
+        self._urgent_brush = QBrush(QColor(BAD_FG))
+        self._note_brush = QBrush(QColor(NOTE))
+        self._more_brush = QBrush(QColor(ACCENT))
+        self._bold = QFont(self.tree.font())
+        self._bold.setBold(True)
+        self._more_font = QFont(self.tree.font())
+        self._more_font.setItalic(True)
         self.chart = TrendChart()
         chart_card = QFrame()
         chart_card.setObjectName("chart_card")
@@ -228,17 +334,19 @@ class DashboardPage(QWidget):
         """Work the figures out again for today (or the page's ``as_of``)."""
         if not self.background:
             with self.store.read() as session:
-                board, trend = load_dashboard(session, self.actor, self.as_of)
-            self.show_board(board, trend)
+                data = load_page(session, self.actor, self.as_of)
+            self.show_board(data.board, data.trend, data.teams)
             return
         if self._job is not None:
             self._job.cancel()
         actor, as_of = self.actor, self.as_of
 
-        def work(session: Session, _context: JobContext) -> tuple[Dashboard, Series]:
-            return load_dashboard(session, actor, as_of)
+        def work(session: Session, context: JobContext) -> DashboardData:
+            return load_page(session, actor, as_of, context.cancelled)
 
-        job = run_in_background(in_session(self.store, work, write=False))
+        # read-only: closing the window need not wait for it (see workers.stop_all)
+        job = run_in_background(in_session(self.store, work, write=False),
+                                read_only=True)
         self._job = job
         self.status.setStyleSheet(f"color: {NOTE};")
         self.status.setText("Bringing the figures up to date…")
@@ -253,10 +361,10 @@ class DashboardPage(QWidget):
         self._job = None
         return True
 
-    def _loaded(self, result: tuple[Dashboard, Series]) -> None:
+    def _loaded(self, result: DashboardData) -> None:
         if self._current():
             self.status.setText("")
-            self.show_board(*result)
+            self.show_board(result.board, result.trend, result.teams)
 
     def _load_failed(self, message: str) -> None:
         if self._current():
@@ -269,15 +377,18 @@ class DashboardPage(QWidget):
         return self._job is not None
 
     # -- showing ----------------------------------------------------------------------
-    def show_board(self, board: Dashboard, trend: Series) -> None:
-        """Show ``board`` in the tiles and lists and ``trend`` in the chart."""
+    def show_board(self, board: Dashboard, trend: Series,
+                   teams: dict[str, TeamGroup] | None = None) -> None:
+        """Show ``board`` in the tiles and lists and ``trend`` in the chart (by service when
+        ``teams`` says which service each of many teams belongs to)."""
         self.board, self.trend = board, trend
         people = f"{board.people} {'supervisee' if board.people == 1 else 'supervisees'}"
         self.subtitle.setText(f"{self.actor.name}  ·  {people} in your scope  ·  as at "
                               f"{board.as_of:%A %d %B %Y}")
         self._show_tiles(board)
         self._show_lists(board)
-        self.chart.set_series(trend)
+        lines, group, note = chart_lines(trend, teams)
+        self.chart.set_series(lines, group=group, note=note)
         if not self._reminded:
             self._reminded = True
             self.reminders.show_for(board, self.actor.username)
@@ -299,33 +410,75 @@ class DashboardPage(QWidget):
             self.tiles[title].set_items(items)
 
     def _show_lists(self, board: Dashboard) -> None:
-        urgent, plain = _dot(BAD_FG), _dot("#b0bac1")
-        bold = QFont(self.tree.font())
-        bold.setBold(True)
-        self.tree.clear()
-        for title, items in board.sections():
-            header = QTreeWidgetItem([f"{title}  ·  {len(items) or 'none'}"])
-            header.setData(0, SECTION_ROLE, title)
-            header.setFont(0, bold)
-            header.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
-            if not items:
-                header.setForeground(0, QBrush(QColor(NOTE)))
-            self.tree.addTopLevelItem(header)
-            header.setFirstColumnSpanned(True)
-            for item in items:
-                row = QTreeWidgetItem(header, [item.title, item.detail])
-                target = (("record", item.record_id) if item.record_id else
-                          ("person", item.staff_uuid) if item.staff_uuid else None)
-                row.setData(0, TARGET_ROLE, target)
-                row.setIcon(0, urgent if item.urgent else plain)
-                row.setToolTip(1, item.detail)
-                if item.urgent:
-                    for column in (0, 1):
-                        row.setForeground(column, QBrush(QColor(BAD_FG)))
-                    row.setToolTip(0, f"Urgent: {item.title}")
-                elif target is None:
-                    row.setToolTip(0, "Nothing to open for this line")
-            header.setExpanded(bool(items))
+        self.tree.setUpdatesEnabled(False)
+        try:
+            self.tree.clear()
+            self._rest = {}
+            for title, items in board.sections():
+                header = QTreeWidgetItem([f"{title}  ·  {len(items) or 'none'}"])
+                header.setData(0, SECTION_ROLE, title)
+                header.setFont(0, self._bold)
+                header.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
+                if not items:
+                    header.setForeground(0, self._note_brush)
+                self.tree.addTopLevelItem(header)
+                header.setFirstColumnSpanned(True)
+                for item in items[:LIST_LIMIT]:
+                    self._add_row(header, item)
+                if len(items) > LIST_LIMIT:
+                    self._rest[title] = items[LIST_LIMIT:]
+                    self._add_more(header, title)
+                header.setExpanded(bool(items))
+        finally:
+            self.tree.setUpdatesEnabled(True)
+
+    def _add_row(self, header: QTreeWidgetItem, item: Item) -> QTreeWidgetItem:
+        row = QTreeWidgetItem(header, [item.title, item.detail])
+        target = (("record", item.record_id) if item.record_id else
+                  ("person", item.staff_uuid) if item.staff_uuid else None)
+        row.setData(0, TARGET_ROLE, target)
+        row.setIcon(0, self._urgent_icon if item.urgent else self._plain_icon)
+        row.setToolTip(1, item.detail)
+        if item.urgent:
+            row.setForeground(0, self._urgent_brush)
+            row.setForeground(1, self._urgent_brush)
+            row.setToolTip(0, f"Urgent: {item.title}")
+        elif target is None:
+            row.setToolTip(0, "Nothing to open for this line")
+        return row
+
+    def _add_more(self, header: QTreeWidgetItem, title: str) -> None:
+        count = len(self._rest[title])
+        more = QTreeWidgetItem(header, [f"and {count} more: show all"])
+        more.setData(0, MORE_ROLE, title)
+        more.setFont(0, self._more_font)
+        more.setForeground(0, self._more_brush)
+        more.setToolTip(0, f"Show the other {count} lines of “{title}”")
+        more.setFirstColumnSpanned(True)
+
+    def more_row(self, title: str) -> QTreeWidgetItem | None:
+        """Section ``title``'s "and N more" line, if it has lines not shown yet."""
+        header = self.section_header(title)
+        if header is None or not header.childCount():
+            return None
+        last = header.child(header.childCount() - 1)
+        return last if last.data(0, MORE_ROLE) else None
+
+    def show_all(self, title: str) -> int:
+        """Show the rest of section ``title``'s lines in place of its "and N more" line,
+        the first of them chosen; how many were added."""
+        header, more = self.section_header(title), self.more_row(title)
+        rest = self._rest.pop(title, [])
+        if header is None or more is None or not rest:
+            return 0
+        self.tree.setUpdatesEnabled(False)
+        try:
+            header.removeChild(more)
+            first = [self._add_row(header, item) for item in rest][0]
+        finally:
+            self.tree.setUpdatesEnabled(True)
+        self.tree.setCurrentItem(first)
+        return len(rest)
 
     # -- using ------------------------------------------------------------------------
     def counts(self) -> dict[str, int]:
@@ -340,9 +493,12 @@ class DashboardPage(QWidget):
         return None
 
     def items_of(self, title: str) -> list[QTreeWidgetItem]:
-        """The list rows under section ``title``."""
+        """The list rows shown under section ``title`` (not its "and N more" line)."""
         header = self.section_header(title)
-        return [] if header is None else [header.child(i) for i in range(header.childCount())]
+        if header is None:
+            return []
+        rows = [header.child(i) for i in range(header.childCount())]
+        return [row for row in rows if not row.data(0, MORE_ROLE)]
 
     def show_section(self, title: str) -> None:
         """Bring section ``title`` into view with its first line chosen (a tile's click)."""
@@ -357,6 +513,9 @@ class DashboardPage(QWidget):
 
     def activate_item(self, row: QTreeWidgetItem) -> bool:
         """Open what ``row`` is about; False for a row with nothing to open."""
+        if row.data(0, MORE_ROLE):
+            self.show_all(row.data(0, MORE_ROLE))
+            return False
         target = row.data(0, TARGET_ROLE)
         if not target:
             if row.data(0, SECTION_ROLE):

@@ -11,6 +11,7 @@ from __future__ import annotations
 import mimetypes
 import re
 import uuid
+import weakref
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -99,19 +100,67 @@ def size_text(size: int) -> str:
     return f"{size / (1024 * 1024):.1f} MB"
 
 
+def _document_rows(session: Session, staff_uuid: uuid.UUID, section: int | None
+                   ) -> dict[int, list[DocumentRow]]:
+    """The documents of one section of a person's folder (every section for None), by
+    section, each newest first (not their bytes)."""
+    query = (select(Attachment.section, Attachment.id, Attachment.name,
+                    Attachment.document_date, Attachment.created_at, Attachment.file_type,
+                    Attachment.size, Staff.name)
+             .join(Staff, Staff.id == Attachment.added_by, isouter=True)
+             .where(Attachment.staff_id == staff_uuid))
+    if section is not None:
+        query = query.where(Attachment.section == section)
+    out: dict[int, list[DocumentRow]] = {}
+    for number, i, name, day, made, kind, size, who in session.exec(
+            query.order_by(col(Attachment.created_at).desc())):
+        added = made.astimezone().date() if made.tzinfo else made.date()
+        out.setdefault(number, []).append(
+            DocumentRow(i, name, day, added, kind, size, who or ""))
+    for rows in out.values():
+        rows.sort(key=lambda r: r.document_date or r.added_on, reverse=True)
+    return out
+
+
 def load_documents(session: Session, actor: Actor, staff_uuid: uuid.UUID,
                    section: int) -> list[DocumentRow]:
     """The documents in one section of a person's folder, newest first (not their bytes)."""
     require(session, actor, A.READ_FILE, staff_uuid)
-    rows = session.exec(select(Attachment.id, Attachment.name, Attachment.document_date,
-                               Attachment.created_at, Attachment.file_type, Attachment.size,
-                               Staff.name).join(Staff, Staff.id == Attachment.added_by,
-                                                isouter=True)
-                        .where(Attachment.staff_id == staff_uuid, Attachment.section == section)
-                        .order_by(col(Attachment.created_at).desc())).all()
-    out = [DocumentRow(i, name, day, made.astimezone().date() if made.tzinfo else made.date(),
-                       kind, size, who or "") for i, name, day, made, kind, size, who in rows]
-    return sorted(out, key=lambda r: r.document_date or r.added_on, reverse=True)
+    return _document_rows(session, staff_uuid, section).get(section, [])
+
+
+def load_folder(session: Session, actor: Actor, staff_uuid: uuid.UUID
+                ) -> dict[int, list[DocumentRow]]:
+    """The documents in every section of a person's folder, by section: one access check
+    and one query for the seven sections' panels."""
+    require(session, actor, A.READ_FILE, staff_uuid)
+    return _document_rows(session, staff_uuid, None)
+
+
+class _LastFolder:
+    """The folder of the file shown last, read once for every section's panel: the file
+    view shows one ``SupervisionFile`` to the panels one after another. Held by weak
+    reference to that file (a file shown again is a new one) and forgotten on any change."""
+
+    key: tuple[weakref.ref[Store], Actor, weakref.ref[SupervisionFile]] | None = None
+    folder: dict[int, list[DocumentRow]] = {}
+
+    @classmethod
+    def of(cls, store: Store, actor: Actor, file: SupervisionFile
+           ) -> dict[int, list[DocumentRow]]:
+        if cls.key is not None:
+            was_store, was_actor, was_file = cls.key
+            if was_store() is store and was_actor == actor and was_file() is file:
+                return cls.folder
+        cls.forget()
+        with store.read() as session:
+            folder = load_folder(session, actor, file.id)
+        cls.key, cls.folder = (weakref.ref(store), actor, weakref.ref(file)), folder
+        return folder
+
+    @classmethod
+    def forget(cls) -> None:
+        cls.key, cls.folder = None, {}
 
 
 def save_document_copy(parent: QWidget | None, store: Store, actor: Actor,
@@ -279,14 +328,21 @@ class DocumentsPanel(QWidget):
         if self.file is None or self.file.id != file.id:
             self.notice.hide()
         self.file = file
-        self.reload()
+        self.reload(shared=True)
 
-    def reload(self) -> None:
+    def reload(self, shared: bool = False) -> None:
+        """Read this section's documents again (``shared``: from the folder read once for
+        the file being shown, see ``_LastFolder``)."""
         if self.file is None:
             return
         try:
-            with self.store.read() as session:
-                self.rows = load_documents(session, self.actor, self.file.id, self.section)
+            if shared:
+                self.rows = list(_LastFolder.of(self.store, self.actor, self.file)
+                                 .get(self.section, []))
+            else:
+                with self.store.read() as session:
+                    self.rows = load_documents(session, self.actor, self.file.id,
+                                               self.section)
         except SupervisionAuditError as exc:
             self.rows = []
             self._tell(str(exc), bad=True)
@@ -346,6 +402,7 @@ class DocumentsPanel(QWidget):
             messages.show_error(self, "Document not added", f"{text}\nNothing was saved.")
             self._tell(f"Not added: {text}", bad=True)
             return False
+        _LastFolder.forget()
         self.reload()
         self._tell(f"Added {name}.")
         return True

@@ -11,7 +11,7 @@ from datetime import date, time
 from typing import Any, TypeVar
 
 from PySide6.QtCore import QRegularExpression, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QKeyEvent, QRegularExpressionValidator
+from PySide6.QtGui import QFont, QFontMetrics, QKeyEvent, QRegularExpressionValidator
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -26,6 +26,7 @@ from supervision_audit.errors import Problem, SupervisionAuditError
 from supervision_audit.ui import messages
 from supervision_audit.ui.style import problem_label, show_problem
 
+CELL_MARGINS = 16  # room a cell leaves beside its text (Qt's is 3 to 6 pixels each side)
 _TIME = re.compile(r"^\s*(\d{1,2})[:.](\d{2})\s*$")
 
 Today = Callable[[], date]
@@ -187,8 +188,16 @@ class RecordTable(QTableView):
         rows = model.rowCount() if model is not None else 0
         least = self.verticalHeader().defaultSectionSize()
         if self.wrap:
+            bold = QFont(self.font())
+            bold.setBold(True)
+            metrics = QFontMetrics(bold)  # bold: the widest a cell's text is shown
+            header = self.horizontalHeader()
+            room = [header.sectionSize(c) - CELL_MARGINS for c in range(model.columnCount())]
             for row in range(rows):
-                self.setRowHeight(row, max(least, self.sizeHintForRow(row) + 8))
+                height = max(least, self.sizeHintForRow(row) + 8) \
+                    if self._may_wrap(row, metrics, room) else least
+                if self.rowHeight(row) != height:
+                    self.setRowHeight(row, height)
         heights = [self.rowHeight(row) for row in range(min(rows, self.max_rows))]
         heights += [least] * max(0, 3 - len(heights))
         height = (self.horizontalHeader().sizeHint().height() + sum(heights)
@@ -196,6 +205,18 @@ class RecordTable(QTableView):
         if self.horizontalScrollBar().isVisible():
             height += self.horizontalScrollBar().sizeHint().height()
         self.setFixedHeight(height)
+
+    def _may_wrap(self, row: int, metrics: QFontMetrics, room: list[int]) -> bool:
+        """Whether a cell of ``row`` may need more than one line: its text has a line break
+        or is wider than ``room`` (its column less the margins). The other rows are one line
+        high; asking the delegate about them (every role of every cell, through Python) is
+        what made a long sheet slow to show."""
+        model = self.model()
+        for column, width in enumerate(room):
+            text = model.index(row, column).data()
+            if text and ("\n" in str(text) or metrics.horizontalAdvance(str(text)) > width):
+                return True
+        return False
 
     def sizeHint(self) -> QSize:  # noqa: N802
         return QSize(super().sizeHint().width(), self.height())

@@ -6,12 +6,19 @@ from __future__ import annotations
 
 import html
 import uuid
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
-from supervision_audit.models import Staff, SupervisionRecord, UserAccount
+from supervision_audit.models import (
+    GroupAttendee,
+    Signature,
+    Staff,
+    SupervisionRecord,
+    UserAccount,
+)
 from supervision_audit.models.people import Role
 from supervision_audit.policy import copy_due, copy_is_late
 from supervision_audit.services.access import Action, Actor, permitted
@@ -25,6 +32,7 @@ from supervision_audit.services.records import (
 from supervision_audit.services.sessions import sessions_of
 from supervision_audit.services.signatures import (
     COPY_METHODS,
+    Required,
     is_final,
     required_signers,
     signatures_of,
@@ -70,24 +78,81 @@ class SignState:
         return ", ".join(f"{s.name} ({ROLE_WORDS.get(s.role, s.role)})" for s in self.waiting)
 
 
-def _names(session: Session) -> dict[uuid.UUID, str]:
-    return dict(session.exec(select(Staff.id, Staff.name)).all())
+def _chunks(ids: Collection[uuid.UUID], size: int = 500) -> Iterator[list[uuid.UUID]]:
+    """``ids`` in lists small enough for one ``IN (...)`` each."""
+    items = [i for i in ids if i is not None]
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
 
 
-def _with_accounts(session: Session) -> set[uuid.UUID]:
-    return set(session.exec(select(UserAccount.staff_id).where(
-        UserAccount.active == True)).all())  # noqa: E712
+def _names(session: Session, ids: Collection[uuid.UUID]) -> dict[uuid.UUID, str]:
+    """The names of the people ``ids`` (not everyone on file)."""
+    out: dict[uuid.UUID, str] = {}
+    for chunk in _chunks(ids):
+        out.update(session.exec(select(Staff.id, Staff.name)
+                                .where(col(Staff.id).in_(chunk))).all())
+    return out
+
+
+def _with_accounts(session: Session, ids: Collection[uuid.UUID]) -> set[uuid.UUID]:
+    """Those of ``ids`` who have an active account."""
+    out: set[uuid.UUID] = set()
+    for chunk in _chunks(ids):
+        out.update(session.exec(select(UserAccount.staff_id).where(
+            UserAccount.active == True, col(UserAccount.staff_id).in_(chunk))).all())  # noqa: E712
+    return out
+
+
+def _signed(session: Session, kind: str, record_ids: Collection[uuid.UUID]
+            ) -> dict[uuid.UUID, set[tuple[uuid.UUID, str]]]:
+    """Per record: the (signer, role) places already signed; one query for them all (only
+    those columns: a signature row also holds its drawn image)."""
+    out: dict[uuid.UUID, set[tuple[uuid.UUID, str]]] = {}
+    for chunk in _chunks(record_ids):
+        for record_id, signer, role in session.exec(
+                select(Signature.record_id, Signature.signer_staff_id, Signature.role)
+                .where(Signature.record_kind == kind, col(Signature.record_id).in_(chunk))):
+            out.setdefault(record_id, set()).add((signer, role))
+    return out
+
+
+def _required(session: Session, records: list[SupervisionRecord]
+              ) -> dict[uuid.UUID, list[Required]]:
+    """``required_signers`` of many records, with every group record's attendees read in one
+    query (the same places in the same order: the supervisor, then each attendee)."""
+    groups = [r.id for r in records if r.form_key == "group"]
+    attendees: dict[uuid.UUID, list[uuid.UUID]] = {}
+    for chunk in _chunks(groups):
+        for record_id, staff_id in session.exec(
+                select(GroupAttendee.record_id, GroupAttendee.staff_id)
+                .where(col(GroupAttendee.record_id).in_(chunk))
+                .order_by(col(GroupAttendee.record_id), col(GroupAttendee.staff_id))):
+            attendees.setdefault(record_id, []).append(staff_id)
+    out: dict[uuid.UUID, list[Required]] = {}
+    for record in records:
+        if record.form_key != "group":
+            out[record.id] = required_signers(session, "record", record.id)
+            continue
+        places = [Required(record.supervisor_id, "supervisor")] if record.supervisor_id else []
+        out[record.id] = places + [Required(s, "attendee") for s in attendees.get(record.id, [])]
+    return out
 
 
 def sign_state(session: Session, actor: Actor, kind: str, record_id: uuid.UUID, *,
                names: dict[uuid.UUID, str] | None = None,
-               accounts: set[uuid.UUID] | None = None) -> SignState:
-    """``names`` (staff id -> name) and ``accounts`` (staff with an account) may be passed in
-    when many records are looked at together."""
-    names = _names(session) if names is None else names
-    accounts = _with_accounts(session) if accounts is None else accounts
-    required = required_signers(session, kind, record_id)
-    signed = {(s.signer_staff_id, s.role) for s in signatures_of(session, kind, record_id)}
+               accounts: set[uuid.UUID] | None = None,
+               required: list[Required] | None = None,
+               signed: set[tuple[uuid.UUID, str]] | None = None) -> SignState:
+    """Who has signed ``kind`` ``record_id`` and who is awaited. When many records are looked
+    at together, pass in what has already been read for them all: ``names`` (staff id ->
+    name) and ``accounts`` (staff with an account), covering every signer; ``required``
+    (``required_signers``) and ``signed`` (the (signer, role) places signed)."""
+    required = required_signers(session, kind, record_id) if required is None else required
+    people = {r.staff_id for r in required}
+    names = _names(session, people) if names is None else names
+    accounts = _with_accounts(session, people) if accounts is None else accounts
+    if signed is None:
+        signed = {(s.signer_staff_id, s.role) for s in signatures_of(session, kind, record_id)}
 
     def signer(staff_id: uuid.UUID, role: str) -> Signer:
         return Signer(staff_id, names.get(staff_id, ""), role, staff_id in accounts)
@@ -215,20 +280,23 @@ def load_records(session: Session, actor: Actor, staff_uuid: uuid.UUID,
     data.may_group = data.may_write and not actor.is_inspector
     records = records_of(session, actor, staff_uuid)
     recorded_sessions = {r.session_id for r in records if r.session_id is not None}
-    names = _names(session)
-    accounts = _with_accounts(session)
-    for record in records:
-        if record.status == "draft" and record.supervisor_id != actor.staff_id:
-            continue  # a draft is the writer's until it is complete
-        data.rows.append(_row(session, actor, record, today, names, accounts))
-    for draft in drafts_of(session, actor):
-        attendees = draft.values.get("attendees") or []
-        if draft.supervisee_id == staff_uuid or (
-                draft.form_key == "group" and data.may_write
-                and (not attendees or str(staff_uuid) in attendees)):
-            about = names.get(draft.supervisee_id, "") if draft.supervisee_id else "group"
-            data.drafts.append(DraftRow(draft.id, draft.form_key, draft.held_on,
-                                        draft.draft_saved_at, about))
+    # a draft is the writer's until it is complete
+    shown = [r for r in records if r.status != "draft" or r.supervisor_id == actor.staff_id]
+    drafts = [d for d in drafts_of(session, actor)
+              if _draft_belongs(d, staff_uuid, data.may_write)]
+    # read once for every row: who signs each record, who has signed, their names, accounts
+    required = _required(session, [r for r in shown if r.status != "draft"])
+    signed = _signed(session, "record", required)
+    people = {p.staff_id for places in required.values() for p in places}
+    names = _names(session, people | {d.supervisee_id for d in drafts if d.supervisee_id})
+    accounts = _with_accounts(session, people)
+    for record in shown:
+        data.rows.append(_row(session, actor, record, today, names, accounts,
+                              required.get(record.id, []), signed.get(record.id, set())))
+    for draft in drafts:
+        about = names.get(draft.supervisee_id, "") if draft.supervisee_id else "group"
+        data.drafts.append(DraftRow(draft.id, draft.form_key, draft.held_on,
+                                    draft.draft_saved_at, about))
     held = {r.id: r.held_on for r in records}
     data.actions = [ActionRow(a.id, a.description, a.owner, a.due_date,
                               held.get(a.record_id, a.due_date))
@@ -240,14 +308,26 @@ def load_records(session: Session, actor: Actor, staff_uuid: uuid.UUID,
     return data
 
 
+def _draft_belongs(draft: SupervisionRecord, staff_uuid: uuid.UUID, may_write: bool) -> bool:
+    """Whether the actor's ``draft`` is offered on ``staff_uuid``'s file: their own record,
+    or a group record the actor writes that names them (or names nobody yet)."""
+    if draft.supervisee_id == staff_uuid:
+        return True
+    attendees = draft.values.get("attendees") or []
+    return draft.form_key == "group" and may_write and (
+        not attendees or str(staff_uuid) in attendees)
+
+
 def _row(session: Session, actor: Actor, record: SupervisionRecord, today: date,
-         names: dict[uuid.UUID, str], accounts: set[uuid.UUID]) -> RecordRow:
+         names: dict[uuid.UUID, str], accounts: set[uuid.UUID], required: list[Required],
+         signed: set[tuple[uuid.UUID, str]]) -> RecordRow:
     short = minutes_of(record) if is_short_record(record) else None
     if record.status == "draft":
         return RecordRow(record.id, record.form_key, record.held_on, "draft", "", short,
                          None, "", None, False, record.supervisor_id == actor.staff_id,
                          False, False, False, False)
-    state = sign_state(session, actor, "record", record.id, names=names, accounts=accounts)
+    state = sign_state(session, actor, "record", record.id, names=names, accounts=accounts,
+                       required=required, signed=signed)
     final = is_final(record)
     owes_copy = record.supervisee_id is not None
     due = copy_due(record.held_on) if owes_copy else None

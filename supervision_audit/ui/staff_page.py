@@ -29,6 +29,9 @@ from supervision_audit.ui.staff_model import (
 from supervision_audit.ui.style import note_label
 
 ALL = "__all__"  # combo data meaning "no filter" (None cannot be told apart from "no data")
+CELL_PADDING = 10  # a cell's margins beside its text (as Qt sizes a cell)
+ROOMY_COLUMNS = (StaffColumn.NAME, StaffColumn.JOB_TITLE, StaffColumn.SUPERVISOR)
+ROOMY_LIMIT = 260  # pixels: wider names and titles are elided
 
 
 class StaffPage(QWidget):
@@ -75,6 +78,8 @@ class StaffPage(QWidget):
         header.setHighlightSections(False)
         header.setStretchLastSection(True)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        # a double-click on a column's edge fits it to the first 200 rows, not to thousands
+        header.setResizeContentsPrecision(200)
         self.count_label = note_label()
         self.count_label.setObjectName("staff_count")
 
@@ -120,11 +125,24 @@ class StaffPage(QWidget):
                 self.select(keep)
         finally:
             self._quiet = False
-        self.view.resizeColumnsToContents()
-        for column in (StaffColumn.NAME, StaffColumn.JOB_TITLE, StaffColumn.SUPERVISOR):
-            self.view.setColumnWidth(column, min(self.view.columnWidth(column) + 12, 260))
+        self._fit_columns()
         self.current_changed.emit(self.selected_id())
         self._update_count()
+
+    def _fit_columns(self) -> None:
+        """Each column as wide as its header or its widest text, measured on the longest
+        texts of every row (not by asking the model about each of thousands of cells, as
+        ``resizeColumnsToContents`` does); the names, job titles and supervisors get a
+        little more room, up to a limit."""
+        metrics = self.view.fontMetrics()
+        header = self.view.horizontalHeader()
+        for column in StaffColumn:
+            widest = max((metrics.horizontalAdvance(text)
+                          for text in self.model.longest_texts(column)), default=0)
+            width = max(widest + CELL_PADDING, header.sectionSizeHint(column))
+            if column in ROOMY_COLUMNS:
+                width = min(width + 12, ROOMY_LIMIT)
+            self.view.setColumnWidth(column, width)
 
     def _fill_filters(self, rows: list[StaffRow], teams: list[str]) -> None:
         team = self.team_combo.currentData()

@@ -1,8 +1,10 @@
 """A line chart of the share of supervisees supervised in timescale at each month end, one
-line per team, drawn with QPainter (QtCharts is not part of PySide6-Essentials).
+line per team (or per service), drawn with QPainter (QtCharts is not part of
+PySide6-Essentials).
 
-The data is exactly what ``services.dashboard.in_timescale_by_month`` returns: per team, a
-list of (month end, share from 0 to 1, or None when the team had nobody that month).
+The data is what ``services.dashboard.in_timescale_by_month`` returns: per team, a list of
+(month end, share from 0 to 1, or None when the team had nobody that month); or the same
+per service, from ``group_series``.
 """
 
 from __future__ import annotations
@@ -32,12 +34,35 @@ AXIS_TEXT = QColor("#5f6b73")
 TARGET = QColor("#1e6b52")
 
 
+MAX_LINES = len(PALETTE)  # more lines than colours cannot be told apart
+
+
 def colour_for(index: int) -> QColor:
     return QColor(PALETTE[index % len(PALETTE)])
 
 
-def percent(value: float | None) -> str:
-    return "no one in the team" if value is None else f"{round(100 * value)} %"
+def percent(value: float | None, group: str = "team") -> str:
+    return f"no one in the {group}" if value is None else f"{round(100 * value)} %"
+
+
+def group_series(series: Series, group_of: dict[str, str], weight_of: dict[str, int]
+                 ) -> Series:
+    """One line per group of teams (``group_of``: team -> group; a team not in it is a group
+    of its own): at each month end, the mean of the group's teams' shares, each team
+    weighted by ``weight_of`` (its number of supervisees; 1 when not given). A team with
+    nobody that month counts for nothing; a group with nobody has None."""
+    totals: dict[str, dict[date, list[float]]] = {}
+    for team, points in series.items():
+        months = totals.setdefault(group_of.get(team, team), {})
+        weight = max(1, weight_of.get(team, 1))
+        for day, share in points:
+            tally = months.setdefault(day, [0.0, 0.0])
+            if share is not None:
+                tally[0] += weight * share
+                tally[1] += weight
+    return {group: [(day, ok / total if total else None)
+                    for day, (ok, total) in sorted(months.items())]
+            for group, months in totals.items()}
 
 
 class TrendChart(QWidget):
@@ -48,18 +73,27 @@ class TrendChart(QWidget):
         self.setObjectName("trend_chart")
         self._series: Series = {}
         self.title = "Supervisees supervised in timescale, by month end"
+        self.group = "team"  # what a line is: "team" or "service"
+        self.note = ""  # a line under the title (how the lines were grouped)
         self.setMouseTracking(True)
         self.setMinimumSize(360, 240)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
-        self.setAccessibleName("Chart: percentage supervised in timescale per month, by team")
         self._points: list[tuple[QPointF, str, date, float]] = []  # for tool tips
+        self._describe()
 
     # -- data -------------------------------------------------------------------------
-    def set_series(self, series: Series) -> None:
-        """Show ``series`` (team -> [(month end, share or None)]), teams in name order."""
+    def set_series(self, series: Series, *, group: str = "team", note: str = "") -> None:
+        """Show ``series`` (team -> [(month end, share or None)]), teams in name order; or
+        ``group="service"`` for lines that are services, with ``note`` saying how."""
         self._series = {team: list(series[team]) for team in sorted(series)}
-        self.setAccessibleDescription(self.summary())
+        self.group, self.note = group, note
+        self._describe()
         self.update()
+
+    def _describe(self) -> None:
+        self.setAccessibleName("Chart: percentage supervised in timescale per month, by "
+                               f"{self.group}")
+        self.setAccessibleDescription(" ".join(filter(None, (self.note, self.summary()))))
 
     def series(self) -> Series:
         return {team: list(points) for team, points in self._series.items()}
@@ -69,7 +103,8 @@ class TrendChart(QWidget):
 
     def summary(self) -> str:
         """The latest month in words (for screen readers and the tool tip)."""
-        return "; ".join(f"{team}: {percent(self.latest(team))}" for team in self._series)
+        return "; ".join(f"{team}: {percent(self.latest(team), self.group)}"
+                         for team in self._series)
 
     def sizeHint(self) -> QSize:
         return QSize(620, 360)
@@ -109,6 +144,8 @@ class TrendChart(QWidget):
         metrics = QFontMetrics(self._font())
         line = metrics.height()
         top = 14 + QFontMetrics(self._font(1.1, True)).height() + 10
+        if self.note:
+            top += line + 4
         legend = len(self._legend_rows(self.width() - 32)) * (line + 6)
         left = 16 + metrics.horizontalAdvance("100 %") + 10
         bottom = self.height() - (line + 16) - legend - 8
@@ -142,6 +179,13 @@ class TrendChart(QWidget):
         months = self.months()
         painter.setFont(self._font())
         metrics = QFontMetrics(self._font())
+        if self.note:
+            painter.setPen(AXIS_TEXT)
+            top = 14 + QFontMetrics(self._font(1.1, True)).height() + 2
+            painter.drawText(QRectF(16, top, self.width() - 32, metrics.height()),
+                             Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop,
+                             metrics.elidedText(self.note, Qt.TextElideMode.ElideRight,
+                                                self.width() - 32))
         if not months:
             painter.setPen(AXIS_TEXT)
             painter.drawText(rect, Qt.AlignmentFlag.AlignCenter,
@@ -246,5 +290,6 @@ class TrendChart(QWidget):
         else:
             team, day, share = found
             QToolTip.showText(event.globalPosition().toPoint(),
-                              f"{team}\n{day:%B %Y}: {percent(share)} in timescale", self)
+                              f"{team}\n{day:%B %Y}: {percent(share, self.group)} in "
+                              "timescale", self)
         super().mouseMoveEvent(event)

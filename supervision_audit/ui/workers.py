@@ -10,12 +10,19 @@ The work is a plain function of one argument, a :class:`JobContext`, whose ``pro
 
 A SQLAlchemy session belongs to one thread, so :func:`in_session` opens the job's own session
 in the worker thread (never pass a session from the window to a job).
+
+Closing the window (:func:`stop_all`) cancels every job. It waits for a job that writes (a
+write is never left half done), but only briefly for one that only reads: a read-only job
+(``read_only=True``, or any ``in_session(..., write=False)``) is abandoned. Its queries stop
+at once when it is cancelled (SQLite's progress handler), it stops at its next
+``cancelled()`` check, and Qt waits for it to end before the process exits.
 """
 
 from __future__ import annotations
 
 import sys
 import threading
+import time
 import traceback
 from collections.abc import Callable
 from typing import Any
@@ -44,6 +51,8 @@ class JobContext:
 
 
 Work = Callable[[JobContext], Any]
+READ_WAIT_MS = 300  # how long closing waits for a read-only job before abandoning it
+PROGRESS_STEPS = 20_000  # SQLite VM steps between checks of a read job's cancellation
 
 
 class _Relay(QObject):
@@ -69,22 +78,36 @@ def describe_error(exc: BaseException) -> str:
 
 
 class _Runnable(QRunnable):
-    def __init__(self, work: Work, relay: _Relay, stop: threading.Event) -> None:
+    def __init__(self, work: Work, relay: _Relay, stop: threading.Event,
+                 done: threading.Event) -> None:
         super().__init__()
         self.setAutoDelete(True)
-        self._work, self._relay, self._stop = work, relay, stop
+        self._work, self._relay, self._stop, self._done = work, relay, stop, done
 
     def run(self) -> None:  # in a worker thread
-        context = JobContext(self._relay, self._stop)
         try:
-            result = self._work(context)
-        except BaseException as exc:  # everything is reported; nothing escapes the thread
-            if self._stop.is_set():
-                self._relay.stopped.emit()
-            else:
-                self._relay.problem.emit(describe_error(exc))
-            return
-        self._relay.succeeded.emit(result)
+            if self._stop.is_set():  # cancelled before it started: nothing done
+                self._report(self._relay.stopped)
+                return
+            context = JobContext(self._relay, self._stop)
+            try:
+                result = self._work(context)
+            except BaseException as exc:  # everything is reported; nothing escapes the thread
+                if self._stop.is_set():
+                    self._report(self._relay.stopped)
+                else:
+                    self._report(self._relay.problem, describe_error(exc))
+                return
+            self._report(self._relay.succeeded, result)
+        finally:
+            self._done.set()
+
+    def _report(self, signal: Any, *args: Any) -> None:
+        try:
+            signal.emit(*args)
+        except RuntimeError:  # the window went first (a job abandoned when it closed)
+            if not self._stop.is_set():
+                raise
 
 
 _RUNNING: set[Job] = set()  # jobs stay alive until they end, whoever holds them
@@ -105,9 +128,11 @@ class Job(QObject):
     cancelled = Signal()
     ended = Signal()
 
-    def __init__(self, parent: QObject | None = None) -> None:
+    def __init__(self, parent: QObject | None = None, *, read_only: bool = False) -> None:
         super().__init__(parent)
+        self.read_only = read_only  # closing may abandon it (see stop_all)
         self._stop = threading.Event()
+        self._done = threading.Event()  # set in the worker thread when the work has ended
         self._relay = _Relay()
         self._relay.progress.connect(self._on_progress)
         self._relay.succeeded.connect(self._on_succeeded)
@@ -119,8 +144,14 @@ class Job(QObject):
     def start(self, work: Work, pool: QThreadPool | None = None) -> Job:
         self.running = True
         _RUNNING.add(self)
-        (pool or QThreadPool.globalInstance()).start(_Runnable(work, self._relay, self._stop))
+        (pool or QThreadPool.globalInstance()).start(
+            _Runnable(work, self._relay, self._stop, self._done))
         return self
+
+    def wait(self, timeout_s: float) -> bool:
+        """Block until the work has ended in its thread (at most ``timeout_s``); True if it
+        has. (Its signals still arrive through the event loop.)"""
+        return self._done.wait(max(0.0, timeout_s))
 
     def cancel(self) -> None:
         """Ask the work to stop (it stops at its next step; nothing is written)."""
@@ -157,20 +188,41 @@ class Job(QObject):
 
 
 def run_in_background(work: Work, parent: QObject | None = None,
-                      pool: QThreadPool | None = None) -> Job:
+                      pool: QThreadPool | None = None, *, read_only: bool | None = None
+                      ) -> Job:
     """Start ``work(context)`` in the thread pool; connect to the returned job's signals
-    straight away (nothing is delivered before control returns to the event loop)."""
-    return Job(parent).start(work, pool)
+    straight away (nothing is delivered before control returns to the event loop).
+
+    ``read_only`` says the work writes nothing (to the store or elsewhere), so that closing
+    the window need not wait for it; by default it is what ``in_session`` says of its work
+    (``write=False``), else False."""
+    if read_only is None:
+        read_only = bool(getattr(work, "read_only", False))
+    return Job(parent, read_only=read_only).start(work, pool)
 
 
 def in_session(store: Store, work: Callable[[Session, JobContext], Any], *,
                write: bool = True) -> Work:
     """``work(session, context)`` run in the job's own session, opened in the worker thread:
-    a write transaction (committed whole, or rolled back when the work raises) or a read."""
+    a write transaction (committed whole, or rolled back when the work raises) or a read.
+    A read's queries stop (SQLite's "interrupted") as soon as the job is cancelled."""
     def run(context: JobContext) -> Any:
         with (store.write() if write else store.read()) as session:
-            return work(session, context)
+            if write:
+                return work(session, context)
+            raw = _dbapi_connection(session)
+            raw.set_progress_handler(lambda: 1 if context.cancelled() else 0, PROGRESS_STEPS)
+            try:
+                return work(session, context)
+            finally:
+                raw.set_progress_handler(None, 0)  # the connection goes back to the pool
+    run.read_only = not write  # type: ignore[attr-defined]
     return run
+
+
+def _dbapi_connection(session: Session) -> Any:
+    """The SQLite connection under ``session`` (its transaction begins here)."""
+    return session.connection().connection.dbapi_connection
 
 
 def running_jobs() -> int:
@@ -178,9 +230,21 @@ def running_jobs() -> int:
     return len(_RUNNING)
 
 
-def stop_all(timeout_ms: int = 10_000, pool: QThreadPool | None = None) -> bool:
-    """Cancel every running job and wait for the pool's threads (for the window's close,
-    before the store is closed); False when something was still running at the timeout."""
-    for job in list(_RUNNING):
+def stop_all(timeout_ms: int = 10_000, pool: QThreadPool | None = None, *,
+             read_wait_ms: int = READ_WAIT_MS) -> bool:
+    """Cancel every running job, for the window's close, before the store is closed. Wait up
+    to ``timeout_ms`` for the jobs that write (never abandoned mid-transaction), but at
+    most ``read_wait_ms`` for read-only ones: those still running are left to end on their
+    own (Qt waits for them before the process exits). True when nothing is still running."""
+    jobs = sorted(_RUNNING, key=lambda job: job.read_only)  # the writers first
+    for job in jobs:
         job.cancel()
-    return (pool or QThreadPool.globalInstance()).waitForDone(timeout_ms)
+    started = time.monotonic()
+    ended = True
+    for job in jobs:
+        limit = min(read_wait_ms, timeout_ms) if job.read_only else timeout_ms
+        ended = job.wait(limit / 1000 - (time.monotonic() - started)) and ended
+    if not ended:
+        return False
+    left_ms = max(0, int(timeout_ms - 1000 * (time.monotonic() - started)))
+    return (pool or QThreadPool.globalInstance()).waitForDone(left_ms)

@@ -135,3 +135,58 @@ def test_the_panels_fill_their_folder_sections(qtbot, store, people) -> None:
     assert any(isinstance(p, AuditPanel) for p in built)
     for widget in panels.values():
         qtbot.addWidget(widget)
+
+
+def test_a_file_view_reads_the_folder_once_for_all_its_sections(
+        qtbot, store, people, chosen, tmp_path) -> None:
+    """Showing a file fills the seven documents sections from one read of the folder (one
+    access check, one query); a document added shows in its section, and the next file
+    shown is read afresh."""
+    from sqlalchemy import event
+
+    from supervision_audit.ui.file_view import FileView
+
+    mia = signed_in(store, people["M1"])
+    view = FileView()
+    qtbot.addWidget(view)
+    view.install_panels(build_panels(store, mia, view))
+    docs = {number: next(p for p in getattr(panel, "panels", [panel])
+                         if isinstance(p, DocumentsPanel))
+            for number, panel in view.panels.items() if number in (4, 5, 7, 8, 9, 10, 11)}
+    for section, name in ((4, "appraisal.pdf"), (9, "induction.docx"), (9, "buddy.txt")):
+        path = tmp_path / name
+        path.write_bytes(b"x" * 100)
+        chosen.append((path, None))
+        docs[section].file = load_file_for(store, mia, people["P1"])
+        assert docs[section].add_document()
+
+    queries: list[str] = []
+
+    def count(*args) -> None:
+        if "FROM attachment" in args[2]:
+            queries.append(args[2])
+
+    event.listen(store.engine, "before_cursor_execute", count)
+    try:
+        view.show_file(load_file_for(store, mia, people["P1"]))
+    finally:
+        event.remove(store.engine, "before_cursor_execute", count)
+    assert len(queries) == 1
+    assert [r[0] for r in docs[4].row_texts()] == ["appraisal.pdf"]
+    assert sorted(r[0] for r in docs[9].row_texts()) == ["buddy.txt", "induction.docx"]
+    assert all(docs[n].row_texts() == [] for n in (5, 7, 8, 10, 11))
+
+    path = tmp_path / "training.pdf"
+    path.write_bytes(b"x" * 100)
+    chosen.append((path, None))
+    assert docs[5].add_document()  # shown at once in its section
+    assert [r[0] for r in docs[5].row_texts()] == ["training.pdf"]
+    view.show_file(load_file_for(store, mia, people["P2"]))  # another person's folder
+    assert all(panel.row_texts() == [] for panel in docs.values())
+    view.show_file(load_file_for(store, mia, people["P1"]))  # and back: read again
+    assert [r[0] for r in docs[5].row_texts()] == ["training.pdf"]
+
+
+def load_file_for(store, actor: Actor, staff_uuid: uuid.UUID):
+    with store.read() as s:
+        return load_file(s, actor, staff_uuid)

@@ -418,3 +418,34 @@ def test_the_panel_sits_in_section_1_of_the_file(qtbot, store, people) -> None:
     with store.read() as session:
         view.show_file(load_file(session, actor, people["P2"], TODAY))
     assert panel.model.rowCount() == 0
+
+
+def test_rows_are_as_tall_as_their_text_and_one_line_rows_are_not_measured(
+        qtbot, store, people, show, monkeypatch) -> None:
+    """A long comment wraps and its row grows; every other row is one line high: the same
+    heights as asking the delegate about every row, without asking it about one-line rows."""
+    from supervision_audit.services.sessions import miss_session
+
+    _plan(store, people)
+    planned = sorted(_sessions(store), key=lambda s: s.planned_date)
+    with store.write() as session:
+        miss_session(session, SYSTEM_ACTOR, planned[1].id, status="cancelled",
+                     reason="Supervisor at court", comments="No cover was available that "
+                     "week, and the team's duty rota was short by two workers, so the "
+                     "session could not be moved inside the fortnight", today=TODAY)
+        miss_session(session, SYSTEM_ACTOR, planned[2].id, status="postponed",
+                     reason="Sickness", rescheduled_for=date(2025, 3, 14), today=TODAY)
+    panel = show()
+    table = panel.table
+    least = table.verticalHeader().defaultSectionSize()
+    measured: list[int] = []
+    original = type(table).sizeHintForRow
+    monkeypatch.setattr(type(table), "sizeHintForRow",
+                        lambda self, row: measured.append(row) or original(self, row))
+    table.fit_rows()
+    rows = panel.model.rowCount()
+    assert 0 < len(measured) < rows  # only the rows whose text may not fit on one line
+    heights = [table.rowHeight(r) for r in range(rows)]
+    assert heights == [max(least, original(table, r) + 8) for r in range(rows)]
+    long_row = [row[Column.DATE] for row in panel.model.text_rows()].index("10/02/2025")
+    assert heights[long_row] > least and heights.count(least) >= rows - len(measured)

@@ -347,3 +347,72 @@ def test_a_supervisee_sees_completed_records_but_not_drafts_and_writes_nothing(
     assert not panel.drafts_frame.isVisible()
     with store.read() as session:
         assert len(session.exec(select(SupervisionRecord)).all()) == 2
+
+
+def test_the_table_reads_signatures_for_all_rows_at_once_and_agrees_with_each_record(
+        qtbot, store, people, mia, show_panel) -> None:
+    """Every row's state (who is awaited, who may sign or witness) is what ``sign_state``
+    says of that record alone; and reading the file costs the same few queries whether it
+    holds four records or eight."""
+    from sqlalchemy import event
+
+    from supervision_audit.services.demo import acting_as
+    from supervision_audit.services.signatures import sign
+    from supervision_audit.ui.record_data import load_records, sign_state
+
+    def add(n: int, start: date) -> list[uuid.UUID]:
+        made = []
+        with store.write() as session:
+            for i in range(n):
+                record = start_record(session, mia, form_key="individual",
+                                      held_on=start + timedelta(days=7 * i),
+                                      supervisee_uuid=people["P1"])
+                complete_record(session, mia, record.id, {
+                    **record.values, "start_time": "10:00", "end_time": "11:30"})
+                made.append(record.id)
+            sign(session, acting_as(session, people["M1"]), "record", made[0], password=None)
+            for who in ("M1", "P1"):  # the last one is final
+                sign(session, acting_as(session, people[who]), "record", made[-1],
+                     password=None)
+        return made
+
+    def statements() -> int:
+        seen: list[str] = []
+        with store.read() as session:
+            event.listen(session.connection(), "before_cursor_execute",
+                         lambda *args: seen.append(args[2]))
+            load_records(session, mia, people["P1"])
+        return len(seen)
+
+    add(4, date(2026, 1, 5))
+    with store.write() as session:  # a group record Łucja and Pat attended, Mia has signed
+        group = start_record(session, mia, form_key="group", held_on=date(2026, 2, 20))
+        complete_record(session, mia, group.id, {
+            **group.values, "start_time": "10:00", "end_time": "11:00",
+            "agreed_agenda": "Neglect", "worried": "Drift", "working_well": "Direct work",
+            "needs_to_happen": "Earlier review", "learning_1": "One", "learning_2": "Two",
+            "learning_3": "Three"}, attendee_ids=[people["P1"], people["P2"]])
+        sign(session, acting_as(session, people["M1"]), "record", group.id, password=None)
+    few = statements()
+    add(4, date(2025, 9, 1))
+    assert statements() == few  # not one query (or two) per record
+
+    panel = show_panel(mia, people["P1"])
+    rows = panel.data.rows
+    assert len(rows) == 9
+    with store.read() as session:
+        for row in rows:
+            alone = sign_state(session, mia, "record", row.id)
+            assert row.waiting_text == alone.waiting_text(), row
+            assert row.may_sign == (alone.my_place is not None and row.status != "final")
+            assert row.may_witness == (bool(alone.witness_for) and row.status != "final")
+    texts = {(r.held_on, r.form_key): r for r in rows}
+    assert texts[(date(2026, 2, 20), "group")].waiting_text == \
+        "Pat Worker (attendee), Łucja Żak (attendee)"
+    assert texts[(date(2026, 1, 5), "individual")].waiting_text == "Pat Worker (supervisee)"
+    assert texts[(date(2026, 1, 26), "individual")].status == "final"
+    assert texts[(date(2026, 1, 12), "individual")].waiting_text == \
+        "Mia Manager (supervisor), Pat Worker (supervisee)"
+    # Mia signed as supervisor; Pat has no account, so Mia may witness his signature
+    assert texts[(date(2026, 1, 5), "individual")].may_witness
+    assert texts[(date(2026, 1, 12), "individual")].may_sign

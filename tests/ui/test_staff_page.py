@@ -101,3 +101,31 @@ def test_return_in_the_search_box_moves_to_the_first_match(qtbot, people, page) 
     qtbot.keyClicks(page.search, "ben")
     qtbot.keyClick(page.search, Qt.Key.Key_Return)
     assert page.selected_id() == people["P10"]
+
+
+def test_columns_fit_the_longest_text_of_any_row(qtbot, page) -> None:
+    """The widths come from every row (the longest name may be the last of thousands), not
+    from the rows Qt would sample; long names are held to a limit."""
+    import uuid
+
+    from supervision_audit.services.staff import StaffRow
+    from supervision_audit.ui.staff_page import ROOMY_LIMIT
+
+    def person(n: int, name: str, title: str = "Social Worker") -> StaffRow:
+        return StaffRow(uuid.uuid4(), f"X{n}", name, title, "Team A", "practitioner", None,
+                        "", True)
+
+    rows = [person(n, f"Al {n}") for n in range(1500)]
+    rows.append(person(1500, "Zebedee Oyelaran-Whitfield", "Senior Practitioner"))
+    rows.append(person(1501, "Zara", "Principal Social Worker and Practice Educator for "
+                                     "the Children in Care Service"))
+    page.set_rows(rows, ["Team A"])
+    metrics = page.view.fontMetrics()
+    name_width = page.view.columnWidth(StaffColumn.NAME)
+    assert name_width >= metrics.horizontalAdvance("Zebedee Oyelaran-Whitfield") + 10
+    assert page.view.columnWidth(StaffColumn.JOB_TITLE) == ROOMY_LIMIT
+    header = page.view.horizontalHeader()
+    assert page.view.columnWidth(StaffColumn.STAFF_ID) >= header.sectionSizeHint(
+        StaffColumn.STAFF_ID)
+    page.view.sortByColumn(StaffColumn.NAME, Qt.SortOrder.DescendingOrder)
+    assert page.visible_names()[0] == "Zebedee Oyelaran-Whitfield"

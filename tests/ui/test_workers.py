@@ -154,3 +154,125 @@ def test_stop_all_cancels_and_waits(qtbot) -> None:
     with qtbot.waitSignal(job.cancelled, timeout=5000):
         pass
     assert running_jobs() == 0
+
+
+# -- closing while jobs run -----------------------------------------------------------------
+def test_closing_abandons_a_long_read_but_waits_for_a_write(qtbot, store) -> None:
+    """A read that ignores cancellation is left to end on its own after a short wait; a
+    write that is slow to notice it is waited for, and lands whole."""
+    release = threading.Event()
+    reading = threading.Event()
+    writing = threading.Event()
+
+    def long_read(context: JobContext) -> str:
+        reading.set()
+        release.wait(20)  # a long computation that never asks whether to stop
+        return "read"
+
+    def slow_write(session, context: JobContext) -> str:
+        writing.set()
+        time.sleep(0.6)  # well past the wait for reads, still inside its transaction
+        return save_staff(session, SYSTEM_ACTOR, StaffInput("Z7", "Zia Written")).name
+
+    read_job = run_in_background(long_read, read_only=True)
+    assert reading.wait(5)
+    write_job = run_in_background(in_session(store, slow_write))
+    assert not write_job.read_only and read_job.read_only
+    try:
+        assert writing.wait(5)
+        started = time.monotonic()
+        assert not stop_all(10_000, read_wait_ms=200)  # the read is still running
+        took = time.monotonic() - started
+    finally:
+        release.set()
+    assert 0.3 <= took < 3  # waited for the write, not for the read
+    assert write_job.wait(0)
+    with store.read() as session:  # committed before stop_all returned
+        assert get_by_staff_id(session, "Z7").name == "Zia Written"
+    ended: list[object] = []
+    read_job.finished.connect(ended.append)
+    read_job.cancelled.connect(lambda: ended.append("cancelled"))
+    # released, the computation returns; its result arrives as any other would
+    qtbot.waitUntil(lambda: running_jobs() == 0, timeout=5000)
+    assert ended == ["read"]
+
+
+def test_a_cancelled_read_stops_its_query_at_once(qtbot, store) -> None:
+    """A read in ``in_session(write=False)`` is abandoned-able by default, and cancelling it
+    interrupts the query it is running (one that would take minutes)."""
+    from sqlalchemy import text
+
+    started = threading.Event()
+
+    def count_forever(session, _context: JobContext) -> int:
+        started.set()
+        return session.connection().execute(text(
+            "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n) "
+            "SELECT count(*) FROM n WHERE i < 5000000000")).scalar_one()
+
+    job = run_in_background(in_session(store, count_forever, write=False))
+    assert job.read_only and started.wait(5)
+    time.sleep(0.1)
+    begun = time.monotonic()
+    assert stop_all(10_000)  # cancelled, and it stopped within the short wait for reads
+    assert time.monotonic() - begun < 1
+    with qtbot.waitSignal(job.cancelled, timeout=5000):
+        pass
+    with store.read() as session:  # the connection went back to the pool usable
+        assert session.connection().execute(text("SELECT 2")).scalar_one() == 2
+
+
+def test_a_job_cancelled_before_it_starts_does_nothing(qtbot) -> None:
+    from PySide6.QtCore import QThreadPool
+
+    pool = QThreadPool()
+    pool.setMaxThreadCount(1)
+    gate = threading.Event()
+    ran: list[str] = []
+    first = run_in_background(lambda _c: gate.wait(5), pool=pool)
+    queued = run_in_background(lambda _c: ran.append("queued"), pool=pool)
+    queued.cancel()
+    gate.set()
+    with qtbot.waitSignal(queued.cancelled, timeout=5000):
+        pass
+    assert ran == [] and first.wait(5)
+    pool.waitForDone(5000)
+
+
+def test_the_process_exits_soon_after_closing_on_a_long_read(tmp_path) -> None:
+    """The window closes at once; the abandoned read stops at its next check and the process
+    exits cleanly (status 0, no error from a job whose window has gone)."""
+    import subprocess
+    import sys
+    import textwrap
+
+    script = tmp_path / "close.py"
+    script.write_text(textwrap.dedent('''
+        import os, sys, time
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
+        from PySide6.QtCore import QTimer
+        from PySide6.QtWidgets import QApplication
+        from supervision_audit.ui.workers import run_in_background, stop_all
+        app = QApplication([])
+        def work(context):
+            end = time.monotonic() + 30
+            while time.monotonic() < end and not context.cancelled():
+                sum(range(20_000))  # a computation that checks now and then
+            raise RuntimeError("stopped")
+        run_in_background(work, read_only=True)
+        def close():
+            begun = time.monotonic()
+            print("stopped" if not stop_all(read_wait_ms=0) else "ended", flush=True)
+            print(f"{time.monotonic() - begun:.2f}", flush=True)
+            app.quit()
+        QTimer.singleShot(200, close)
+        sys.exit(app.exec())
+    '''))
+    begun = time.monotonic()
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True,
+                          timeout=60)
+    assert done.returncode == 0, done.stderr
+    said, waited = done.stdout.split()
+    assert said == "stopped" and float(waited) < 0.5
+    assert time.monotonic() - begun < 25  # not the 30 s the work would take
+    assert "Traceback" not in done.stderr and "Error" not in done.stderr
