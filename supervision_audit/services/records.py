@@ -37,8 +37,11 @@ def get_record(session: Session, record_id: uuid.UUID) -> SupervisionRecord:
 
 
 def attendees_of(session: Session, record_id: uuid.UUID) -> list[uuid.UUID]:
+    """A group record's attendees by name (the order they sign and are listed in)."""
     return list(session.exec(select(GroupAttendee.staff_id)
-                             .where(GroupAttendee.record_id == record_id)))
+                             .join(Staff, Staff.id == GroupAttendee.staff_id)
+                             .where(GroupAttendee.record_id == record_id)
+                             .order_by(col(Staff.name), col(Staff.id))))
 
 
 def _require_write(session: Session, actor: Actor, record: SupervisionRecord) -> None:

@@ -125,8 +125,9 @@ def _required(session: Session, records: list[SupervisionRecord]
     for chunk in _chunks(groups):
         for record_id, staff_id in session.exec(
                 select(GroupAttendee.record_id, GroupAttendee.staff_id)
+                .join(Staff, Staff.id == GroupAttendee.staff_id)
                 .where(col(GroupAttendee.record_id).in_(chunk))
-                .order_by(col(GroupAttendee.record_id), col(GroupAttendee.staff_id))):
+                .order_by(col(GroupAttendee.record_id), col(Staff.name), col(Staff.id))):
             attendees.setdefault(record_id, []).append(staff_id)
     out: dict[uuid.UUID, list[Required]] = {}
     for record in records:

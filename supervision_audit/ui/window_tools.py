@@ -47,7 +47,8 @@ class ToolsMixin:
             for name in HEAVY_MODULES:
                 importlib.import_module(name)
 
-        self.preload_job = run_in_background(load, self)  # type: ignore[arg-type]
+        self.preload_job = run_in_background(load, self,  # type: ignore[arg-type]
+                                              read_only=True)
 
     def watch_store_check(self) -> None:
         """A large store is checked whole in the background after sign-in (see
@@ -57,7 +58,8 @@ class ToolsMixin:
         from supervision_audit.ui.workers import run_in_background
 
         store = self.store
-        self.store_check_job = run_in_background(lambda _ctx: store.wait_for_check(), self)
+        self.store_check_job = run_in_background(lambda _ctx: store.wait_for_check(), self,
+                                                  read_only=True)  # closing abandons it
         self.store_check_job.finished.connect(self._store_checked)
 
     def _store_checked(self, damage: object) -> None:
