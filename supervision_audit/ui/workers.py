@@ -105,9 +105,8 @@ class _Runnable(QRunnable):
     def _report(self, signal: Any, *args: Any) -> None:
         try:
             signal.emit(*args)
-        except RuntimeError:  # the window went first (a job abandoned when it closed)
-            if not self._stop.is_set():
-                raise
+        except RuntimeError:  # its Job went first (the window closed, or the app is ending):
+            pass  # there is nobody left to tell
 
 
 _RUNNING: set[Job] = set()  # jobs stay alive until they end, whoever holds them
