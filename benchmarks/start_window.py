@@ -94,7 +94,7 @@ def app_window(db: Path, user: str, password: str) -> int:
     from PySide6.QtCore import QTimer
 
     from supervision_audit.services.signin import sign_in
-    from supervision_audit.ui.app import application, create_main_window
+    from supervision_audit.ui.app import application, create_main_window, settle_heap
 
     steps: dict[str, float] = {"imports_s": time.perf_counter() - STARTED}
     app = application(sys.argv[:1])
@@ -103,6 +103,7 @@ def app_window(db: Path, user: str, password: str) -> int:
     steps["sign_in_s"] = time.perf_counter() - before
     window = create_main_window(opened.store, opened.actor)
     window.show()
+    settle_heap()  # as run_gui does
     steps["window_s"] = time.perf_counter() - STARTED
     watch: list[Watch] = []
 

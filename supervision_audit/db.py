@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine
@@ -133,6 +133,32 @@ def explain(exc: Exception, path: Path) -> StoreError:
     return StoreError(f"The database {path.name} could not be used: {exc}")
 
 
+T = TypeVar("T")
+_READ_ONLY = "read_only"
+_MEMO = "memo"
+
+
+def memo(session: Session, key: object, work: Callable[[], T]) -> T:
+    """``work()`` once per read session, kept for the session's later calls: a read session
+    sees one snapshot of the store, so the answer cannot change while it lasts. In a write
+    session (which may change what ``work`` reads) it is worked out at every call.
+
+    For organisation-wide lookups several services make in one go (the supervisor map, the
+    latest contracts); what ``work`` returns must not be changed by its callers.
+    """
+    if not session.info.get(_READ_ONLY):
+        return work()
+    kept = session.info.setdefault(_MEMO, {})
+    if key not in kept:
+        kept[key] = work()
+    return kept[key]  # type: ignore[no-any-return]
+
+
+def kept(session: Session, key: object) -> Any:
+    """What ``memo`` keeps under ``key`` in this session, or None."""
+    return session.info.get(_MEMO, {}).get(key)
+
+
 class Store:
     """An open database. ``read()`` for queries, ``write()`` for a transaction that lands whole."""
 
@@ -232,6 +258,7 @@ class Store:
     def read(self) -> Iterator[Session]:
         try:
             with Session(self.engine, expire_on_commit=False) as session:
+                session.info[_READ_ONLY] = True
                 yield session
         except (OperationalError, DatabaseError) as exc:
             raise explain(exc, self.path) from exc

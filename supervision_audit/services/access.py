@@ -17,6 +17,7 @@ from enum import StrEnum
 
 from sqlmodel import Session, select
 
+from supervision_audit.db import memo
 from supervision_audit.errors import SupervisionAuditError
 from supervision_audit.models import Role, Staff, UserAccount
 from supervision_audit.services.events import Who
@@ -83,7 +84,9 @@ def actor_for(session: Session, account: UserAccount) -> Actor:
 
 
 def _supervisor_map(session: Session) -> dict[uuid.UUID, uuid.UUID | None]:
-    return dict(session.exec(select(Staff.id, Staff.supervisor_id)).all())
+    """Everyone's supervisor (read once per read session; see ``db.memo``)."""
+    return memo(session, "access.supervisor_map",
+                lambda: dict(session.exec(select(Staff.id, Staff.supervisor_id)).all()))
 
 
 _LINE_KEY = "access.line"  # session.info: the people read walking up lines (kept alive)

@@ -22,6 +22,7 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
 from supervision_audit.dates import add_months
+from supervision_audit.db import memo
 from supervision_audit.models import Staff, SupervisionRecord, SupervisionSession, Team
 from supervision_audit.policy import (
     RESCHEDULE_WINDOW_DAYS,
@@ -97,16 +98,19 @@ def _grouped(session: Session, query: Any) -> dict[str, Any]:
 
 def supervisees(session: Session, people: set[uuid.UUID] | None = None) -> list[Supervised]:
     """Everyone ``compute`` answers for (of ``people`` when given), by name."""
-    boss = aliased(Staff)
-    query = (select(Staff.id, Staff.staff_id, Staff.name, Staff.role, Staff.asye_start,
-                    Staff.employment_start, boss.staff_id, Team.name, Team.service)
-             .join(boss, boss.id == Staff.supervisor_id)
-             .join(Team, Team.id == Staff.team_id, isouter=True)
-             .where(Staff.active == True)  # noqa: E712
-             .order_by(col(Staff.name)))
-    rows = _rows(session, query)
-    return [Supervised(*row[:7], team=row[7] or "", service=row[8] or "") for row in rows
-            if people is None or row[0] in people]
+    def everyone() -> list[Supervised]:
+        boss = aliased(Staff)
+        query = (select(Staff.id, Staff.staff_id, Staff.name, Staff.role, Staff.asye_start,
+                        Staff.employment_start, boss.staff_id, Team.name, Team.service)
+                 .join(boss, boss.id == Staff.supervisor_id)
+                 .join(Team, Team.id == Staff.team_id, isouter=True)
+                 .where(Staff.active == True)  # noqa: E712
+                 .order_by(col(Staff.name)))
+        return [Supervised(*row[:7], team=row[7] or "", service=row[8] or "")
+                for row in _rows(session, query)]
+
+    found = memo(session, "compliance.supervisees", everyone)  # once per read session
+    return found if people is None else [p for p in found if p.id in people]
 
 
 def _terms(person: Supervised, contract: LatestContract | None) -> Supervisee:

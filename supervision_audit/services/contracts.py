@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import and_, func
 from sqlmodel import Session, select
 
+from supervision_audit.db import kept, memo
 from supervision_audit.errors import NotFoundError, Problem, ValidationError
 from supervision_audit.forms import CONTRACT, parse_iso_date, validate
 from supervision_audit.forms.contract import (
@@ -154,6 +155,21 @@ class LatestContract:
 
 def latest_contracts(session: Session, *, with_review: bool = True
                      ) -> dict[uuid.UUID, LatestContract]:
+    """Per supervisee, the newest contract version (see ``_latest_contracts``), read once per
+    read session (``db.memo``): the dashboard asks for it twice."""
+    known = kept(session, _LATEST)
+    if known is not None:  # with the review dates: serves either question
+        return known  # type: ignore[no-any-return]
+    if not with_review:
+        return _latest_contracts(session, with_review=False)
+    return memo(session, _LATEST, lambda: _latest_contracts(session))
+
+
+_LATEST = "contracts.latest"
+
+
+def _latest_contracts(session: Session, *, with_review: bool = True
+                      ) -> dict[uuid.UUID, LatestContract]:
     """Per supervisee, the newest contract version: its start, agreed interval and (with
     ``with_review``) the R4 review date ``review_due`` gives, for everyone in three queries
     (the versions' columns without their values, the day each was signed, and the open

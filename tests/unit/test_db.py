@@ -136,3 +136,35 @@ def test_queries_have_their_indexes(unit_store) -> None:
         plan = " ".join(str(r) for r in conn.exec_driver_sql(
             "EXPLAIN QUERY PLAN SELECT * FROM staff WHERE supervisor_id = 'x' AND active = 1"))
     assert "ix_staff_supervisor_active" in plan
+
+
+def test_memo_keeps_an_answer_for_a_read_session_and_never_in_a_write(unit_store) -> None:
+    from supervision_audit.db import memo
+
+    calls: list[int] = []
+
+    def work() -> int:
+        calls.append(1)
+        return len(calls)
+
+    with unit_store.read() as session:
+        assert memo(session, "k", work) == 1
+        assert memo(session, "k", work) == 1  # the same snapshot: the same answer
+    with unit_store.read() as session:
+        assert memo(session, "k", work) == 2  # a new session asks again
+    with unit_store.write() as session:
+        assert memo(session, "k", work) == 3
+        assert memo(session, "k", work) == 4  # a write may change what work reads
+
+
+def test_a_write_session_sees_its_own_new_supervisor_at_once(unit_store) -> None:
+    from supervision_audit.services.access import SYSTEM_ACTOR, Actor, visible_staff
+    from supervision_audit.services.staff import StaffInput, save_staff
+
+    with unit_store.write() as session:
+        boss = save_staff(session, SYSTEM_ACTOR, StaffInput("B1", "Boss", role="team_manager"))
+        actor = Actor("boss", boss.id, "Boss", boss.role)
+        assert visible_staff(session, actor) == {boss.id}
+        worker = save_staff(session, SYSTEM_ACTOR,
+                            StaffInput("W1", "Worker", supervisor_staff_id="B1"))
+        assert visible_staff(session, actor) == {boss.id, worker.id}
