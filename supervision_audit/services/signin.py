@@ -110,7 +110,11 @@ def sign_in(db_path: Path, username: str, password: str, *, today: date | None =
     try:
         with store.read() as session:
             account = account_named(session, username.strip())
-            if account is None or not verify_password(account.password_hash, password):
+            # An encrypted store's key came from this person's own keyring slot, which only
+            # their password unwraps (Argon2id, as the hash is): asking Argon2id again would
+            # prove nothing more and cost as much again. A plain store checks the hash.
+            if account is None or (key is None and
+                                   not verify_password(account.password_hash, password)):
                 raise WrongKeyError(WRONG)
             if not account.active:
                 raise WrongKeyError("This account has been closed.")
