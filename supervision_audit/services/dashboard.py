@@ -114,9 +114,11 @@ def _d(iso: str | None) -> str:
 
 
 Trend = dict[str, list[tuple[date, float | None]]]
+EVERYONE = "Everyone in your scope"
 GROUPS: dict[str, Callable[[Supervised], str]] = {
     "team": lambda person: person.team or "No team",
-    "service": lambda person: person.service or "No service"}
+    "service": lambda person: person.service or "No service",
+    "all": lambda _person: EVERYONE}
 
 
 def in_timescale_by_month(session: Session, people: set[uuid.UUID] | None, until: date,

@@ -31,13 +31,12 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from supervision_audit.db import Store
 from supervision_audit.errors import SupervisionAuditError
-from supervision_audit.models import Staff, Team
 from supervision_audit.services.access import Actor, visible_staff
-from supervision_audit.services.dashboard import Dashboard, Item, build, in_timescale_by_month
+from supervision_audit.services.dashboard import Dashboard, Item, build, in_timescale_trends
 from supervision_audit.ui.reminders import ReminderPanel
 from supervision_audit.ui.style import (
     ACCENT,
@@ -47,7 +46,7 @@ from supervision_audit.ui.style import (
     heading_label,
     note_label,
 )
-from supervision_audit.ui.trend_chart import MAX_LINES, Series, TrendChart, group_series
+from supervision_audit.ui.trend_chart import MAX_LINES, Series, TrendChart
 from supervision_audit.ui.workers import Job, JobContext, in_session, run_in_background
 
 # The tiles' short names for the services' section titles (an unknown section keeps its own).
@@ -66,8 +65,6 @@ TARGET_ROLE = Qt.ItemDataRole.UserRole  # ("person" | "record", uuid) on an item
 SECTION_ROLE = Qt.ItemDataRole.UserRole + 1  # the section title on its header row
 MORE_ROLE = Qt.ItemDataRole.UserRole + 2  # the section title on its "and N more" row
 LIST_LIMIT = 50  # lines of each list shown at first (a director's lists run to a thousand)
-NO_TEAM = "No team"  # as services.dashboard names the line of people without a team
-EVERYONE = "Everyone in your scope"
 
 TILE_STYLE = """
 QPushButton#count_tile {{ background: {bg}; border: 1px solid {border}; border-radius: 10px;
@@ -87,20 +84,12 @@ class Cancelled(SupervisionAuditError):
 
 
 @dataclass(frozen=True)
-class TeamGroup:
-    """What the chart needs to know of a team to draw it within its service."""
-
-    service: str  # "" when the team belongs to none
-    people: int  # its supervisees in the scope now (the weight of its share)
-
-
-@dataclass(frozen=True)
 class DashboardData:
     """Everything the page shows, worked out in one go (in a worker thread)."""
 
     board: Dashboard
     trend: Series  # per team, as services.dashboard.in_timescale_by_month gives it
-    teams: dict[str, TeamGroup]  # by team name (``NO_TEAM`` for people without one)
+    trends: dict[str, Series]  # the same by "team", by "service" and for "all"
 
 
 def scope_of(session: Session, actor: Actor) -> set[uuid.UUID]:
@@ -109,24 +98,10 @@ def scope_of(session: Session, actor: Actor) -> set[uuid.UUID]:
     return visible_staff(session, actor) - {actor.staff_id}
 
 
-def team_groups(session: Session, people: set[uuid.UUID]) -> dict[str, TeamGroup]:
-    """Each team of ``people`` (active ones): its service and how many of them it has."""
-    out: dict[str, TeamGroup] = {}
-    for staff_id, team, service in session.exec(
-            select(Staff.id, Team.name, Team.service)
-            .join(Team, Team.id == Staff.team_id, isouter=True)
-            .where(Staff.active == True)):  # noqa: E712
-        if staff_id in people:
-            name = team or NO_TEAM
-            known = out.get(name)
-            out[name] = TeamGroup(service or "", (known.people if known else 0) + 1)
-    return out
-
-
 def load_page(session: Session, actor: Actor, as_of: date | None = None,
               cancelled: Callable[[], bool] = lambda: False) -> DashboardData:
-    """The board, the twelve-month series and the teams' services for ``actor``'s scope.
-    Between its steps it stops (raising ``Cancelled``) once ``cancelled()`` is true."""
+    """The board and the twelve-month series (by team, by service, for all) for ``actor``'s
+    scope. Between its steps it stops (raising ``Cancelled``) once ``cancelled()`` is true."""
     def step() -> None:
         if cancelled():
             raise Cancelled("The figures were no longer wanted.")
@@ -134,9 +109,10 @@ def load_page(session: Session, actor: Actor, as_of: date | None = None,
     board = build(session, actor, as_of)
     step()
     people = scope_of(session, actor)
-    trend = in_timescale_by_month(session, people, board.as_of)
+    trends = in_timescale_trends(session, people, board.as_of,
+                                 groups=("team", "service", "all"))
     step()
-    return DashboardData(board, trend, team_groups(session, people))
+    return DashboardData(board, trends["team"], trends)
 
 
 def load_dashboard(session: Session, actor: Actor, as_of: date | None = None
@@ -146,25 +122,22 @@ def load_dashboard(session: Session, actor: Actor, as_of: date | None = None
     return data.board, data.trend
 
 
-def chart_lines(trend: Series, teams: dict[str, TeamGroup] | None
+def chart_lines(trend: Series, trends: dict[str, Series] | None
                 ) -> tuple[Series, str, str]:
     """What the chart draws: (lines, what a line is, a note saying how they were grouped).
 
     A line per team while the chart can tell them apart (``MAX_LINES``); beyond that a line
-    per service (a team with no service keeps its own line), each service's share the mean
-    of its teams' weighted by their supervisees now; and beyond that, one line for all."""
-    if len(trend) <= MAX_LINES or not teams:
+    per service; and beyond that, one line for everyone. Each line is worked out from the
+    people themselves (``in_timescale_trends``), never averaged from other lines."""
+    trends = trends or {}
+    services, everyone = trends.get("service"), trends.get("all")
+    if len(trend) <= MAX_LINES or (not services and not everyone):
         return trend, "team", ""
-    weight = {team: teams[team].people for team in trend if team in teams}
-    group_of = {team: teams[team].service if team in teams and teams[team].service else team
-                for team in trend}
-    if len(set(group_of.values())) <= MAX_LINES:
-        lines, what = group_series(trend, group_of, weight), "service"
-        how = f"{len(lines)} services"
-    else:
-        lines, what = group_series(trend, dict.fromkeys(trend, EVERYONE), weight), "scope"
-        how = "one line"
-    return lines, what, f"{len(trend)} teams shown as {how}, weighted by their supervisees"
+    if services and len(services) <= MAX_LINES:
+        return services, "service", f"{len(trend)} teams shown as {len(services)} services"
+    if everyone:
+        return everyone, "scope", f"{len(trend)} teams shown as one line"
+    return trend, "team", ""
 
 
 def _dot(colour: str) -> QIcon:
@@ -335,7 +308,7 @@ class DashboardPage(QWidget):
         if not self.background:
             with self.store.read() as session:
                 data = load_page(session, self.actor, self.as_of)
-            self.show_board(data.board, data.trend, data.teams)
+            self.show_board(data.board, data.trend, data.trends)
             return
         if self._job is not None:
             self._job.cancel()
@@ -364,7 +337,7 @@ class DashboardPage(QWidget):
     def _loaded(self, result: DashboardData) -> None:
         if self._current():
             self.status.setText("")
-            self.show_board(result.board, result.trend, result.teams)
+            self.show_board(result.board, result.trend, result.trends)
 
     def _load_failed(self, message: str) -> None:
         if self._current():
@@ -378,16 +351,16 @@ class DashboardPage(QWidget):
 
     # -- showing ----------------------------------------------------------------------
     def show_board(self, board: Dashboard, trend: Series,
-                   teams: dict[str, TeamGroup] | None = None) -> None:
+                   trends: dict[str, Series] | None = None) -> None:
         """Show ``board`` in the tiles and lists and ``trend`` in the chart (by service when
-        ``teams`` says which service each of many teams belongs to)."""
+        ``trends`` holds the lines by service and for everyone, for many teams)."""
         self.board, self.trend = board, trend
         people = f"{board.people} {'supervisee' if board.people == 1 else 'supervisees'}"
         self.subtitle.setText(f"{self.actor.name}  ·  {people} in your scope  ·  as at "
                               f"{board.as_of:%A %d %B %Y}")
         self._show_tiles(board)
         self._show_lists(board)
-        lines, group, note = chart_lines(trend, teams)
+        lines, group, note = chart_lines(trend, trends)
         self.chart.set_series(lines, group=group, note=note)
         if not self._reminded:
             self._reminded = True

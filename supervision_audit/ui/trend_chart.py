@@ -4,7 +4,7 @@ PySide6-Essentials).
 
 The data is what ``services.dashboard.in_timescale_by_month`` returns: per team, a list of
 (month end, share from 0 to 1, or None when the team had nobody that month); or the same
-per service, from ``group_series``.
+per service or for everyone (``in_timescale_trends``).
 """
 
 from __future__ import annotations
@@ -43,26 +43,6 @@ def colour_for(index: int) -> QColor:
 
 def percent(value: float | None, group: str = "team") -> str:
     return f"no one in the {group}" if value is None else f"{round(100 * value)} %"
-
-
-def group_series(series: Series, group_of: dict[str, str], weight_of: dict[str, int]
-                 ) -> Series:
-    """One line per group of teams (``group_of``: team -> group; a team not in it is a group
-    of its own): at each month end, the mean of the group's teams' shares, each team
-    weighted by ``weight_of`` (its number of supervisees; 1 when not given). A team with
-    nobody that month counts for nothing; a group with nobody has None."""
-    totals: dict[str, dict[date, list[float]]] = {}
-    for team, points in series.items():
-        months = totals.setdefault(group_of.get(team, team), {})
-        weight = max(1, weight_of.get(team, 1))
-        for day, share in points:
-            tally = months.setdefault(day, [0.0, 0.0])
-            if share is not None:
-                tally[0] += weight * share
-                tally[1] += weight
-    return {group: [(day, ok / total if total else None)
-                    for day, (ok, total) in sorted(months.items())]
-            for group, months in totals.items()}
 
 
 class TrendChart(QWidget):

@@ -13,19 +13,22 @@ from PySide6.QtTest import QTest
 
 from supervision_audit.services.access import SYSTEM_ACTOR as SYS
 from supervision_audit.services.access import Actor
-from supervision_audit.services.dashboard import Dashboard, Item, in_timescale_by_month
+from supervision_audit.services.compliance import compute
+from supervision_audit.services.dashboard import (
+    Dashboard,
+    Item,
+    in_timescale_by_month,
+    share,
+)
 from supervision_audit.services.demo import acting_as
 from supervision_audit.services.staff import StaffInput, get_by_staff_id, save_staff
 from supervision_audit.ui import dashboard_page
 from supervision_audit.ui.dashboard_page import (
     LIST_LIMIT,
     DashboardPage,
-    TeamGroup,
     chart_lines,
     scope_of,
-    team_groups,
 )
-from supervision_audit.ui.trend_chart import group_series
 from supervision_audit.ui.workers import running_jobs, stop_all
 
 AS_OF = date(2026, 3, 5)
@@ -111,38 +114,37 @@ def test_many_teams_are_charted_by_service(store, boss, page) -> None:
     with store.read() as s:
         people = scope_of(s, boss)
         trend = in_timescale_by_month(s, people, AS_OF)
-        teams = team_groups(s, people)
+        services = in_timescale_by_month(s, people, AS_OF, by="service")
+        rows = compute(s, AS_OF, people)
     assert len(trend) == 12  # more teams than the chart can tell apart
-    assert teams["Team 01"] == TeamGroup("Fostering", 2)
-    assert teams["Team 00"] == TeamGroup("Safeguarding", 1)
-    services = {team: group.service for team, group in teams.items()}
-    weights = {team: group.people for team, group in teams.items()}
-    assert page.chart.series() == group_series(trend, services, weights)
+    assert page.chart.series() == services
     assert set(page.chart.series()) == {"Safeguarding", "Fostering", "Early Help"}
+    for service in ("Safeguarding", "Fostering", "Early Help"):  # from the people themselves
+        mine = [r for r in rows if r.team in {t for t in trend if _service_of(t) == service}]
+        assert page.chart.series()[service][-1] == (AS_OF, share(mine))
     assert page.chart.group == "service"
-    assert page.chart.note.startswith("12 teams shown as 3 services")
+    assert page.chart.note == "12 teams shown as 3 services"
     assert page.trend == trend  # the page keeps the teams' own series
     assert not page.chart.grab().isNull()
 
 
-def test_a_service_is_its_teams_weighted_by_their_supervisees() -> None:
+def _service_of(team: str) -> str:
+    return ["Safeguarding", "Fostering", "Early Help"][int(team.split()[-1]) % 3]
+
+
+def test_lines_by_team_then_by_service_then_one_for_everyone() -> None:
     trend = {f"T{n}": [(MONTHS[0], 1.0), (MONTHS[1], None), (MONTHS[2], 0.5)]
              for n in range(9)}
-    trend["T0"] = [(MONTHS[0], 0.0), (MONTHS[1], 0.25), (MONTHS[2], None)]
-    teams = {f"T{n}": TeamGroup("North" if n < 5 else "", 3 if n == 0 else 1)
-             for n in range(9)}
-    lines, what, note = chart_lines(trend, teams)
-    assert what == "service" and set(lines) == {"North", "T5", "T6", "T7", "T8"}
-    # T0 (three people) at 0 %, T1-T4 (one each) at 100 %: 4 of 7
-    assert lines["North"] == [(MONTHS[0], 4 / 7), (MONTHS[1], 0.25), (MONTHS[2], 0.5)]
-    assert lines["T5"] == trend["T5"]
-    assert note == "9 teams shown as 5 services, weighted by their supervisees"
+    services = {"North": [(MONTHS[0], 0.5)], "No service": [(MONTHS[0], 1.0)]}
+    everyone = {"Everyone in your scope": [(MONTHS[0], 0.75)]}
     few = {name: trend[name] for name in list(trend)[:8]}
-    assert chart_lines(few, teams) == (few, "team", "")  # few teams: a line each
-    apart = {f"T{n}": TeamGroup(f"S{n}", 1) for n in range(9)}  # nine services: one line
-    lines, what, _ = chart_lines(trend, apart)
-    assert what == "scope" and list(lines) == ["Everyone in your scope"]
-    assert lines["Everyone in your scope"][0] == (MONTHS[0], 8 / 9)
+    assert chart_lines(few, {"service": services}) == (few, "team", "")  # a line each
+    assert chart_lines(trend, {"service": services, "all": everyone}) == (
+        services, "service", "9 teams shown as 2 services")
+    many = {f"S{n}": [(MONTHS[0], 1.0)] for n in range(9)}  # nine services: one line
+    assert chart_lines(trend, {"service": many, "all": everyone}) == (
+        everyone, "scope", "9 teams shown as one line")
+    assert chart_lines(trend, None) == (trend, "team", "")  # nothing else to show
 
 
 def test_closing_while_the_figures_are_worked_out_does_not_wait(qtbot, store, boss,
@@ -157,7 +159,7 @@ def test_closing_while_the_figures_are_worked_out_does_not_wait(qtbot, store, bo
         return real_build(session, actor, as_of)
 
     monkeypatch.setattr(dashboard_page, "build", slow_build)
-    monkeypatch.setattr(dashboard_page, "in_timescale_by_month",
+    monkeypatch.setattr(dashboard_page, "in_timescale_trends",
                         lambda *args, **kwargs: trends.append(1) or {})
     widget = DashboardPage(store, boss, as_of=AS_OF, show_reminders=False)
     qtbot.addWidget(widget)
