@@ -237,6 +237,8 @@ class Store:
             if self._check is not None and not self._checked:
                 self._deferred.append(work)
                 return
+        if self._damage is not None:
+            return  # found damaged: dropped, as it is when the check ends after this call
         with self.write() as session:
             work(session)
 

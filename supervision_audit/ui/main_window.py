@@ -149,7 +149,9 @@ class MainWindow(ToolsMixin, QMainWindow):
         self.splitter.setSizes([600, 680])
         self.refresh()
         self.watch_store_check()
-        QTimer.singleShot(PRELOAD_AFTER_MS, self, self.preload_heavy_modules)
+        self.preload_timer = QTimer(self, singleShot=True, interval=PRELOAD_AFTER_MS)
+        self.preload_timer.timeout.connect(self.preload_heavy_modules)
+        self.preload_timer.start()
         self.restore_state()
 
     # -- building ---------------------------------------------------------------------
@@ -446,6 +448,7 @@ class MainWindow(ToolsMixin, QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         if not self._closed:
             self._closed = True
+            self.preload_timer.stop()
             self.save_state()
             if self.idle_lock is not None:
                 self.idle_lock.stop()
