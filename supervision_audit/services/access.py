@@ -199,10 +199,18 @@ def _below(everyone: dict[uuid.UUID, uuid.UUID | None], top: uuid.UUID) -> set[u
     return found
 
 
-def visible_staff(session: Session, actor: Actor, today: date | None = None) -> set[uuid.UUID]:
+def visible_staff(session: Session, actor: Actor, today: date | None = None
+                  ) -> frozenset[uuid.UUID]:
     """The people ``actor`` sees in lists: their own file and those below them; an inspector
-    their scope; an administrator everyone (names only: opening a file is checked apart)."""
-    today = today or date.today()
+    their scope; an administrator everyone (names only: opening a file is checked apart).
+
+    Worked out once per read session (``db.memo``), hence a frozenset."""
+    day = today or date.today()
+    return memo(session, ("access.visible_staff", actor, day),
+                lambda: frozenset(_visible(session, actor, day)))
+
+
+def _visible(session: Session, actor: Actor, today: date) -> set[uuid.UUID]:
     everyone = _supervisor_map(session)
     if actor.is_system:
         return set(everyone)
