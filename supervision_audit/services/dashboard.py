@@ -75,10 +75,14 @@ def _teams_without_group(session: Session, people: set[uuid.UUID], as_of: date) 
 
 
 def build(session: Session, actor: Actor, as_of: date | None = None) -> Dashboard:
+    """The counts and lists for ``actor``'s scope. Each list comes most urgent first (the
+    page shows a list's first lines): the longest overdue, the reports already late, the
+    oldest late copies; otherwise by name."""
     as_of = as_of or date.today()
     people = visible_staff(session, actor) - {actor.staff_id}
     rows = compute(session, as_of, people)
     board = Dashboard(as_of=as_of, people=len(rows))
+    escalations: list[tuple[tuple[bool, str], Item]] = []
     for r in rows:
         who = uuid.UUID(r.uuid)
         if r.overdue:
@@ -86,15 +90,21 @@ def build(session: Session, actor: Actor, as_of: date | None = None) -> Dashboar
                                               f"{_d(r.next_due)})", who, urgent=True))
         for e in r.escalations:
             if e["reported_on"] is None:
-                board.escalations.append(Item(
+                escalations.append(((not e["overdue"], e["report_due"] or ""), Item(
                     r.name, f"missed {_d(e['missed_date'])}: report to the line manager by "
-                            f"{_d(e['report_due'])}", who, urgent=e["overdue"]))
+                            f"{_d(e['report_due'])}", who, urgent=e["overdue"])))
         if r.contract_status != "current":
             board.contracts_due.append(Item(r.name, "no contract" if r.contract_status ==
                                             "missing" else "contract due for review", who))
         for milestone in r.asye_milestones_overdue:
             board.asye_due.append(Item(r.name, f"{milestone} overdue", who, urgent=True))
-    for task in tasks_for(session, actor, as_of):
+    # rows come by name; sorted() keeps that order among equals
+    overdue_days = {r.uuid: r.days_overdue for r in rows}
+    board.overdue.sort(key=lambda item: -overdue_days[str(item.staff_uuid)])
+    board.escalations = [item for _key, item in sorted(escalations, key=lambda e: e[0])]
+    tasks = sorted(tasks_for(session, actor, as_of),
+                   key=lambda t: (not t.late, t.due or t.held_on))
+    for task in tasks:
         board_list = board.copies_due if task.what == "copy due" else board.awaiting_signature
         board_list.append(_task_item(task))
     board.teams_without_group = _teams_without_group(session, people, as_of)

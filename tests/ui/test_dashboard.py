@@ -282,3 +282,18 @@ def test_a_page_closed_while_loading_is_left_alone(qtbot, store, mia) -> None:
     with qtbot.waitSignal(job.ended, timeout=10_000):
         pass
     assert not isValid(widget) and not job.running  # and no error from a deleted page
+
+
+def test_each_list_comes_most_urgent_first(store, mia) -> None:
+    """The page shows a list's first lines, so the longest overdue come first, not the
+    first names in the alphabet."""
+    with store.write() as s:
+        save_staff(s, SYS, StaffInput("B1", "Aaron Ahead", supervisor_staff_id="M1",
+                                      team="Assessment", employment_start=D(2025, 1, 1)))
+        _session_on(s, "B1", D(2026, 2, 4), copy=D(2026, 2, 5))  # due 4 March: 1 day
+    with store.read() as s:
+        board = build(s, mia, AS_OF)
+    days = [int(item.detail.split()[0]) for item in board.overdue]
+    assert [item.title for item in board.overdue] == ["Wendy Monthly", "Asha Asye",
+                                                      "Aaron Ahead"]
+    assert days == sorted(days, reverse=True) and len(set(days)) == 3
