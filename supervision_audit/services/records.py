@@ -15,7 +15,9 @@ from supervision_audit.forms.base import table_rows
 from supervision_audit.models import (
     ActionItem,
     ActionReview,
+    CaseDiscussion,
     GroupAttendee,
+    Signature,
     Staff,
     SupervisionRecord,
     SupervisionSession,
@@ -27,6 +29,7 @@ from supervision_audit.services.events import log_event
 from supervision_audit.services.staff import get_staff
 
 REVIEW_OUTCOMES = {"done": "Done", "carried_forward": "Carried forward"}
+REOPEN_REASON_MAX = 500
 
 
 def get_record(session: Session, record_id: uuid.UUID) -> SupervisionRecord:
@@ -194,8 +197,6 @@ def complete_record(session: Session, actor: Actor, record_id: uuid.UUID,
     """
     record = get_record(session, record_id)
     _require_write(session, actor, record)
-    from supervision_audit.models import Signature
-
     if session.exec(select(Signature).where(Signature.record_kind == "record",
                                             Signature.record_id == record.id)).first():
         raise ValidationError(Problem("record", "This record has been signed and can no longer "
@@ -251,6 +252,75 @@ def complete_record(session: Session, actor: Actor, record_id: uuid.UUID,
     log_event(session, actor.who, "record.complete", subject_kind="record",
               subject_id=record.id, about_staff_id=record.supervisee_id,
               detail=f"{record.form_key} {held_on.isoformat()}")
+    return record
+
+
+def reopen_blocker(session: Session, record: SupervisionRecord) -> str:
+    """Why a record cannot be set back to a draft ("" when it can), access aside."""
+    if record.status != "complete":
+        return "This record is still a draft"
+    if record.locked_at is not None:
+        return "This record is final (signed by everyone); add an addendum instead"
+    if session.exec(select(Signature.id).where(Signature.record_kind == "record",
+                                               Signature.record_id == record.id)).first():
+        return ("This record has been signed, so it cannot be reopened; once everyone has "
+                "signed, add an addendum")
+    agreed = select(ActionItem.id).where(ActionItem.record_id == record.id)
+    later = session.exec(select(ActionReview.record_id).where(
+        col(ActionReview.action_id).in_(agreed), ActionReview.record_id != record.id)).first()
+    done = session.exec(agreed.where(ActionItem.status == "done")).first()
+    if later is not None or done is not None:
+        return ("An action agreed in this record has since been marked done or reviewed in a "
+                "later record, so it cannot be reopened; sign it and add an addendum instead")
+    return ""
+
+
+def reopen_record(session: Session, actor: Actor, record_id: uuid.UUID, reason: str
+                  ) -> SupervisionRecord:
+    """Set a complete record that nobody has signed back to a draft, to be corrected and
+    completed again (the reason is logged). A signed record takes addenda instead.
+
+    What completing it made is undone so that completing it again does not repeat it: the
+    actions it agreed, its review of earlier actions (those it marked done are open again),
+    its group attendees (the draft holds them as chosen) and the cases it discussed. Its
+    session stays held (completed) and any copy given stays recorded.
+    """
+    record = get_record(session, record_id)
+    _require_write(session, actor, record)
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError(Problem("reason", "Give the reason for reopening the record"))
+    if len(reason) > REOPEN_REASON_MAX:
+        raise ValidationError(Problem("reason", "Keep the reason under "
+                                                f"{REOPEN_REASON_MAX} characters"))
+    blocker = reopen_blocker(session, record)
+    if blocker:
+        raise ValidationError(Problem("record", blocker))
+    values = dict(record.values)
+    for review in list(session.exec(select(ActionReview).where(
+            ActionReview.record_id == record.id))):
+        action = session.get(ActionItem, review.action_id)
+        if review.outcome == "done" and action is not None and action.status == "done" \
+                and action.done_on == record.held_on:
+            action.status, action.done_on = "open", None  # open again, to be reviewed again
+            action.updated_at = utcnow()
+        session.delete(review)
+    session.flush()  # the reviews go before the actions they name
+    made: list[Any] = [*session.exec(select(ActionItem).where(
+        ActionItem.record_id == record.id)), *session.exec(select(CaseDiscussion).where(
+            CaseDiscussion.record_id == record.id))]
+    if record.form_key == "group":
+        values["attendees"] = [str(s) for s in attendees_of(session, record.id)]
+        made += session.exec(select(GroupAttendee).where(GroupAttendee.record_id == record.id))
+    for row in made:
+        session.delete(row)
+    session.flush()
+    record.values = values
+    record.status = "draft"
+    record.draft_saved_at = record.updated_at = utcnow()
+    session.flush()
+    log_event(session, actor.who, "record.reopen", subject_kind="record",
+              subject_id=record.id, about_staff_id=record.supervisee_id, detail=reason)
     return record
 
 

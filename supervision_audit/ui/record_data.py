@@ -7,12 +7,15 @@ from __future__ import annotations
 import html
 import uuid
 from collections.abc import Collection, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time
+from typing import Any
 
 from sqlmodel import Session, col, select
 
 from supervision_audit.models import (
+    ActionItem,
+    ActionReview,
     GroupAttendee,
     Signature,
     Staff,
@@ -46,6 +49,15 @@ STATUS_LABELS = {"draft": "Draft", "awaiting": "Awaiting signature", "final": "F
 ROLE_WORDS = {"supervisor": "supervisor", "supervisee": "supervisee", "attendee": "attendee",
               "author": "author"}
 MANAGER_ROLES = (Role.TEAM_MANAGER.value, Role.SENIOR_MANAGER.value)
+REOPEN_NOTES = {
+    "draft": "Only a complete record is reopened: this one is still a draft",
+    "final": "A final record cannot be reopened: add an addendum instead",
+    "signed": "Already signed, so it cannot be reopened: once everyone has signed, add an "
+              "addendum",
+    "actions": "An action it agreed has since been marked done or reviewed in a later "
+               "record, so it cannot be reopened: sign it and add an addendum instead",
+    "access": "Only the supervisor who writes this record may reopen it",
+}
 
 
 def esc(text: str) -> str:
@@ -139,6 +151,19 @@ def _required(session: Session, records: list[SupervisionRecord]
     return out
 
 
+def _actions_moved_on(session: Session, record_ids: Collection[uuid.UUID]) -> set[uuid.UUID]:
+    """Those of ``record_ids`` with an action since marked done or reviewed by another record
+    (one query for them all)."""
+    later = select(ActionReview.action_id).where(ActionReview.action_id == ActionItem.id,
+                                                 ActionReview.record_id != ActionItem.record_id)
+    out: set[uuid.UUID] = set()
+    for chunk in _chunks(record_ids):
+        out.update(session.exec(select(ActionItem.record_id).where(
+            col(ActionItem.record_id).in_(chunk),
+            (ActionItem.status == "done") | later.exists())).all())
+    return out
+
+
 def sign_state(session: Session, actor: Actor, kind: str, record_id: uuid.UUID, *,
                names: dict[uuid.UUID, str] | None = None,
                accounts: set[uuid.UUID] | None = None,
@@ -190,6 +215,8 @@ class RecordRow:
     may_witness: bool
     may_addendum: bool
     may_copy: bool
+    may_reopen: bool = False  # complete, nobody has signed, the actor writes it
+    reopen_note: str = ""  # why it may not be reopened
 
     @property
     def form_label(self) -> str:
@@ -291,9 +318,15 @@ def load_records(session: Session, actor: Actor, staff_uuid: uuid.UUID,
     people = {p.staff_id for places in required.values() for p in places}
     names = _names(session, people | {d.supervisee_id for d in drafts if d.supervisee_id})
     accounts = _with_accounts(session, people)
+    moved_on = _actions_moved_on(session, [r.id for r in shown if r.status == "complete"
+                                           and not is_final(r) and not signed.get(r.id)])
     for record in shown:
-        data.rows.append(_row(session, actor, record, today, names, accounts,
-                              required.get(record.id, []), signed.get(record.id, set())))
+        writes = actor.is_system or (record.supervisor_id == actor.staff_id
+                                     if record.supervisee_id is None else data.may_write)
+        row = _row(session, actor, record, today, names, accounts,
+                   required.get(record.id, []), signed.get(record.id, set()))
+        data.rows.append(replace(row, **_reopen(row, writes, bool(signed.get(record.id)),
+                                                record.id in moved_on)))
     for draft in drafts:
         about = names.get(draft.supervisee_id, "") if draft.supervisee_id else "group"
         data.drafts.append(DraftRow(draft.id, draft.form_key, draft.held_on,
@@ -317,6 +350,14 @@ def _draft_belongs(draft: SupervisionRecord, staff_uuid: uuid.UUID, may_write: b
     attendees = draft.values.get("attendees") or []
     return draft.form_key == "group" and may_write and (
         not attendees or str(staff_uuid) in attendees)
+
+
+def _reopen(row: RecordRow, writes: bool, signed: bool, moved_on: bool) -> dict[str, Any]:
+    """Whether ``row`` may be set back to a draft (``reopen_record`` decides again)."""
+    why = ("draft" if row.status == "draft" else "final" if row.status == "final" else
+           "signed" if signed else "actions" if moved_on else
+           "" if writes else "access")
+    return {"may_reopen": not why, "reopen_note": REOPEN_NOTES.get(why, "")}
 
 
 def _row(session: Session, actor: Actor, record: SupervisionRecord, today: date,

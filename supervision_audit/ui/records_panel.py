@@ -39,6 +39,7 @@ from supervision_audit.ui.record_data import PlannedSession, RecordRow, RecordsD
 from supervision_audit.ui.record_dialog import AUTOSAVE_MS, RecordDialog, open_record_dialog
 from supervision_audit.ui.record_start_dialog import StartRecordDialog
 from supervision_audit.ui.record_table import RecordsTable
+from supervision_audit.ui.reopen_dialog import ReopenDialog
 from supervision_audit.ui.section_panels import register
 from supervision_audit.ui.sign_dialog import SignDialog
 from supervision_audit.ui.style import (
@@ -158,12 +159,14 @@ class RecordsPanel(QWidget):
         self.sign_button = self._button("Sign…", self.sign_selected, "sign_record")
         self.addendum_button = self._button("Add addendum…", self.add_addendum, "add_addendum",
                                             "Add a signed correction to a final record")
+        self.reopen_button = self._button("Reopen as draft…", self.reopen_selected,
+                                          "reopen_record")
         self.copy_button = self._button("Copy given…", self.copy_given, "copy_given",
                                         "Record when and how the supervisee got their copy")
         self.export_button = self._button("Export PDF…", self.export_selected, "export_record",
                                           "Save the chosen record as a PDF", "export-pdf")
         for widget in (self.open_button, self.sign_button, self.addendum_button,
-                       self.copy_button):
+                       self.reopen_button, self.copy_button):
             row.addWidget(widget)
         row.addStretch(1)
         row.addWidget(self.export_button)
@@ -258,6 +261,11 @@ class RecordsPanel(QWidget):
         elif row is not None and row.may_witness:
             tip = "Witness a signature made in person on this computer"
         self.sign_button.setToolTip(tip)
+        self.reopen_button.setEnabled(row is not None and row.may_reopen)
+        self.reopen_button.setToolTip(
+            "Choose a complete record that nobody has signed yet" if row is None else
+            "Set the chosen record back to a draft, to correct it before anyone signs"
+            if row.may_reopen else row.reopen_note)
 
     def _tell(self, text: str, bad: bool = False) -> None:
         self.notice.setText(text)
@@ -362,6 +370,13 @@ class RecordsPanel(QWidget):
         if record_id is not None:
             self._show(AddendumDialog(self.store, self.actor, "record", record_id, self),
                        "Addendum added and signed.")
+
+    def reopen_selected(self) -> None:
+        row = self.selected_row()
+        if row is not None and row.may_reopen:
+            self._show(ReopenDialog(self.store, self.actor, row.id, self),
+                       f"Record of {row.held_on:%d/%m/%Y} reopened as a draft: correct it and "
+                       "complete it again before it is signed.")
 
     def copy_given(self) -> None:
         record_id = self.selected_id()

@@ -12,7 +12,7 @@ from PySide6.QtCore import Qt, QTime
 from PySide6.QtWidgets import QDialog
 from sqlmodel import select
 
-from supervision_audit.models import ActionItem, SupervisionRecord
+from supervision_audit.models import ActionItem, EventLog, SupervisionRecord
 from supervision_audit.services.access import SYSTEM_ACTOR, Actor, actor_for
 from supervision_audit.services.accounts import Vault, add_account
 from supervision_audit.services.records import (
@@ -29,6 +29,7 @@ from supervision_audit.ui.group_dialog import GroupRecordDialog
 from supervision_audit.ui.record_action_dialog import ActionDoneDialog
 from supervision_audit.ui.record_dialog import RecordDialog
 from supervision_audit.ui.records_panel import RecordsPanel
+from supervision_audit.ui.reopen_dialog import ReopenDialog
 
 MIA_PASSWORD = "mia password 1"
 
@@ -416,3 +417,78 @@ def test_the_table_reads_signatures_for_all_rows_at_once_and_agrees_with_each_re
     # Mia signed as supervisor; Pat has no account, so Mia may witness his signature
     assert texts[(date(2026, 1, 5), "individual")].may_witness
     assert texts[(date(2026, 1, 12), "individual")].may_sign
+
+
+def test_a_complete_unsigned_record_is_reopened_as_a_draft_with_a_reason(
+        qtbot, store, people, mia, show_panel) -> None:
+    record_id = _complete_by_service(store, mia, people["P1"], date(2026, 2, 2),
+                                     "Book court skills")
+    panel = show_panel(mia, people["P1"])
+    assert not panel.reopen_button.isEnabled()  # nothing chosen
+    assert panel.select_record(record_id)
+    assert panel.reopen_button.isEnabled()
+    assert panel.reopen_button.text() == "Reopen as draft…"
+    panel.reopen_button.click()
+    dialog = panel.dialog
+    assert isinstance(dialog, ReopenDialog)
+    qtbot.waitExposed(dialog)
+    dialog.reopen_button.click()  # no reason given: said beside the field, nothing changed
+    assert dialog.isVisible()
+    assert not dialog.reason_problem.isHidden()
+    assert dialog.reason_problem.text() == "Give the reason for reopening the record."
+    with store.read() as session:
+        assert get_record(session, record_id).status == "complete"
+
+    dialog.reason.setText("The finish time was wrong")
+    dialog.reopen_button.click()
+    qtbot.waitUntil(lambda: not dialog.isVisible())
+    with store.read() as session:
+        assert get_record(session, record_id).status == "draft"
+        (entry,) = session.exec(select(EventLog).where(EventLog.action == "record.reopen"))
+        assert entry.detail == "The finish time was wrong"
+    assert panel.row_texts() == [("02/02/2026", "Individual", "Draft", "", "—")]
+    assert "reopened as a draft" in panel.notice.text()
+    assert panel.drafts_frame.isVisible() and len(panel.draft_buttons) == 1
+    assert panel.actions_note.text() == "No open actions"  # its action goes until completed
+    assert panel.selected_id() == record_id
+    assert not panel.reopen_button.isEnabled()
+    assert "still a draft" in panel.reopen_button.toolTip()
+    panel.draft_buttons[0].click()  # and it opens for editing again
+    assert isinstance(panel.dialog, RecordDialog) and panel.dialog.editable
+
+
+def test_reopen_is_refused_for_signed_records_and_people_who_do_not_write_them(
+        qtbot, store, people, mia, show_panel) -> None:
+    from supervision_audit.services.demo import acting_as
+    from supervision_audit.services.signatures import sign
+
+    with store.write() as session:
+        made = []
+        for held in (date(2026, 1, 5), date(2026, 2, 2), date(2026, 3, 2)):
+            record = start_record(session, mia, form_key="individual", held_on=held,
+                                  supervisee_uuid=people["P1"])
+            complete_record(session, mia, record.id, {
+                **record.values, "start_time": "10:00", "end_time": "11:30"})
+            made.append(record.id)
+        final_id, signed_id, unsigned_id = made
+        sign(session, acting_as(session, people["M1"]), "record", signed_id, password=None)
+        for who in ("M1", "P1"):
+            sign(session, acting_as(session, people[who]), "record", final_id, password=None)
+        pat = actor_for(session, add_account(session, Vault(store.path, None), people["P1"],
+                                             "pat", "pat password 1"))
+    panel = show_panel(mia, people["P1"])
+    panel.select_record(signed_id)
+    assert not panel.reopen_button.isEnabled()
+    assert "Already signed" in panel.reopen_button.toolTip()
+    panel.select_record(final_id)
+    assert not panel.reopen_button.isEnabled()
+    assert "addendum" in panel.reopen_button.toolTip()
+    panel.select_record(unsigned_id)
+    assert panel.reopen_button.isEnabled()
+
+    theirs = show_panel(pat, people["P1"])  # the supervisee reads but does not write
+    theirs.select_record(unsigned_id)
+    assert not theirs.reopen_button.isEnabled()
+    assert "Only the supervisor" in theirs.reopen_button.toolTip()
+    theirs.reopen_button.click()
+    assert theirs.dialog is None
