@@ -6,9 +6,10 @@ from __future__ import annotations
 import hashlib
 import json
 import uuid
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlmodel import Session, col, select
 
@@ -19,6 +20,7 @@ from supervision_audit.models import (
     Contract,
     DirectObservation,
     FileAudit,
+    GroupAttendee,
     Signature,
     Staff,
     SupervisionRecord,
@@ -140,12 +142,22 @@ def required_signers(session: Session, kind: str, record_id: uuid.UUID) -> list[
         supervisor = person.supervisor_id if person else None
     else:
         supervisor = row.supervisor_id
+    if kind == "record":
+        return _record_places(row.form_key, row.supervisor_id, row.supervisee_id,
+                              attendees_of(session, row.id) if row.form_key == "group" else [])
     out = [Required(supervisor, "supervisor")] if supervisor else []
-    if kind == "record" and row.form_key == "group":
-        out += [Required(s, "attendee") for s in attendees_of(session, row.id)]
-    else:
-        out.append(Required(row.supervisee_id, "supervisee"))
+    out.append(Required(row.supervisee_id, "supervisee"))
     return out
+
+
+def _record_places(form_key: str, supervisor: uuid.UUID | None,
+                   supervisee: uuid.UUID | None, attendees: list[uuid.UUID]
+                   ) -> list[Required]:
+    """A record's places to sign: the supervisor, then the supervisee or each attendee."""
+    out = [Required(supervisor, "supervisor")] if supervisor else []
+    if form_key == "group":
+        return out + [Required(s, "attendee") for s in attendees]
+    return out + [Required(supervisee, "supervisee")]
 
 
 def _check_password(session: Session, actor: Actor, password: str | None) -> None:
@@ -331,38 +343,139 @@ class TaskItem:
     kind: str
     supervisee: str
     held_on: date
-    what: str  # "awaiting your signature", "awaiting the supervisee's signature", "copy due"
+    # "awaiting your signature", "awaiting Pat Worker's signature" (on a group record with
+    # more attendees still to sign: "... signature and 2 others"), "copy due"
+    what: str
     due: date | None
     late: bool
 
 
-def tasks_for(session: Session, actor: Actor, on: date | None = None) -> list[TaskItem]:
-    """The supervisor's and supervisee's list: records awaiting signature, copies due."""
-    on = on or date.today()
-    names = dict(session.exec(select(Staff.id, Staff.name)).all())
-    records = session.exec(select(SupervisionRecord).where(
+def _chunks(ids: Collection[uuid.UUID], size: int = 500) -> Iterator[list[uuid.UUID]]:
+    """``ids`` in lists small enough for one ``IN (...)`` each."""
+    items = list(ids)
+    for first in range(0, len(items), size):
+        yield items[first:first + size]
+
+
+class _TaskRow(NamedTuple):
+    """The columns of a record a task needs (not its values: they can be long)."""
+
+    id: uuid.UUID
+    form_key: str
+    supervisee_id: uuid.UUID | None
+    supervisor_id: uuid.UUID
+    held_on: date
+    locked_at: datetime | None
+    copy_given_on: date | None
+
+
+_TASK_COLUMNS = (SupervisionRecord.id, SupervisionRecord.form_key,
+                 SupervisionRecord.supervisee_id, SupervisionRecord.supervisor_id,
+                 SupervisionRecord.held_on, SupervisionRecord.locked_at,
+                 SupervisionRecord.copy_given_on)
+
+
+def _task_records(session: Session, me: uuid.UUID) -> list[_TaskRow]:
+    """The complete records that may put a task on ``me``'s list: those not final that
+    ``me`` supervised or received (or attended, for a group record), and those whose copy
+    ``me`` as the supervisor has still to give."""
+    own = select(*_TASK_COLUMNS).where(
         SupervisionRecord.status == "complete",
-        (SupervisionRecord.supervisor_id == actor.staff_id) |
-        (SupervisionRecord.supervisee_id == actor.staff_id)))
+        (SupervisionRecord.supervisor_id == me) | (SupervisionRecord.supervisee_id == me),
+        col(SupervisionRecord.locked_at).is_(None) | (
+            col(SupervisionRecord.copy_given_on).is_(None)
+            & (SupervisionRecord.supervisor_id == me)
+            & col(SupervisionRecord.supervisee_id).is_not(None)))
+    attended = select(*_TASK_COLUMNS).join(
+        GroupAttendee, GroupAttendee.record_id == SupervisionRecord.id).where(
+        GroupAttendee.staff_id == me, SupervisionRecord.form_key == "group",
+        SupervisionRecord.status == "complete", col(SupervisionRecord.locked_at).is_(None))
+    rows: dict[uuid.UUID, _TaskRow] = {}
+    for query in (own, attended):
+        for row in session.exec(query):
+            rows.setdefault(row[0], _TaskRow(*row))
+    return list(rows.values())
+
+
+def _places_of(session: Session, rows: list[_TaskRow]) -> dict[uuid.UUID, list[Required]]:
+    """``required_signers`` of many records at once: every group record's attendees read
+    in one query per 500 records (in the same order as ``attendees_of``)."""
+    attendees: dict[uuid.UUID, list[uuid.UUID]] = {}
+    for chunk in _chunks([r.id for r in rows if r.form_key == "group"]):
+        for record_id, staff_id in session.exec(
+                select(GroupAttendee.record_id, GroupAttendee.staff_id)
+                .join(Staff, Staff.id == GroupAttendee.staff_id)
+                .where(col(GroupAttendee.record_id).in_(chunk))
+                .order_by(col(GroupAttendee.record_id), col(Staff.name), col(Staff.id))):
+            attendees.setdefault(record_id, []).append(staff_id)
+    return {r.id: _record_places(r.form_key, r.supervisor_id, r.supervisee_id,
+                                 attendees.get(r.id, [])) for r in rows}
+
+
+def _signed_places(session: Session, record_ids: Collection[uuid.UUID]
+                   ) -> dict[uuid.UUID, set[tuple[uuid.UUID, str]]]:
+    """Per record: the (signer, role) places signed (only those columns: a signature row
+    also holds its drawn image)."""
+    out: dict[uuid.UUID, set[tuple[uuid.UUID, str]]] = {}
+    for chunk in _chunks(record_ids):
+        for record_id, signer, role in session.exec(
+                select(Signature.record_id, Signature.signer_staff_id, Signature.role)
+                .where(Signature.record_kind == "record", col(Signature.record_id).in_(chunk))):
+            out.setdefault(record_id, set()).add((signer, role))
+    return out
+
+
+def _waiting_task(me: uuid.UUID, required: list[Required], signed: set[tuple[uuid.UUID, str]]
+                  ) -> tuple[uuid.UUID, str] | None:
+    """Whose signature ``me``'s task about a record not final awaits ((person, "") for
+    another's), or None when ``me`` has nothing awaited there. The supervisor and the
+    supervisee see the record until it is final; an attendee sees a group record until they
+    have signed it (attendees sign in any order once the supervisor has)."""
+    waiting = [r for r in required if (r.staff_id, r.role) not in signed]
+    if not waiting:
+        return None
+    first = waiting[0]
+    mine = [r for r in required if r.staff_id == me]
+    if mine and all(r.role == "attendee" for r in mine):
+        if all((r.staff_id, r.role) in signed for r in mine):
+            return None  # this attendee has signed; the others' signatures are not theirs
+        return (me, "") if first.role == "attendee" else (first.staff_id, "")
+    others = len(waiting) - 1 if first.role == "attendee" else 0
+    return first.staff_id, f" and {others} other{'s' if others > 1 else ''}" if others else ""
+
+
+def tasks_for(session: Session, actor: Actor, on: date | None = None) -> list[TaskItem]:
+    """The supervisor's, supervisee's and group attendees' list: records awaiting signature,
+    copies due. Reads the records, their signatures, attendees and names in a few queries
+    however many records there are."""
+    on = on or date.today()
+    me = actor.staff_id
+    rows = _task_records(session, me)
+    open_rows = [r for r in rows if r.locked_at is None]
+    places = _places_of(session, open_rows)
+    signed = _signed_places(session, places)
+    waits: dict[uuid.UUID, tuple[uuid.UUID, str]] = {}
+    for row in open_rows:
+        wait = _waiting_task(me, places[row.id], signed.get(row.id, set()))
+        if wait is not None:
+            waits[row.id] = wait
+    names: dict[uuid.UUID, str] = {}
+    for chunk in _chunks({r.supervisee_id for r in rows if r.supervisee_id}
+                         | {person for person, _more in waits.values()}):
+        names.update(session.exec(select(Staff.id, Staff.name)
+                                  .where(col(Staff.id).in_(chunk))).all())
     out = []
-    for record in records:
-        who = names.get(record.supervisee_id, "group") if record.supervisee_id else "group"
-        if not is_final(record):
-            required = required_signers(session, "record", record.id)
-            done = {(s.signer_staff_id, s.role)
-                    for s in signatures_of(session, "record", record.id)}
-            waiting = [r for r in required if (r.staff_id, r.role) not in done]
-            if waiting:
-                mine = waiting[0].staff_id == actor.staff_id
-                out.append(TaskItem(record.id, record.form_key, who, record.held_on,
-                                    "awaiting your signature" if mine else
-                                    f"awaiting {names.get(waiting[0].staff_id, '')}'s signature",
-                                    None, False))
-        if record.supervisee_id and record.copy_given_on is None and \
-                record.supervisor_id == actor.staff_id:
-            due = copy_due(record.held_on)
-            out.append(TaskItem(record.id, record.form_key, who, record.held_on, "copy due",
-                                due, copy_is_late(record.held_on, None, on)))
+    for record_id, form_key, supervisee, supervisor, held_on, _locked, copy_given in rows:
+        who = names.get(supervisee, "group") if supervisee else "group"
+        if record_id in waits:
+            person, more = waits[record_id]
+            out.append(TaskItem(record_id, form_key, who, held_on,
+                                "awaiting your signature" if person == me else
+                                f"awaiting {names.get(person, '')}'s signature{more}",
+                                None, False))
+        if supervisee and copy_given is None and supervisor == me:
+            out.append(TaskItem(record_id, form_key, who, held_on, "copy due",
+                                copy_due(held_on), copy_is_late(held_on, None, on)))
     return sorted(out, key=lambda t: (t.due or t.held_on, t.supervisee))
 
 
