@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import uuid
 from collections import Counter
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtGui import QGuiApplication, QKeyEvent
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -36,6 +36,7 @@ from supervision_audit.services.audits import (
     JUDGEMENT_RULE,
     LABELS,
     answers_of,
+    change_audit_date,
     get_audit,
     suggest_judgement,
 )
@@ -88,6 +89,7 @@ class AuditDialog(QDialog):
                 session, actor, Action.RUN_AUDIT, audit.supervisee_id)
             values: dict[str, Any] = dict(audit.values)
             self.proposals: dict[str, Any] = dict(audit.proposals)
+            self.evidence_on: date = audit.completed_on
             auditor = session.get(Staff, audit.auditor_id)
             self.auditor_name = auditor.name if auditor else ""
         self.supervisee_name = str(values.get("supervisee_name", ""))
@@ -103,6 +105,12 @@ class AuditDialog(QDialog):
         if not self.editable:
             self.editor.set_read_only(True)
         self.editor.changed.connect(self._changed)
+        self.date_field = self.editor.binding_for("completed_on").widget
+        if self.editable:  # a settled new date gathers the evidence again (not each keystroke)
+            self.date_field.line.editingFinished.connect(self._date_settled)
+            self.date_field.line.installEventFilter(self)
+            self.date_field.calendar.clicked.connect(lambda _d: self._date_settled())
+            self.date_field.calendar.activated.connect(lambda _d: self._date_settled())
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 12, 0, 12)
@@ -206,10 +214,10 @@ class AuditDialog(QDialog):
         chip.setStyleSheet(chip_style("neutral" if self.status == "draft" else "ok"))
         top.addWidget(chip, 0, Qt.AlignmentFlag.AlignVCenter)
         column.addLayout(top)
-        values = self.editor.values()
-        column.addWidget(note_label(
-            f"{self.supervisee_name} · supervised by {self.supervisor_name} · audited by "
-            f"{self.auditor_name} · period {values.get('period', '')}"))
+        self.about = note_label("")
+        self.about.setObjectName("audit_about")
+        self._show_period(str(self.editor.values().get("period", "")))
+        column.addWidget(self.about)
         intro = ("Each subject starts with the answer the file's evidence suggests (on the "
                  "right, with the records behind each figure). The answers are yours: "
                  "overruling the evidence needs a comment, and the audit keeps both."
@@ -253,6 +261,10 @@ class AuditDialog(QDialog):
         screen = self.screen() or QGuiApplication.primaryScreen()
         area = screen.availableGeometry()
         self.resize(min(1320, int(area.width() * 0.94)), min(920, int(area.height() * 0.94)))
+
+    def _show_period(self, period: str) -> None:
+        self.about.setText(f"{self.supervisee_name} · supervised by {self.supervisor_name} · "
+                           f"audited by {self.auditor_name} · period {period}")
 
     # -- live state -------------------------------------------------------------------
     def _changed(self) -> None:
@@ -312,6 +324,63 @@ class AuditDialog(QDialog):
         return self._dirty
 
     # -- evidence ---------------------------------------------------------------------
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Return in the date field settles the date (and does not press the dialog's
+        default button, which would add an action row)."""
+        if watched is self.date_field.line and event.type() == QEvent.Type.KeyPress and \
+                isinstance(event, QKeyEvent) and \
+                event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            if self.date_field.check():
+                self._date_settled()
+            return True
+        return super().eventFilter(watched, event)
+
+    def _date_settled(self) -> None:
+        if not self.editable or self.completed:
+            return
+        try:
+            day = self.date_field.date()
+        except ValueError:
+            return  # the field says what is wrong with the text
+        if day is not None and day != self.evidence_on:
+            self.gather_again(day)
+
+    def gather_again(self, day: date) -> bool:
+        """The audit dated ``day``: the evidence gathered again for its period (the date and
+        evidence are stored at once), the answers on screen merged with it (answers that
+        took the old evidence follow the new; the auditor's own answers and comments stay)."""
+        try:
+            with self.store.write() as session:
+                result = change_audit_date(session, self.actor, self.audit_id, day,
+                                           self.editor.values())
+        except ValidationError as exc:
+            self.editor.show_problems(exc.problems)
+            self._note("Evidence not gathered again: please correct what is marked in red.",
+                       bad=True)
+            return False
+        except SupervisionAuditError as exc:
+            messages.show_error(self, "Audit date not changed", str(exc))
+            return False
+        self.evidence_on = day
+        self.proposals = dict(result.proposals)
+        self.editor.clear_problems()
+        for key, card in self.cards.items():
+            card.set_proposal(self.proposals.get(key))
+        for key in result.followed:
+            self.editor.binding_for(f"{key}_outcome").set_value(result.values[f"{key}_outcome"])
+        self.editor.binding_for("period").set_value(result.values["period"])
+        self._show_period(result.values["period"])
+        self.refresh()
+        titles = dict((k, t) for k, t, *_ in SUBJECTS)
+        text = f"Evidence gathered again for {day:%d/%m/%Y}"
+        if result.changed:
+            text += " · proposal changed: " + ", ".join(titles[k] for k in result.changed)
+        self._note(text)
+        self.note.setToolTip(f"The figures beside each subject now cover "
+                             f"{result.values['period']}. Answers that took the evidence "
+                             "follow it; your own answers and comments are kept.")
+        return True
+
     def show_evidence(self, title: str, ids: list[str]) -> EvidenceListDialog:
         dialog = EvidenceListDialog(self.store, self.actor, title, ids, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)

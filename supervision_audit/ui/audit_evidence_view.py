@@ -43,6 +43,14 @@ LINK_STYLE = (f"QPushButton {{ color: {ACCENT}; text-align: left; border: none;"
               " QPushButton:hover { color: #0f4a37; }")
 
 
+def _discard(widget: QWidget | None) -> None:
+    """Take ``widget`` off the screen now (not at the next turn of the event loop)."""
+    if widget is not None:
+        widget.hide()
+        widget.setParent(None)  # type: ignore[call-overload]
+        widget.deleteLater()
+
+
 class EvidenceCard(QFrame):
     """One subject's proposal and figures. ``figure_opened(label, record_ids)`` asks for
     the records behind a figure."""
@@ -55,11 +63,24 @@ class EvidenceCard(QFrame):
         self.key = key
         self.setObjectName("evidence_card")
         self.setStyleSheet(CARD_STYLE)
+        self.column = QVBoxLayout(self)
+        self.column.setContentsMargins(12, 10, 12, 10)
+        self.column.setSpacing(6)
+        self.set_proposal(proposal)
+
+    def set_proposal(self, proposal: dict[str, Any] | None) -> None:
+        """Show ``proposal`` (the evidence gathered again, say), in place of what was shown.
+        A proposal marked with a ``previous_outcome`` says what it was."""
+        while self.column.count():
+            item = self.column.takeAt(0)
+            inner = item.layout()
+            while inner is not None and inner.count():
+                _discard(inner.takeAt(0).widget())
+            _discard(item.widget())
+        column = self.column
         self.proposal = str((proposal or {}).get("outcome") or "")
+        self.previous = str((proposal or {}).get("previous_outcome") or "")
         self.figures: list[dict[str, Any]] = list((proposal or {}).get("figures") or [])
-        column = QVBoxLayout(self)
-        column.setContentsMargins(12, 10, 12, 10)
-        column.setSpacing(6)
         top = QHBoxLayout()
         caption = QLabel("EVIDENCE FROM THE FILE")
         caption.setStyleSheet(f"color: {NOTE}; font-size: 85%; font-weight: bold;"
@@ -68,10 +89,18 @@ class EvidenceCard(QFrame):
         top.addStretch(1)
         self.chip = QLabel(f"Suggests: {OUTCOME_LABELS.get(self.proposal, self.proposal)}"
                            if self.proposal else "No proposal")
-        self.chip.setObjectName(f"{key}_proposal")
+        self.chip.setObjectName(f"{self.key}_proposal")
         self.chip.setStyleSheet(chip_style(OUTCOME_CHIPS.get(self.proposal, "neutral")))
         top.addWidget(self.chip)
         column.addLayout(top)
+        self.changed_note: QLabel | None = None
+        if self.previous:
+            was = OUTCOME_LABELS.get(self.previous, self.previous)
+            self.changed_note = self._plain(f"↻ Changed with the audit date: the evidence "
+                                            f"suggested <b>{html.escape(was)}</b> before.",
+                                            PROBLEM)
+            self.changed_note.setObjectName(f"{self.key}_changed")
+            column.addWidget(self.changed_note)
         self.buttons: list[QPushButton] = []
         self.values: list[QLabel] = []
         for number, figure in enumerate(self.figures):
@@ -80,10 +109,19 @@ class EvidenceCard(QFrame):
             column.addWidget(self._plain("The file gives no figures for this subject: answer "
                                          "from your own reading of the file.", NOTE))
         self.status = QLabel()
-        self.status.setObjectName(f"{key}_agreement")
+        self.status.setObjectName(f"{self.key}_agreement")
         self.status.setWordWrap(True)
         column.addWidget(self.status)
         self.set_answer(self.proposal, has_comment=False)
+        if self.isVisible():  # shown now, not at the next turn of the event loop
+            for index in range(column.count()):
+                item = column.itemAt(index)
+                inner = item.layout()
+                widgets = [item.widget()] if inner is None else \
+                    [inner.itemAt(i).widget() for i in range(inner.count())]
+                for widget in widgets:
+                    if widget is not None:
+                        widget.show()
 
     def _plain(self, text: str, colour: str = "") -> QLabel:
         label = QLabel(text)

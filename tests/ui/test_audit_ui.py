@@ -300,3 +300,56 @@ def test_closing_with_unsaved_answers_asks_first(store, org, panel_for, message_
         assert get_audit(s, dialog.audit_id).judgement == "good"
     dialog.reject()
     assert not dialog.isVisible()
+
+
+def test_changing_the_audit_date_gathers_the_evidence_again(qtbot, store, org, panel_for
+                                                            ) -> None:
+    """The real date field: a new date refreshes the evidence beside each subject, keeps the
+    auditor's overrule and comment, marks the proposal that changed and says so."""
+    from PySide6.QtCore import Qt
+
+    panel = panel_for(person(store, "H1"), org["W1"])
+    dialog = panel.start_audit()
+    assert dialog is not None
+    qtbot.waitExposed(dialog)
+    welfare = dialog.cards["welfare"]
+    assert welfare.figure_texts() == ["Records with the welfare item filled: 2 of 3 (67%)"]
+    assert dialog.cards["timescales"].figure_texts()[0] == "Sessions held: 3"
+    choose(dialog.editor.widget_for("audits_outcome"), "yes")  # overruling, with a comment
+    type_into(qtbot, dialog.editor.widget_for("audits_comment"), "Audits kept on paper.")
+
+    field = dialog.editor.widget_for("completed_on")
+    field.line.setFocus()
+    field.line.selectAll()
+    qtbot.keyClicks(field.line, "15/04/2026")
+    qtbot.keyClick(field.line, Qt.Key.Key_Return)
+
+    assert dialog.note.text().startswith("Evidence gathered again for 15/04/2026")
+    assert "Welfare" in dialog.note.text()
+    assert dialog.editor.values()["actions"] in (None, [])  # Return pressed no other button
+    welfare = dialog.cards["welfare"]
+    assert welfare.figure_texts() == ["Records with the welfare item filled: 1 of 1 (100%)"]
+    assert welfare.chip.text() == "Suggests: Yes"
+    assert welfare.changed_note is not None and "No" in welfare.changed_note.text()
+    assert dialog.findChild(QLabel, "welfare_changed") is welfare.changed_note
+    assert dialog.cards["timescales"].figure_texts()[0] == "Sessions held: 1"
+    assert dialog.cards["contract"].changed_note is None
+    assert dialog.editor.widget_for("welfare_outcome").currentData() == "yes"  # followed
+    assert dialog.editor.widget_for("audits_outcome").currentData() == "yes"  # kept
+    assert dialog.editor.values()["audits_comment"] == "Audits kept on paper."
+    assert "your comment says why" in dialog.cards["audits"].status.text()
+    assert dialog.editor.values()["period"] == "15/04/2025 to 15/04/2026"
+    assert "15/04/2025 to 15/04/2026" in dialog.about.text()
+    welfare.buttons[0].click()  # the figure opens the one record it now counts
+    assert [r[0] for r in dialog.evidence_dialog.row_texts()] == ["31/03/2026"]
+    dialog.evidence_dialog.reject()
+    with store.read() as s:
+        audit = get_audit(s, dialog.audit_id)
+        assert audit.completed_on == D(2026, 4, 15)
+        assert audit.proposals["welfare"]["previous_outcome"] == "no"
+    assert welfare.isVisible() and welfare.chip.isVisible() and welfare.buttons[0].isVisible()
+    assert dialog.save_draft()
+    with store.read() as s:
+        audit = get_audit(s, dialog.audit_id)
+        assert audit.values["audits_comment"] == "Audits kept on paper."
+        assert audit.values["completed_on"] == "2026-04-15"
