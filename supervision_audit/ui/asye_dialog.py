@@ -38,7 +38,7 @@ from supervision_audit.services.asye_export import (
 from supervision_audit.services.staff import get_staff
 from supervision_audit.ui import messages
 from supervision_audit.ui.export_pdf import write_pdf
-from supervision_audit.ui.form_editor import FormEditor
+from supervision_audit.ui.form_editor import FormEditor, return_stays_in_the_form
 from supervision_audit.ui.style import note_label
 from supervision_audit.ui.window_state import last_folder
 
@@ -110,6 +110,7 @@ class TrackerDialog(QDialog):
             self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
         self.buttons.accepted.connect(self.save)
         self.buttons.rejected.connect(self.reject)
+        return_stays_in_the_form(self.buttons)
 
         self.intro = note_label(intro)
         self.intro.setObjectName("intro")

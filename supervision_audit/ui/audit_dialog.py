@@ -47,7 +47,7 @@ from supervision_audit.ui.audit_evidence_view import (
     EvidenceCard,
     EvidenceListDialog,
 )
-from supervision_audit.ui.form_editor import FormEditor
+from supervision_audit.ui.form_editor import FormEditor, return_stays_in_the_form
 from supervision_audit.ui.style import NOTE, PROBLEM, chip_style, heading_label, note_label
 
 MAX_ACTIONS = 6
@@ -254,6 +254,7 @@ class AuditDialog(QDialog):
         close = self.buttons.addButton(QDialogButtonBox.StandardButton.Close)
         close.setObjectName("close_audit")
         self.buttons.rejected.connect(self.reject)
+        return_stays_in_the_form(self.buttons)
         row.addWidget(self.buttons)
         return row
 

@@ -18,7 +18,7 @@ from supervision_audit.services.contracts import (
 )
 from supervision_audit.services.staff import get_staff
 from supervision_audit.ui import messages
-from supervision_audit.ui.form_editor import FormEditor
+from supervision_audit.ui.form_editor import FormEditor, return_stays_in_the_form
 from supervision_audit.ui.style import note_label
 
 
@@ -83,6 +83,7 @@ class ContractDialog(QDialog):
             buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.save)
         buttons.rejected.connect(self.reject)
+        return_stays_in_the_form(buttons)
         self.buttons = buttons
 
         intro_label = note_label(intro)

@@ -12,6 +12,7 @@ from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
+    QDialogButtonBox,
     QFrame,
     QGridLayout,
     QGroupBox,
@@ -254,3 +255,11 @@ class FormEditor(QWidget):
         defines them."""
         for key, binding in self._bindings.items():
             binding.set_readonly(read_only or self.form.field(key).readonly)
+
+
+def return_stays_in_the_form(buttons: QDialogButtonBox) -> None:
+    """A long form's buttons are not default buttons: Return ends typing in a one-line
+    field and presses nothing (not Complete, Save or Close, half-way through a form)."""
+    for button in buttons.buttons():
+        button.setDefault(False)
+        button.setAutoDefault(False)

@@ -121,6 +121,7 @@ class TableBinding(Binding):
         outer.addLayout(self.grid)
         self.add_button = QPushButton("Add row")
         self.add_button.setObjectName(f"{field.key}_add_row")
+        self.add_button.setAutoDefault(False)  # Return in a field above must not add a row
         self.add_button.clicked.connect(self._add_clicked)
         buttons = QHBoxLayout()
         buttons.addWidget(self.add_button)

@@ -42,7 +42,7 @@ from supervision_audit.services.records import (
 )
 from supervision_audit.services.signatures import COPY_METHODS, is_final
 from supervision_audit.ui import messages
-from supervision_audit.ui.form_editor import FormEditor
+from supervision_audit.ui.form_editor import FormEditor, return_stays_in_the_form
 from supervision_audit.ui.record_data import FORM_TITLES, ActionRow
 from supervision_audit.ui.record_review import ReviewTable, outcome_key
 from supervision_audit.ui.record_trail import TrailView, load_trail
@@ -230,6 +230,7 @@ class RecordDialog(QDialog):
             close = self.buttons.addButton(QDialogButtonBox.StandardButton.Close)
             close.setDefault(True)
         self.buttons.rejected.connect(self.reject)
+        return_stays_in_the_form(self.buttons)
         row.addWidget(self.buttons)
         return row
 

@@ -492,3 +492,25 @@ def test_reopen_is_refused_for_signed_records_and_people_who_do_not_write_them(
     assert "Only the supervisor" in theirs.reopen_button.toolTip()
     theirs.reopen_button.click()
     assert theirs.dialog is None
+
+
+def test_return_in_a_one_line_field_presses_no_button(qtbot, people, mia, show_panel,
+                                                      monkeypatch, message_log, held_on) -> None:
+    """Return ends typing in a field; it neither adds a table row nor completes or closes
+    the record (the dialog's buttons are not default buttons)."""
+    panel = show_panel(mia, people["P1"])
+    dialog = _new_record(qtbot, panel)
+    editor = dialog.editor
+    rows_before = len(editor.values().get("actions") or [])
+    cells_before = len(editor.binding_for("actions")._rows)
+    opened: list[str] = []  # a dialog the Return would open (not shown: it would wait)
+    monkeypatch.setattr(QDialog, "exec", lambda self, *_a: opened.append(type(self).__name__))
+    venue = editor.widget_for("venue")
+    venue.setFocus()
+    qtbot.keyClicks(venue, "Room 2")
+    qtbot.keyClick(venue, Qt.Key.Key_Return)
+    assert dialog.isVisible() and not dialog.completed
+    assert opened == [] and message_log.shown == []
+    assert len(editor.binding_for("actions")._rows) == cells_before
+    assert len(editor.values().get("actions") or []) == rows_before
+    assert editor.values()["venue"] == "Room 2"
