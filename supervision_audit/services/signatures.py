@@ -6,10 +6,10 @@ from __future__ import annotations
 import hashlib
 import json
 import uuid
-from collections.abc import Collection, Iterator
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, Protocol
 
 from sqlmodel import Session, col, select
 
@@ -397,7 +397,17 @@ def _task_records(session: Session, me: uuid.UUID) -> list[_TaskRow]:
     return list(rows.values())
 
 
-def _places_of(session: Session, rows: list[_TaskRow]) -> dict[uuid.UUID, list[Required]]:
+class RecordLike(Protocol):
+    """What ``record_signers`` reads of a record (a SupervisionRecord or a row of one)."""
+
+    id: uuid.UUID
+    form_key: str
+    supervisor_id: uuid.UUID | None
+    supervisee_id: uuid.UUID | None
+
+
+def record_signers(session: Session, rows: Sequence[RecordLike]
+                   ) -> dict[uuid.UUID, list[Required]]:
     """``required_signers`` of many records at once: every group record's attendees read
     in one query per 500 records (in the same order as ``attendees_of``)."""
     attendees: dict[uuid.UUID, list[uuid.UUID]] = {}
@@ -452,7 +462,7 @@ def tasks_for(session: Session, actor: Actor, on: date | None = None) -> list[Ta
     me = actor.staff_id
     rows = _task_records(session, me)
     open_rows = [r for r in rows if r.locked_at is None]
-    places = _places_of(session, open_rows)
+    places = record_signers(session, open_rows)
     signed = _signed_places(session, places)
     waits: dict[uuid.UUID, tuple[uuid.UUID, str]] = {}
     for row in open_rows:

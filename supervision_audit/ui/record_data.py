@@ -16,7 +16,6 @@ from sqlmodel import Session, col, select
 from supervision_audit.models import (
     ActionItem,
     ActionReview,
-    GroupAttendee,
     Signature,
     Staff,
     SupervisionRecord,
@@ -37,6 +36,7 @@ from supervision_audit.services.signatures import (
     COPY_METHODS,
     Required,
     is_final,
+    record_signers,
     required_signers,
     signatures_of,
 )
@@ -125,29 +125,6 @@ def _signed(session: Session, kind: str, record_ids: Collection[uuid.UUID]
                 select(Signature.record_id, Signature.signer_staff_id, Signature.role)
                 .where(Signature.record_kind == kind, col(Signature.record_id).in_(chunk))):
             out.setdefault(record_id, set()).add((signer, role))
-    return out
-
-
-def _required(session: Session, records: list[SupervisionRecord]
-              ) -> dict[uuid.UUID, list[Required]]:
-    """``required_signers`` of many records, with every group record's attendees read in one
-    query (the same places in the same order: the supervisor, then each attendee)."""
-    groups = [r.id for r in records if r.form_key == "group"]
-    attendees: dict[uuid.UUID, list[uuid.UUID]] = {}
-    for chunk in _chunks(groups):
-        for record_id, staff_id in session.exec(
-                select(GroupAttendee.record_id, GroupAttendee.staff_id)
-                .join(Staff, Staff.id == GroupAttendee.staff_id)
-                .where(col(GroupAttendee.record_id).in_(chunk))
-                .order_by(col(GroupAttendee.record_id), col(Staff.name), col(Staff.id))):
-            attendees.setdefault(record_id, []).append(staff_id)
-    out: dict[uuid.UUID, list[Required]] = {}
-    for record in records:
-        if record.form_key != "group":
-            out[record.id] = required_signers(session, "record", record.id)
-            continue
-        places = [Required(record.supervisor_id, "supervisor")] if record.supervisor_id else []
-        out[record.id] = places + [Required(s, "attendee") for s in attendees.get(record.id, [])]
     return out
 
 
@@ -313,7 +290,7 @@ def load_records(session: Session, actor: Actor, staff_uuid: uuid.UUID,
     drafts = [d for d in drafts_of(session, actor)
               if _draft_belongs(d, staff_uuid, data.may_write)]
     # read once for every row: who signs each record, who has signed, their names, accounts
-    required = _required(session, [r for r in shown if r.status != "draft"])
+    required = record_signers(session, [r for r in shown if r.status != "draft"])
     signed = _signed(session, "record", required)
     people = {p.staff_id for places in required.values() for p in places}
     names = _names(session, people | {d.supervisee_id for d in drafts if d.supervisee_id})
