@@ -55,6 +55,7 @@ class TrendChart(QWidget):
         self.title = "Supervisees supervised in timescale, by month end"
         self.group = "team"  # what a line is: "team" or "service"
         self.note = ""  # a line under the title (how the lines were grouped)
+        self.loaded = False  # no series given yet: the figures are still being worked out
         self.setMouseTracking(True)
         self.setMinimumSize(360, 240)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
@@ -66,7 +67,7 @@ class TrendChart(QWidget):
         """Show ``series`` (team -> [(month end, share or None)]), teams in name order; or
         ``group="service"`` for lines that are services, with ``note`` saying how."""
         self._series = {team: list(series[team]) for team in sorted(series)}
-        self.group, self.note = group, note
+        self.group, self.note, self.loaded = group, note, True
         self._describe()
         self.update()
 
@@ -74,6 +75,12 @@ class TrendChart(QWidget):
         self.setAccessibleName("Chart: percentage supervised in timescale per month, by "
                                f"{self.group}")
         self.setAccessibleDescription(" ".join(filter(None, (self.note, self.summary()))))
+
+    def empty_text(self) -> str:
+        """What the chart says while it has no lines."""
+        if not self.loaded:
+            return "Working out the figures…"
+        return "No supervisees in your scope yet: nothing to chart."
 
     def series(self) -> Series:
         return {team: list(points) for team, points in self._series.items()}
@@ -153,8 +160,10 @@ class TrendChart(QWidget):
     def _paint(self, painter: QPainter) -> None:
         painter.setFont(self._font(1.1, True))
         painter.setPen(QColor("#1f2a30"))
+        title = QFontMetrics(self._font(1.1, True)).elidedText(  # a narrow chart: "…"
+            self.title, Qt.TextElideMode.ElideRight, self.width() - 32)
         painter.drawText(QRectF(16, 12, self.width() - 32, 30),
-                         Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop, self.title)
+                         Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop, title)
         rect = self.plot_rect()
         months = self.months()
         painter.setFont(self._font())
@@ -168,8 +177,8 @@ class TrendChart(QWidget):
                                                 self.width() - 32))
         if not months:
             painter.setPen(AXIS_TEXT)
-            painter.drawText(rect, Qt.AlignmentFlag.AlignCenter,
-                             "No supervisees in your scope yet: nothing to chart.")
+            painter.drawText(rect, Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap,
+                             self.empty_text())
             return
         for tick in (0, 25, 50, 75, 100):
             y = self._y(rect, tick / 100)

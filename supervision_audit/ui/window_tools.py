@@ -24,6 +24,7 @@ HEAVY_MODULES = ("supervision_audit.exports.pdf", "supervision_audit.exports.xls
                  "supervision_audit.sealing.signer", "pyhanko.sign", "pyhanko.sign.validation",
                  "pyhanko.pdf_utils.incremental_writer", "pypdfium2")
 PRELOAD_AFTER_MS = 2000
+CHECKING_MESSAGE = "Checking the database in the background; a save waits for it…"
 
 
 class ToolsMixin:
@@ -58,13 +59,21 @@ class ToolsMixin:
         from supervision_audit.ui.workers import run_in_background
 
         store = self.store
+        if store.checking:
+            self.statusBar().showMessage(  # type: ignore[attr-defined]
+                CHECKING_MESSAGE)
         self.store_check_job = run_in_background(lambda _ctx: store.wait_for_check(), self,
                                                   read_only=True)  # closing abandons it
         self.store_check_job.finished.connect(self._store_checked)
 
     def _store_checked(self, damage: object) -> None:
         self.store_damage = damage if isinstance(damage, str) else None
-        if self.store_damage is None or getattr(self, "_closed", False):
+        if getattr(self, "_closed", False):
+            return
+        bar = self.statusBar()  # type: ignore[attr-defined]
+        if self.store_damage is None:
+            if bar.currentMessage() == CHECKING_MESSAGE:
+                bar.showMessage("The database was checked: it is sound.", 5000)
             return
         self.statusBar().showMessage(  # type: ignore[attr-defined]
             "The database is damaged: nothing can be saved. Restore the latest good backup.")

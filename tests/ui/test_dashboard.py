@@ -178,10 +178,13 @@ def test_the_chart_paints_with_nothing_to_show(qtbot) -> None:
     chart = TrendChart()
     qtbot.addWidget(chart)
     chart.resize(400, 260)
+    assert chart.empty_text() == "Working out the figures…"  # not "nobody", while loading
+    assert not chart.grab().isNull()
     chart.set_series({"Gap team": [(D(2026, 1, 31), None), (D(2026, 2, 28), 0.5)]})
     assert not chart.grab().isNull()
     chart.set_series({})
     assert not chart.grab().isNull() and chart.months() == []
+    assert chart.empty_text().startswith("No supervisees in your scope")
 
 
 def test_refresh_in_the_background_shows_the_same_counts(qtbot, store, mia) -> None:

@@ -437,3 +437,32 @@ def test_a_large_store_found_damaged_after_sign_in_is_said_and_never_written(
     before = path.read_bytes()
     window.close()  # closing takes no backup of a damaged store and writes nothing
     assert path.read_bytes() == before
+
+
+def test_the_window_says_while_a_large_store_is_checked_and_when_it_is_sound(
+        tmp_path: Path, qtbot, monkeypatch, message_log) -> None:
+    import time as clock
+
+    from supervision_audit import db
+    from supervision_audit.ui.window_tools import CHECKING_MESSAGE
+
+    path = tmp_path / "large.sqlite"
+    opened, _ = first_run(path, FirstRun("Org", "Ada Lovelace", "A1", "ada", PASSWORD,
+                                         encrypted=False))
+    opened.store.close()
+    monkeypatch.setattr(db, "INLINE_CHECK_BYTES", 0)
+    real = db.integrity_problem
+
+    def slow(conn, where):  # as a check of hundreds of MiB takes its time
+        clock.sleep(1.0)
+        return real(conn, where)
+
+    monkeypatch.setattr(db, "integrity_problem", slow)
+    opened = sign_in(path, "ada", PASSWORD)
+    window = MainWindow(opened.store, opened.actor, idle_lock_ms=3_600_000)
+    qtbot.addWidget(window)
+    window.show()
+    assert window.statusBar().currentMessage() == CHECKING_MESSAGE
+    qtbot.waitUntil(lambda: "sound" in window.statusBar().currentMessage(), timeout=10_000)
+    assert message_log.shown == []
+    window.close()
