@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import random
 import uuid
-from datetime import date, time
+from datetime import date
 
 import pytest
 from PySide6.QtGui import QColor
@@ -19,8 +19,7 @@ from supervision_audit.services.access import Actor
 from supervision_audit.services.audits import get_audit, save_audit, start_audit
 from supervision_audit.services.contracts import draft_values, save_contract
 from supervision_audit.services.demo import acting_as
-from supervision_audit.services.records import complete_record, start_record
-from supervision_audit.services.signatures import record_copy_given, sign
+from supervision_audit.services.signatures import sign
 from supervision_audit.services.staff import StaffInput, get_by_staff_id, save_staff
 from supervision_audit.ui import audit_panel
 from supervision_audit.ui.audit_dialog import AuditDialog
@@ -30,23 +29,10 @@ from supervision_audit.ui.file_data import load_file
 from supervision_audit.ui.observation_dialog import ObservationDialog
 from supervision_audit.ui.record_dialog import RecordDialog
 from supervision_audit.ui.style import BAD_BG
+from tests.record_helpers import signed_record
 
 D = date
 AUDIT_DAY = D(2026, 6, 26)
-
-
-def _record(s, staff_id: str, day: date, **values) -> None:
-    person = get_by_staff_id(s, staff_id)
-    planned = SupervisionSession(supervisee_id=person.id, supervisor_id=person.supervisor_id,
-                                 planned_date=day, planned_time=time(10))
-    s.add(planned)
-    s.flush()
-    record = start_record(s, SYS, form_key="individual", held_on=day, session_id=planned.id)
-    complete_record(s, SYS, record.id, {**record.values, "start_time": "10:00",
-                                        "end_time": "11:30", **values})
-    sign(s, acting_as(s, person.supervisor_id), "record", record.id, password=None)
-    sign(s, acting_as(s, person.id), "record", record.id, password=None)
-    record_copy_given(s, acting_as(s, person.supervisor_id), record.id, day, "printed")
 
 
 @pytest.fixture
@@ -72,9 +58,9 @@ def org(store) -> dict[str, uuid.UUID]:
         sign(s, acting_as(s, w1.supervisor_id), "contract", contract.id, password=None)
         sign(s, acting_as(s, w1.id), "contract", contract.id, password=None)
         for day in (D(2026, 3, 31), D(2026, 4, 30), D(2026, 5, 29)):
-            _record(s, "W1", day, welfare="Leave booked" if day.month != 5 else "",
-                    reflective="A hard visit", kss=["KSS1"],
-                    performance="Appraisal objectives reviewed")
+            signed_record(s, "W1", day, welfare="Leave booked" if day.month != 5 else "",
+                          reflective="A hard visit", kss=["KSS1"],
+                          performance="Appraisal objectives reviewed")
         return {sid: get_by_staff_id(s, sid).id for sid in ("H1", "M1", "M2", "W1", "W2")}
 
 

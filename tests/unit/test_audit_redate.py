@@ -4,14 +4,13 @@ audit never changes."""
 
 from __future__ import annotations
 
-import uuid
-from datetime import date, time
+from datetime import date
 
 import pytest
 
 from supervision_audit.db import Store
 from supervision_audit.errors import ValidationError
-from supervision_audit.models import FileAudit, SupervisionSession
+from supervision_audit.models import FileAudit
 from supervision_audit.services.access import SYSTEM_ACTOR as SYS
 from supervision_audit.services.access import Actor
 from supervision_audit.services.audits import (
@@ -22,29 +21,14 @@ from supervision_audit.services.audits import (
 )
 from supervision_audit.services.contracts import draft_values, save_contract
 from supervision_audit.services.demo import acting_as
-from supervision_audit.services.records import complete_record, start_record
-from supervision_audit.services.signatures import record_copy_given, sign
+from supervision_audit.services.signatures import sign
 from supervision_audit.services.staff import StaffInput, get_by_staff_id, save_staff
+from tests.record_helpers import signed_record
 
 D = date
 AUDIT_DAY = D(2026, 6, 26)  # covers the sessions of 31/03, 30/04 and 29/05/2026
 EARLIER = D(2026, 4, 15)  # covers only the session of 31/03/2026
 OVERRULE = "Case-file audits are kept on paper in the team office; seen."
-
-
-def _record(s, staff_id: str, day: date, **values) -> uuid.UUID:
-    person = get_by_staff_id(s, staff_id)
-    planned = SupervisionSession(supervisee_id=person.id, supervisor_id=person.supervisor_id,
-                                 planned_date=day, planned_time=time(10))
-    s.add(planned)
-    s.flush()
-    record = start_record(s, SYS, form_key="individual", held_on=day, session_id=planned.id)
-    complete_record(s, SYS, record.id, {**record.values, "start_time": "10:00",
-                                        "end_time": "11:30", **values})
-    sign(s, acting_as(s, person.supervisor_id), "record", record.id, password=None)
-    sign(s, acting_as(s, person.id), "record", record.id, password=None)
-    record_copy_given(s, acting_as(s, person.supervisor_id), record.id, day, "printed")
-    return record.id
 
 
 @pytest.fixture
@@ -64,9 +48,9 @@ def file(unit_store: Store) -> dict[str, object]:
         contract = save_contract(s, SYS, w1.id, values)
         sign(s, acting_as(s, w1.supervisor_id), "contract", contract.id, password=None)
         sign(s, acting_as(s, w1.id), "contract", contract.id, password=None)
-        records = [_record(s, "W1", day, welfare="" if day.month == 5 else "Leave booked",
-                           reflective="A hard visit", kss=["KSS1"],
-                           performance="Appraisal objectives reviewed")
+        records = [signed_record(s, "W1", day, welfare="" if day.month == 5 else "Leave booked",
+                                 reflective="A hard visit", kss=["KSS1"],
+                                 performance="Appraisal objectives reviewed").id
                    for day in (D(2026, 3, 31), D(2026, 4, 30), D(2026, 5, 29))]
         return {"store": unit_store, "w1": w1.id, "head": get_by_staff_id(s, "H1").id,
                 "records": [str(r) for r in records]}

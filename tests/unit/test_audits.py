@@ -3,7 +3,7 @@ overrule and rationale rules, actions, observations, the programme and the cap."
 
 from __future__ import annotations
 
-from datetime import date, time
+from datetime import date
 
 import pytest
 
@@ -24,29 +24,13 @@ from supervision_audit.services.audits import (
 )
 from supervision_audit.services.contracts import draft_values, save_contract
 from supervision_audit.services.demo import acting_as
-from supervision_audit.services.records import complete_record, start_record
-from supervision_audit.services.signatures import record_copy_given, sign
+from supervision_audit.services.records import start_record
+from supervision_audit.services.signatures import sign
 from supervision_audit.services.staff import StaffInput, get_by_staff_id, save_staff
+from tests.record_helpers import signed_record
 
 D = date
 AUDIT_DAY = D(2026, 6, 26)
-
-
-def _record(s, staff_id, day, **values):
-    from supervision_audit.models import SupervisionSession
-
-    person = get_by_staff_id(s, staff_id)
-    planned = SupervisionSession(supervisee_id=person.id, supervisor_id=person.supervisor_id,
-                                 planned_date=day, planned_time=time(10))
-    s.add(planned)
-    s.flush()
-    record = start_record(s, SYS, form_key="individual", held_on=day, session_id=planned.id)
-    complete_record(s, SYS, record.id, {**record.values, "start_time": "10:00",
-                                        "end_time": "11:30", **values})
-    sign(s, acting_as(s, person.supervisor_id), "record", record.id, password=None)
-    sign(s, acting_as(s, person.id), "record", record.id, password=None)
-    record_copy_given(s, acting_as(s, person.supervisor_id), record.id, day, "printed")
-    return record
 
 
 @pytest.fixture
@@ -70,8 +54,8 @@ def file(unit_store):
         sign(s, acting_as(s, w1.id), "contract", contract.id, password=None)
         for day in (D(2026, 3, 31), D(2026, 4, 30), D(2026, 5, 29)):  # monthly, in timescale
             welfare = "Leave booked" if day.month != 5 else ""  # 2 of 3: under 75%
-            _record(s, "W1", day, welfare=welfare, reflective="A hard visit", kss=["KSS1"],
-                    performance="Appraisal objectives reviewed")
+            signed_record(s, "W1", day, welfare=welfare, reflective="A hard visit", kss=["KSS1"],
+                          performance="Appraisal objectives reviewed")
     return unit_store
 
 

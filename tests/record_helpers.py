@@ -1,0 +1,31 @@
+"""Records written the way the tests of several areas need them."""
+
+from __future__ import annotations
+
+from datetime import date, time
+
+from sqlmodel import Session
+
+from supervision_audit.models import SupervisionRecord, SupervisionSession
+from supervision_audit.services.access import SYSTEM_ACTOR as SYS
+from supervision_audit.services.demo import acting_as
+from supervision_audit.services.records import complete_record, start_record
+from supervision_audit.services.signatures import record_copy_given, sign
+from supervision_audit.services.staff import get_by_staff_id
+
+
+def signed_record(s: Session, staff_id: str, day: date, **values: object) -> SupervisionRecord:
+    """A session held on ``day`` with its individual record completed, signed by both and
+    its copy given the same day; ``values`` fill the record's items."""
+    person = get_by_staff_id(s, staff_id)
+    planned = SupervisionSession(supervisee_id=person.id, supervisor_id=person.supervisor_id,
+                                 planned_date=day, planned_time=time(10))
+    s.add(planned)
+    s.flush()
+    record = start_record(s, SYS, form_key="individual", held_on=day, session_id=planned.id)
+    complete_record(s, SYS, record.id, {**record.values, "start_time": "10:00",
+                                        "end_time": "11:30", **values})
+    sign(s, acting_as(s, person.supervisor_id), "record", record.id, password=None)
+    sign(s, acting_as(s, person.id), "record", record.id, password=None)
+    record_copy_given(s, acting_as(s, person.supervisor_id), record.id, day, "printed")
+    return record
