@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import date, time
 
 from sqlmodel import Session
 
-from supervision_audit.models import SupervisionRecord, SupervisionSession
+from supervision_audit.models import Contract, SupervisionRecord, SupervisionSession
 from supervision_audit.services.access import SYSTEM_ACTOR as SYS
+from supervision_audit.services.contracts import draft_values, save_contract
 from supervision_audit.services.demo import acting_as
 from supervision_audit.services.records import complete_record, start_record
 from supervision_audit.services.signatures import record_copy_given, sign
-from supervision_audit.services.staff import get_by_staff_id
+from supervision_audit.services.staff import get_by_staff_id, get_staff
 
 
 def signed_record(s: Session, staff_id: str, day: date, **values: object) -> SupervisionRecord:
@@ -29,3 +31,16 @@ def signed_record(s: Session, staff_id: str, day: date, **values: object) -> Sup
     sign(s, acting_as(s, person.id), "record", record.id, password=None)
     record_copy_given(s, acting_as(s, person.supervisor_id), record.id, day, "printed")
     return record
+
+
+def signed_contract(s: Session, staff_uuid: uuid.UUID, date_agreed: str,
+                    intermediary: str) -> Contract:
+    """A supervision contract for the person, agreed on ``date_agreed`` (ISO), signed by
+    their supervisor and by them."""
+    person = get_staff(s, staff_uuid)
+    values = draft_values(s, SYS, person.id)
+    values.update(venue="Room 1", date_agreed=date_agreed, intermediary=intermediary)
+    contract = save_contract(s, SYS, person.id, values)
+    sign(s, acting_as(s, person.supervisor_id), "contract", contract.id, password=None)
+    sign(s, acting_as(s, person.id), "contract", contract.id, password=None)
+    return contract

@@ -17,9 +17,6 @@ from supervision_audit.models import AuditAction, DirectObservation, FileAudit, 
 from supervision_audit.services.access import SYSTEM_ACTOR as SYS
 from supervision_audit.services.access import Actor
 from supervision_audit.services.audits import get_audit, save_audit, start_audit
-from supervision_audit.services.contracts import draft_values, save_contract
-from supervision_audit.services.demo import acting_as
-from supervision_audit.services.signatures import sign
 from supervision_audit.services.staff import StaffInput, get_by_staff_id, save_staff
 from supervision_audit.ui import audit_panel
 from supervision_audit.ui.audit_dialog import AuditDialog
@@ -29,7 +26,7 @@ from supervision_audit.ui.file_data import load_file
 from supervision_audit.ui.observation_dialog import ObservationDialog
 from supervision_audit.ui.record_dialog import RecordDialog
 from supervision_audit.ui.style import BAD_BG
-from tests.record_helpers import signed_record
+from tests.record_helpers import signed_contract, signed_record
 
 D = date
 AUDIT_DAY = D(2026, 6, 26)
@@ -52,11 +49,7 @@ def org(store) -> dict[str, uuid.UUID]:
                                          "employment_start": D(2024, 1, 1)})):
             save_staff(s, SYS, StaffInput(*args, **kwargs))
         w1 = get_by_staff_id(s, "W1")
-        values = draft_values(s, SYS, w1.id)
-        values.update(venue="Room 1", date_agreed="2026-01-05", intermediary="Hana Head")
-        contract = save_contract(s, SYS, w1.id, values)
-        sign(s, acting_as(s, w1.supervisor_id), "contract", contract.id, password=None)
-        sign(s, acting_as(s, w1.id), "contract", contract.id, password=None)
+        signed_contract(s, w1.id, "2026-01-05", "Hana Head")
         for day in (D(2026, 3, 31), D(2026, 4, 30), D(2026, 5, 29)):
             signed_record(s, "W1", day, welfare="Leave booked" if day.month != 5 else "",
                           reflective="A hard visit", kss=["KSS1"],

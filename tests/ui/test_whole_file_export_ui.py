@@ -18,15 +18,13 @@ from supervision_audit.models import EventLog, SupervisionSession
 from supervision_audit.services import audit_outputs
 from supervision_audit.services.access import SYSTEM_ACTOR as SYS
 from supervision_audit.services.access import Actor
-from supervision_audit.services.contracts import draft_values, save_contract
-from supervision_audit.services.demo import acting_as
 from supervision_audit.services.records import complete_record, start_record
 from supervision_audit.services.seal_setup import set_up_seal, verify
-from supervision_audit.services.signatures import sign
 from supervision_audit.services.staff import get_staff
 from supervision_audit.ui import audit_panel
 from supervision_audit.ui.audit_panel import AuditPanel
 from supervision_audit.ui.file_data import load_file
+from tests.record_helpers import signed_contract
 
 TODAY = date(2026, 6, 26)
 REAL_WRITE = audit_outputs.write_whole_file
@@ -38,11 +36,7 @@ def pat(store, people) -> uuid.UUID:
     with store.write() as s:
         set_up_seal(s, SYS, "whole file seal passphrase")
         pat = get_staff(s, people["P1"])
-        values = draft_values(s, SYS, pat.id)
-        values.update(venue="Room 1", date_agreed="2026-01-05", intermediary="Sam Head")
-        contract = save_contract(s, SYS, pat.id, values)
-        sign(s, acting_as(s, pat.supervisor_id), "contract", contract.id, password=None)
-        sign(s, acting_as(s, pat.id), "contract", contract.id, password=None)
+        signed_contract(s, pat.id, "2026-01-05", "Sam Head")
         for month in (2, 3, 4, 5):
             day = date(2026, month, 3)
             planned = SupervisionSession(supervisee_id=pat.id, supervisor_id=pat.supervisor_id,

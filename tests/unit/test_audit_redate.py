@@ -19,11 +19,9 @@ from supervision_audit.services.audits import (
     save_audit,
     start_audit,
 )
-from supervision_audit.services.contracts import draft_values, save_contract
 from supervision_audit.services.demo import acting_as
-from supervision_audit.services.signatures import sign
 from supervision_audit.services.staff import StaffInput, get_by_staff_id, save_staff
-from tests.record_helpers import signed_record
+from tests.record_helpers import signed_contract, signed_record
 
 D = date
 AUDIT_DAY = D(2026, 6, 26)  # covers the sessions of 31/03, 30/04 and 29/05/2026
@@ -43,11 +41,7 @@ def file(unit_store: Store) -> dict[str, object]:
         save_staff(s, SYS, StaffInput("W1", "Wendy Worker", supervisor_staff_id="M1",
                                       employment_start=D(2024, 1, 1)))
         w1 = get_by_staff_id(s, "W1")
-        values = draft_values(s, SYS, w1.id)
-        values.update(venue="Room 1", date_agreed="2026-01-05", intermediary="Hana Head")
-        contract = save_contract(s, SYS, w1.id, values)
-        sign(s, acting_as(s, w1.supervisor_id), "contract", contract.id, password=None)
-        sign(s, acting_as(s, w1.id), "contract", contract.id, password=None)
+        signed_contract(s, w1.id, "2026-01-05", "Hana Head")
         records = [signed_record(s, "W1", day, welfare="" if day.month == 5 else "Leave booked",
                                  reflective="A hard visit", kss=["KSS1"],
                                  performance="Appraisal objectives reviewed").id

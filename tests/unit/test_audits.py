@@ -22,12 +22,11 @@ from supervision_audit.services.audits import (
     start_audit,
     suggest_judgement,
 )
-from supervision_audit.services.contracts import draft_values, save_contract
 from supervision_audit.services.demo import acting_as
 from supervision_audit.services.records import start_record
 from supervision_audit.services.signatures import sign
 from supervision_audit.services.staff import StaffInput, get_by_staff_id, save_staff
-from tests.record_helpers import signed_record
+from tests.record_helpers import signed_contract, signed_record
 
 D = date
 AUDIT_DAY = D(2026, 6, 26)
@@ -47,11 +46,7 @@ def file(unit_store):
         save_staff(s, SYS, StaffInput("W2", "Will Worker", supervisor_staff_id="M2",
                                       employment_start=D(2024, 1, 1)))
         w1 = get_by_staff_id(s, "W1")
-        values = draft_values(s, SYS, w1.id)
-        values.update(venue="Room 1", date_agreed="2026-01-05", intermediary="Hana Head")
-        contract = save_contract(s, SYS, w1.id, values)
-        sign(s, acting_as(s, w1.supervisor_id), "contract", contract.id, password=None)
-        sign(s, acting_as(s, w1.id), "contract", contract.id, password=None)
+        signed_contract(s, w1.id, "2026-01-05", "Hana Head")
         for day in (D(2026, 3, 31), D(2026, 4, 30), D(2026, 5, 29)):  # monthly, in timescale
             welfare = "Leave booked" if day.month != 5 else ""  # 2 of 3: under 75%
             signed_record(s, "W1", day, welfare=welfare, reflective="A hard visit", kss=["KSS1"],

@@ -24,13 +24,11 @@ from supervision_audit.services.audit_outputs import (
     write_whole_file,
 )
 from supervision_audit.services.audits import save_audit, start_audit
-from supervision_audit.services.contracts import draft_values, save_contract
-from supervision_audit.services.demo import acting_as
 from supervision_audit.services.records import complete_record, start_record
 from supervision_audit.services.seal_setup import set_up_seal, verify
 from supervision_audit.services.settings import organisation_name
-from supervision_audit.services.signatures import sign
 from supervision_audit.services.staff import get_staff
+from tests.record_helpers import signed_contract
 
 RECORDS = 30  # enough for the index to take a second page
 LONG = ("We talked through the week's visits, what went well and what to try next time. "
@@ -48,11 +46,7 @@ def pat(store, people) -> uuid.UUID:
     """Pat Worker's file: a signed contract, thirty monthly records (some long), an audit."""
     with store.write() as s:
         pat = get_staff(s, people["P1"])
-        values = draft_values(s, SYS, pat.id)
-        values.update(venue="Room 1", date_agreed="2024-03-05", intermediary="Sam Head")
-        contract = save_contract(s, SYS, pat.id, values)
-        sign(s, acting_as(s, pat.supervisor_id), "contract", contract.id, password=None)
-        sign(s, acting_as(s, pat.id), "contract", contract.id, password=None)
+        signed_contract(s, pat.id, "2024-03-05", "Sam Head")
         day = date(2024, 4, 2)
         for n in range(RECORDS):
             planned = SupervisionSession(supervisee_id=pat.id, supervisor_id=pat.supervisor_id,
