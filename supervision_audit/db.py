@@ -249,6 +249,12 @@ class Store:
         return self._damage
 
     @property
+    def checked_in_background(self) -> bool:
+        """Whether this store's whole-file check was started in the background (a large
+        store) rather than run before it opened."""
+        return self._check is not None
+
+    @property
     def checking(self) -> bool:
         return self._check is not None and self._check.is_alive()
 

@@ -54,7 +54,7 @@ class ToolsMixin:
     def watch_store_check(self) -> None:
         """A large store is checked whole in the background after sign-in (see
         ``Store.start_background_check``); say so at once if that check finds it damaged."""
-        if self.store._check is None:
+        if not self.store.checked_in_background:
             return
         from supervision_audit.ui.workers import run_in_background
 

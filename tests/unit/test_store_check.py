@@ -47,7 +47,7 @@ def test_a_large_sound_store_opens_at_once_and_is_written_after_its_check(
     _filled(path)
     store = open_store(path)
     try:
-        assert store._check is not None, "a large store is checked in the background"
+        assert store.checked_in_background, "a large store is checked in the background"
         with store.write() as session:  # waits for the check, then writes
             save_staff(session, SYS, StaffInput("NEW", "Newly Added"))
         assert not store.checking
@@ -104,7 +104,7 @@ def test_a_small_store_is_checked_before_it_opens(tmp_path: Path) -> None:
     path = tmp_path / "small.sqlite"
     _filled(path)
     store = open_store(path)
-    assert store._check is None
+    assert not store.checked_in_background
     store.close()
     damaged = _damage(path)
     with pytest.raises(DamagedStoreError):
