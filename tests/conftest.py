@@ -6,6 +6,7 @@ Qt is told to draw off screen before anything imports it, so the UI tests run an
 from __future__ import annotations
 
 import os
+import sys
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -53,7 +54,16 @@ def store(tmp_path: Path) -> Iterator[Store]:
     """A fresh, empty database in the test's own folder."""
     opened = open_store(tmp_path / "t.sqlite")
     yield opened
+    _finish_background_jobs()
     opened.close()
+
+
+def _finish_background_jobs() -> None:
+    """A UI test may leave a job running (a read the window abandoned): stop it and let it
+    end before its store is closed, so that no test's work runs on into the next."""
+    workers = sys.modules.get("supervision_audit.ui.workers")
+    if workers is not None:
+        workers.stop_all(timeout_ms=10_000, read_wait_ms=10_000)
 
 
 @pytest.fixture

@@ -27,7 +27,7 @@ import traceback
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal, Slot
 from sqlmodel import Session
 
 from supervision_audit.db import Store
@@ -100,6 +100,9 @@ class _Runnable(QRunnable):
                 return
             self._report(self._relay.succeeded, result)
         finally:
+            # let go of the relay here, so that the Job (in the UI thread) is its last owner
+            # and it is never deleted in this thread
+            self._work = self._relay = None  # type: ignore[assignment]
             self._done.set()
 
     def _report(self, signal: Any, *args: Any) -> None:
@@ -110,6 +113,15 @@ class _Runnable(QRunnable):
 
 
 _RUNNING: set[Job] = set()  # jobs stay alive until they end, whoever holds them
+_ENDED: list[Job] = []  # ended jobs, kept until it is safe to let them go (see _release)
+
+
+def _release_ended() -> None:
+    """Let go of the ended jobs whose worker has finished. Called from a timer, never from
+    a job's own slot: a QObject deleted inside its own event handler crashes Qt."""
+    _ENDED[:] = [job for job in _ENDED if not job._done.is_set()]
+    if _ENDED:
+        QTimer.singleShot(10, _release_ended)
 
 
 class Job(QObject):
@@ -168,6 +180,8 @@ class Job(QObject):
     def _end(self) -> None:
         self.running = False
         _RUNNING.discard(self)
+        _ENDED.append(self)  # whoever held it may drop it now; it lives until _release_ended
+        QTimer.singleShot(0, _release_ended)
         self.ended.emit()
 
     @Slot(object)

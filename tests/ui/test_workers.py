@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import threading
 import time
+import weakref
 
 import pytest
-from PySide6.QtCore import QThread, QTimer
+from PySide6.QtCore import Qt, QThread, QTimer
 
 from supervision_audit.errors import SupervisionAuditError
 from supervision_audit.services.access import SYSTEM_ACTOR
@@ -17,6 +18,7 @@ from supervision_audit.services.staff import (
     get_by_staff_id,
     save_staff,
 )
+from supervision_audit.ui import workers
 from supervision_audit.ui.workers import (
     JobContext,
     in_session,
@@ -276,3 +278,43 @@ def test_the_process_exits_soon_after_closing_on_a_long_read(tmp_path) -> None:
     assert said == "stopped" and float(waited) < 0.5
     assert time.monotonic() - begun < 25  # not the 30 s the work would take
     assert "Traceback" not in done.stderr and "Error" not in done.stderr
+
+
+def test_jobs_dropped_by_their_holders_as_they_end_are_let_go_safely(qtbot) -> None:
+    """A dialog forgets its job in the job's own ``ended`` handler. The job must not be
+    deleted while Qt is still delivering that signal to it (that crashes the process),
+    and must still be let go once its work has finished."""
+    refs: list[weakref.ref] = []
+    ended: list[int] = []
+    holders: list[dict] = []
+    for i in range(60):
+        holder: dict = {"job": run_in_background(lambda _context, i=i: i)}
+        refs.append(weakref.ref(holder["job"]))
+        holder["job"].ended.connect(lambda h=holder, i=i: (h.clear(), ended.append(i)))
+        holders.append(holder)
+    qtbot.waitUntil(lambda: len(ended) == 60, timeout=10_000)
+    assert all(not holder for holder in holders) and running_jobs() == 0
+    qtbot.waitUntil(lambda: all(ref() is None for ref in refs), timeout=10_000)
+
+
+def test_a_jobs_relay_is_destroyed_in_the_ui_thread(qtbot, monkeypatch) -> None:
+    """The relay lives in the UI thread. If the worker's runnable were its last owner (the
+    window having dropped the job as soon as it ended), it would be destroyed in the pool
+    thread while the UI thread disconnects from it: a crash, now and then. The worker is
+    made to linger after reporting, as a loaded machine does."""
+    real_report = workers._Runnable._report
+
+    def report_then_linger(self, signal, *args) -> None:  # type: ignore[no-untyped-def]
+        real_report(self, signal, *args)
+        time.sleep(0.05)
+
+    monkeypatch.setattr(workers._Runnable, "_report", report_then_linger)
+    destroyed_in: list[int] = []
+    ended: list[bool] = []
+    holder = {"job": run_in_background(lambda _context: "done")}
+    holder["job"]._relay.destroyed.connect(lambda: destroyed_in.append(threading.get_ident()),
+                                           Qt.ConnectionType.DirectConnection)
+    holder["job"].ended.connect(lambda: (holder.clear(), ended.append(True)))
+    qtbot.waitUntil(lambda: bool(ended), timeout=5000)
+    qtbot.waitUntil(lambda: bool(destroyed_in), timeout=5000)
+    assert destroyed_in == [threading.get_ident()]
