@@ -70,6 +70,11 @@ def _card(title: str) -> tuple[QFrame, QVBoxLayout]:
     return card, column
 
 
+def _apart_from_date(values: dict[str, Any]) -> dict[str, Any]:
+    """The answers without the audit's date and the period it sets."""
+    return {k: v for k, v in values.items() if k not in ("completed_on", "period")}
+
+
 class AuditDialog(QDialog):
     """One audit. ``completed`` is True once it was completed here."""
 
@@ -119,6 +124,7 @@ class AuditDialog(QDialog):
         layout.addWidget(self.editor, 1)
         layout.addLayout(self._footer())
         self.refresh()
+        self._saved_values = self.editor.values()  # what the store holds, as on screen
         self._size_to_screen()
 
     # -- building ---------------------------------------------------------------------
@@ -349,7 +355,12 @@ class AuditDialog(QDialog):
     def gather_again(self, day: date) -> bool:
         """The audit dated ``day``: the evidence gathered again for its period (the date and
         evidence are stored at once), the answers on screen merged with it (answers that
-        took the old evidence follow the new; the auditor's own answers and comments stay)."""
+        took the old evidence follow the new; the auditor's own answers and comments stay).
+
+        When nothing but the date was changed, the store now holds what the screen shows
+        (it merged its answers the same way), so closing has nothing to ask about."""
+        only_the_date = _apart_from_date(self.editor.values()) == \
+            _apart_from_date(self._saved_values)
         try:
             with self.store.write() as session:
                 result = change_audit_date(session, self.actor, self.audit_id, day,
@@ -376,6 +387,9 @@ class AuditDialog(QDialog):
         text = f"Evidence gathered again for {day:%d/%m/%Y}"
         if result.changed:
             text += " · proposal changed: " + ", ".join(titles[k] for k in result.changed)
+        if only_the_date:
+            self._saved_values = self.editor.values()
+            self._dirty = False
         self._note(text)
         self.note.setToolTip(f"The figures beside each subject now cover "
                              f"{result.values['period']}. Answers that took the evidence "
@@ -393,6 +407,7 @@ class AuditDialog(QDialog):
     def save_draft(self) -> bool:
         if self._save(complete=False):
             self._dirty = False
+            self._saved_values = self.editor.values()
             self._note(f"Draft saved {datetime.now():%H:%M}")
             return True
         return False

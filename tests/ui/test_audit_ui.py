@@ -332,3 +332,48 @@ def test_changing_the_audit_date_gathers_the_evidence_again(qtbot, store, org, p
         audit = get_audit(s, dialog.audit_id)
         assert audit.values["audits_comment"] == "Audits kept on paper."
         assert audit.values["completed_on"] == "2026-04-15"
+
+
+def _new_date(qtbot, dialog, text: str) -> None:
+    from PySide6.QtCore import Qt
+
+    field = dialog.editor.widget_for("completed_on")
+    field.line.setFocus()
+    field.line.selectAll()
+    qtbot.keyClicks(field.line, text)
+    qtbot.keyClick(field.line, Qt.Key.Key_Return)
+
+
+def test_a_new_date_alone_leaves_nothing_unsaved(qtbot, store, org, panel_for,
+                                                 message_log) -> None:
+    """The date and the evidence it gathers are stored at once, with the stored answers
+    merged as the screen's are: closing then asks nothing. An answer given before the
+    date changed is still unsaved, and closing asks."""
+    panel = panel_for(person(store, "H1"), org["W1"])
+    dialog = panel.start_audit()
+    assert dialog is not None
+    qtbot.waitExposed(dialog)
+    _new_date(qtbot, dialog, "15/04/2026")
+    assert dialog.note.text().startswith("Evidence gathered again for 15/04/2026")
+    assert not dialog.has_unsaved_changes()
+    with store.read() as s:
+        stored = get_audit(s, dialog.audit_id)
+        assert stored.completed_on == D(2026, 4, 15)
+        on_screen = dialog.editor.values()
+        assert {k: stored.values.get(k) for k in on_screen if k.endswith("_outcome")} == \
+            {k: v for k, v in on_screen.items() if k.endswith("_outcome")}
+
+    choose(dialog.editor.widget_for("audits_outcome"), "yes")  # overruling, with a comment
+    type_into(qtbot, dialog.editor.widget_for("audits_comment"), "Audits kept on paper.")
+    _new_date(qtbot, dialog, "20/04/2026")
+    assert dialog.note.text().startswith("Evidence gathered again for 20/04/2026")
+    assert dialog.has_unsaved_changes()
+    message_log.discard = False
+    dialog.reject()
+    assert message_log.shown == [("ask_discard", "", "audit")] and dialog.isVisible()
+    message_log.shown.clear()
+    assert dialog.save_draft()
+    _new_date(qtbot, dialog, "22/04/2026")
+    assert not dialog.has_unsaved_changes()
+    dialog.reject()
+    assert message_log.shown == [] and not dialog.isVisible()
