@@ -38,12 +38,17 @@ class JobContext:
     """What the work sees of its job: report progress, ask whether to stop."""
 
     def __init__(self, relay: _Relay, stop: threading.Event) -> None:
-        self._relay = relay
+        self._relay: _Relay | None = relay
         self._stop = stop
 
     def progress(self, done: int, total: int, what: str) -> None:
         """Report ``done`` of ``total`` steps; ``what`` says what is being done now."""
-        self._relay.progress.emit(int(done), int(total), str(what))
+        relay = self._relay
+        if relay is not None:  # (after the work has ended there is nobody to tell)
+            relay.progress.emit(int(done), int(total), str(what))
+
+    def _let_go(self) -> None:
+        self._relay = None
 
     def cancelled(self) -> bool:
         """True once the user asked to stop; the work should stop at its next step."""
@@ -85,11 +90,11 @@ class _Runnable(QRunnable):
         self._work, self._relay, self._stop, self._done = work, relay, stop, done
 
     def run(self) -> None:  # in a worker thread
+        context = JobContext(self._relay, self._stop)
         try:
             if self._stop.is_set():  # cancelled before it started: nothing done
                 self._report(self._relay.stopped)
                 return
-            context = JobContext(self._relay, self._stop)
             try:
                 result = self._work(context)
             except BaseException as exc:  # everything is reported; nothing escapes the thread
@@ -100,8 +105,9 @@ class _Runnable(QRunnable):
                 return
             self._report(self._relay.succeeded, result)
         finally:
-            # let go of the relay here, so that the Job (in the UI thread) is its last owner
-            # and it is never deleted in this thread
+            # let go of the relay here (and the work's context too), so that the Job, in the
+            # UI thread, is its last owner and it is never deleted in this thread
+            context._let_go()
             self._work = self._relay = None  # type: ignore[assignment]
             self._done.set()
 

@@ -297,21 +297,38 @@ def test_jobs_dropped_by_their_holders_as_they_end_are_let_go_safely(qtbot) -> N
     qtbot.waitUntil(lambda: all(ref() is None for ref in refs), timeout=10_000)
 
 
-def test_a_jobs_relay_is_destroyed_in_the_ui_thread(qtbot, monkeypatch) -> None:
-    """The relay lives in the UI thread. If the worker's runnable were its last owner (the
-    window having dropped the job as soon as it ended), it would be destroyed in the pool
-    thread while the UI thread disconnects from it: a crash, now and then. The worker is
-    made to linger after reporting, as a loaded machine does."""
-    real_report = workers._Runnable._report
+class _LingeringEvent(threading.Event):
+    """An event whose setter dawdles afterwards, as a thread on a loaded machine may."""
 
-    def report_then_linger(self, signal, *args) -> None:  # type: ignore[no-untyped-def]
-        real_report(self, signal, *args)
+    def set(self) -> None:
+        super().set()
         time.sleep(0.05)
 
-    monkeypatch.setattr(workers._Runnable, "_report", report_then_linger)
+
+@pytest.mark.parametrize("lingers", ["after reporting", "after saying it is done"])
+def test_a_jobs_relay_is_destroyed_in_the_ui_thread(qtbot, monkeypatch, lingers) -> None:
+    """The relay lives in the UI thread. If the worker were its last owner (the window
+    having dropped the job as soon as it ended), it would be destroyed in the pool thread
+    while the UI thread disconnects from it: a crash, now and then. The worker is made to
+    linger at the two places where it might still hold the relay."""
+    if lingers == "after reporting":
+        real_report = workers._Runnable._report
+
+        def report_then_linger(self, signal, *args) -> None:  # type: ignore[no-untyped-def]
+            real_report(self, signal, *args)
+            time.sleep(0.05)
+
+        monkeypatch.setattr(workers._Runnable, "_report", report_then_linger)
+    else:
+        monkeypatch.setattr(workers.threading, "Event", _LingeringEvent)
     destroyed_in: list[int] = []
     ended: list[bool] = []
-    holder = {"job": run_in_background(lambda _context: "done")}
+
+    def work(context: JobContext) -> str:
+        context.progress(1, 1, "working")
+        return "done"
+
+    holder = {"job": run_in_background(work)}
     holder["job"]._relay.destroyed.connect(lambda: destroyed_in.append(threading.get_ident()),
                                            Qt.ConnectionType.DirectConnection)
     holder["job"].ended.connect(lambda: (holder.clear(), ended.append(True)))
