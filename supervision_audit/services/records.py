@@ -287,6 +287,10 @@ def reopen_record(session: Session, actor: Actor, record_id: uuid.UUID, reason: 
     """
     record = get_record(session, record_id)
     _require_write(session, actor, record)
+    if not actor.is_system and record.supervisor_id != actor.staff_id:
+        # the draft would be its writer's, and its writer may no longer write it
+        raise PermissionDenied(f"{actor.name} ({actor.username}) may not reopen this record: "
+                               "only the supervisor who wrote it may.")
     reason = reason.strip()
     if not reason:
         raise ValidationError(Problem("reason", "Give the reason for reopening the record"))

@@ -298,8 +298,8 @@ def load_records(session: Session, actor: Actor, staff_uuid: uuid.UUID,
     moved_on = _actions_moved_on(session, [r.id for r in shown if r.status == "complete"
                                            and not is_final(r) and not signed.get(r.id)])
     for record in shown:
-        writes = actor.is_system or (record.supervisor_id == actor.staff_id
-                                     if record.supervisee_id is None else data.may_write)
+        writes = actor.is_system or (record.supervisor_id == actor.staff_id and (
+            record.supervisee_id is None or data.may_write))
         row = _row(session, actor, record, today, names, accounts,
                    required.get(record.id, []), signed.get(record.id, set()))
         data.rows.append(replace(row, **_reopen(row, writes, bool(signed.get(record.id)),

@@ -33,6 +33,7 @@ from supervision_audit.services.records import (
 )
 from supervision_audit.services.signatures import sign
 from supervision_audit.services.staff import StaffInput, get_by_staff_id, save_staff
+from supervision_audit.ui.record_data import load_records
 
 D = date
 PW = {"mia": "mia password 1", "pat": "pat password 1", "sam": "sam password 1"}
@@ -180,6 +181,24 @@ def test_only_someone_who_writes_the_record_may_reopen_it(world, who) -> None:
     with store.read() as s:
         assert get_record(s, record_id).status == "complete"
         assert s.exec(select(EventLog).where(EventLog.action == "record.reopen")).all() == []
+
+
+def test_a_new_supervisor_may_not_reopen_the_last_ones_record(world) -> None:
+    """Pat moves to Sam. Sam now writes Pat's records, but not this one: reopened, it would
+    be a draft of Mia's, who may no longer write it. Both are refused; nothing changes."""
+    store, actors, record_id, _session_id = world
+    with store.write() as s:
+        save_staff(s, SYS, StaffInput("P1", "Pat Worker", supervisor_staff_id="M2"),
+                   actors["pat"].staff_id, today=AS_OF)
+    with pytest.raises(PermissionDenied, match="only the supervisor who wrote it may"):
+        _reopen(store, actors["sam"], record_id)
+    with pytest.raises(PermissionDenied):
+        _reopen(store, actors["mia"], record_id)
+    with store.read() as s:
+        assert get_record(s, record_id).status == "complete"
+        rows = load_records(s, actors["sam"], actors["pat"].staff_id, today=AS_OF).rows
+    assert [(r.id, r.may_reopen) for r in rows] == [(record_id, False)]
+    assert rows[0].reopen_note == "Only the supervisor who writes this record may reopen it"
 
 
 @pytest.mark.parametrize("reason", ["", "   \n"])
