@@ -14,14 +14,12 @@ from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QGuiApplication, QKeyEvent
 from PySide6.QtWidgets import (
     QDialog,
-    QDialogButtonBox,
     QFrame,
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
     QPlainTextEdit,
-    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -47,7 +45,8 @@ from supervision_audit.ui.audit_evidence_view import (
     EvidenceCard,
     EvidenceListDialog,
 )
-from supervision_audit.ui.form_editor import FormEditor, return_stays_in_the_form
+from supervision_audit.ui.form_editor import FormEditor
+from supervision_audit.ui.form_footer import FooterButton, form_footer
 from supervision_audit.ui.style import NOTE, PROBLEM, chip_style, heading_label, note_label
 
 MAX_ACTIONS = 6
@@ -236,33 +235,18 @@ class AuditDialog(QDialog):
         return box
 
     def _footer(self) -> QHBoxLayout:
-        row = QHBoxLayout()
-        row.setContentsMargins(16, 0, 16, 0)
-        self.note = QLabel()
-        self.note.setObjectName("audit_note")
-        self.note.setStyleSheet(f"color: {NOTE};")
-        row.addWidget(self.note, 1)
-        self.buttons = QDialogButtonBox()
-        self.save_button: QPushButton | None = None
-        self.complete_button: QPushButton | None = None
-        if self.editable:
-            self.save_button = self.buttons.addButton("Save draft",
-                                                      QDialogButtonBox.ButtonRole.ActionRole)
-            self.save_button.setObjectName("save_audit")
-            self.save_button.setToolTip("Save the answers so far; finish the audit later")
-            self.save_button.clicked.connect(self.save_draft)
-            self.complete_button = self.buttons.addButton(
-                "Complete", QDialogButtonBox.ButtonRole.ActionRole)
-            self.complete_button.setObjectName("complete_audit")
-            self.complete_button.setToolTip("Check the audit and finish it: its actions become "
-                                            "tracked actions for the supervisor")
-            self.complete_button.clicked.connect(self.complete)
-        close = self.buttons.addButton(QDialogButtonBox.StandardButton.Close)
-        close.setObjectName("close_audit")
-        self.buttons.rejected.connect(self.reject)
-        return_stays_in_the_form(self.buttons)
-        row.addWidget(self.buttons)
-        return row
+        footer = form_footer(
+            "audit_note", close=self.reject, close_name="close_audit",
+            save=FooterButton("Save draft", "save_audit",
+                              "Save the answers so far; finish the audit later",
+                              self.save_draft) if self.editable else None,
+            complete=FooterButton("Complete", "complete_audit",
+                                  "Check the audit and finish it: its actions become "
+                                  "tracked actions for the supervisor",
+                                  self.complete) if self.editable else None)
+        self.note, self.buttons = footer.note, footer.buttons
+        self.save_button, self.complete_button = footer.save, footer.complete
+        return footer.row
 
     def _size_to_screen(self) -> None:
         screen = self.screen() or QGuiApplication.primaryScreen()

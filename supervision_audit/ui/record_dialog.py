@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPlainTextEdit,
-    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -42,7 +41,8 @@ from supervision_audit.services.records import (
 )
 from supervision_audit.services.signatures import COPY_METHODS, is_final
 from supervision_audit.ui import messages
-from supervision_audit.ui.form_editor import FormEditor, return_stays_in_the_form
+from supervision_audit.ui.form_editor import FormEditor
+from supervision_audit.ui.form_footer import FooterButton, form_footer
 from supervision_audit.ui.record_data import FORM_TITLES, ActionRow
 from supervision_audit.ui.record_review import ReviewTable, outcome_key
 from supervision_audit.ui.record_trail import TrailView, load_trail
@@ -203,36 +203,18 @@ class RecordDialog(QDialog):
         return box
 
     def _footer(self) -> QHBoxLayout:
-        row = QHBoxLayout()
-        row.setContentsMargins(16, 0, 16, 0)
-        self.draft_note = QLabel()
-        self.draft_note.setObjectName("draft_note")
-        self.draft_note.setStyleSheet(f"color: {NOTE};")
-        row.addWidget(self.draft_note, 1)
-        self.buttons = QDialogButtonBox()
-        self.save_button: QPushButton | None = None
-        self.complete_button: QPushButton | None = None
-        if self.editable:
-            self.save_button = self.buttons.addButton("Save as draft",
-                                                      QDialogButtonBox.ButtonRole.ActionRole)
-            self.save_button.setObjectName("save_draft")
-            self.save_button.setToolTip("Save what is written so far and close; continue later")
-            self.save_button.clicked.connect(self._save_and_close)
-            self.complete_button = self.buttons.addButton(
-                "Complete", QDialogButtonBox.ButtonRole.AcceptRole)
-            self.complete_button.setObjectName("complete")
-            self.complete_button.setToolTip("Check the record and finish it, ready for "
-                                            "signing")
-            self.complete_button.setDefault(True)
-            self.complete_button.clicked.connect(self.complete)
-            self.buttons.addButton(QDialogButtonBox.StandardButton.Close)
-        else:
-            close = self.buttons.addButton(QDialogButtonBox.StandardButton.Close)
-            close.setDefault(True)
-        self.buttons.rejected.connect(self.reject)
-        return_stays_in_the_form(self.buttons)
-        row.addWidget(self.buttons)
-        return row
+        footer = form_footer(
+            "draft_note", close=self.reject,
+            save=FooterButton("Save as draft", "save_draft",
+                              "Save what is written so far and close; continue later",
+                              self._save_and_close) if self.editable else None,
+            complete=FooterButton("Complete", "complete",
+                                  "Check the record and finish it, ready for signing",
+                                  self.complete, QDialogButtonBox.ButtonRole.AcceptRole)
+            if self.editable else None)
+        self.draft_note, self.buttons = footer.note, footer.buttons
+        self.save_button, self.complete_button = footer.save, footer.complete
+        return footer.row
 
     def _signing_note(self) -> QWidget:
         box = QGroupBox("Signatures")
