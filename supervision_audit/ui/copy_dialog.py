@@ -8,10 +8,7 @@ from datetime import date
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QButtonGroup,
-    QDialog,
     QDialogButtonBox,
-    QFormLayout,
-    QLabel,
     QRadioButton,
     QVBoxLayout,
     QWidget,
@@ -24,36 +21,26 @@ from supervision_audit.services.access import Actor
 from supervision_audit.services.records import get_record
 from supervision_audit.services.signatures import COPY_METHODS, record_copy_given
 from supervision_audit.ui.date_field import DateField
+from supervision_audit.ui.short_form import ShortFormDialog
 from supervision_audit.ui.sign_dialog import describe
-from supervision_audit.ui.style import heading_label, note_label, problem_label, show_problem
+from supervision_audit.ui.style import show_problem
 
 
-class CopyDialog(QDialog):
+class CopyDialog(ShortFormDialog):
     """Records the copy given and closes (accepted)."""
 
     def __init__(self, store: Store, actor: Actor, record_id: uuid.UUID,
                  parent: QWidget | None = None, *, today: date | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("copy_dialog")
-        self.setWindowTitle("Supervisee's copy given")
-        self.store, self.actor, self.record_id = store, actor, record_id
         with store.read() as session:
             record = get_record(session, record_id)
             what = describe(session, "record", record_id)
             due = copy_due(record.held_on)
             given, method = record.copy_given_on, record.copy_method
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(18, 14, 18, 14)
-        layout.setSpacing(10)
-        layout.addWidget(heading_label("Supervisee's copy given", 1.35))
-        layout.addWidget(note_label(what))
-        layout.addWidget(note_label(
+        super().__init__(
+            "copy_dialog", "Supervisee's copy given", what,
             f"The supervisee's copy is due within 3 working days of the session: by "
-            f"{due:%A %d/%m/%Y}."))
-        self.banner = problem_label()
-        layout.addWidget(self.banner)
-        form = QFormLayout()
-        form.setLabelAlignment(Qt.AlignmentFlag.AlignLeft)
+            f"{due:%A %d/%m/%Y}.", parent)
+        self.store, self.actor, self.record_id = store, actor, record_id
         self.given_on = DateField()
         self.given_on.setObjectName("copy_given_on")
         self.given_on.set_date(given or today or date.today())
@@ -70,32 +57,19 @@ class CopyDialog(QDialog):
             self.methods.addButton(button)
             column.addWidget(button, 0, Qt.AlignmentFlag.AlignLeft)
             self.method_buttons[key] = button
-        self.problems: dict[str, QLabel] = {}
-        for key, caption, widget in (("copy_given_on", "Date given", self.given_on),
-                                     ("copy_method", "How", methods)):
-            form.addRow(caption, widget)
-            self.problems[key] = problem_label()
-            self.problems[key].setObjectName(f"{key}_problem")
-            form.addRow("", self.problems[key])
+        self.add_field("copy_given_on", "Date given", self.given_on)
+        self.add_field("copy_method", "How", methods)
         self.given_on.problem_changed.connect(
             lambda message: show_problem(self.problems["copy_given_on"], message))
-        layout.addLayout(form)
-        self.buttons = QDialogButtonBox()
-        self.save_button = self.buttons.addButton(QDialogButtonBox.StandardButton.Save)
-        self.save_button.setObjectName("save")
-        self.save_button.setDefault(True)
-        self.save_button.clicked.connect(self.save)
-        self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
-        self.buttons.rejected.connect(self.reject)
-        layout.addWidget(self.buttons)
+        self.save_button = self.add_buttons(QDialogButtonBox.StandardButton.Save, "save",
+                                            self.save)
         self.resize(480, self.sizeHint().height())
 
     def method(self) -> str:
         return next((key for key, b in self.method_buttons.items() if b.isChecked()), "")
 
     def save(self) -> bool:
-        for label in (*self.problems.values(), self.banner):
-            show_problem(label, "")
+        self.clear_problems()
         try:
             given_on = self.given_on.date()
         except ValueError as exc:
@@ -108,8 +82,7 @@ class CopyDialog(QDialog):
             with self.store.write() as session:
                 record_copy_given(session, self.actor, self.record_id, given_on, self.method())
         except ValidationError as exc:
-            for problem in exc.problems:
-                show_problem(self.problems.get(problem.field, self.banner), problem.message + ".")
+            self.show_problems(exc)
             return False
         except SupervisionAuditError as exc:
             show_problem(self.banner, str(exc))
