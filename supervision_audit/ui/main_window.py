@@ -4,11 +4,10 @@ this one wires them to the store."""
 
 from __future__ import annotations
 
-import functools
 import uuid
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 from PySide6.QtCore import QByteArray, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence
@@ -41,28 +40,13 @@ from supervision_audit.ui.icons import icon
 from supervision_audit.ui.idle_lock import IdleLock, idle_minutes
 from supervision_audit.ui.import_dialog import ImportDialog
 from supervision_audit.ui.leaver_dialog import LeaverDialog
+from supervision_audit.ui.messages import reports_errors
 from supervision_audit.ui.section_panels import build_panels
 from supervision_audit.ui.staff_dialog import StaffDialog
 from supervision_audit.ui.staff_page import StaffPage
 from supervision_audit.ui.window_state import app_settings, last_folder, remember_folder
 from supervision_audit.ui.window_tools import PRELOAD_AFTER_MS, ToolsMixin
 from supervision_audit.ui.workers import stop_all
-
-F = TypeVar("F", bound=Callable[..., Any])
-
-
-def reports_errors(title: str) -> Callable[[F], F]:
-    """Run a window action; a SupervisionAuditError becomes a message, never a traceback."""
-    def wrap(method: F) -> F:
-        @functools.wraps(method)
-        def run(self: MainWindow, *args: Any, **kwargs: Any) -> Any:
-            try:
-                return method(self, *args, **kwargs)
-            except SupervisionAuditError as exc:
-                messages.show_error(self, title, str(exc))
-                return None
-        return run  # type: ignore[return-value]
-    return wrap
 
 
 def _plural(n: int, one: str, many: str) -> str:

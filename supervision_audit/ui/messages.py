@@ -6,9 +6,31 @@ Each function takes plain text and returns plain data. Nothing else in ``ui`` ca
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
+from typing import Any, TypeVar
+
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from supervision_audit import APP_NAME
+from supervision_audit.errors import SupervisionAuditError
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def reports_errors(title: str) -> Callable[[F], F]:
+    """Run a window's or panel's action; a SupervisionAuditError becomes a message box
+    titled ``title``, never a traceback."""
+    def wrap(method: F) -> F:
+        @functools.wraps(method)
+        def run(self: QWidget, *args: Any, **kwargs: Any) -> Any:
+            try:
+                return method(self, *args, **kwargs)
+            except SupervisionAuditError as exc:
+                show_error(self, title, str(exc))
+                return None
+        return run  # type: ignore[return-value]
+    return wrap
 
 
 def show_error(parent: QWidget | None, title: str, text: str) -> None:

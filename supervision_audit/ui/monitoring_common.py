@@ -4,11 +4,9 @@ can replace."""
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Callable
 from datetime import date, time
-from typing import Any, TypeVar
 
 from PySide6.QtCore import QRegularExpression, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QFont, QFontMetrics, QKeyEvent, QRegularExpressionValidator
@@ -22,29 +20,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from supervision_audit.errors import Problem, SupervisionAuditError
-from supervision_audit.ui import messages
+from supervision_audit.errors import Problem
 from supervision_audit.ui.style import problem_label, show_problem
 
 CELL_MARGINS = 16  # room a cell leaves beside its text (Qt's is 3 to 6 pixels each side)
 _TIME = re.compile(r"^\s*(\d{1,2})[:.](\d{2})\s*$")
 
 Today = Callable[[], date]
-F = TypeVar("F", bound=Callable[..., Any])
-
-
-def reports_errors(title: str) -> Callable[[F], F]:
-    """Run a panel action; a SupervisionAuditError becomes a message, never a traceback."""
-    def wrap(method: F) -> F:
-        @functools.wraps(method)
-        def run(self: QWidget, *args: Any, **kwargs: Any) -> Any:
-            try:
-                return method(self, *args, **kwargs)
-            except SupervisionAuditError as exc:
-                messages.show_error(self, title, str(exc))
-                return None
-        return run  # type: ignore[return-value]
-    return wrap
 
 
 def parse_time(text: str) -> time | None:

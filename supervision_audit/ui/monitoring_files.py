@@ -28,7 +28,8 @@ from supervision_audit.services.monitoring_xlsx import export_monitoring, import
 from supervision_audit.services.record_export import export_monitoring_pdf, export_schedule_ics
 from supervision_audit.ui import messages
 from supervision_audit.ui.file_data import SupervisionFile
-from supervision_audit.ui.monitoring_common import Today, reports_errors
+from supervision_audit.ui.messages import reports_errors
+from supervision_audit.ui.monitoring_common import Today
 from supervision_audit.ui.monitoring_model import MonitoringModel, plural
 from supervision_audit.ui.style import PROBLEM, note_label
 from supervision_audit.ui.window_state import last_folder, remember_folder

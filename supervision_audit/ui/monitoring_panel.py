@@ -37,7 +37,8 @@ from supervision_audit.services.sessions import (
 from supervision_audit.ui import monitoring_common
 from supervision_audit.ui.file_data import SupervisionFile
 from supervision_audit.ui.icons import icon
-from supervision_audit.ui.monitoring_common import RecordTable, Today, reports_errors
+from supervision_audit.ui.messages import reports_errors
+from supervision_audit.ui.monitoring_common import RecordTable, Today
 from supervision_audit.ui.monitoring_dialogs import WhenDialog
 from supervision_audit.ui.monitoring_files import SheetFiles
 from supervision_audit.ui.monitoring_model import Column, MonitoringModel, plural, summary_text
