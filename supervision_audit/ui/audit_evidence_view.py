@@ -130,6 +130,16 @@ class EvidenceCard(QFrame):
                             " background: transparent; border: none;")
         return label
 
+    def open_figure(self, number: int) -> None:
+        """Ask for the records behind figure ``number`` as the card shows it now. (Clicking a
+        figure can first settle a new audit date, which gathers the evidence again and
+        replaces the very button clicked: the click then opens the new figure's records.)"""
+        if 0 <= number < len(self.figures):
+            figure = self.figures[number]
+            ids = [str(i) for i in figure.get("record_ids") or []]
+            if ids:
+                self.figure_opened.emit(str(figure.get("label", "")), ids)
+
     def _figure(self, number: int, figure: dict[str, Any]) -> QWidget:
         box = QWidget()
         box.setStyleSheet("background: transparent; border: none;")
@@ -147,8 +157,7 @@ class EvidenceCard(QFrame):
             button.setStyleSheet(LINK_STYLE)
             button.setToolTip("Show the records behind this figure")
             button.setFlat(True)
-            button.clicked.connect(lambda _c=False, f=figure, i=ids:
-                                   self.figure_opened.emit(str(f.get("label", "")), i))
+            button.clicked.connect(lambda _c=False, n=number: self.open_figure(n))
             column.addWidget(button, 0, Qt.AlignmentFlag.AlignLeft)
             self.buttons.append(button)
             label = QLabel(value)

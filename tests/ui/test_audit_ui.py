@@ -377,3 +377,31 @@ def test_a_new_date_alone_leaves_nothing_unsaved(qtbot, store, org, panel_for,
     assert not dialog.has_unsaved_changes()
     dialog.reject()
     assert message_log.shown == [] and not dialog.isVisible()
+
+
+def test_clicking_a_figure_straight_after_typing_a_date_opens_the_new_records(
+        qtbot, store, org, panel_for) -> None:
+    """The click moves the focus out of the date field, which settles the date and gathers
+    the evidence again, replacing the figure clicked: the records opened are the new
+    figure's, not the old one's."""
+    from PySide6.QtCore import Qt
+
+    panel = panel_for(person(store, "H1"), org["W1"])
+    dialog = panel.start_audit()
+    assert dialog is not None
+    qtbot.waitExposed(dialog)
+    dialog.activateWindow()
+    qtbot.waitActive(dialog)
+    field = dialog.editor.widget_for("completed_on")
+    field.line.setFocus()
+    qtbot.waitUntil(field.line.hasFocus)
+    field.line.selectAll()
+    qtbot.keyClicks(field.line, "15/04/2026")
+    old_button = dialog.cards["welfare"].buttons[0]
+    assert old_button.text().endswith("2 records")
+    qtbot.mouseClick(old_button, Qt.MouseButton.LeftButton)
+    assert dialog.note.text().startswith("Evidence gathered again for 15/04/2026")
+    assert dialog.cards["welfare"].figure_texts() == \
+        ["Records with the welfare item filled: 1 of 1 (100%)"]
+    assert dialog.evidence_dialog is not None
+    assert [r[0] for r in dialog.evidence_dialog.row_texts()] == ["31/03/2026"]
