@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import time
 
+import shiboken6
 from PySide6.QtCore import QEvent, QObject, QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QColor, QPainter, QPainterPath, QPen, QPixmap
 from PySide6.QtWidgets import (
@@ -307,13 +308,18 @@ class IdleLock(QObject):
         self.locked_changed.emit(True)
 
     def _remove_covers(self) -> None:
-        for cover in self.covers:
-            cover.remove()
-        self.covers.clear()
-        if self.dialog is not None:
-            self.dialog.hide()
-            self.dialog.deleteLater()
-            self.dialog = None
+        """Take the covers and the lock dialog away. A window that was closed and deleted
+        while locked (one that closes itself when its work ends) took its cover with it."""
+        try:
+            for cover in self.covers:
+                if shiboken6.isValid(cover):
+                    cover.remove()
+        finally:
+            self.covers.clear()
+            if self.dialog is not None:
+                self.dialog.hide()
+                self.dialog.deleteLater()
+                self.dialog = None
 
     def unlock(self) -> None:
         self._remove_covers()

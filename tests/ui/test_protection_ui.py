@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QDialog
+from PySide6.QtWidgets import QApplication, QDialog, QWidget
 
 from supervision_audit.errors import WrongKeyError
 from supervision_audit.models import UserAccount
@@ -352,6 +352,33 @@ def test_the_idle_lock_covers_everything_and_keeps_what_was_typed(ada_window, qt
     assert dialog.isVisible() and dialog.name.text() == "Half-typed Name"
     lock.stop()
     dialog.done(0)
+
+
+def test_a_window_deleted_while_locked_does_not_leave_the_lock_stuck(ada_window,
+                                                                     qtbot) -> None:
+    """A dialog that closes itself when its work ends (the monthly return, cancelled) may go
+    while the lock is up, taking its cover with it: unlocking still takes every other cover
+    away, and the lock works again afterwards."""
+    import shiboken6
+
+    window = ada_window(10 * 60_000)
+    lock = window.idle_lock
+    window.new_person_action.trigger()
+    dialog = window.dialog
+    assert isinstance(dialog, StaffDialog)
+    lock.lock()
+    assert {cover.host for cover in lock.covers} >= {window, dialog}
+    dialog.deleteLater()
+    qtbot.waitUntil(lambda: not shiboken6.isValid(dialog), timeout=2000)
+    qtbot.keyClicks(lock.dialog.password, PASSWORD)
+    qtbot.mouseClick(lock.dialog.unlock_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not lock.locked, timeout=2000)
+    assert lock.covers == [] and lock.dialog is None
+    qtbot.waitUntil(lambda: not [c for c in window.findChildren(QWidget, "lock_cover")
+                                 if c.isVisible()], timeout=2000)
+    lock.lock()
+    assert lock.locked and lock.dialog is not None
+    lock.stop()
 
 
 def test_input_keeps_the_lock_away_and_sign_out_ends_the_session(ada_window, qtbot) -> None:
