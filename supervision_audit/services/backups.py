@@ -134,19 +134,41 @@ def restore_backup(backup: Path, db_path: Path, key: bytes | None) -> Path:
         raise explain(exc, staging) from exc
     finally:
         source.close()
-    if db_path.exists():
-        for suffix in ("-wal", "-shm"):  # the kept file keeps its journal with it
-            side = Path(f"{db_path}{suffix}")
-            if side.exists():
-                side.replace(Path(f"{kept}{suffix}"))
-        db_path.replace(kept)
-    staging.replace(db_path)
+    _swap_in(staging, db_path, kept)
     ring = keyring_path(Path(backup))
     if ring.exists():  # the passwords as they were when the backup was taken
         if keyring_path(db_path).exists():
             shutil.copy2(keyring_path(db_path), keyring_path(kept))
         shutil.copy2(ring, keyring_path(db_path))
     return kept
+
+
+def _swap_in(staging: Path, db_path: Path, kept: Path) -> None:
+    """Move the database (with its journal) aside to ``kept`` and ``staging`` into its place.
+    A move that fails (the file in use by another program, say) puts back what had moved
+    and raises StoreError: the database is never left missing."""
+    moves = [(Path(f"{db_path}{suffix}"), Path(f"{kept}{suffix}"))
+             for suffix in ("-wal", "-shm")]  # the kept file keeps its journal with it
+    moves = [(a, b) for a, b in moves if a.exists()]
+    if db_path.exists():
+        moves.append((db_path, kept))
+    moves.append((staging, db_path))
+    done: list[tuple[Path, Path]] = []
+    try:
+        for source, target in moves:
+            source.replace(target)
+            done.append((source, target))
+    except OSError as exc:
+        for source, target in reversed(done):
+            try:
+                target.replace(source)
+            except OSError:
+                pass  # nothing more can be done here; the error below is still raised
+        staging.unlink(missing_ok=True)
+        raise StoreError(
+            f"The backup could not be put in place of {db_path.name}: {exc.strerror or exc}. "
+            "Nothing was restored; close any other program using the database and try "
+            "again.") from exc
 
 
 def backup_to_file(store: Store, actor: Actor, out: Path) -> Path:

@@ -40,9 +40,13 @@ from supervision_audit.ui.access_log_dialog import data_table
 from supervision_audit.ui.password_dialog import MARGINS, button_box
 from supervision_audit.ui.style import heading_label, note_label
 from supervision_audit.ui.window_state import app_settings
+from supervision_audit.ui.workers import stop_all
 
 DEFAULT_KEEP = 10
 DEFAULT_EVERY_MINUTES = 60
+
+
+STOP_WAIT_MS = 10_000  # how long a restore waits for background work to stop
 
 
 @dataclass(frozen=True)
@@ -309,7 +313,13 @@ class BackupsDialog(QDialog):
         return self.restore(path)
 
     def restore(self, path: Path) -> bool:
-        """Close the store, put the backup in its place, and say so (or say why not)."""
+        """Stop the work running in the background, close the store, put the backup in its
+        place, and say so (or say why not)."""
+        if not stop_all(read_wait_ms=STOP_WAIT_MS, timeout_ms=STOP_WAIT_MS):
+            messages.show_error(self, "Restore backup", (
+                "Work running in the background (an export or a report) did not stop in time. "
+                "Nothing was restored; try again when it has finished."))
+            return False
         if self.auto is not None:
             self.auto.stop()
         self.store.close()

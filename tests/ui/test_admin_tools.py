@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import json
+import threading
 from pathlib import Path
 
 import pytest
@@ -24,6 +25,7 @@ from supervision_audit.ui.accounts_dialog import AccountFormDialog, AccountsDial
 from supervision_audit.ui.backup_ui import BackupsDialog, BackupSettings, save_backup_settings
 from supervision_audit.ui.main_window import MainWindow
 from supervision_audit.ui.password_dialog import ResetPasswordDialog
+from supervision_audit.ui.workers import in_session, run_in_background, running_jobs
 
 PASSWORD = "correct horse battery staple"
 STAFF = (  # staff id, name, team, role, supervisor
@@ -279,3 +281,47 @@ def test_restoring_a_backup_brings_back_the_old_data(window_of, org, backup_fold
     ids = _staff_ids(org)
     assert "P1" in ids and "LATER" not in ids
     assert list(org.parent.glob("org.before-restore-*.sqlite"))
+
+
+def test_a_restore_stops_background_work_first_or_refuses(window_of, org, backup_folder,
+                                                           qtbot, monkeypatch,
+                                                           message_log) -> None:
+    """A restore closes the store and swaps its file: work still reading or writing it in
+    the background is cancelled first. Work that will not stop in time makes the restore
+    refuse, saying so, with the store still open."""
+    window = window_of("ada")
+    window.backups_action.trigger()
+    dialog = window.dialog
+    assert isinstance(dialog, BackupsDialog)
+    qtbot.mouseClick(dialog.backup_button, Qt.MouseButton.LeftButton)
+    backup = list_backups(backup_folder, org)[0]
+    monkeypatch.setattr(backup_ui, "STOP_WAIT_MS", 300)
+
+    started, release = threading.Event(), threading.Event()
+
+    def ignores_cancel(_session, _context) -> None:  # type: ignore[no-untyped-def]
+        started.set()
+        release.wait(10)
+
+    stubborn = run_in_background(in_session(window.store, ignores_cancel, write=False))
+    qtbot.waitUntil(started.is_set, timeout=5000)
+    assert not dialog.restore(backup)
+    assert message_log.kinds() == ["show_error"]
+    assert "did not stop in time. Nothing was restored" in message_log.texts()[0]
+    with window.store.read() as session:  # still open
+        assert find_by_staff_id(session, "P1") is not None
+    release.set()
+    qtbot.waitUntil(lambda: not stubborn.running, timeout=5000)
+
+    message_log.shown.clear()
+    stopped: list[bool] = []
+
+    def polls(_session, context) -> None:  # type: ignore[no-untyped-def]
+        while not context.cancelled():
+            threading.Event().wait(0.01)
+
+    polite = run_in_background(in_session(window.store, polls, write=False))
+    polite.cancelled.connect(lambda: stopped.append(True))
+    assert dialog.restore(backup)
+    assert message_log.kinds() == ["show_info"]
+    qtbot.waitUntil(lambda: stopped == [True] and running_jobs() == 0, timeout=5000)

@@ -87,6 +87,37 @@ def test_restore_refuses_a_bad_backup_and_changes_nothing(opened, tmp_path, dama
     assert path.read_bytes() == before
 
 
+def test_a_restore_whose_file_swap_fails_puts_the_database_back(opened, tmp_path,
+                                                                  monkeypatch) -> None:
+    """On Windows a database still open in another program cannot be moved: the move of
+    the backup into place fails after the database was moved aside. Everything moves back,
+    the message says so, and the database is as it was."""
+    _add(opened, "KEEP")
+    backup = take_backup(opened.store, tmp_path / "b")
+    _add(opened, "LATER")
+    path, key = opened.store.path, opened.store.key
+    opened.store.close()
+    before = path.read_bytes()
+    real_replace = Path.replace
+
+    def replace(self: Path, target):  # type: ignore[no-untyped-def]
+        if self.name.endswith(".restoring"):
+            raise PermissionError(13, "The process cannot access the file", str(self))
+        return real_replace(self, target)
+
+    monkeypatch.setattr(Path, "replace", replace)
+    with pytest.raises(StoreError, match="Nothing was restored") as caught:
+        restore_backup(backup, path, key)
+    assert "could not be put in place of org.sqlite" in str(caught.value)
+    assert path.read_bytes() == before
+    assert sorted(p.name for p in path.parent.iterdir() if "restor" in p.name) == []
+    monkeypatch.undo()
+    again = sign_in(path, "ada", PASSWORD)
+    with again.store.read() as session:
+        assert "LATER" in {r.staff_id for r in list_staff(session, SYS)}
+    again.store.close()
+
+
 def test_damaged_store_is_refused_before_any_write(tmp_path) -> None:
     path = tmp_path / "plain.sqlite"
     store = open_store(path)
