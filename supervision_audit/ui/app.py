@@ -9,6 +9,7 @@ import traceback
 from pathlib import Path
 from types import TracebackType
 
+import shiboken6
 from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication
 
@@ -143,6 +144,10 @@ def run_gui(db_path: Path, argv: list[str] | None = None) -> int:
                 opened.store.close()
             if not window.sign_in_again:
                 return code
+            # delete it now, with every dialog it holds: the lambdas its widgets connect to
+            # keep it alive otherwise, and a dialog left open could still write to the old,
+            # closed store (say, a draft saved as the app quits)
+            shiboken6.delete(window)
             del window
             release_window_heap()
     finally:

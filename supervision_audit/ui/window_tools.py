@@ -48,8 +48,7 @@ class ToolsMixin:
             for name in HEAVY_MODULES:
                 importlib.import_module(name)
 
-        self.preload_job = run_in_background(load, self,  # type: ignore[arg-type]
-                                              read_only=True)
+        self.preload_job = run_in_background(load, read_only=True)
 
     def watch_store_check(self) -> None:
         """A large store is checked whole in the background after sign-in (see
@@ -62,7 +61,7 @@ class ToolsMixin:
         if store.checking:
             self.statusBar().showMessage(  # type: ignore[attr-defined]
                 CHECKING_MESSAGE)
-        self.store_check_job = run_in_background(lambda _ctx: store.wait_for_check(), self,
+        self.store_check_job = run_in_background(lambda _ctx: store.wait_for_check(),
                                                   read_only=True)  # closing abandons it
         self.store_check_job.finished.connect(self._store_checked)
 

@@ -145,8 +145,9 @@ class Job(QObject):
     cancelled = Signal()
     ended = Signal()
 
-    def __init__(self, parent: QObject | None = None, *, read_only: bool = False) -> None:
-        super().__init__(parent)
+    def __init__(self, *, read_only: bool = False) -> None:
+        super().__init__()  # no parent: a window deleted first would take the job with it,
+        # and its end would never be counted (the jobs keep themselves alive, see _RUNNING)
         self.read_only = read_only  # closing may abandon it (see stop_all)
         self._stop = threading.Event()
         self._done = threading.Event()  # set in the worker thread when the work has ended
@@ -206,18 +207,18 @@ class Job(QObject):
         self._end()
 
 
-def run_in_background(work: Work, parent: QObject | None = None,
-                      pool: QThreadPool | None = None, *, read_only: bool | None = None
-                      ) -> Job:
+def run_in_background(work: Work, pool: QThreadPool | None = None, *,
+                      read_only: bool | None = None) -> Job:
     """Start ``work(context)`` in the thread pool; connect to the returned job's signals
     straight away (nothing is delivered before control returns to the event loop).
 
     ``read_only`` says the work writes nothing (to the store or elsewhere), so that closing
     the window need not wait for it; by default it is what ``in_session`` says of its work
-    (``write=False``), else False."""
+    (``write=False``), else False. A job has no parent: it lives until it ends, whoever
+    started it (a window closed and deleted meanwhile simply hears nothing)."""
     if read_only is None:
         read_only = bool(getattr(work, "read_only", False))
-    return Job(parent, read_only=read_only).start(work, pool)
+    return Job(read_only=read_only).start(work, pool)
 
 
 def in_session(store: Store, work: Callable[[Session, JobContext], Any], *,

@@ -209,3 +209,34 @@ def test_leaving_date_defaults_to_today(qtbot, store, people, window) -> None:
     window.staff_page.select(people["P1"])
     window.mark_left_action.trigger()
     assert window.dialog.date.date() == date.today()
+
+
+def test_a_window_deleted_before_its_background_work_ends_still_sees_it_end(
+        qtbot, store, actor, people, monkeypatch) -> None:
+    """The window loads the heavy libraries in the background. Deleted before that ends
+    (signed out at once), it must not take the job with it: the job still ends and is
+    counted off, so that nothing waits for it for ever."""
+    import threading
+
+    import shiboken6
+
+    from supervision_audit.ui import window_tools
+    from supervision_audit.ui.workers import running_jobs
+
+    qtbot.waitUntil(lambda: running_jobs() == 0, timeout=5000)
+    started, release = threading.Event(), threading.Event()
+
+    class SlowImports:
+        @staticmethod
+        def import_module(_name: str) -> None:
+            started.set()
+            release.wait(10)
+
+    monkeypatch.setattr(window_tools, "importlib", SlowImports)
+    window = create_main_window(store, actor)
+    window.preload_heavy_modules()
+    qtbot.waitUntil(started.is_set, timeout=5000)
+    assert running_jobs() >= 1
+    shiboken6.delete(window)
+    release.set()
+    qtbot.waitUntil(lambda: running_jobs() == 0, timeout=5000)
