@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
 )
 
 from supervision_audit.db import Store
-from supervision_audit.errors import SupervisionAuditError, ValidationError
 from supervision_audit.policy import copy_due
 from supervision_audit.services.access import Actor
 from supervision_audit.services.records import get_record
@@ -78,14 +77,5 @@ class CopyDialog(ShortFormDialog):
         if given_on is None:
             show_problem(self.problems["copy_given_on"], "Give the date the copy was given.")
             return False
-        try:
-            with self.store.write() as session:
-                record_copy_given(session, self.actor, self.record_id, given_on, self.method())
-        except ValidationError as exc:
-            self.show_problems(exc)
-            return False
-        except SupervisionAuditError as exc:
-            show_problem(self.banner, str(exc))
-            return False
-        self.accept()
-        return True
+        return self.write_and_close(self.store, lambda session: record_copy_given(
+            session, self.actor, self.record_id, given_on, self.method()))

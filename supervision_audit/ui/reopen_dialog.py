@@ -8,7 +8,6 @@ import uuid
 from PySide6.QtWidgets import QLineEdit, QWidget
 
 from supervision_audit.db import Store
-from supervision_audit.errors import SupervisionAuditError, ValidationError
 from supervision_audit.services.access import Actor
 from supervision_audit.services.records import REOPEN_REASON_MAX, reopen_record
 from supervision_audit.ui.short_form import ShortFormDialog
@@ -46,14 +45,5 @@ class ReopenDialog(ShortFormDialog):
             show_problem(self.reason_problem, "Give the reason for reopening the record.")
             self.reason.setFocus()
             return False
-        try:
-            with self.store.write() as session:
-                reopen_record(session, self.actor, self.record_id, self.reason.text())
-        except ValidationError as exc:
-            self.show_problems(exc)
-            return False
-        except SupervisionAuditError as exc:
-            show_problem(self.banner, str(exc))
-            return False
-        self.accept()
-        return True
+        return self.write_and_close(self.store, lambda session: reopen_record(
+            session, self.actor, self.record_id, self.reason.text()))

@@ -17,8 +17,10 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from sqlmodel import Session
 
-from supervision_audit.errors import ValidationError
+from supervision_audit.db import Store
+from supervision_audit.errors import SupervisionAuditError, ValidationError
 from supervision_audit.ui.style import heading_label, note_label, problem_label, show_problem
 
 
@@ -74,6 +76,21 @@ class ShortFormDialog(QDialog):
     def clear_problems(self) -> None:
         for label in (*self.problems.values(), self.banner):
             show_problem(label, "")
+
+    def write_and_close(self, store: Store, write: Callable[[Session], object]) -> bool:
+        """``write(session)`` in one transaction; then close (accepted). When it is refused,
+        say why beside the fields (or in the banner) and stay open; nothing was saved."""
+        try:
+            with store.write() as session:
+                write(session)
+        except ValidationError as exc:
+            self.show_problems(exc)
+            return False
+        except SupervisionAuditError as exc:
+            show_problem(self.banner, str(exc))
+            return False
+        self.accept()
+        return True
 
     def show_problems(self, exc: ValidationError, banner_prefix: str = "") -> None:
         """Each problem beside its field; those of no field together in the banner."""
