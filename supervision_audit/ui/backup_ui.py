@@ -44,8 +44,6 @@ from supervision_audit.ui.workers import stop_all
 
 DEFAULT_KEEP = 10
 DEFAULT_EVERY_MINUTES = 60
-
-
 STOP_WAIT_MS = 10_000  # how long a restore waits for background work to stop
 
 

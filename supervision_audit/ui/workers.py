@@ -119,12 +119,13 @@ class _Runnable(QRunnable):
 
 
 _RUNNING: set[Job] = set()  # jobs stay alive until they end, whoever holds them
-_ENDED: list[Job] = []  # ended jobs, kept until it is safe to let them go (see _release)
+_ENDED: list[Job] = []  # ended jobs, kept until it is safe to let them go (_release_ended)
 
 
 def _release_ended() -> None:
-    """Let go of the ended jobs whose worker has finished. Called from a timer, never from
-    a job's own slot: a QObject deleted inside its own event handler crashes Qt."""
+    """Let go of the ended jobs whose worker has finished (and so let go of the relay, which
+    is then destroyed here, in the UI thread). Called from a timer, so that a job is never
+    deleted inside its own slot either."""
     _ENDED[:] = [job for job in _ENDED if not job._done.is_set()]
     if _ENDED:
         QTimer.singleShot(10, _release_ended)
