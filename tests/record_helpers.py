@@ -7,7 +7,7 @@ from datetime import date, time
 
 from sqlmodel import Session
 
-from supervision_audit.models import Contract, SupervisionRecord, SupervisionSession
+from supervision_audit.models import Contract, Staff, SupervisionRecord, SupervisionSession
 from supervision_audit.services.access import SYSTEM_ACTOR as SYS
 from supervision_audit.services.contracts import draft_values, save_contract
 from supervision_audit.services.demo import acting_as
@@ -16,17 +16,24 @@ from supervision_audit.services.signatures import record_copy_given, sign
 from supervision_audit.services.staff import get_by_staff_id, get_staff
 
 
-def signed_record(s: Session, staff_id: str, day: date, **values: object) -> SupervisionRecord:
-    """A session held on ``day`` with its individual record completed, signed by both and
-    its copy given the same day; ``values`` fill the record's items."""
-    person = get_by_staff_id(s, staff_id)
+def completed_record(s: Session, person: Staff, day: date, **values: object
+                     ) -> SupervisionRecord:
+    """A session planned for ``day`` (10:00) with its individual record completed, held
+    10:00 to 11:30; ``values`` fill the record's items."""
     planned = SupervisionSession(supervisee_id=person.id, supervisor_id=person.supervisor_id,
                                  planned_date=day, planned_time=time(10))
     s.add(planned)
     s.flush()
     record = start_record(s, SYS, form_key="individual", held_on=day, session_id=planned.id)
-    complete_record(s, SYS, record.id, {**record.values, "start_time": "10:00",
-                                        "end_time": "11:30", **values})
+    return complete_record(s, SYS, record.id, {**record.values, "start_time": "10:00",
+                                               "end_time": "11:30", **values})
+
+
+def signed_record(s: Session, staff_id: str, day: date, **values: object) -> SupervisionRecord:
+    """A session held on ``day`` with its individual record completed, signed by both and
+    its copy given the same day; ``values`` fill the record's items."""
+    person = get_by_staff_id(s, staff_id)
+    record = completed_record(s, person, day, **values)
     sign(s, acting_as(s, person.supervisor_id), "record", record.id, password=None)
     sign(s, acting_as(s, person.id), "record", record.id, password=None)
     record_copy_given(s, acting_as(s, person.supervisor_id), record.id, day, "printed")

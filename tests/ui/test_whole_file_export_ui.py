@@ -7,24 +7,23 @@ from __future__ import annotations
 import threading
 import time as clock
 import uuid
-from datetime import date, time
+from datetime import date
 
 import pytest
 from pypdf import PdfReader
 from PySide6.QtCore import Qt, QTimer
 from sqlmodel import select
 
-from supervision_audit.models import EventLog, SupervisionSession
+from supervision_audit.models import EventLog
 from supervision_audit.services import audit_outputs
 from supervision_audit.services.access import SYSTEM_ACTOR as SYS
 from supervision_audit.services.access import Actor
-from supervision_audit.services.records import complete_record, start_record
 from supervision_audit.services.seal_setup import set_up_seal, verify
 from supervision_audit.services.staff import get_staff
 from supervision_audit.ui import audit_panel
 from supervision_audit.ui.audit_panel import AuditPanel
 from supervision_audit.ui.file_data import load_file
-from tests.record_helpers import signed_contract
+from tests.record_helpers import completed_record, signed_contract
 
 TODAY = date(2026, 6, 26)
 REAL_WRITE = audit_outputs.write_whole_file
@@ -38,16 +37,7 @@ def pat(store, people) -> uuid.UUID:
         pat = get_staff(s, people["P1"])
         signed_contract(s, pat.id, "2026-01-05", "Sam Head")
         for month in (2, 3, 4, 5):
-            day = date(2026, month, 3)
-            planned = SupervisionSession(supervisee_id=pat.id, supervisor_id=pat.supervisor_id,
-                                         planned_date=day, planned_time=time(10))
-            s.add(planned)
-            s.flush()
-            record = start_record(s, SYS, form_key="individual", held_on=day,
-                                  session_id=planned.id)
-            complete_record(s, SYS, record.id, {**record.values, "start_time": "10:00",
-                                                "end_time": "11:30", "reflective": "A visit",
-                                                "kss": ["KSS1"]})
+            completed_record(s, pat, date(2026, month, 3), reflective="A visit", kss=["KSS1"])
     return pat.id
 
 

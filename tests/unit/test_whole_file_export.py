@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 import uuid
-from datetime import date, time, timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -14,7 +14,6 @@ from pypdf import PdfReader
 from sqlmodel import select
 
 from supervision_audit.exports.pdf import render_form_pdf
-from supervision_audit.models import SupervisionSession
 from supervision_audit.services import audit_outputs
 from supervision_audit.services.access import SYSTEM_ACTOR as SYS
 from supervision_audit.services.access import Actor
@@ -24,11 +23,10 @@ from supervision_audit.services.audit_outputs import (
     write_whole_file,
 )
 from supervision_audit.services.audits import save_audit, start_audit
-from supervision_audit.services.records import complete_record, start_record
 from supervision_audit.services.seal_setup import set_up_seal, verify
 from supervision_audit.services.settings import organisation_name
 from supervision_audit.services.staff import get_staff
-from tests.record_helpers import signed_contract
+from tests.record_helpers import completed_record, signed_contract
 
 RECORDS = 30  # enough for the index to take a second page
 LONG = ("We talked through the week's visits, what went well and what to try next time. "
@@ -49,16 +47,9 @@ def pat(store, people) -> uuid.UUID:
         signed_contract(s, pat.id, "2024-03-05", "Sam Head")
         day = date(2024, 4, 2)
         for n in range(RECORDS):
-            planned = SupervisionSession(supervisee_id=pat.id, supervisor_id=pat.supervisor_id,
-                                         planned_date=day, planned_time=time(10))
-            s.add(planned)
-            s.flush()
-            record = start_record(s, SYS, form_key="individual", held_on=day,
-                                  session_id=planned.id)
-            complete_record(s, SYS, record.id, {
-                **record.values, "start_time": "10:00", "end_time": "11:30",
-                "reflective": LONG if n % 7 == 0 else "A hard visit", "kss": ["KSS1"],
-                "welfare": "Leave booked", "performance": "Objectives reviewed"})
+            completed_record(s, pat, day, reflective=LONG if n % 7 == 0 else "A hard visit",
+                             kss=["KSS1"], welfare="Leave booked",
+                             performance="Objectives reviewed")
             day += timedelta(days=28)
         head = _actor(s, people["S1"])
         audit = start_audit(s, head, pat.id, date(2026, 6, 26))
