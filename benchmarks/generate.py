@@ -30,10 +30,8 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.generate_data import (
-    ACTIONS,
     AREAS,
     BUDGETS,
-    CASE_TYPES,
     CASEWORK,
     COMPLAINTS,
     COPY_METHODS,
@@ -44,7 +42,6 @@ from benchmarks.generate_data import (
     ORGANISATION,
     PASSWORD,
     PERFORMANCE,
-    REASONS,
     REFLECTIVE,
     SERVICES,
     STAFFING,
@@ -72,6 +69,8 @@ from supervision_audit.models import (
 )
 from supervision_audit.policy import is_working_day
 from supervision_audit.services import signatures as sig
+from supervision_audit.services.demo_sessions import ACTIONS, CASE_TYPES
+from supervision_audit.services.demo_sessions import POSTPONE_REASONS as REASONS
 from supervision_audit.services.signatures import canonical_hash
 
 

@@ -61,12 +61,6 @@ BUDGETS = "Section 17 spend on track; one transport request escalated."
 COMPLAINTS = "One stage 1 complaint answered within timescale; learning shared with the team."
 COURSES = ("court skills", "Signs of Safety mapping", "chronologies", "trauma-informed practice",
            "neglect toolkit", "contextual safeguarding")
-ACTIONS = ("Update the chronology on {case}", "Book the {course} course",
-           "Arrange a joint visit for {case}", "Complete the case summary for {case}",
-           "Share the safety plan for {case} with the family")
-REASONS = ("Supervisor on annual leave", "Supervisee in court", "Sickness",
-           "Urgent child protection enquiry", "Training day")
-CASE_TYPES = ("child_protection", "child_in_need", "looked_after", "targeted", "care_leaver")
 COPY_METHODS = ("printed", "emailed", "handed")
 FEEDBACK = ("A thoughtful log: the analysis of the family's history is clear; next time say "
             "more about how the child's wishes shaped the plan.")

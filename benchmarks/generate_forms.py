@@ -29,6 +29,7 @@ from supervision_audit.models import (
     SupervisionRecord,
 )
 from supervision_audit.services import signatures as sig
+from supervision_audit.services.demo_sessions import GROUP_DISCUSSION
 from supervision_audit.services.signatures import canonical_hash
 
 
@@ -48,15 +49,7 @@ class FormsMixin:
             values: dict[str, Any] = {
                 "supervisor_name": manager.name, "held_on": held_on.isoformat(),
                 "start_time": "13:00", "end_time": "14:30", "venue": "Team room",
-                "attendees": [m.name for m in present],
-                "agreed_agenda": "Themes from recent audits; a case for group reflection.",
-                "worried": "Drift in plans for children waiting for assessments.",
-                "working_well": "Direct work with children is strong and well recorded.",
-                "needs_to_happen": "Earlier review of plans; consistent use of chronologies.",
-                "reflections": "Good energy; the team asked for more case-mapping sessions.",
-                "learning_1": "Use the three columns with families, not only about them.",
-                "learning_2": "Chronologies show patterns single visits miss.",
-                "learning_3": "Name the worry in plain words.",
+                "attendees": [m.name for m in present], **GROUP_DISCUSSION,
                 "actions": [{"action": "Circulate the mapping template", "owner": manager.name,
                              "due": (held_on + timedelta(days=7)).isoformat()}]}
             for m in present:

@@ -33,6 +33,16 @@ ACTIONS = ("Update the chronology on {case}", "Book the {course} course",
 POSTPONE_REASONS = ("Supervisor on annual leave", "Supervisee in court", "Sickness",
                     "Urgent child protection enquiry", "Training day")
 CASE_TYPES = ("child_protection", "child_in_need", "looked_after", "targeted", "care_leaver")
+GROUP_DISCUSSION = {  # what a demo group supervision discussed (Appendix 6's items)
+    "agreed_agenda": "Themes from recent audits; a case for group reflection.",
+    "worried": "Drift in plans for children waiting for assessments.",
+    "working_well": "Direct work with children is strong and well recorded.",
+    "needs_to_happen": "Earlier review of plans; consistent use of chronologies.",
+    "reflections": "Good energy; the team asked for more case-mapping sessions.",
+    "learning_1": "Use the three columns with families, not only about them.",
+    "learning_2": "Chronologies show patterns single visits miss.",
+    "learning_3": "Name the worry in plain words.",
+}
 SHORT_EVERY = 9  # about one session in nine runs short
 
 
@@ -150,14 +160,7 @@ def seed_groups(session: Session, manager: Staff, members: list[Staff], today: d
         held_on = add_months(today, -months_back).replace(day=15)
         record = start_record(session, actor, form_key="group", held_on=held_on)
         values = {**record.values, "start_time": "13:00", "end_time": "14:30",
-                  "agreed_agenda": "Themes from recent audits; a case for group reflection.",
-                  "worried": "Drift in plans for children waiting for assessments.",
-                  "working_well": "Direct work with children is strong and well recorded.",
-                  "needs_to_happen": "Earlier review of plans; consistent use of chronologies.",
-                  "reflections": "Good energy; the team asked for more case-mapping sessions.",
-                  "learning_1": "Use the three columns with families, not only about them.",
-                  "learning_2": "Chronologies show patterns single visits miss.",
-                  "learning_3": "Name the worry in plain words.",
+                  **GROUP_DISCUSSION,
                   "actions": [{"action": "Circulate the mapping template", "owner":
                                manager.name, "due": (held_on + timedelta(days=7)).isoformat()}]}
         complete_record(session, actor, record.id, values,
