@@ -84,10 +84,11 @@ def describe_error(exc: BaseException) -> str:
 
 class _Runnable(QRunnable):
     def __init__(self, work: Work, relay: _Relay, stop: threading.Event,
-                 done: threading.Event) -> None:
+                 done: threading.Event, *, read_only: bool) -> None:
         super().__init__()
         self.setAutoDelete(True)
         self._work, self._relay, self._stop, self._done = work, relay, stop, done
+        self._read_only = read_only
 
     def run(self) -> None:  # in a worker thread
         context = JobContext(self._relay, self._stop)
@@ -103,7 +104,12 @@ class _Runnable(QRunnable):
                 else:
                     self._report(self._relay.problem, describe_error(exc))
                 return
-            self._report(self._relay.succeeded, result)
+            if self._read_only and self._stop.is_set():
+                # asked to stop, it wrote nothing and its result is no longer wanted,
+                # whether it stopped by returning early or only after finishing
+                self._report(self._relay.stopped)
+            else:  # (work that writes and finished anyway: what it wrote stays)
+                self._report(self._relay.succeeded, result)
         finally:
             # let go of the relay here (and the work's context too), so that the Job, in the
             # UI thread, is its last owner and it is never deleted in this thread
@@ -134,10 +140,19 @@ def _release_ended() -> None:
 class Job(QObject):
     """One piece of background work, seen from the UI thread.
 
-    Signals (all delivered in the UI thread): ``progress(done, total, what)``;
-    ``finished(result)`` when the work returned; ``failed(message)`` when it raised;
-    ``cancelled()`` when it stopped after :meth:`cancel`. Exactly one of the last three
-    arrives, then ``ended()``.
+    Signals (all delivered in the UI thread): ``progress(done, total, what)``, then exactly
+    one outcome, then ``ended()``. The outcome is decided in one place (``_Runnable.run``):
+
+    ============================================  ==================================
+    the work ...                                  outcome
+    ============================================  ==================================
+    raised, after :meth:`cancel`                  ``cancelled()``
+    raised, not cancelled                         ``failed(message)``
+    returned, after :meth:`cancel`, read-only     ``cancelled()`` (result discarded)
+    returned, after :meth:`cancel`, writes        ``finished(result)`` (it wrote)
+    returned, not cancelled                       ``finished(result)``
+    never started (cancelled first)               ``cancelled()``
+    ============================================  ==================================
     """
 
     progress = Signal(int, int, str)
@@ -164,7 +179,7 @@ class Job(QObject):
         self.running = True
         _RUNNING.add(self)
         (pool or QThreadPool.globalInstance()).start(
-            _Runnable(work, self._relay, self._stop, self._done))
+            _Runnable(work, self._relay, self._stop, self._done, read_only=self.read_only))
         return self
 
     def wait(self, timeout_s: float) -> bool:

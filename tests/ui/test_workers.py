@@ -141,6 +141,42 @@ def test_a_job_that_fails_rolls_its_session_back(qtbot, store) -> None:
         assert find_by_staff_id(session, "Z8") is None
 
 
+@pytest.mark.parametrize(("how", "read_only", "expected"), [
+    ("returns", True, "cancelled"),   # obeys by returning early: its result is not wanted
+    ("raises", True, "cancelled"),
+    ("returns", False, "finished"),   # wrote and returned: what it wrote stays, and says so
+    ("raises", False, "cancelled"),
+    ("fails", True, "failed"),        # a real error, not a stop, when nobody asked to stop
+])
+def test_a_job_has_one_outcome_decided_by_what_its_work_did(qtbot, how, read_only,
+                                                            expected) -> None:
+    """The outcome does not depend on timing: the work returns or raises only after the
+    cancel (or, for "fails", without one)."""
+    started, go_on = threading.Event(), threading.Event()
+
+    def work(context: JobContext) -> str:
+        started.set()
+        go_on.wait(5)
+        if how == "fails":
+            raise SupervisionAuditError("broken")
+        if how == "raises" and context.cancelled():
+            raise SupervisionAuditError("stopped")
+        return "result"
+
+    job = run_in_background(work, read_only=read_only)
+    outcomes: list[str] = []
+    job.finished.connect(lambda _r: outcomes.append("finished"))
+    job.failed.connect(lambda _m: outcomes.append("failed"))
+    job.cancelled.connect(lambda: outcomes.append("cancelled"))
+    assert started.wait(5)
+    if how != "fails":
+        job.cancel()
+    go_on.set()
+    with qtbot.waitSignal(job.ended, timeout=5000):
+        pass
+    assert outcomes == [expected]
+
+
 def test_stop_all_cancels_and_waits(qtbot) -> None:
     started = threading.Event()
 
@@ -194,9 +230,9 @@ def test_closing_abandons_a_long_read_but_waits_for_a_write(qtbot, store) -> Non
     ended: list[object] = []
     read_job.finished.connect(ended.append)
     read_job.cancelled.connect(lambda: ended.append("cancelled"))
-    # released, the computation returns; its result arrives as any other would
+    # released, the computation returns; it was asked to stop, so its result is not wanted
     qtbot.waitUntil(lambda: running_jobs() == 0, timeout=5000)
-    assert ended == ["read"]
+    assert ended == ["cancelled"]
 
 
 def test_a_cancelled_read_stops_its_query_at_once(qtbot, store) -> None:
