@@ -56,6 +56,17 @@ def cmd_gui(args: argparse.Namespace) -> int:
     return run_gui(db_path(args))
 
 
+def cmd_printers(_args: argparse.Namespace) -> int:
+    from supervision_audit.ui.printers import printer_names  # Qt's print support
+
+    names, default = printer_names()
+    if not names:
+        print("No printers found. Printing offers none until one is added to this computer.")
+    for name in names:
+        print(f"{name}{'  (default)' if name == default else ''}")
+    return 0
+
+
 def report_error(exc: SupervisionAuditError) -> None:
     if isinstance(exc, ValidationError):
         print(f"error: {exc.summary}", file=sys.stderr)
@@ -78,7 +89,11 @@ def build_parser() -> argparse.ArgumentParser:
                         help=f"the user name to sign in with (default: ${ENV_USER})")
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     parser.set_defaults(handler=cmd_gui)
-    add_commands(parser.add_subparsers(title="commands", metavar="COMMAND"))
+    sub = parser.add_subparsers(title="commands", metavar="COMMAND")
+    add_commands(sub)
+    printers = sub.add_parser("printers", help="list the printers this computer offers (to "
+                              "check an install can print)")
+    printers.set_defaults(handler=cmd_printers)
     return parser
 
 

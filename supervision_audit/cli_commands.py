@@ -60,6 +60,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
         for suffix in ("", "-wal", "-shm", ".keys"):
             Path(str(path) + suffix).unlink(missing_ok=True)
     if is_new(path) and not is_encrypted(path):
+        print("Building the demo organisation: staff, a year of supervision, contracts and "
+              "audits (about 20 seconds)...", flush=True)
         opened, recovery = create_demo(path, encrypted=not args.no_encryption)
         opened.store.close()
         print(f"Demo organisation written to {path}.")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 import time
@@ -140,6 +141,20 @@ def test_the_built_window_starts_off_screen(built: Path, tmp_path: Path) -> None
         if process.poll() is None:
             process.kill()
             process.communicate()
+
+
+@pytest.mark.slow
+def test_the_built_program_lists_printers_through_cups(built: Path, tmp_path: Path) -> None:
+    """Printing needs Qt's CUPS plugin, which needs libcups beside it when the bundle is made
+    (without it PyInstaller leaves the plugin's library out and the app cannot print): the
+    built program loads the plugin and asks it for the printers."""
+    env = _child_env(tmp_path / "home")
+    result = _run(built, ["printers"], env, QT_DEBUG_PLUGINS="1")
+    out = _ok(result, "printers")
+    assert "No printers found" in out or out.strip()
+    assert re.search(r'libcupsprintersupport\.so" loaded library', result.stderr), (
+        "the CUPS print plugin did not load:\n"
+        + "\n".join(line for line in result.stderr.splitlines() if "cups" in line.lower()))
 
 
 def test_the_benchmark_generator_writes_a_small_organisation_the_app_can_read(
