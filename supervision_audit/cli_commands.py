@@ -114,11 +114,13 @@ def cmd_list_staff(args: argparse.Namespace) -> int:
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
-    from supervision_audit.services.backups import backup_to_file
+    from supervision_audit.services.backups import TargetExistsError, backup_to_file
 
     opened = signed_in(args)
     try:
-        out = backup_to_file(opened.store, opened.actor, Path(args.out))
+        out = backup_to_file(opened.store, opened.actor, Path(args.out), force=args.force)
+    except TargetExistsError as exc:
+        raise TargetExistsError(f"{exc} (--force replaces it.)") from exc
     finally:
         opened.store.close()
     print(f"Backup written to {out} (its keyring beside it).")
@@ -375,7 +377,11 @@ def add_commands(sub: Any) -> None:
     p.add_argument("--all", action="store_true", help="include people who have left")
 
     p = _add(sub, "backup", cmd_backup, "write a backup of the store (administrators)")
-    p.add_argument("--out", required=True, metavar="FILE")
+    p.add_argument("--out", required=True, metavar="FILE",
+                   help="the backup's file (a folder: a new name inside it); an earlier "
+                        "backup of this store there is replaced, anything else refused")
+    p.add_argument("--force", action="store_true",
+                   help="replace FILE even if it is not a backup of this store")
 
     p = _add(sub, "restore", cmd_restore, "replace the store with a checked backup "
              "(administrators; the replaced file is kept)")

@@ -66,11 +66,15 @@ def _apply_key(dbapi_conn: Any, key: bytes | None) -> None:
     dbapi_conn.execute(f"PRAGMA key = \"x'{key.hex()}'\"")
 
 
-def connect_raw(path: Path, key: bytes | None, *, read_only: bool = False) -> Any:
-    """A bare DB-API connection through the app's SQLite library, keyed when ``key`` is set."""
+def connect_raw(path: Path, key: bytes | None, *, read_only: bool = False,
+                immutable: bool = False) -> Any:
+    """A bare DB-API connection through the app's SQLite library, keyed when ``key`` is set.
+
+    ``immutable`` reads a file nothing else is writing (a backup) without locking it or
+    leaving a journal beside it."""
     from urllib.parse import quote
 
-    mode = "?mode=ro" if read_only else ""
+    mode = "?mode=ro&immutable=1" if immutable else "?mode=ro" if read_only else ""
     conn = driver.connect(f"file:{quote(str(path))}{mode}", uri=True, isolation_level=None)
     try:
         conn.execute("PRAGMA cipher_log_level = NONE")

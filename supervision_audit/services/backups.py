@@ -7,13 +7,18 @@ the keyring beside it so the same passwords open it. Restoring checks the copy f
 
 from __future__ import annotations
 
+import os
 import shutil
+import uuid
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from sqlmodel import select
+
 from supervision_audit.db import (
     APPLICATION_ID,
+    SQLITE_MAGIC,
     Store,
     check_identity,
     connect_raw,
@@ -21,11 +26,16 @@ from supervision_audit.db import (
     schema_head,
 )
 from supervision_audit.errors import DamagedStoreError, StoreError, WrongKeyError
+from supervision_audit.models import EventLog
 from supervision_audit.security.keyring import keyring_path
 from supervision_audit.services.access import Action, Actor, PermissionDenied, require
 from supervision_audit.services.events import log_event
 
 BACKUP_GLOB = "*.backup-*.sqlite"
+
+
+class TargetExistsError(StoreError):
+    """The file chosen for a backup exists and is not a backup of this store."""
 
 
 @dataclass(frozen=True)
@@ -48,9 +58,11 @@ def list_backups(folder: Path, db_path: Path) -> list[Path]:
 
 
 def take_backup(store: Store, folder: Path, keep: int = 10) -> Path:
-    """Write a backup into ``folder`` and keep only the newest ``keep``.
+    """Write a backup into ``folder`` and keep only the newest ``keep`` of this store's.
 
-    A store found damaged is not backed up (its copy would push out the good backups).
+    A store found damaged is not backed up (its copy would push out the good backups). Only
+    files that are backups of this very store are ever pruned: another store's backups of
+    the same name, or a file that merely looks like one, are left alone.
     """
     damage = store.wait_for_check()
     if damage is not None:
@@ -61,18 +73,73 @@ def take_backup(store: Store, folder: Path, keep: int = 10) -> Path:
     except OSError as exc:
         raise StoreError(f"The backup folder {folder} cannot be created: "
                          f"{exc.strerror or exc}") from exc
-    dest = folder / backup_name(store.path)
-    store.backup_to(dest)
-    ring = keyring_path(store.path)
-    if ring.exists():
-        try:
-            shutil.copy2(ring, keyring_path(dest))
-        except OSError as exc:
-            dest.unlink(missing_ok=True)
-            raise StoreError(f"The backup could not be written: {exc.strerror or exc}") from exc
-    for old in list_backups(folder, store.path)[max(keep, 1):]:
+    dest = _write_backup(store, folder / backup_name(store.path))
+    lineage = live_lineage(store)
+    ours = [p for p in list_backups(folder, store.path)
+            if lineage is not None and store_lineage(p, store.key) == lineage]
+    for old in ours[max(keep, 1):]:
         old.unlink(missing_ok=True)
         keyring_path(old).unlink(missing_ok=True)
+    return dest
+
+
+def live_lineage(store: Store) -> str | None:
+    """What every copy of one store shares: the hash of the first entry of its event log
+    (written when the store was created); None while the log is empty."""
+    with store.read() as session:
+        first = session.exec(select(EventLog.hash).where(EventLog.seq == 1)).first()
+    return first or None
+
+
+def store_lineage(path: Path, key: bytes | None) -> str | None:
+    """:func:`live_lineage` of the file at ``path`` (a backup: read as a file nothing else
+    writes). None when it is not a Supervision Audit database that ``key`` opens."""
+    path = Path(path)
+    try:
+        if not path.is_file():
+            return None
+        if key is None:
+            with path.open("rb") as fh:
+                if fh.read(len(SQLITE_MAGIC)) != SQLITE_MAGIC:
+                    return None
+        conn = connect_raw(path, key, immutable=True)
+    except Exception:  # noqa: BLE001 - unreadable: not a copy of this store
+        return None
+    try:
+        if conn.execute("PRAGMA application_id").fetchone()[0] != APPLICATION_ID:
+            return None
+        row = conn.execute("SELECT hash FROM event_log WHERE seq = 1").fetchone()
+        return str(row[0]) if row and row[0] else None
+    except Exception:  # noqa: BLE001
+        return None
+    finally:
+        conn.close()
+
+
+def _write_backup(store: Store, dest: Path) -> Path:
+    """The backup (and the keyring) written under temporary names beside ``dest`` and renamed
+    into place only once both are whole; on any failure nothing at ``dest`` has changed."""
+    tmp = dest.with_name(f".{dest.name}.{uuid.uuid4().hex[:12]}.tmp")
+    ring, ring_tmp = keyring_path(store.path), keyring_path(tmp)
+    leftovers = [tmp, ring_tmp, Path(f"{tmp}-wal"), Path(f"{tmp}-shm")]
+    try:
+        store.backup_to(tmp)
+        if ring.exists():
+            shutil.copy2(ring, ring_tmp)
+        os.replace(tmp, dest)
+        if ring.exists():
+            os.replace(ring_tmp, keyring_path(dest))
+        else:  # a plain backup: a keyring left beside it would make it look encrypted
+            keyring_path(dest).unlink(missing_ok=True)
+    except OSError as exc:
+        raise StoreError(f"The backup could not be written to {dest}: "
+                         f"{exc.strerror or exc}. Nothing there was changed.") from exc
+    finally:
+        for leftover in leftovers:
+            try:
+                leftover.unlink(missing_ok=True)
+            except OSError:
+                pass  # a temporary file that cannot be removed harms nothing
     return dest
 
 
@@ -171,17 +238,52 @@ def _swap_in(staging: Path, db_path: Path, kept: Path) -> None:
             "again.") from exc
 
 
-def backup_to_file(store: Store, actor: Actor, out: Path) -> Path:
-    """An administrator's backup to a chosen file, with the keyring beside it; logged."""
-    with store.write() as session:
-        require(session, actor, Action.MANAGE_BACKUPS)
-        log_event(session, actor.who, "backup", subject_kind="file", subject_id=Path(out).name)
-    out = Path(out)
-    store.backup_to(out)
-    ring = keyring_path(store.path)
-    if ring.exists():
-        shutil.copy2(ring, keyring_path(out))
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return a.resolve() == b.resolve() or (a.exists() and b.exists() and a.samefile(b))
+    except OSError:
+        return False
+
+
+def backup_target(store: Store, out: Path, *, force: bool = False) -> Path:
+    """Where a backup asked for at ``out`` goes; refuses what must not be written over.
+
+    A folder gets a newly named backup inside it. The store's own files are refused. An
+    existing file (or a keyring beside the name) that is not a backup of this store is
+    refused unless ``force``: :class:`TargetExistsError`.
+    """
+    out = Path(out).expanduser()
+    if out.is_dir():
+        out = out / backup_name(store.path)
+    own = [store.path, keyring_path(store.path)] + [
+        Path(f"{store.path}{suffix}") for suffix in ("-wal", "-shm", "-journal")]
+    if any(_same_file(out, path) for path in own):
+        raise StoreError(f"{out.name} is the database itself (or one of its own files): a "
+                         "backup cannot be written over it. Choose another name.")
+    if force:
+        return out
+    lineage = live_lineage(store)
+    ours = lineage is not None and store_lineage(out, store.key) == lineage
+    for existing in (out, keyring_path(out)):
+        if existing.exists() and not ours:
+            raise TargetExistsError(
+                f"{existing} already exists and is not a backup of this database. Nothing "
+                "was written and it was left as it is: choose another name.")
     return out
+
+
+def backup_to_file(store: Store, actor: Actor, out: Path, *, force: bool = False) -> Path:
+    """An administrator's backup to a chosen file, with the keyring beside it; logged.
+
+    Only an earlier backup of this same store is replaced (anything else only with
+    ``force``); the copy is written beside ``out`` and renamed into place when whole.
+    """
+    with store.read() as session:
+        require(session, actor, Action.MANAGE_BACKUPS)
+    out = backup_target(store, out, force=force)
+    with store.write() as session:
+        log_event(session, actor.who, "backup", subject_kind="file", subject_id=out.name[:64])
+    return _write_backup(store, out)
 
 
 def restore_as(backup: Path, db_path: Path, username: str, password: str) -> Path:
