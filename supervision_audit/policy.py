@@ -154,10 +154,11 @@ def escalation(
 ) -> Escalation | None:
     """R2: a missed session needs reporting to the supervisor's line manager when no new
     date was recorded within 14 days of the miss, or the rescheduled session did not take
-    place. It shows until a report date is recorded; after missed + 14 days it is overdue.
+    place. It shows until a report date is recorded, however old; after missed + 14 days
+    it is overdue.
 
     ``rescheduled_held`` is True when the rescheduled session was completed, False when it
-    was missed too, None when it has not happened yet.
+    did not take place, None when its date is still ahead (see ``rescheduled_outcome``).
     """
     report_due = missed + timedelta(days=RESCHEDULE_WINDOW_DAYS)
     rescheduled_in_time = (rescheduled_for is not None and rescheduled_recorded_on is not None
@@ -167,6 +168,24 @@ def escalation(
     if reported_on is not None:
         return Escalation(missed, report_due, reported_on, overdue=False)
     return Escalation(missed, report_due, None, overdue=on > report_due)
+
+
+def rescheduled_outcome(status: str | None, day: date | None, on: date) -> bool | None:
+    """R2: what became of a rescheduled session by ``on``: True when it was completed,
+    False when it did not take place (missed too, or its date has passed with no completed
+    session), None while its date is still ahead (or is ``on`` itself, with nothing
+    recorded yet).
+
+    ``status`` is the rescheduled session's status (None when no session was booked for the
+    new date); ``day`` its date (the rescheduled date when no session was booked).
+    """
+    if day is not None and day > on:
+        return None  # as of ``on`` it had not happened yet, whatever became of it later
+    if status == "completed":
+        return True
+    if status in ("postponed", "cancelled"):
+        return False
+    return False if day is not None and day < on else None
 
 
 # --- R3 records and copies -------------------------------------------------------------------

@@ -32,6 +32,7 @@ from supervision_audit.policy import (
     days_overdue,
     escalation,
     next_due,
+    rescheduled_outcome,
 )
 from supervision_audit.services.access import Actor, visible_staff
 from supervision_audit.services.contracts import LatestContract, latest_contracts
@@ -236,29 +237,39 @@ def overdue_on(session: Session, days: Sequence[date], people: set[uuid.UUID] | 
 
 
 def _escalations(session: Session, as_of: date, since: date) -> dict[str, list]:
-    """R2 per supervisee (by stored id): the misses after ``since`` that need reporting."""
+    """R2 per supervisee (by stored id): the misses up to ``as_of`` that need reporting; a
+    miss not yet reported stays however old it is, one reported only while it is less than
+    a year old (``since``)."""
     S = SupervisionSession
     follow = aliased(SupervisionSession)
-    # most misses were rebooked within the window and the new session was not missed too:
-    # ``escalation`` finds nothing in them, so they need not leave SQLite (the rule itself
-    # is applied to the others below)
+    # most misses were rebooked within the window and the new session took place (or is
+    # still ahead): ``escalation`` finds nothing in them, so they need not leave SQLite (the
+    # rule itself is applied to the others below)
+    # (never NULL, so that ``~settled`` is true or false, not unknown)
+    new_date = func.coalesce(follow.planned_date, S.rescheduled_for, S.planned_date)
+    new_status = func.coalesce(follow.status, "planned")
     settled = and_(S.rescheduled_for != None, S.rescheduled_recorded_on != None,  # noqa: E711
                    S.rescheduled_recorded_on <= func.date(
                        S.planned_date, f"+{RESCHEDULE_WINDOW_DAYS} day"),
-                   or_(follow.status == None,  # noqa: E711
-                       col(follow.status).not_in(("postponed", "cancelled"))))
+                   or_(new_date > as_of, new_status == "completed",
+                       and_(new_status == "planned", new_date == as_of)))
+    unreported = or_(S.reported_to_manager_on == None,  # noqa: E711
+                     S.reported_to_manager_on > as_of)
     query = (select(_hex(S.supervisee_id), S.planned_date, S.rescheduled_for,
-                    S.rescheduled_recorded_on, S.reported_to_manager_on, follow.status)
+                    S.rescheduled_recorded_on, S.reported_to_manager_on, follow.status,
+                    follow.planned_date)
              .join(follow, follow.id == S.rescheduled_session_id, isouter=True)
              .where(col(S.status).in_(("postponed", "cancelled")), S.planned_date <= as_of,
-                    S.planned_date > since, ~settled)
+                    or_(S.planned_date > since, unreported), ~settled)
              .order_by(col(S.planned_date)))
     rows = _rows(session, query)
     out: dict[str, list] = {}
-    for supervisee, missed, again, recorded, reported, follow_status in rows:
-        held = {"completed": True, "postponed": False, "cancelled": False}.get(follow_status)
+    for supervisee, missed, again, recorded, reported, follow_status, follow_day in rows:
+        held = rescheduled_outcome(follow_status, follow_day or again, as_of)
         found = escalation(missed, rescheduled_for=again, rescheduled_recorded_on=recorded,
-                           rescheduled_held=held, reported_on=reported, on=as_of)
+                           rescheduled_held=held,
+                           reported_on=reported if reported and reported <= as_of else None,
+                           on=as_of)
         if found is not None:
             out.setdefault(supervisee, []).append({
                 "missed_date": found.missed_date.isoformat(),

@@ -51,6 +51,7 @@ def export_monitoring(session: Session, actor: Actor, people: list[uuid.UUID], o
     from openpyxl.styles import Alignment, Font
 
     from supervision_audit.exports.atomic import atomic_output
+    from supervision_audit.exports.cells import put_text
 
     wb = Workbook()
     wb.remove(wb.active)
@@ -61,20 +62,25 @@ def export_monitoring(session: Session, actor: Actor, people: list[uuid.UUID], o
         person = get_staff(session, staff_uuid)
         boss = session.get(Staff, person.supervisor_id) if person.supervisor_id else None
         ws = wb.create_sheet(_sheet_title(person.name, person.staff_id, used))
-        ws["A1"], ws["B1"] = "Supervisee:", person.name
-        ws["C1"], ws["D1"] = "Supervisor:", boss.name if boss else ""
+        for ref, text in (("A1", "Supervisee:"), ("B1", person.name), ("C1", "Supervisor:"),
+                          ("D1", boss.name if boss else "")):
+            put_text(ws[ref], text)
         for column, header in enumerate(MONITORING_HEADERS, start=1):
-            ws.cell(row=3, column=column, value=header).font = bold
+            put_text(ws.cell(row=3, column=column), header)
+            ws.cell(row=3, column=column).font = bold
         for row, planned in enumerate(sessions_of(session, staff_uuid), start=4):
             ws.cell(row=row, column=1, value=planned.planned_date).number_format = "DD/MM/YYYY"
             if planned.planned_time is not None:
                 ws.cell(row=row, column=2, value=planned.planned_time).number_format = "HH:MM"
-            ws.cell(row=row, column=3, value=EXPORT_STATUS[planned.status] or None)
+            if EXPORT_STATUS[planned.status]:
+                put_text(ws.cell(row=row, column=3), EXPORT_STATUS[planned.status])
             if planned.rescheduled_for is not None:
                 cell = ws.cell(row=row, column=4, value=planned.rescheduled_for)
                 cell.number_format = "DD/MM/YYYY"
             text = "; ".join(t for t in (planned.reason, planned.comments) if t)
-            ws.cell(row=row, column=5, value=text or None).alignment = Alignment(wrap_text=True)
+            if text:
+                put_text(ws.cell(row=row, column=5), text)
+            ws.cell(row=row, column=5).alignment = Alignment(wrap_text=True)
         for column, width in zip("ABCDE", (14, 24, 22, 24, 60), strict=True):
             ws.column_dimensions[column].width = width
         log_event(session, actor.who, "monitoring.export", subject_kind="staff",
@@ -222,8 +228,17 @@ def read_monitoring(session: Session, path: Path) -> list[SheetImport]:
     return sheets
 
 
-def import_monitoring(session: Session, actor: Actor, path: Path, *,
-                      today: date | None = None) -> MonitoringImportResult:
+def _rescheduled_recorded_on(row: SupervisionSession, entry: Entry) -> date | None:
+    """R2: a new date written on the sheet was noted when the miss was recorded (so an import
+    on any day gives the same answer); one already entered in the app keeps its own day."""
+    if entry.rescheduled_for is None:
+        return None
+    if row.rescheduled_for == entry.rescheduled_for and row.rescheduled_recorded_on:
+        return row.rescheduled_recorded_on
+    return entry.planned_date
+
+
+def import_monitoring(session: Session, actor: Actor, path: Path) -> MonitoringImportResult:
     """Bring in monitoring sheets, matching existing sessions by supervisee and date."""
     sheets = read_monitoring(session, Path(path))
     for sheet in sheets:
@@ -248,9 +263,8 @@ def import_monitoring(session: Session, actor: Actor, path: Path, *,
             row.status = entry.status
             missed = entry.status in ("postponed", "cancelled")
             row.reason, row.comments = (entry.text, "") if missed else ("", entry.text)
+            row.rescheduled_recorded_on = _rescheduled_recorded_on(row, entry)
             row.rescheduled_for = entry.rescheduled_for
-            row.rescheduled_recorded_on = (row.rescheduled_recorded_on or today or date.today()
-                                           ) if entry.rescheduled_for else None
             row.updated_at = utcnow()
         session.flush()
         for row in existing.values():

@@ -15,6 +15,7 @@ from supervision_audit.policy import (
     Supervisee,
     escalation,
     is_working_day,
+    rescheduled_outcome,
     schedule_dates,
 )
 from supervision_audit.services.access import Action, Actor, require
@@ -214,18 +215,16 @@ def escalation_of(session: Session, row: SupervisionSession, on: date) -> Escala
     """R2 for one missed session, looking at what became of its rescheduled session."""
     if row.status not in ("postponed", "cancelled") or row.planned_date > on:
         return None
-    held: bool | None = None
-    if row.rescheduled_session_id is not None:
-        follow = session.get(SupervisionSession, row.rescheduled_session_id)
-        if follow is not None and follow.status == "completed":
-            held = True
-        elif follow is not None and follow.status in ("postponed", "cancelled"):
-            held = False
-        elif follow is not None and follow.planned_date < on:
-            held = None  # planned, its date passed, nothing recorded yet
+    follow = (session.get(SupervisionSession, row.rescheduled_session_id)
+              if row.rescheduled_session_id is not None else None)
+    held = rescheduled_outcome(follow.status if follow else None,
+                               follow.planned_date if follow else row.rescheduled_for, on)
+    reported = row.reported_to_manager_on
     return escalation(row.planned_date, rescheduled_for=row.rescheduled_for,
                       rescheduled_recorded_on=row.rescheduled_recorded_on,
-                      rescheduled_held=held, reported_on=row.reported_to_manager_on, on=on)
+                      rescheduled_held=held,
+                      reported_on=reported if reported is not None and reported <= on else None,
+                      on=on)
 
 
 @dataclass(frozen=True)

@@ -200,7 +200,7 @@ class SheetFiles:
             return
         try:
             with self.store.write() as session:
-                result = import_monitoring(session, self.actor, path, today=self.today())
+                result = import_monitoring(session, self.actor, path)
         except ValidationError as exc:
             self._say(f"{path.name} was not imported.", ok=False)
             self._open_dialog(ImportProblemsDialog(path, exc.problems, self), lambda: None)

@@ -214,7 +214,7 @@ def test_escalations_are_what_the_rule_says_of_every_miss(unit_store) -> None:
     that can need reporting, and must find what R2 says of all of them."""
     from itertools import product
 
-    from supervision_audit.policy import escalation
+    from supervision_audit.policy import escalation, rescheduled_outcome
 
     as_of = D(2026, 11, 23)
     with unit_store.write() as s:
@@ -225,7 +225,8 @@ def test_escalations_are_what_the_rule_says_of_every_miss(unit_store) -> None:
                                                                "postponed", "cancelled"),
                               (None, 20), ("postponed", "cancelled")))
         for n, (again, recorded, follow, reported, status) in enumerate(combos):
-            missed = D(2025, 11, 1) + timedelta(days=3 * n)  # one a person per day
+            # one a person per day, from more than a year before ``as_of``
+            missed = D(2025, 6, 1) + timedelta(days=3 * n)
             who = people[n % len(people)]
             rebooked = None
             if follow is not None:
@@ -245,8 +246,15 @@ def test_escalations_are_what_the_rule_says_of_every_miss(unit_store) -> None:
                 else missed + timedelta(days=reported)))
     with unit_store.read() as s:
         expected: dict[str, list] = defaultdict(list)
+
+        def reported(miss):  # as of ``as_of``: a report made later was not made yet
+            day = miss.reported_to_manager_on
+            return day if day is not None and day <= as_of else None
+
+        # a miss not reported stays however old; a reported one for a year
         misses = sorted((m for m in s.exec(select(SupervisionSession)) if m.status in (
-            "postponed", "cancelled") and add_months(as_of, -12) < m.planned_date <= as_of),
+            "postponed", "cancelled") and m.planned_date <= as_of and (
+                reported(m) is None or add_months(as_of, -12) < m.planned_date)),
             key=lambda m: m.planned_date)
         for miss in misses:
             rebooked = s.get(SupervisionSession, miss.rescheduled_session_id) \
@@ -254,9 +262,10 @@ def test_escalations_are_what_the_rule_says_of_every_miss(unit_store) -> None:
             found = escalation(
                 miss.planned_date, rescheduled_for=miss.rescheduled_for,
                 rescheduled_recorded_on=miss.rescheduled_recorded_on,
-                rescheduled_held={"completed": True, "postponed": False,
-                                  "cancelled": False}.get(rebooked.status if rebooked else ""),
-                reported_on=miss.reported_to_manager_on, on=as_of)
+                rescheduled_held=rescheduled_outcome(
+                    rebooked.status if rebooked else None,
+                    rebooked.planned_date if rebooked else miss.rescheduled_for, as_of),
+                reported_on=reported(miss), on=as_of)
             if found is not None:
                 expected[str(miss.supervisee_id)].append({
                     "missed_date": found.missed_date.isoformat(),
