@@ -12,12 +12,13 @@ from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
+from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from supervision_audit.exports.atomic import atomic_output
+from supervision_audit.exports.cells import put_text
 from supervision_audit.forms.base import (
     Field,
     FormDef,
@@ -32,7 +33,6 @@ DATE_FORMAT = "DD/MM/YYYY"
 TIME_FORMAT = "HH:MM"
 WIDTHS = {"A": 34, "B": 90, "C": 14}
 TABLE_COLUMN_WIDTH = 22  # columns D onwards, used only by the wider tables
-MAX_CELL_TEXT = 32_767  # Excel's limit for one cell
 _WRAP = Alignment(wrap_text=True, vertical="top")
 _HEADING_FILL = PatternFill("solid", fgColor="E6E6E6")
 
@@ -40,17 +40,6 @@ _HEADING_FILL = PatternFill("solid", fgColor="E6E6E6")
 def _sheet_title(title: str) -> str:
     """A legal sheet name: no []:*?/\\ and at most 31 characters."""
     return re.sub(r"[\[\]:*?/\\]", " ", title)[:31].strip() or "Form"
-
-
-def _clean(text: str) -> str:
-    text = ILLEGAL_CHARACTERS_RE.sub("", text.replace("\r\n", "\n"))
-    return text if len(text) <= MAX_CELL_TEXT else text[: MAX_CELL_TEXT - 1] + "\u2026"
-
-
-def _put_text(cell: Cell, text: str) -> None:
-    """Text as text: never read as a formula, whatever it starts with."""
-    cell.value = _clean(text)
-    cell.data_type = "s"
 
 
 def _put(cell: Cell, f: Field, value: Any) -> None:
@@ -67,21 +56,21 @@ def _put(cell: Cell, f: Field, value: Any) -> None:
         elif f.kind is Kind.INTEGER:
             cell.value = int(value)
         elif f.kind is Kind.CHOICE:
-            _put_text(cell, f.choice_label(value))
+            put_text(cell, f.choice_label(value))
         elif f.kind is Kind.BOOL:
-            _put_text(cell, "Yes" if value else "No")
+            put_text(cell, "Yes" if value else "No")
         elif f.kind is Kind.TAGS:
-            _put_text(cell, "; ".join(f.choice_label(v) for v in value))
+            put_text(cell, "; ".join(f.choice_label(v) for v in value))
         else:
-            _put_text(cell, str(value))
+            put_text(cell, str(value))
     except (TypeError, ValueError):  # a stored value of the wrong shape is still shown
-        _put_text(cell, str(value))
+        put_text(cell, str(value))
 
 
 def _put_signature(ws: Worksheet, row: int, value: Any) -> None:
     if not isinstance(value, Mapping):
         return
-    _put_text(ws.cell(row, 2), str(value.get("name") or ""))
+    put_text(ws.cell(row, 2), str(value.get("name") or ""))
     try:
         signed = parse_iso_date(value.get("date"))
     except (TypeError, ValueError):
@@ -120,11 +109,11 @@ def _put_table(ws: Worksheet, row: int, f: Field, value: Any) -> int:
         if letter not in WIDTHS:
             ws.column_dimensions[letter].width = TABLE_COLUMN_WIDTH
         heading = ws.cell(row + 1, number)
-        _put_text(heading, column.label)
+        put_text(heading, column.label)
         heading.font = Font(bold=True)
     rows = table_rows(f, value)
     if not rows and f.readonly and value is not None:  # looked up, and nothing there
-        _put_text(ws.cell(row + 2, 2), "None.")
+        put_text(ws.cell(row + 2, 2), "None.")
         return row + 2
     for offset, values in enumerate(rows, start=2):
         for number, column in enumerate(f.columns, start=2):
@@ -155,17 +144,17 @@ def render_form_xlsx(form: FormDef, values: Mapping[str, Any], out: Path, *, org
     wb.properties.title = f"{form.title} ({form.reference})"
     for col, width in WIDTHS.items():
         ws.column_dimensions[col].width = width
-    _put_text(ws["A1"], organisation)
+    put_text(ws["A1"], organisation)
     ws["A1"].font = Font(bold=True, size=14)
-    _put_text(ws["A2"], f"{form.title} ({form.reference})")
+    put_text(ws["A2"], f"{form.title} ({form.reference})")
     ws["A2"].font = Font(bold=True, size=12)
-    _put_text(ws["A3"], f"Record {record_id}")
+    put_text(ws["A3"], f"Record {record_id}")
     ws["A3"].font = Font(italic=True, color="505050")
 
     row = 4
     for section in form.sections:
         row += 1
-        _put_text(ws.cell(row, 1), section.title)
+        put_text(ws.cell(row, 1), section.title)
         for col in (1, 2, 3):
             ws.cell(row, col).fill = _HEADING_FILL
         ws.cell(row, 1).font = Font(bold=True)
@@ -174,9 +163,9 @@ def render_form_xlsx(form: FormDef, values: Mapping[str, Any], out: Path, *, org
             row += 1
             first = row
             if f.label:
-                _put_text(ws.cell(row, 1), labels[f.key])
+                put_text(ws.cell(row, 1), labels[f.key])
             if f.kind is Kind.STATIC:
-                _put_text(ws.cell(row, 2), _static_text(f))
+                put_text(ws.cell(row, 2), _static_text(f))
             elif f.kind is Kind.SIGNATURE:
                 _put_signature(ws, row, values.get(f.key))
             elif f.kind is Kind.TABLE:

@@ -86,6 +86,7 @@ def _names(session: Session) -> dict[Any, str]:
 def write_access_log(rows: list[dict[str, Any]], out: Path) -> Path:
     """The rows as CSV, or as a workbook for a .xlsx name; written whole or not at all."""
     from supervision_audit.exports.atomic import atomic_output
+    from supervision_audit.exports.cells import append_row, csv_cell
 
     with atomic_output(Path(out)) as tmp:
         if Path(out).suffix.lower() == ".xlsx":
@@ -94,13 +95,13 @@ def write_access_log(rows: list[dict[str, Any]], out: Path) -> Path:
             wb = Workbook()
             ws = wb.active
             ws.title = "Access log"
-            ws.append([c.capitalize() for c in COLUMNS])
+            append_row(ws, [c.capitalize() for c in COLUMNS])
             for row in rows:
-                ws.append([row[c] for c in COLUMNS])
+                append_row(ws, [row[c] for c in COLUMNS])
             wb.save(tmp)
         else:
             with open(tmp, "w", newline="", encoding="utf-8") as fh:
-                writer = csv.DictWriter(fh, fieldnames=COLUMNS)
-                writer.writeheader()
-                writer.writerows(rows)
+                writer = csv.writer(fh)
+                writer.writerow(COLUMNS)
+                writer.writerows([csv_cell(row[c]) for c in COLUMNS] for row in rows)
     return Path(out)

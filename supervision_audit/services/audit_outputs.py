@@ -62,6 +62,7 @@ def audit_summary(session: Session, actor: Actor, first: str, last: str, out: Pa
     from openpyxl.styles import Font
 
     from supervision_audit.exports.atomic import atomic_output
+    from supervision_audit.exports.cells import append_row
     from supervision_audit.services.monthly_return import parse_month
 
     start, end = _month(first, "from"), parse_month(last)[1]
@@ -77,28 +78,28 @@ def audit_summary(session: Session, actor: Actor, first: str, last: str, out: Pa
     wb = Workbook()
     ws = wb.active
     ws.title = "Judgements"
-    ws.append(["Team", "Month"] + [label for _, label in JUDGEMENTS] + ["Audits"])
+    append_row(ws, ["Team", "Month"] + [label for _, label in JUDGEMENTS] + ["Audits"])
     counts: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
     for audit in audits:
         counts[(teams.get(audit.supervisee_id) or "No team",
                 audit.completed_on.strftime("%Y-%m"))][audit.judgement] += 1
     for (team, month), c in sorted(counts.items()):
-        ws.append([team, month] + [c[key] for key, _ in JUDGEMENTS] + [sum(c.values())])
+        append_row(ws, [team, month] + [c[key] for key, _ in JUDGEMENTS] + [sum(c.values())])
     noes = Counter(key for a in audits for key, *_ in SUBJECTS
                    if a.values.get(f"{key}_outcome") == "no")
     titles = {key: title for key, title, *_ in SUBJECTS}
     ws2 = wb.create_sheet("Subjects answered no")
-    ws2.append(["Subject", "Audits answering 'no'"])
+    append_row(ws2, ["Subject", "Audits answering 'no'"])
     for key, n in noes.most_common():
-        ws2.append([titles[key], n])
+        append_row(ws2, [titles[key], n])
     ws3 = wb.create_sheet("Open audit actions")
-    ws3.append(["Supervisor", "Action", "By whom", "Due"])
+    append_row(ws3, ["Supervisor", "Action", "By whom", "Due"])
     names = dict(session.exec(select(Staff.id, Staff.name)).all())
     for action in session.exec(select(AuditAction).where(AuditAction.status == "open")
                                .order_by(col(AuditAction.due_date))):
         if action.supervisor_id in people or actor.is_admin or actor.is_system:
-            ws3.append([names.get(action.supervisor_id, ""), action.description, action.owner,
-                        action.due_date])
+            append_row(ws3, [names.get(action.supervisor_id, ""), action.description,
+                             action.owner, action.due_date])
     for sheet in (ws, ws2, ws3):
         for cell in sheet[1]:
             cell.font = Font(bold=True)

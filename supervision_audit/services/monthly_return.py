@@ -18,6 +18,7 @@ from sqlmodel import Session, select
 
 from supervision_audit.dates import add_months
 from supervision_audit.errors import Problem, ValidationError
+from supervision_audit.exports.cells import append_row
 from supervision_audit.models import (
     GroupAttendee,
     Staff,
@@ -141,11 +142,11 @@ def _sheet_name(name: str, used: set[str]) -> str:
 def _trend_table(ws: Any, trend: Trend) -> list[date]:
     """Month ends down, groups across, percentages in the cells; returns the month ends."""
     names = sorted(trend)
-    ws.append(["Month end"] + names)
+    append_row(ws, ["Month end"] + names)
     months = [day for day, _ in next(iter(trend.values()))] if trend else []
     shares = {name: dict(trend[name]) for name in names}
     for i, day in enumerate(months):
-        ws.append([day] + [round(100 * v, 1) if (v := shares[name].get(day)) is not None
+        append_row(ws, [day] + [round(100 * v, 1) if (v := shares[name].get(day)) is not None
                            else None for name in names])
         ws.cell(row=i + 2, column=1).number_format = "MMM YYYY"
     return months
@@ -187,27 +188,29 @@ def build_monthly_return(session: Session, actor: Actor, month: str, out: Path, 
     bold, head_fill = Font(bold=True), PatternFill("solid", fgColor="DDE5F0")
     summary = wb.active
     summary.title = "Summary"
-    summary.append([f"Monthly supervision return: {first:%B %Y} (figures at {as_of:%d/%m/%Y})"])
+    append_row(summary, [f"Monthly supervision return: {first:%B %Y} "
+                         f"(figures at {as_of:%d/%m/%Y})"])
     summary["A1"].font = Font(bold=True, size=13)
-    summary.append([])
-    summary.append(list(SUMMARY_HEADERS))
+    append_row(summary, [])
+    append_row(summary, list(SUMMARY_HEADERS))
     for cell in summary[3]:
         cell.font, cell.fill = bold, head_fill
         cell.alignment = Alignment(wrap_text=True, vertical="top")
     for line in lines:
-        summary.append(line.cells())
+        append_row(summary, line.cells())
     total = TeamLine("All", "All teams", rows, *(sum(getattr(x, a) for x in lines) for a in (
         "due", "completed", "postponed", "cancelled", "signed", "copies_on_time")),
         group_held=all(x.group_held for x in lines) if lines else False)
-    summary.append(total.cells()[:13] + [f"{sum(x.group_held for x in lines)} of {len(lines)}"])
+    append_row(summary, total.cells()[:13]
+               + [f"{sum(x.group_held for x in lines)} of {len(lines)}"])
     for cell in summary[summary.max_row]:
         cell.font = bold
-    summary.append([])
-    summary.append(["Reasons for postponements and cancellations", "Count"])
+    append_row(summary, [])
+    append_row(summary, ["Reasons for postponements and cancellations", "Count"])
     for cell in summary[summary.max_row]:
         cell.font = bold
     for reason, count in reasons.most_common() or [("None this month", 0)]:
-        summary.append([reason, count])
+        append_row(summary, [reason, count])
     for column, width in zip("ABCDEFGHIJKLMN", (32, 24) + (12,) * 12, strict=True):
         summary.column_dimensions[column].width = width
     summary.row_dimensions[3].height = 62
@@ -220,13 +223,13 @@ def build_monthly_return(session: Session, actor: Actor, month: str, out: Path, 
     used = {"summary", "in timescale", "in timescale by team"}
     for line in lines:
         ws = wb.create_sheet(_sheet_name(line.team, used))
-        ws.append([f"{line.team} ({line.service})" if line.service else line.team])
+        append_row(ws, [f"{line.team} ({line.service})" if line.service else line.team])
         ws["A1"].font = Font(bold=True, size=12)
-        ws.append(list(TEAM_HEADERS))
+        append_row(ws, list(TEAM_HEADERS))
         for cell in ws[2]:
             cell.font, cell.fill = bold, head_fill
         for r in line.rows:
-            ws.append([r.staff_id, r.name, r.cadence, r.last_completed, r.next_due,
+            append_row(ws, [r.staff_id, r.name, r.cadence, r.last_completed, r.next_due,
                        "Yes" if r.overdue else "No", r.days_overdue,
                        sum(e["reported_on"] is None for e in r.escalations), r.unsigned_records,
                        r.late_copies_12m, r.contract_status.replace("_", " ")])
