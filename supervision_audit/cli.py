@@ -47,7 +47,14 @@ def signed_in(args: argparse.Namespace) -> OpenStore:
     from supervision_audit.services.signin import sign_in
 
     user, password = credentials(args)
-    return sign_in(db_path(args), user, password)
+    opened = sign_in(db_path(args), user, password)
+    if opened.store.locks_restored:
+        print(f"warning: {len(opened.store.locks_restored)} of the store's locks on final "
+              "records and the event log had been removed or altered outside the app and "
+              "were put back (" + ", ".join(opened.store.locks_restored) + "). Signed records "
+              "are checked against their signatures when opened or exported.",
+              file=sys.stderr)
+    return opened
 
 
 def cmd_gui(args: argparse.Namespace) -> int:

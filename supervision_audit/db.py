@@ -179,6 +179,8 @@ class Store:
         self._checked = False
         self._deferred: list[Callable[[Session], object]] = []
         self._damage: str | None = None
+        # the locks (triggers) found missing or altered when the store opened, put back
+        self.locks_restored: list[str] = []
 
     def start_background_check(self) -> None:
         """Check the whole file (quick_check) in a thread; ``write()`` waits for the answer.
@@ -417,6 +419,29 @@ def check_identity(path: Path, key: bytes | None, *, check: bool = True
     return header
 
 
+def _restore_locks(store: Store) -> None:
+    """Put back any lock (trigger) dropped or altered outside the app, before anything is
+    written (a store still being checked: as soon as the check finds it sound); the names
+    are kept in ``store.locks_restored`` for the sign-in to report."""
+    from supervision_audit.locks import lock_problems, restoring_statements
+
+    raw = store.engine.raw_connection()
+    try:
+        names = lock_problems(raw.driver_connection)
+    finally:
+        raw.close()
+    if not names:
+        return
+
+    def restore(session: Session) -> None:
+        connection = session.connection()
+        for statement in restoring_statements(names):
+            connection.exec_driver_sql(statement)
+
+    store.write_after_check(restore)
+    store.locks_restored = names
+
+
 def open_store(
     path: Path | str,
     *,
@@ -450,6 +475,8 @@ def open_store(
         elif version < head:
             store.backup_to(pre_migration_backup_path(path, version))
             migrate(store, head)
+        if head == schema_head():
+            _restore_locks(store)
         return store
     except (OperationalError, DatabaseError) as exc:
         store.close()

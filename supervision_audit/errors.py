@@ -33,6 +33,11 @@ class WrongKeyError(StoreError):
     """The password or key given does not unlock the store."""
 
 
+class ChangedAfterSigningError(SupervisionAuditError):
+    """Signed content no longer matches what was signed (the database was altered outside
+    the app); it is never exported or sealed as genuine."""
+
+
 class StaleEditError(SupervisionAuditError):
     """Someone else saved the record after it was opened here; saving would overwrite them."""
 

@@ -12,6 +12,8 @@ from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen.canvas import Canvas
 
 LINE_HEIGHT = 9 * mm
+WARNING_HEIGHT = 5 * mm
+WARNING_RED = (0.75, 0.0, 0.0)
 
 
 @dataclass(frozen=True)
@@ -31,15 +33,27 @@ class Seal:
     version: str
     content_hash: str
     signatures: Sequence[SignatureLine] = ()
+    # set when the content is not what was signed ("CHANGED AFTER SIGNING: ..."): printed
+    # in red above the signatures on every page
+    warning: str = ""
 
     def height(self) -> float:
-        return (len(self.signatures) or 1) * LINE_HEIGHT + 6 * mm
+        return ((len(self.signatures) or 1) * LINE_HEIGHT + 6 * mm
+                + (WARNING_HEIGHT if self.warning else 0))
 
 
 def draw(canvas: Canvas, seal: Seal, *, left: float, right: float, bottom: float,
          font: str, bold: str, size: float = 7) -> None:
     """Draw the strip with its lowest line at ``bottom``."""
     y = bottom + seal.height() - 4 * mm
+    if seal.warning:
+        canvas.saveState()
+        canvas.setFillColorRGB(*WARNING_RED)
+        canvas.setFont(bold, size + 2)
+        text = seal.warning if len(seal.warning) <= 130 else seal.warning[:127] + "..."
+        canvas.drawString(left, y, text)
+        canvas.restoreState()
+        y -= WARNING_HEIGHT
     canvas.setFont(bold, size)
     canvas.drawString(left, y, f"Version {seal.version} · content SHA-256 {seal.content_hash}")
     y -= 1.5 * mm

@@ -40,7 +40,7 @@ def export_asye_pdf(session: Session, actor: Actor, staff_uuid: uuid.UUID, out: 
     log the export."""
     from supervision_audit.exports.pdf import render_form_pdf  # reportlab loads on first use
     from supervision_audit.services.print_views import addenda_lines, seal_of
-    from supervision_audit.services.seal_setup import seal_in_place
+    from supervision_audit.services.seal_setup import write_sealed
     from supervision_audit.services.settings import organisation_name
 
     require(session, actor, Action.READ_FILE, staff_uuid)
@@ -50,17 +50,19 @@ def export_asye_pdf(session: Session, actor: Actor, staff_uuid: uuid.UUID, out: 
                               "There is no ASYE tracker to export.")
     tracker = tracker_row(session, staff_uuid)
     values = {**tracker_values(session, person), **tracker_signatures(session, tracker)}
-    written = render_form_pdf(
-        ASYE_TRACKER, values, Path(out), organisation=organisation_name(session),
-        record_id=str(tracker.id) if tracker else "not saved yet",
-        record_label=f"{person.name} ({person.staff_id}), ASYE from "
-                     f"{format_date(person.asye_start)}",
-        printed_on=printed_on,
-        seal=seal_of(session, "asye", tracker.id) if tracker else None,
-        addenda=addenda_lines(session, "asye", tracker.id) if tracker else (),
-    )
-    sealed = seal_in_place(session, written, f"ASYE tracker of {person.name}")
+    started = person.asye_start
+    sealed = write_sealed(
+        session, Path(out), f"ASYE tracker of {person.name}",
+        lambda path: render_form_pdf(
+            ASYE_TRACKER, values, path, organisation=organisation_name(session),
+            record_id=str(tracker.id) if tracker else "not saved yet",
+            record_label=f"{person.name} ({person.staff_id}), ASYE from "
+                         f"{format_date(started)}",
+            printed_on=printed_on,
+            seal=seal_of(session, "asye", tracker.id) if tracker else None,
+            addenda=addenda_lines(session, "asye", tracker.id) if tracker else ()),
+        signed=[("asye", tracker.id)] if tracker else ())
     log_event(session, actor.who, "asye.export", subject_kind="asye",
               subject_id=tracker.id if tracker else person.id, about_staff_id=person.id,
               detail=f"{Path(out).name}{' (sealed)' if sealed else ''}")
-    return written
+    return Path(out)

@@ -13,14 +13,16 @@ from supervision_audit.forms import CONTRACT
 from supervision_audit.services.access import Action, Actor, require
 from supervision_audit.services.contracts import get_contract, latest_contract, review_due
 from supervision_audit.services.events import log_event
-from supervision_audit.services.seal_setup import seal_in_place
+from supervision_audit.services.seal_setup import write_sealed
 from supervision_audit.services.settings import organisation_name
 from supervision_audit.services.staff import get_by_staff_id, get_staff
 
 
 def export_contract_pdf(session: Session, actor: Actor, contract_id: uuid.UUID, out: Path,
-                        *, printed_on: date | None = None) -> Path:
-    """Render one contract version to ``out`` (written whole or not at all); logged."""
+                        *, printed_on: date | None = None, seal: bool = True) -> Path:
+    """Render one contract version to ``out`` (written whole or not at all), sealed; logged.
+    A contract changed after signing is refused (ChangedAfterSigningError) and nothing is
+    written; ``seal=False`` (a copy to print) prints the warning on every page instead."""
     from supervision_audit.exports.pdf import render_form_pdf  # reportlab loads on first use
 
     contract = get_contract(session, contract_id)
@@ -30,20 +32,22 @@ def export_contract_pdf(session: Session, actor: Actor, contract_id: uuid.UUID, 
     values = {**contract.values, "review_due": due.isoformat() if due else None}
     from supervision_audit.services.print_views import addenda_lines, seal_of, signature_values
 
-    written = render_form_pdf(
-        CONTRACT, {**values, **signature_values(session, "contract", contract.id)}, Path(out),
-        organisation=organisation_name(session),
-        record_id=str(contract.id),
-        record_label=f"{supervisee.name} ({supervisee.staff_id}), version {contract.version}",
-        printed_on=printed_on,
-        seal=seal_of(session, "contract", contract.id, str(contract.version)),
-        addenda=addenda_lines(session, "contract", contract.id),
-    )
-    sealed = seal_in_place(session, written, f"Supervision contract of {supervisee.name}")
+    sealed = write_sealed(
+        session, Path(out), f"Supervision contract of {supervisee.name}",
+        lambda path: render_form_pdf(
+            CONTRACT, {**values, **signature_values(session, "contract", contract.id)}, path,
+            organisation=organisation_name(session),
+            record_id=str(contract.id),
+            record_label=f"{supervisee.name} ({supervisee.staff_id}), version "
+                         f"{contract.version}",
+            printed_on=printed_on,
+            seal=seal_of(session, "contract", contract.id, str(contract.version)),
+            addenda=addenda_lines(session, "contract", contract.id)),
+        signed=[("contract", contract.id)], seal=seal)
     log_event(session, actor.who, "contract.export", subject_kind="contract",
               subject_id=contract.id, about_staff_id=supervisee.id,
               detail=f"{Path(out).name}{' (sealed)' if sealed else ''}")
-    return written
+    return Path(out)
 
 
 def export_current_contract_pdf(session: Session, actor: Actor, staff_id: str, out: Path,

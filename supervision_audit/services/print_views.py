@@ -10,6 +10,7 @@ from sqlmodel import Session
 
 from supervision_audit.exports.signature_strip import Seal, SignatureLine
 from supervision_audit.models import Staff
+from supervision_audit.services.integrity import describe, signature_problems
 from supervision_audit.services.signatures import (
     addenda_of,
     content_hash_of,
@@ -21,13 +22,16 @@ ROLE_NAMES = {"supervisor": "Supervisor", "supervisee": "Supervisee", "attendee"
 
 
 def seal_of(session: Session, kind: str, record_id: uuid.UUID, version: str = "1") -> Seal:
+    """The strip every page of a signed document prints; it says loudly when the content is
+    not what was signed."""
     lines = [SignatureLine(name=s.typed_name, role=ROLE_NAMES.get(s.role, s.role),
                            meaning=s.meaning,
                            signed_at=s.signed_at.astimezone().strftime("%d/%m/%Y %H:%M"),
                            image_png=s.image_png, in_person=s.in_person)
              for s in signatures_of(session, kind, record_id)]
     return Seal(version=version, content_hash=content_hash_of(session, kind, record_id),
-                signatures=lines)
+                signatures=lines,
+                warning=describe(signature_problems(session, kind, record_id)))
 
 
 def addenda_lines(session: Session, kind: str, record_id: uuid.UUID) -> list[tuple[str, str]]:

@@ -13,7 +13,7 @@ from supervision_audit.models import Staff
 from supervision_audit.services.access import Action, Actor, require
 from supervision_audit.services.events import log_event
 from supervision_audit.services.records import is_short_record, minutes_of, open_record
-from supervision_audit.services.seal_setup import seal_in_place
+from supervision_audit.services.seal_setup import write_sealed
 from supervision_audit.services.sessions import STATUS_LABELS, sessions_of
 from supervision_audit.services.settings import organisation_name
 from supervision_audit.services.staff import get_staff
@@ -23,8 +23,10 @@ FORM_NAMES = {"individual": "individual supervision record", "manager":
 
 
 def export_record_pdf(session: Session, actor: Actor, record_id: uuid.UUID, out: Path,
-                      *, printed_on: date | None = None) -> Path:
-    """One record as its paper form (Appendix 4, 5 or 6); logged."""
+                      *, printed_on: date | None = None, seal: bool = True) -> Path:
+    """One record as its paper form (Appendix 4, 5 or 6), sealed; logged. A record changed
+    after signing is refused (ChangedAfterSigningError) and nothing is written;
+    ``seal=False`` (a copy to print) prints it with the warning on every page instead."""
     from supervision_audit.exports.pdf import render_form_pdf
 
     record = open_record(session, actor, record_id)
@@ -36,19 +38,21 @@ def export_record_pdf(session: Session, actor: Actor, record_id: uuid.UUID, out:
         notes.append(f"short session: {minutes_of(record)} minutes")
     from supervision_audit.services.print_views import addenda_lines, seal_of, signature_values
 
-    written = render_form_pdf(
-        ALL_FORMS[record.form_key],
-        {**record.values, **signature_values(session, "record", record.id)}, Path(out),
-        organisation=organisation_name(session), record_id=str(record.id),
-        record_label=f"{who}, {record.held_on:%d/%m/%Y}"
-                     + (f" ({'; '.join(notes)})" if notes else ""),
-        printed_on=printed_on, seal=seal_of(session, "record", record.id),
-        addenda=addenda_lines(session, "record", record.id))
-    sealed = seal_in_place(session, written, f"Supervision record of {who}")
+    sealed = write_sealed(
+        session, Path(out), f"Supervision record of {who}",
+        lambda path: render_form_pdf(
+            ALL_FORMS[record.form_key],
+            {**record.values, **signature_values(session, "record", record.id)}, path,
+            organisation=organisation_name(session), record_id=str(record.id),
+            record_label=f"{who}, {record.held_on:%d/%m/%Y}"
+                         + (f" ({'; '.join(notes)})" if notes else ""),
+            printed_on=printed_on, seal=seal_of(session, "record", record.id),
+            addenda=addenda_lines(session, "record", record.id)),
+        signed=[("record", record.id)], seal=seal)
     log_event(session, actor.who, "record.export", subject_kind="record", subject_id=record.id,
               about_staff_id=record.supervisee_id,
               detail=f"{Path(out).name}{' (sealed)' if sealed else ''}")
-    return written
+    return Path(out)
 
 
 def monitoring_values(session: Session, supervisee_uuid: uuid.UUID) -> dict[str, object]:
@@ -73,15 +77,16 @@ def export_monitoring_pdf(session: Session, actor: Actor, supervisee_uuid: uuid.
 
     require(session, actor, Action.READ_FILE, supervisee_uuid)
     values = monitoring_values(session, supervisee_uuid)
-    written = render_form_pdf(MONITORING, values, Path(out),
-                              organisation=organisation_name(session),
-                              record_id=f"monitoring {supervisee_uuid}",
-                              record_label=str(values["supervisee_name"]))
-    sealed = seal_in_place(session, written, "Supervision monitoring sheet")
+    sealed = write_sealed(
+        session, Path(out), "Supervision monitoring sheet",
+        lambda path: render_form_pdf(MONITORING, values, path,
+                                     organisation=organisation_name(session),
+                                     record_id=f"monitoring {supervisee_uuid}",
+                                     record_label=str(values["supervisee_name"])))
     log_event(session, actor.who, "monitoring.export", subject_kind="staff",
               subject_id=supervisee_uuid, about_staff_id=supervisee_uuid,
               detail=f"{Path(out).name}{' (sealed)' if sealed else ''}")
-    return written
+    return Path(out)
 
 
 def export_schedule_ics(session: Session, actor: Actor, supervisee_uuid: uuid.UUID, out: Path,

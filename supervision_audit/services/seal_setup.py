@@ -8,6 +8,8 @@ for whoever exports, without every supervisor knowing it.
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from sqlmodel import Session
@@ -23,6 +25,7 @@ from supervision_audit.sealing.certificate import (
 from supervision_audit.sealing.seal import SealReport, seal_pdf, verify_pdf
 from supervision_audit.services.access import Action, Actor, require
 from supervision_audit.services.events import log_event
+from supervision_audit.services.integrity import require_unchanged
 from supervision_audit.services.settings import get_setting, organisation_name, put_setting
 
 PASSPHRASE_KEY = "seal_passphrase"
@@ -56,13 +59,36 @@ def seal_ready(session: Session) -> bool:
     return certificate_file().exists() and bool(get_setting(session, PASSPHRASE_KEY))
 
 
-def seal_in_place(session: Session, pdf: Path, reason: str) -> bool:
-    """Seal ``pdf`` with the organisation's certificate if one is set up; True if sealed."""
+def seal_in_place(session: Session, pdf: Path, reason: str, *,
+                  signed: Sequence[tuple[str, uuid.UUID]] = ()) -> bool:
+    """Seal ``pdf`` with the organisation's certificate if one is set up; True if sealed.
+
+    ``signed`` names the signed documents (kind, id) in it: each must still be what was
+    signed, else ChangedAfterSigningError and nothing is sealed.
+    """
+    for kind, subject_id in signed:
+        require_unchanged(session, kind, subject_id)
     if not seal_ready(session):
         return False
     seal_pdf(pdf, pdf, certificate_file(), get_setting(session, PASSPHRASE_KEY),
              reason=reason, location=organisation_name(session))
     return True
+
+
+def write_sealed(session: Session, out: Path, reason: str, render: Callable[[Path], object],
+                 *, signed: Sequence[tuple[str, uuid.UUID]] = (), seal: bool = True) -> bool:
+    """``render(path)`` a PDF, seal it (``seal_in_place``) and put it at ``out``: whole or not
+    at all, so a refusal or a failure to seal leaves nothing at ``out``. ``seal=False``
+    (a copy to print) neither refuses nor seals: its pages say what is wrong. True if
+    sealed."""
+    from supervision_audit.exports.atomic import atomic_output
+
+    if seal:
+        for kind, subject_id in signed:  # before any work: nothing is written
+            require_unchanged(session, kind, subject_id)
+    with atomic_output(Path(out)) as tmp:
+        render(tmp)
+        return seal_in_place(session, tmp, reason) if seal else False
 
 
 def verify(session: Session | None, path: Path) -> SealReport:

@@ -130,6 +130,10 @@ def sign_in(db_path: Path, username: str, password: str, *, today: date | None =
                 signed_in.last_signed_in_at = signed_in_at
             log_event(session, actor.who, "sign_in", subject_kind="account",
                       subject_id=account_id, about_staff_id=actor.staff_id)
+            if store.locks_restored:
+                log_event(session, SYSTEM, "store.locks_restored", subject_kind="store",
+                          detail="missing or altered, put back: "
+                                 + ", ".join(store.locks_restored))
 
         # A large store is still being checked in the background: this is written when
         # the check has found it sound (at once for a small store).

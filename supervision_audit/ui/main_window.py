@@ -41,6 +41,7 @@ from supervision_audit.ui.idle_lock import IdleLock, idle_minutes
 from supervision_audit.ui.import_dialog import ImportDialog
 from supervision_audit.ui.leaver_dialog import LeaverDialog
 from supervision_audit.ui.messages import reports_errors
+from supervision_audit.ui.pane_navigation import install_pane_navigation
 from supervision_audit.ui.section_panels import build_panels
 from supervision_audit.ui.staff_dialog import StaffDialog
 from supervision_audit.ui.staff_page import StaffPage
@@ -120,7 +121,6 @@ class MainWindow(ToolsMixin, QMainWindow):
             self.idle_lock.start()
 
         self.staff_page.current_changed.connect(lambda _id: self.show_current())
-        self.staff_page.activated.connect(self._open_file)
         self.staff_page.show_left.toggled.connect(self.show_left_action.setChecked)
         self.show_left_action.toggled.connect(self.staff_page.show_left.setChecked)
         panel = self.file_view.contract
@@ -137,6 +137,7 @@ class MainWindow(ToolsMixin, QMainWindow):
         self.preload_timer.timeout.connect(self.preload_heavy_modules)
         self.preload_timer.start()
         self.restore_state()
+        self.panes = install_pane_navigation(self)  # F6, and Enter on a person, into the file
 
     # -- building ---------------------------------------------------------------------
     def _action(self, text: str, slot: Callable[[], Any], shortcut: QKeySequence | str = "",
@@ -264,9 +265,6 @@ class MainWindow(ToolsMixin, QMainWindow):
         dialog = open_record_dialog(self.store, self.actor, record_id, self)
         self._open_dialog(dialog, self.show_current)
 
-    def _open_file(self, _staff_uuid: uuid.UUID) -> None:
-        self.file_view.scroll.setFocus(Qt.FocusReason.OtherFocusReason)
-
     def _open_dialog(self, dialog: QDialog, on_accept: Callable[[], Any]) -> QDialog:
         """Show a window-modal dialog without blocking; ``on_accept`` runs if it is accepted."""
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -392,7 +390,9 @@ class MainWindow(ToolsMixin, QMainWindow):
         with tempfile.TemporaryDirectory() as folder:
             pdf = Path(folder) / "contract.pdf"
             with self.store.write() as session:
-                export_contract_pdf(session, self.actor, contract_id, pdf)
+                # a copy to print: not sealed, and one changed after signing says so on
+                # every page instead of being refused
+                export_contract_pdf(session, self.actor, contract_id, pdf, seal=False)
                 contract = get_contract(session, contract_id)
             if preview_and_print(pdf, "Supervision contract", self):
                 with self.store.write() as session:
