@@ -1,57 +1,37 @@
 """Printing: print preview and print through Qt of the very PDF the app exports.
 
-The PDF's pages are rendered with PDFium (pypdfium2) at the printer's resolution and painted
-onto the printer's pages, so the paper copy is the same document as the PDF.
+The PDF's pages are painted onto the printer's pages object by object (``pdf_painter``):
+text as text and rules as lines, so the paper copy is the same document as the PDF, sharp
+at any resolution, and a long file needs no more memory than one page.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QRectF, Qt
-from PySide6.QtGui import QImage, QPageLayout, QPageSize, QPainter
+from PySide6.QtCore import QRectF
+from PySide6.QtGui import QPageLayout, QPageSize, QPainter
 from PySide6.QtPrintSupport import QPrinter, QPrintPreviewDialog
 from PySide6.QtWidgets import QWidget
 
-
-def page_images(pdf: Path, dpi: int = 150) -> list[QImage]:
-    """Every page of ``pdf`` as an image at ``dpi``."""
-    import pypdfium2 as pdfium
-
-    document = pdfium.PdfDocument(str(pdf))
-    images = []
-    try:
-        for index in range(len(document)):
-            page = document[index]
-            bitmap = page.render(scale=dpi / 72)
-            pil = bitmap.to_pil().convert("RGB")
-            data = pil.tobytes("raw", "RGB")
-            image = QImage(data, pil.width, pil.height, 3 * pil.width,
-                           QImage.Format.Format_RGB888)
-            images.append(image.copy())  # own the pixels before the buffer goes
-            page.close()
-    finally:
-        document.close()
-    return images
+from supervision_audit.ui.pdf_painter import open_pdf, paint_page
 
 
-def paint_pages(printer: QPrinter, images: list[QImage]) -> int:
-    """Paint each image on its own printer page, fitted to the page; returns pages painted."""
+def paint_pdf(printer: QPrinter, pdf: Path) -> int:
+    """Paint every page of ``pdf`` on its own printer page, as vectors (real text, sharp at
+    the printer's resolution), one page in memory at a time; returns the pages painted."""
     painter = QPainter()
     if not painter.begin(printer):
         return 0
     try:
-        for number, image in enumerate(images):
-            if number:
-                printer.newPage()
-            area = QRectF(painter.viewport())
-            scaled = image.size().scaled(area.size().toSize(), Qt.AspectRatioMode.KeepAspectRatio)
-            target = QRectF(area.x() + (area.width() - scaled.width()) / 2, area.y(),
-                            scaled.width(), scaled.height())
-            painter.drawImage(target, image)
+        with open_pdf(pdf) as document:
+            for index in range(len(document)):
+                if index:
+                    printer.newPage()
+                paint_page(painter, document, index, QRectF(painter.viewport()))
+            return len(document)
     finally:
         painter.end()
-    return len(images)
 
 
 def a4_printer() -> QPrinter:
@@ -65,11 +45,10 @@ def a4_printer() -> QPrinter:
 
 def preview_and_print(pdf: Path, title: str, parent: QWidget | None = None) -> bool:
     """Show the print preview of ``pdf``; True when the user printed it."""
-    images = page_images(pdf)
     printer = a4_printer()
     printer.setDocName(title)
     dialog = QPrintPreviewDialog(printer, parent)
     dialog.setWindowTitle(f"Print preview – {title}")
-    dialog.paintRequested.connect(lambda p: paint_pages(p, images))
+    dialog.paintRequested.connect(lambda p: paint_pdf(p, pdf))
     dialog.resize(900, 1000)
     return bool(dialog.exec())
