@@ -175,18 +175,20 @@ def cmd_subject_access(args: argparse.Namespace) -> int:
 
 
 def cmd_list_records(args: argparse.Namespace) -> int:
+    from supervision_audit.services.record_status import record_listing
     from supervision_audit.services.records import records_of
     from supervision_audit.services.staff import get_by_staff_id
 
     with signed_session(args, write=False) as (session, actor):
         person = get_by_staff_id(session, args.staff)
-        rows = [{"id": str(r.id), "form": r.form_key, "held_on": r.held_on.isoformat(),
-                 "status": r.status} for r in records_of(session, actor, person.id)]
+        rows = record_listing(session, actor, records_of(session, actor, person.id))
     if args.json:
-        print(json.dumps(rows, indent=2))
+        print(json.dumps(rows, indent=2, ensure_ascii=False))
     else:
         for row in rows:
-            print(f"{row['id']}\t{row['held_on']}\t{row['form']}\t{row['status']}")
+            waiting = ", ".join(f"{s['name']} ({s['role']})" for s in row["to_sign"])
+            print(f"{row['id']}\t{row['held_on']}\t{row['form']}\t{row['status']}"
+                  + (f"\tawaiting {waiting}" if waiting else ""))
     return 0
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import html
 import uuid
-from collections.abc import Collection, Iterator
+from collections.abc import Collection
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time
 from typing import Any
@@ -16,14 +16,23 @@ from sqlmodel import Session, col, select
 from supervision_audit.models import (
     ActionItem,
     ActionReview,
-    Signature,
     Staff,
     SupervisionRecord,
-    UserAccount,
 )
 from supervision_audit.models.people import Role
 from supervision_audit.policy import copy_due, copy_is_late
 from supervision_audit.services.access import Action, Actor, permitted
+from supervision_audit.services.record_status import (  # noqa: F401 (the dialogs use them)
+    ROLE_WORDS,
+    STATUS_LABELS,
+    Signer,
+    record_status,
+    sign_state,
+)
+from supervision_audit.services.record_status import chunks as _chunks
+from supervision_audit.services.record_status import names_of as _names
+from supervision_audit.services.record_status import signed_places as _signed
+from supervision_audit.services.record_status import with_accounts as _with_accounts
 from supervision_audit.services.records import (
     drafts_of,
     is_short_record,
@@ -37,17 +46,12 @@ from supervision_audit.services.signatures import (
     Required,
     is_final,
     record_signers,
-    required_signers,
-    signatures_of,
 )
 from supervision_audit.services.staff import list_staff
 
 FORM_LABELS = {"individual": "Individual", "manager": "Manager", "group": "Group"}
 FORM_TITLES = {"individual": "Individual supervision record",
                "manager": "Manager supervision record", "group": "Group supervision record"}
-STATUS_LABELS = {"draft": "Draft", "awaiting": "Awaiting signature", "final": "Final"}
-ROLE_WORDS = {"supervisor": "supervisor", "supervisee": "supervisee", "attendee": "attendee",
-              "author": "author"}
 MANAGER_ROLES = (Role.TEAM_MANAGER.value, Role.SENIOR_MANAGER.value)
 REOPEN_NOTES = {
     "draft": "Only a complete record is reopened: this one is still a draft",
@@ -65,69 +69,6 @@ def esc(text: str) -> str:
     return html.escape(text, quote=False)
 
 
-@dataclass(frozen=True)
-class Signer:
-    staff_id: uuid.UUID
-    name: str
-    role: str
-    has_account: bool
-
-
-@dataclass(frozen=True)
-class SignState:
-    """Who has signed a record or contract, who has not, and what ``actor`` may do now."""
-
-    done: tuple[Signer, ...]
-    waiting: tuple[Signer, ...]
-    my_place: Signer | None  # the actor may sign now, in this place
-    witness_for: tuple[Signer, ...]  # people without an account the actor may witness
-
-    @property
-    def final(self) -> bool:
-        return not self.waiting
-
-    def waiting_text(self) -> str:
-        return ", ".join(f"{s.name} ({ROLE_WORDS.get(s.role, s.role)})" for s in self.waiting)
-
-
-def _chunks(ids: Collection[uuid.UUID], size: int = 500) -> Iterator[list[uuid.UUID]]:
-    """``ids`` in lists small enough for one ``IN (...)`` each."""
-    items = [i for i in ids if i is not None]
-    for start in range(0, len(items), size):
-        yield items[start:start + size]
-
-
-def _names(session: Session, ids: Collection[uuid.UUID]) -> dict[uuid.UUID, str]:
-    """The names of the people ``ids`` (not everyone on file)."""
-    out: dict[uuid.UUID, str] = {}
-    for chunk in _chunks(ids):
-        out.update(session.exec(select(Staff.id, Staff.name)
-                                .where(col(Staff.id).in_(chunk))).all())
-    return out
-
-
-def _with_accounts(session: Session, ids: Collection[uuid.UUID]) -> set[uuid.UUID]:
-    """Those of ``ids`` who have an active account."""
-    out: set[uuid.UUID] = set()
-    for chunk in _chunks(ids):
-        out.update(session.exec(select(UserAccount.staff_id).where(
-            UserAccount.active == True, col(UserAccount.staff_id).in_(chunk))).all())  # noqa: E712
-    return out
-
-
-def _signed(session: Session, kind: str, record_ids: Collection[uuid.UUID]
-            ) -> dict[uuid.UUID, set[tuple[uuid.UUID, str]]]:
-    """Per record: the (signer, role) places already signed; one query for them all (only
-    those columns: a signature row also holds its drawn image)."""
-    out: dict[uuid.UUID, set[tuple[uuid.UUID, str]]] = {}
-    for chunk in _chunks(record_ids):
-        for record_id, signer, role in session.exec(
-                select(Signature.record_id, Signature.signer_staff_id, Signature.role)
-                .where(Signature.record_kind == kind, col(Signature.record_id).in_(chunk))):
-            out.setdefault(record_id, set()).add((signer, role))
-    return out
-
-
 def _actions_moved_on(session: Session, record_ids: Collection[uuid.UUID]) -> set[uuid.UUID]:
     """Those of ``record_ids`` with an action since marked done or reviewed by another record
     (one query for them all)."""
@@ -139,38 +80,6 @@ def _actions_moved_on(session: Session, record_ids: Collection[uuid.UUID]) -> se
             col(ActionItem.record_id).in_(chunk),
             (ActionItem.status == "done") | later.exists())).all())
     return out
-
-
-def sign_state(session: Session, actor: Actor, kind: str, record_id: uuid.UUID, *,
-               names: dict[uuid.UUID, str] | None = None,
-               accounts: set[uuid.UUID] | None = None,
-               required: list[Required] | None = None,
-               signed: set[tuple[uuid.UUID, str]] | None = None) -> SignState:
-    """Who has signed ``kind`` ``record_id`` and who is awaited. When many records are looked
-    at together, pass in what has already been read for them all: ``names`` (staff id ->
-    name) and ``accounts`` (staff with an account), covering every signer; ``required``
-    (``required_signers``) and ``signed`` (the (signer, role) places signed)."""
-    required = required_signers(session, kind, record_id) if required is None else required
-    people = {r.staff_id for r in required}
-    names = _names(session, people) if names is None else names
-    accounts = _with_accounts(session, people) if accounts is None else accounts
-    if signed is None:
-        signed = {(s.signer_staff_id, s.role) for s in signatures_of(session, kind, record_id)}
-
-    def signer(staff_id: uuid.UUID, role: str) -> Signer:
-        return Signer(staff_id, names.get(staff_id, ""), role, staff_id in accounts)
-
-    done = tuple(signer(r.staff_id, r.role) for r in required if (r.staff_id, r.role) in signed)
-    waiting = tuple(signer(r.staff_id, r.role) for r in required
-                    if (r.staff_id, r.role) not in signed)
-    supervisor_first = bool(required) and required[0].role == "supervisor"
-    supervisor_done = not supervisor_first or (required[0].staff_id, "supervisor") in signed
-    my_place = next((s for s in waiting if s.staff_id == actor.staff_id
-                     and (s.role == "supervisor" or supervisor_done)), None)
-    witness: tuple[Signer, ...] = ()
-    if supervisor_first and supervisor_done and required[0].staff_id == actor.staff_id:
-        witness = tuple(s for s in waiting if not s.has_account and s.staff_id != actor.staff_id)
-    return SignState(done, waiting, my_place, witness)
 
 
 @dataclass(frozen=True)
@@ -353,7 +262,7 @@ def _row(session: Session, actor: Actor, record: SupervisionRecord, today: date,
     supervisor = record.supervisor_id == actor.staff_id or actor.is_system
     parties = {s.staff_id for s in state.done + state.waiting}
     return RecordRow(
-        record.id, record.form_key, record.held_on, "final" if final else "awaiting",
+        record.id, record.form_key, record.held_on, record_status(record),
         state.waiting_text(), short, record.copy_given_on, record.copy_method, due,
         owes_copy and copy_is_late(record.held_on, record.copy_given_on, today),
         may_edit=False, may_sign=state.my_place is not None and not final,

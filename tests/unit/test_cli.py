@@ -124,3 +124,48 @@ def test_commands_run_without_a_display_or_qt(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert "rc 0" in result.stdout
     assert "qt False" in result.stdout
+
+
+def test_list_records_gives_each_record_its_status_and_signers_as_the_window_does(
+        tmp_path: Path, capsys, monkeypatch) -> None:
+    from sqlmodel import select
+
+    from supervision_audit.models import UserAccount
+    from supervision_audit.services.access import actor_for
+    from supervision_audit.services.demo import create_demo
+    from supervision_audit.services.staff import get_by_staff_id
+    from supervision_audit.ui.record_data import load_records
+
+    opened, _ = create_demo(tmp_path / "demo.sqlite", encrypted=False)
+    with opened.store.read() as s:
+        rachel = actor_for(s, s.exec(select(UserAccount).where(
+            UserAccount.username == "rachel")).one())
+        window = {str(row.id): row for row in
+                  load_records(s, rachel, get_by_staff_id(s, "P101").id).rows}
+    opened.store.close()
+    monkeypatch.setenv("SUPERVISION_AUDIT_USER", "rachel")
+    monkeypatch.setenv("SUPERVISION_AUDIT_PASSWORD", DEMO_PASSWORD)
+    assert main(["--db", str(tmp_path / "demo.sqlite"), "list-records", "--staff", "P101",
+                 "--json"]) == 0
+    listed = json.loads(capsys.readouterr().out)
+
+    assert {r["id"] for r in listed} == set(window)
+    assert {r["status"] for r in listed} == {"Final", "Awaiting signature"}  # never "complete"
+    for record in listed:
+        row = window[record["id"]]
+        assert record["status"] == row.status_label
+        assert ", ".join(f"{s['name']} ({s['role']})" for s in record["to_sign"]) == \
+            row.waiting_text
+        if record["status"] == "Final":
+            assert record["to_sign"] == [] and record["signed"]
+    awaiting = next(r for r in listed if r["status"] == "Awaiting signature")
+    assert awaiting["signed"][0]["name"] == "Rachel Whitcombe"
+    assert awaiting["signed"][0]["role"] == "supervisor"
+    assert awaiting["signed"][0]["signed_at"].startswith(awaiting["held_on"][:4])
+    assert awaiting["to_sign"] == [{"name": "Łucja Żak", "role": "supervisee"}]
+
+    assert main(["--db", str(tmp_path / "demo.sqlite"), "list-records", "--staff",
+                 "P101"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert f"{awaiting['id']}\t{awaiting['held_on']}\tindividual\tAwaiting signature\t" \
+           "awaiting Łucja Żak (supervisee)" in lines
