@@ -104,14 +104,28 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _let_go_of_stdout() -> None:
+    """The reader of our output went away (``list-records | head``): send what is left
+    nowhere, so that neither this nor Python's final flush prints a traceback."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
-    handler: Handler = args.handler
     try:
-        return handler(args)
-    except SupervisionAuditError as exc:
-        report_error(exc)
-        return 1
+        args = build_parser().parse_args(argv)
+        handler: Handler = args.handler
+        try:
+            status = handler(args)
+        except SupervisionAuditError as exc:
+            report_error(exc)
+            return 1
+        sys.stdout.flush()  # a closed pipe shows here, not in Python's own flush at exit
+        return status
+    except BrokenPipeError:
+        _let_go_of_stdout()
+        return 0  # the reader had what it wanted; nothing went wrong here
     except KeyboardInterrupt:
         return 130
 
