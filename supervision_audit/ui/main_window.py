@@ -42,7 +42,6 @@ from supervision_audit.ui.import_dialog import ImportDialog
 from supervision_audit.ui.leaver_dialog import LeaverDialog
 from supervision_audit.ui.messages import reports_errors
 from supervision_audit.ui.pane_navigation import install_pane_navigation
-from supervision_audit.ui.pane_navigation import install_pane_navigation
 from supervision_audit.ui.section_panels import build_panels
 from supervision_audit.ui.staff_dialog import StaffDialog
 from supervision_audit.ui.staff_page import StaffPage
@@ -138,7 +137,6 @@ class MainWindow(ToolsMixin, QMainWindow):
         self.preload_timer.timeout.connect(self.preload_heavy_modules)
         self.preload_timer.start()
         self.restore_state()
-        self.panes = install_pane_navigation(self)  # F6, and Enter on a person, into the file
         self.panes = install_pane_navigation(self)  # F6, and Enter on a person, into the file
 
     # -- building ---------------------------------------------------------------------
