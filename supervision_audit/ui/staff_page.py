@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, Signal
+from PySide6.QtCore import QItemSelection, QItemSelectionModel, QModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -108,7 +108,9 @@ class StaffPage(QWidget):
         self.team_combo.currentIndexChanged.connect(self._team_changed)
         self.supervisor_combo.currentIndexChanged.connect(self._supervisor_changed)
         self.show_left.toggled.connect(self._show_left_changed)
-        self.view.selectionModel().currentRowChanged.connect(self._row_changed)
+        # the selection, not the current row: a click makes the row current before it
+        # selects it, so the current row's signal came while the old selection stood
+        self.view.selectionModel().selectionChanged.connect(self._row_changed)
         self.view.activated.connect(self._activated)
         self._quiet = False  # True while the rows or filters change: one signal at the end
         self._fill_filters([], [])
@@ -169,10 +171,8 @@ class StaffPage(QWidget):
 
     # -- selection --------------------------------------------------------------------
     def selected_id(self) -> uuid.UUID | None:
-        index = self.view.currentIndex()
-        if not index.isValid() or not self.view.selectionModel().isRowSelected(index.row()):
-            return None
-        return index.data(ID_ROLE)
+        rows = self.view.selectionModel().selectedRows()
+        return rows[0].data(ID_ROLE) if rows else None
 
     def select(self, staff_uuid: uuid.UUID) -> bool:
         """Select a person if they are shown; True when they are."""
@@ -203,7 +203,7 @@ class StaffPage(QWidget):
             self.view.selectRow(0)
         self.view.setFocus(Qt.FocusReason.OtherFocusReason)
 
-    def _row_changed(self, _current: QModelIndex, _previous: QModelIndex) -> None:
+    def _row_changed(self, _selected: QItemSelection, _deselected: QItemSelection) -> None:
         if not self._quiet:
             self.current_changed.emit(self.selected_id())
 

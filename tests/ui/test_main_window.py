@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QKeySequence
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QDialogButtonBox
 
 from supervision_audit.errors import NotFoundError
@@ -20,6 +21,7 @@ from supervision_audit.ui.contract_dialog import ContractDialog
 from supervision_audit.ui.import_dialog import ImportDialog
 from supervision_audit.ui.leaver_dialog import LeaverDialog
 from supervision_audit.ui.staff_dialog import StaffDialog
+from tests.ui.driving import click_row
 
 TERMS = {"venue": "Oldbury", "intermediary": "Sam Head", "duration_minutes": 90,
          "frequency": "monthly", "date_agreed": "2025-02-03"}
@@ -240,3 +242,17 @@ def test_a_window_deleted_before_its_background_work_ends_still_sees_it_end(
     shiboken6.delete(window)
     release.set()
     qtbot.waitUntil(lambda: running_jobs() == 0, timeout=5000)
+
+
+def test_clicking_a_person_in_the_list_opens_their_file(qtbot, window, people) -> None:
+    window.pages.setCurrentWidget(window.splitter)
+    view = window.staff_page.view
+    click_row(view, "Łucja Żak")
+    assert window.file_view.currentWidget() is window.file_view.scroll
+    assert window.file_view.file.name == "Łucja Żak"
+    assert window.file_view.name.text() == "Łucja Żak"
+    click_row(view, "Ben Carter")  # and the next click opens the next file
+    assert window.file_view.name.text() == "Ben Carter"
+    QTest.keyClick(view, Qt.Key.Key_Down)  # the arrow keys still move through the files
+    assert window.file_view.name.text() == window.staff_page.visible_names()[
+        window.staff_page.visible_names().index("Ben Carter") + 1]
