@@ -8,12 +8,18 @@ from dataclasses import dataclass
 from io import BytesIO
 
 from reportlab.lib.units import mm
-from reportlab.lib.utils import ImageReader
+from reportlab.lib.utils import ImageReader, simpleSplit
+from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
 
 LINE_HEIGHT = 9 * mm
-WARNING_HEIGHT = 5 * mm
+WARNING_HEIGHT = 4 * mm
 WARNING_RED = (0.75, 0.0, 0.0)
+# the app's embedded bold face (any name prints); Helvetica only if it is not registered
+WARNING_FONT = "DejaVuSans-Bold"
+WARNING_SIZE = 8
+WARNING_WIDTH = 170 * mm  # narrower than the A4 page's text, whatever the margins
+WARNING_LINES = 3
 
 
 @dataclass(frozen=True)
@@ -39,21 +45,37 @@ class Seal:
 
     def height(self) -> float:
         return ((len(self.signatures) or 1) * LINE_HEIGHT + 6 * mm
-                + (WARNING_HEIGHT if self.warning else 0))
+                + WARNING_HEIGHT * len(self.warning_lines()))
+
+    def warning_lines(self) -> list[str]:
+        """The warning in lines that fit the page (at most three)."""
+        if not self.warning:
+            return []
+        lines = simpleSplit(self.warning, _warning_font(), WARNING_SIZE, WARNING_WIDTH)
+        if len(lines) > WARNING_LINES:
+            lines = lines[:WARNING_LINES]
+            lines[-1] = lines[-1][:-3].rstrip() + "..."
+        return lines
+
+
+def _warning_font() -> str:
+    registered = WARNING_FONT in pdfmetrics.getRegisteredFontNames()
+    return WARNING_FONT if registered else "Helvetica-Bold"
 
 
 def draw(canvas: Canvas, seal: Seal, *, left: float, right: float, bottom: float,
          font: str, bold: str, size: float = 7) -> None:
     """Draw the strip with its lowest line at ``bottom``."""
     y = bottom + seal.height() - 4 * mm
-    if seal.warning:
+    lines = seal.warning_lines()
+    if lines:
         canvas.saveState()
         canvas.setFillColorRGB(*WARNING_RED)
-        canvas.setFont(bold, size + 2)
-        text = seal.warning if len(seal.warning) <= 130 else seal.warning[:127] + "..."
-        canvas.drawString(left, y, text)
+        canvas.setFont(_warning_font(), WARNING_SIZE)
+        for line in lines:
+            canvas.drawString(left, y, line)
+            y -= WARNING_HEIGHT
         canvas.restoreState()
-        y -= WARNING_HEIGHT
     canvas.setFont(bold, size)
     canvas.drawString(left, y, f"Version {seal.version} · content SHA-256 {seal.content_hash}")
     y -= 1.5 * mm

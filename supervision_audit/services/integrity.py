@@ -40,6 +40,7 @@ from supervision_audit.services.signatures import (
 )
 
 CHANGED = "changed after signing"
+CHANGED_LABEL = "Changed after signing"  # a record's status in the window when it is
 WORDS = {"record": "record", "contract": "contract", "asye": "ASYE tracker",
          "audit": "audit", "observation": "observation", "addendum": "addendum"}
 _TABLES: dict[str, Any] = {"record": SupervisionRecord, "contract": Contract,

@@ -22,6 +22,7 @@ from supervision_audit.models import (
 from supervision_audit.models.people import Role
 from supervision_audit.policy import copy_due, copy_is_late
 from supervision_audit.services.access import Action, Actor, permitted
+from supervision_audit.services.integrity import CHANGED_LABEL, changed_after_signing
 from supervision_audit.services.record_status import (  # noqa: F401 (the dialogs use them)
     ROLE_WORDS,
     STATUS_LABELS,
@@ -103,6 +104,7 @@ class RecordRow:
     may_copy: bool
     may_reopen: bool = False  # complete, nobody has signed, the actor writes it
     reopen_note: str = ""  # why it may not be reopened
+    changed: str = ""  # what no longer matches its signatures (altered outside the app)
 
     @property
     def form_label(self) -> str:
@@ -110,7 +112,7 @@ class RecordRow:
 
     @property
     def status_label(self) -> str:
-        return STATUS_LABELS[self.status]
+        return CHANGED_LABEL if self.changed else STATUS_LABELS[self.status]
 
     def copy_text(self) -> str:
         if self.copy_given_on is not None:
@@ -206,13 +208,16 @@ def load_records(session: Session, actor: Actor, staff_uuid: uuid.UUID,
     accounts = _with_accounts(session, people)
     moved_on = _actions_moved_on(session, [r.id for r in shown if r.status == "complete"
                                            and not is_final(r) and not signed.get(r.id)])
+    changed = changed_after_signing(session, "record", [r for r in shown
+                                                        if r.status != "draft"])
     for record in shown:
         writes = actor.is_system or (record.supervisor_id == actor.staff_id and (
             record.supervisee_id is None or data.may_write))
         row = _row(session, actor, record, today, names, accounts,
                    required.get(record.id, []), signed.get(record.id, set()))
         data.rows.append(replace(row, **_reopen(row, writes, bool(signed.get(record.id)),
-                                                record.id in moved_on)))
+                                                record.id in moved_on),
+                                 changed="; ".join(changed.get(record.id, []))))
     for draft in drafts:
         about = names.get(draft.supervisee_id, "") if draft.supervisee_id else "group"
         data.drafts.append(DraftRow(draft.id, draft.form_key, draft.held_on,

@@ -33,6 +33,7 @@ from supervision_audit.forms import ALL_FORMS
 from supervision_audit.models import Staff, SupervisionRecord
 from supervision_audit.policy import is_short
 from supervision_audit.services.access import Actor
+from supervision_audit.services.integrity import CHANGED_LABEL, describe, signature_problems
 from supervision_audit.services.records import (
     complete_record,
     open_actions,
@@ -46,7 +47,15 @@ from supervision_audit.ui.form_footer import FooterButton, form_footer
 from supervision_audit.ui.record_data import FORM_TITLES, ActionRow
 from supervision_audit.ui.record_review import ReviewTable, outcome_key
 from supervision_audit.ui.record_trail import TrailView, load_trail
-from supervision_audit.ui.style import NOTE, PROBLEM, chip_style, heading_label, note_label
+from supervision_audit.ui.style import (
+    BAD_BG,
+    BAD_FG,
+    NOTE,
+    PROBLEM,
+    chip_style,
+    heading_label,
+    note_label,
+)
 
 AUTOSAVE_MS = 2000  # how long after the last change the draft is saved
 
@@ -79,6 +88,9 @@ class RecordDialog(QDialog):
             self.editable = record.status == "draft" and (
                 record.supervisor_id == actor.staff_id or actor.is_system)
             values = dict(record.values)
+            # signed content that no longer matches its signatures is shown loudly
+            self.changed = signature_problems(session, "record", record_id) \
+                if record.status != "draft" else []
             self._describe(session, record)
             actions = self._open_actions(session, record) if self.editable else []
             self._load_extra(session, record)
@@ -176,11 +188,22 @@ class RecordDialog(QDialog):
         text, kind = {"draft": ("Draft", "neutral"), "complete": ("Awaiting signature",
                                                                   "warning"),
                       "final": ("Final", "ok")}[self.status]
+        if self.changed:
+            text, kind = CHANGED_LABEL, "bad"
         self.status_chip = QLabel(text)
         self.status_chip.setObjectName("status_chip")
         self.status_chip.setStyleSheet(chip_style(kind))
         top.addWidget(self.status_chip, 0, Qt.AlignmentFlag.AlignVCenter)
         column.addLayout(top)
+        if self.changed:
+            banner = QLabel(f"{describe(self.changed)} The database was altered outside the "
+                            "app: what is shown is not what was signed, and the record cannot "
+                            "be exported or sealed.")
+            banner.setObjectName("changed_banner")
+            banner.setWordWrap(True)
+            banner.setStyleSheet(f"QLabel {{ background: {BAD_BG}; color: {BAD_FG}; "
+                                 "font-weight: bold; padding: 6px; border-radius: 4px; }")
+            column.addWidget(banner)
         who = self.about if self.form_key == "group" else f"{self.about} · supervised by " \
                                                           f"{self.supervisor_name}"
         column.addWidget(note_label(f"{who} · session of {self.held_on:%A %d %B %Y}"))

@@ -59,6 +59,13 @@ class RecordsTable(QTableWidget):
             status.setForeground(QColor(STATUS_COLOURS[row.status]))
             if row.status == "awaiting":
                 status.setToolTip(f"Still to sign: {row.waiting_text}")
+            if row.changed:
+                status.setForeground(QColor(PROBLEM))
+                font = status.font()
+                font.setBold(True)
+                status.setFont(font)
+                status.setToolTip(f"Not what was signed: {row.changed}. The database was "
+                                  "altered outside the app; this record cannot be exported.")
             if row.short_minutes:
                 self.item(number, 3).setForeground(QColor(WARNING_FG))
             if row.copy_late:
