@@ -23,7 +23,16 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import (
+    BaseDocTemplate,
+    Flowable,
+    Frame,
+    PageTemplate,
+    Paragraph,
+    Spacer,
+    Table,
+    TableStyle,
+)
 from reportlab.platypus.doctemplate import ActionFlowable
 from reportlab.platypus.flowables import KeepTogether, PageBreakIfNotEmpty
 
@@ -396,57 +405,118 @@ class _FrontMatter(Flowable):
         self.make = make
 
 
-class _FormDoc(SimpleDocTemplate):
+@dataclass(frozen=True)
+class FormPart:
+    """One printed document: a form filled with ``values``, and what its pages state about
+    it (``seal``: version, content hash and signatures on every page; ``addenda``: (heading,
+    text) pairs printed after the form). Printed alone or in a bundle, it prints the same."""
+
+    form: FormDef
+    values: Mapping[str, Any]
+    record_id: str
+    record_label: str = ""
+    seal: Seal | None = None
+    addenda: Sequence[tuple[str, str]] = ()
+    extra_footer: str = ""
+
+
+def _story(part: FormPart, organisation: str) -> list[Flowable]:
+    form = part.form
+    story: list[Flowable] = [_para(form.reference, "reference"),
+                             _para(organisation.upper(), "org"), _para(form.title.upper(), "title")]
+    if part.record_label:
+        story.append(_para(part.record_label, "subtitle"))
+    story.append(Spacer(1, 4 * mm))
+    for section in form.sections:
+        story += _section(section, part.values)
+    if part.addenda:
+        story.append(_para("Addenda", "heading"))
+        for heading, text in part.addenda:
+            story += [_para(heading, "label"), _para(text, "body"), Spacer(1, 2 * mm)]
+    return story
+
+
+def _chrome(part: FormPart, organisation: str, printed_on: date | None) -> _Chrome:
+    note = " \u00b7 ".join(x for x in (part.record_label, part.extra_footer) if x)
+    return _Chrome(organisation, f"{part.form.title} ({part.form.reference})", part.record_id,
+                   (printed_on or date.today()).strftime("%d/%m/%Y"), note, part.seal)
+
+
+def _template(seal: Seal | None) -> str:
+    """The page template of a part: its frame ends above its signature strip."""
+    return f"above-{seal.height() if seal else 0:.2f}"
+
+
+class _FormDoc(BaseDocTemplate):
+    """A4 pages for ``seals``' parts: one page template per strip height, so each part's
+    pages hold as much as they do when it is printed alone."""
+
+    def __init__(self, target: Any, *, seals: Sequence[Seal | None], organisation: str,
+                 title: str, subject: str) -> None:
+        super().__init__(target, pagesize=A4, leftMargin=MARGIN_X, rightMargin=MARGIN_X,
+                         topMargin=MARGIN_TOP, bottomMargin=MARGIN_BOTTOM,
+                         initialFontName=FONT, keepTogetherClass=_KeepWithContent,
+                         title=title, author=organisation, subject=subject,
+                         creator="Supervision Audit")
+        made: set[str] = set()
+        for seal in [*seals, None]:
+            if _template(seal) in made:
+                continue
+            made.add(_template(seal))
+            bottom = MARGIN_BOTTOM + (seal.height() + 2 * mm if seal else 0)
+            frame = Frame(MARGIN_X, bottom, PAGE_W - 2 * MARGIN_X,
+                          PAGE_H - MARGIN_TOP - bottom, id="normal")
+            self.addPageTemplates(PageTemplate(id=_template(seal), frames=[frame],
+                                               pagesize=A4))
+
     def filterFlowables(self, flowables: list[Flowable]) -> None:  # noqa: N802 (reportlab's)
         head = flowables[0] if flowables else None
         if isinstance(head, _FrontMatter):  # every part before it has been laid out
             flowables[0:1] = head.make(self.canv.part_pages())
 
 
-@dataclass(frozen=True)
-class FormPart:
-    """One form of a bundle, printed as :func:`render_form_pdf` prints it alone."""
+def _build(parts: Sequence[FormPart], target: Any, canvas_class: type[_NumberedCanvas], *,
+           organisation: str, title: str, subject: str, printed_on: date | None,
+           front: Callable[[list[int]], FormPart] | None = None,
+           on_part: Callable[[int], None] | None = None) -> dict[int, int]:
+    """Lay ``parts`` out one after another (each from the top of a page, on its own page
+    template) and the ``front`` part after them; returns the pages of each part."""
+    register_fonts()
+    story: list[Flowable] = []
+    for number, part in enumerate(parts):
+        after = parts[number + 1].seal if number + 1 < len(parts) else None
+        story += [_StartPart(number, _chrome(part, organisation, printed_on), on_part),
+                  *_story(part, organisation), PageBreakIfNotEmpty(nextTemplate=_template(after))]
 
-    form: FormDef
-    values: Mapping[str, Any]
-    record_id: str
-    record_label: str = ""
+    def front_story(pages: dict[int, int]) -> list[Flowable]:
+        assert front is not None
+        if on_part is not None:
+            on_part(len(parts))
+        first = front([pages.get(n, 0) for n in range(len(parts))])
+        return [_StartPart(_FRONT, _chrome(first, organisation, printed_on), None),
+                *_story(first, organisation)]
+
+    if front is not None:
+        story.append(_FrontMatter(front_story))
+    made: list[_NumberedCanvas] = []
+
+    def canvas(*args: Any, **kwargs: Any) -> _NumberedCanvas:
+        made.append(canvas_class(*args, **kwargs))
+        return made[-1]
+
+    doc = _FormDoc(target, seals=[part.seal for part in parts], organisation=organisation,
+                   title=title, subject=subject)
+    doc.build(story, canvasmaker=canvas)
+    return made[0].part_pages()
 
 
-def _story(form: FormDef, values: Mapping[str, Any], organisation: str, record_label: str,
-           addenda: Sequence[tuple[str, str]] = ()) -> list[Flowable]:
-    story: list[Flowable] = [_para(form.reference, "reference"),
-                             _para(organisation.upper(), "org"), _para(form.title.upper(), "title")]
-    if record_label:
-        story.append(_para(record_label, "subtitle"))
-    story.append(Spacer(1, 4 * mm))
-    for section in form.sections:
-        story += _section(section, values)
-    if addenda:
-        story.append(_para("Addenda", "heading"))
-        for heading, text in addenda:
-            story += [_para(heading, "label"), _para(text, "body"), Spacer(1, 2 * mm)]
-    return story
-
-
-def _chrome(form: FormDef, organisation: str, record_id: str, record_label: str,
-            printed_on: date | None, extra_footer: str = "", seal: Seal | None = None
-            ) -> _Chrome:
-    note = " \u00b7 ".join(x for x in (record_label, extra_footer) if x)
-    return _Chrome(organisation, f"{form.title} ({form.reference})", record_id,
-                   (printed_on or date.today()).strftime("%d/%m/%Y"), note, seal)
-
-
-def _doc(target: Any, *, organisation: str, title: str, subject: str,
-         seal: Seal | None = None) -> _FormDoc:
-    return _FormDoc(
-        target, pagesize=A4, leftMargin=MARGIN_X, rightMargin=MARGIN_X,
-        topMargin=MARGIN_TOP,
-        bottomMargin=MARGIN_BOTTOM + (seal.height() + 2 * mm if seal else 0),
-        initialFontName=FONT,
-        keepTogetherClass=_KeepWithContent,
-        title=title, author=organisation, subject=subject, creator="Supervision Audit",
-    )
+def render_part_pdf(part: FormPart, out: Path, *, organisation: str,
+                    printed_on: date | None = None) -> Path:
+    """Print one document to ``out`` (A4, written whole or not at all)."""
+    render_bundle_pdf([part], out, organisation=organisation,
+                      title=f"{part.form.title} {part.record_label}".strip(),
+                      subject=part.form.reference, printed_on=printed_on)
+    return Path(out)
 
 
 def render_form_pdf(form: FormDef, values: Mapping[str, Any], out: Path, *, organisation: str,
@@ -458,32 +528,16 @@ def render_form_pdf(form: FormDef, values: Mapping[str, Any], out: Path, *, orga
     ``seal`` puts the version, content hash and signatures on every page; ``addenda`` are
     (heading, text) pairs printed after the form.
     """
-    register_fonts()
-    story = _story(form, values, organisation, record_label, addenda)
-    chrome = _chrome(form, organisation, record_id, record_label, printed_on, extra_footer,
-                     seal)
-    with atomic_output(Path(out)) as tmp:
-        doc = _doc(str(tmp), organisation=organisation, seal=seal,
-                   title=f"{form.title} {record_label}".strip(), subject=form.reference)
-        doc.build(story, canvasmaker=functools.partial(_NumberedCanvas, chrome=chrome))
-    return Path(out)
+    return render_part_pdf(FormPart(form, values, record_id, record_label, seal, addenda,
+                                    extra_footer), out, organisation=organisation,
+                           printed_on=printed_on)
 
 
 def count_pages(part: FormPart, *, organisation: str) -> int:
     """How many pages ``part`` takes printed alone (laid out, not written)."""
-    register_fonts()
-    made: list[_NumberedCanvas] = []
-
-    def canvas(*args: Any, **kwargs: Any) -> _NumberedCanvas:
-        made.append(_CountingCanvas(*args, **kwargs))
-        return made[-1]
-
-    chrome = _chrome(part.form, organisation, part.record_id, part.record_label, None)
-    doc = _doc(io.BytesIO(), organisation=organisation, title="", subject="")
-    doc.build([_StartPart(0, chrome, None),
-               *_story(part.form, part.values, organisation, part.record_label)],
-              canvasmaker=canvas)
-    return made[0].part_pages().get(0, 0)
+    pages = _build([part], io.BytesIO(), _CountingCanvas, organisation=organisation, title="",
+                   subject="", printed_on=None)
+    return pages.get(0, 0)
 
 
 def render_bundle_pdf(parts: Sequence[FormPart], out: Path, *, organisation: str,
@@ -493,42 +547,16 @@ def render_bundle_pdf(parts: Sequence[FormPart], out: Path, *, organisation: str
                       printed_on: date | None = None) -> list[int]:
     """Print ``parts`` one after another as one PDF at ``out`` (written whole or not at all).
 
-    Each part starts on a new page and prints as it does alone: its own header, footer and
-    "Page X of Y"; the fonts are embedded once. When every part is laid out, ``front(pages)``
-    is given their page counts and returns a part to print before them (e.g. an index).
-    ``on_part(n)`` is called as part ``n`` starts (``len(parts)`` for the front part), and
-    may raise to stop: nothing is then written. Returns the page counts of the parts, in
-    the order printed.
+    Each part starts on a new page and prints as it does alone: its own header, footer,
+    signature strip and "Page X of Y"; the fonts are embedded once. When every part is laid
+    out, ``front(pages)`` is given their page counts and returns a part to print before them
+    (e.g. an index). ``on_part(n)`` is called as part ``n`` starts (``len(parts)`` for the
+    front part), and may raise to stop: nothing is then written. Returns the page counts of
+    the parts, in the order printed.
     """
-    register_fonts()
-    story: list[Flowable] = []
-    for number, part in enumerate(parts):
-        story += [_StartPart(number, _chrome(part.form, organisation, part.record_id,
-                                             part.record_label, printed_on), on_part),
-                  *_story(part.form, part.values, organisation, part.record_label),
-                  PageBreakIfNotEmpty()]
-
-    def front_story(pages: dict[int, int]) -> list[Flowable]:
-        assert front is not None
-        if on_part is not None:
-            on_part(len(parts))
-        first = front([pages.get(n, 0) for n in range(len(parts))])
-        return [_StartPart(_FRONT, _chrome(first.form, organisation, first.record_id,
-                                           first.record_label, printed_on), None),
-                *_story(first.form, first.values, organisation, first.record_label)]
-
-    if front is not None:
-        story.append(_FrontMatter(front_story))
-    made: list[_NumberedCanvas] = []
-
-    def canvas(*args: Any, **kwargs: Any) -> _NumberedCanvas:
-        made.append(_NumberedCanvas(*args, **kwargs))
-        return made[-1]
-
     with atomic_output(Path(out)) as tmp:
-        doc = _doc(str(tmp), organisation=organisation, title=title, subject=subject)
-        doc.build(story, canvasmaker=canvas)
-    pages = made[0].part_pages()
+        pages = _build(parts, str(tmp), _NumberedCanvas, organisation=organisation,
+                       title=title, subject=subject, printed_on=printed_on, front=front,
+                       on_part=on_part)
     return ([pages[_FRONT]] if _FRONT in pages else []) + [pages.get(n, 0)
                                                            for n in range(len(parts))]
-

@@ -9,12 +9,9 @@ from typing import Any
 
 from sqlmodel import Session, select
 
-from supervision_audit.dates import format_date
 from supervision_audit.errors import Problem, ValidationError
-from supervision_audit.forms import ASYE_TRACKER
 from supervision_audit.models import AsyeTracker
 from supervision_audit.services.access import Action, Actor, require
-from supervision_audit.services.asye import tracker_values
 from supervision_audit.services.events import log_event
 from supervision_audit.services.staff import get_staff
 
@@ -38,8 +35,8 @@ def export_asye_pdf(session: Session, actor: Actor, staff_uuid: uuid.UUID, out: 
     """Render the tracker laid out as Appendix 9, with its signatures and seal strip, to
     ``out`` (written whole or not at all), seal the file when a certificate is set up, and
     log the export."""
-    from supervision_audit.exports.pdf import render_form_pdf  # reportlab loads on first use
-    from supervision_audit.services.print_views import addenda_lines, seal_of
+    from supervision_audit.exports.pdf import render_part_pdf  # reportlab loads on first use
+    from supervision_audit.services.documents import asye_part
     from supervision_audit.services.seal_setup import write_sealed
     from supervision_audit.services.settings import organisation_name
 
@@ -49,18 +46,11 @@ def export_asye_pdf(session: Session, actor: Actor, staff_uuid: uuid.UUID, out: 
         raise ValidationError(Problem("asye", f"{person.name} is not in their ASYE"),
                               "There is no ASYE tracker to export.")
     tracker = tracker_row(session, staff_uuid)
-    values = {**tracker_values(session, person), **tracker_signatures(session, tracker)}
-    started = person.asye_start
     sealed = write_sealed(
         session, Path(out), f"ASYE tracker of {person.name}",
-        lambda path: render_form_pdf(
-            ASYE_TRACKER, values, path, organisation=organisation_name(session),
-            record_id=str(tracker.id) if tracker else "not saved yet",
-            record_label=f"{person.name} ({person.staff_id}), ASYE from "
-                         f"{format_date(started)}",
-            printed_on=printed_on,
-            seal=seal_of(session, "asye", tracker.id) if tracker else None,
-            addenda=addenda_lines(session, "asye", tracker.id) if tracker else ()),
+        lambda path: render_part_pdf(asye_part(session, person), path,
+                                     organisation=organisation_name(session),
+                                     printed_on=printed_on),
         signed=[("asye", tracker.id)] if tracker else ())
     log_event(session, actor.who, "asye.export", subject_kind="asye",
               subject_id=tracker.id if tracker else person.id, about_staff_id=person.id,

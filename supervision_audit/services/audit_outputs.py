@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING
 from sqlmodel import Session, col, select
 
 from supervision_audit.errors import Problem, SupervisionAuditError, ValidationError
-from supervision_audit.forms import ALL_FORMS, AUDIT
 from supervision_audit.forms.audit import JUDGEMENTS, SUBJECTS
 from supervision_audit.forms.folder import FOLDER_SECTIONS
 from supervision_audit.models import AuditAction, FileAudit, Staff, Team
@@ -29,18 +28,14 @@ if TYPE_CHECKING:  # the PDF code (reportlab) loads when something is printed
 
 
 def export_audit_pdf(session: Session, actor: Actor, audit_id: uuid.UUID, out: Path) -> Path:
-    from supervision_audit.exports.pdf import render_form_pdf
+    from supervision_audit.exports.pdf import render_part_pdf
+    from supervision_audit.services.documents import audit_part
 
     audit = get_audit(session, audit_id)
     require(session, actor, Action.READ_FILE, audit.supervisee_id)
     person = get_staff(session, audit.supervisee_id)
-    from supervision_audit.services.print_views import seal_of
-
-    written = render_form_pdf(AUDIT, audit.values, Path(out),
-                              organisation=organisation_name(session), record_id=str(audit.id),
-                              record_label=f"{person.name}, audited "
-                                           f"{audit.completed_on:%d/%m/%Y}",
-                              seal=seal_of(session, "audit", audit.id))
+    written = render_part_pdf(audit_part(session, audit), Path(out),
+                              organisation=organisation_name(session))
     seal_in_place(session, written, f"Supervision file audit of {person.name}")
     log_event(session, actor.who, "audit.export", subject_kind="audit", subject_id=audit.id,
               about_staff_id=audit.supervisee_id, detail=Path(out).name)
@@ -197,37 +192,28 @@ def log_whole_file(session: Session, actor: Actor, staff_uuid: uuid.UUID,
 def _file_parts(session: Session, actor: Actor, person: Staff
                 ) -> list[tuple[int, str, FormPart]]:
     """The documents of ``person``'s file in the Appendix 8 order: (section, 0 for the
-    contract; title; the form to print)."""
-    from supervision_audit.exports.pdf import FormPart
+    contract; title; the document, as its own export prints it)."""
+    from supervision_audit.services import documents
     from supervision_audit.services.contracts import contract_versions
-    from supervision_audit.services.record_export import monitoring_values
     from supervision_audit.services.records import records_of
 
     found: list[tuple[int, str, FormPart]] = []
-
-    def add(section: int, title: str, form_key: str, values: dict, record_id: str) -> None:
-        found.append((section, title, FormPart(ALL_FORMS[form_key], values, record_id,
-                                               f"{person.name}: {title}")))
-
     for contract in contract_versions(session, person.id):
-        add(0, f"Supervision contract, version {contract.version}", "contract",
-            contract.values, str(contract.id))
-    add(1, "Supervision monitoring sheet", "monitoring",
-        monitoring_values(session, person.id), f"monitoring {person.id}")
+        found.append((0, f"Supervision contract, version {contract.version}",
+                      documents.contract_part(session, contract)))
+    found.append((1, "Supervision monitoring sheet", documents.monitoring_part(session, person)))
     for record in sorted(records_of(session, actor, person.id), key=lambda r: r.held_on):
         kind = "Group supervision record" if record.form_key == "group" else \
             "Supervision record"
-        add(2, f"{kind}, {record.held_on:%d/%m/%Y}", record.form_key, record.values,
-            str(record.id))
+        found.append((2, f"{kind}, {record.held_on:%d/%m/%Y}",
+                      documents.record_part(session, record)))
     for audit in session.exec(select(FileAudit).where(
-            FileAudit.supervisee_id == person.id, FileAudit.status == "complete")):
-        add(6, f"Supervision file audit, {audit.completed_on:%d/%m/%Y}", "audit",
-            audit.values, str(audit.id))
+            FileAudit.supervisee_id == person.id, FileAudit.status == "complete")
+            .order_by(col(FileAudit.completed_on))):
+        found.append((6, f"Supervision file audit, {audit.completed_on:%d/%m/%Y}",
+                      documents.audit_part(session, audit)))
     if person.role == "asye" and person.asye_start is not None:
-        from supervision_audit.services.asye import tracker_values
-
-        add(5, "ASYE tracker", "asye_tracker", tracker_values(session, person),
-            f"asye {person.id}")
+        found.append((5, "ASYE tracker", documents.asye_part(session, person)))
     found.sort(key=lambda p: p[0])  # stable: by date within a section
     return found
 

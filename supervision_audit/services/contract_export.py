@@ -9,9 +9,8 @@ from pathlib import Path
 from sqlmodel import Session
 
 from supervision_audit.errors import NotFoundError
-from supervision_audit.forms import CONTRACT
 from supervision_audit.services.access import Action, Actor, require
-from supervision_audit.services.contracts import get_contract, latest_contract, review_due
+from supervision_audit.services.contracts import get_contract, latest_contract
 from supervision_audit.services.events import log_event
 from supervision_audit.services.seal_setup import write_sealed
 from supervision_audit.services.settings import organisation_name
@@ -23,26 +22,17 @@ def export_contract_pdf(session: Session, actor: Actor, contract_id: uuid.UUID, 
     """Render one contract version to ``out`` (written whole or not at all), sealed; logged.
     A contract changed after signing is refused (ChangedAfterSigningError) and nothing is
     written; ``seal=False`` (a copy to print) prints the warning on every page instead."""
-    from supervision_audit.exports.pdf import render_form_pdf  # reportlab loads on first use
+    from supervision_audit.exports.pdf import render_part_pdf  # reportlab loads on first use
+    from supervision_audit.services.documents import contract_part
 
     contract = get_contract(session, contract_id)
     require(session, actor, Action.READ_FILE, contract.supervisee_id)
     supervisee = get_staff(session, contract.supervisee_id)
-    due = review_due(session, contract)
-    values = {**contract.values, "review_due": due.isoformat() if due else None}
-    from supervision_audit.services.print_views import addenda_lines, seal_of, signature_values
-
     sealed = write_sealed(
         session, Path(out), f"Supervision contract of {supervisee.name}",
-        lambda path: render_form_pdf(
-            CONTRACT, {**values, **signature_values(session, "contract", contract.id)}, path,
-            organisation=organisation_name(session),
-            record_id=str(contract.id),
-            record_label=f"{supervisee.name} ({supervisee.staff_id}), version "
-                         f"{contract.version}",
-            printed_on=printed_on,
-            seal=seal_of(session, "contract", contract.id, str(contract.version)),
-            addenda=addenda_lines(session, "contract", contract.id)),
+        lambda path: render_part_pdf(contract_part(session, contract), path,
+                                     organisation=organisation_name(session),
+                                     printed_on=printed_on),
         signed=[("contract", contract.id)], seal=seal)
     log_event(session, actor.who, "contract.export", subject_kind="contract",
               subject_id=contract.id, about_staff_id=supervisee.id,

@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime, timedelta
+from datetime import date
 from pathlib import Path
 
 from sqlmodel import Session
 
-from supervision_audit.forms import ALL_FORMS, MONITORING
 from supervision_audit.models import Staff
 from supervision_audit.services.access import Action, Actor, require
 from supervision_audit.services.events import log_event
-from supervision_audit.services.records import is_short_record, minutes_of, open_record
+from supervision_audit.services.records import open_record
 from supervision_audit.services.seal_setup import write_sealed
 from supervision_audit.services.sessions import STATUS_LABELS, sessions_of
 from supervision_audit.services.settings import organisation_name
@@ -27,27 +26,16 @@ def export_record_pdf(session: Session, actor: Actor, record_id: uuid.UUID, out:
     """One record as its paper form (Appendix 4, 5 or 6), sealed; logged. A record changed
     after signing is refused (ChangedAfterSigningError) and nothing is written;
     ``seal=False`` (a copy to print) prints it with the warning on every page instead."""
-    from supervision_audit.exports.pdf import render_form_pdf
+    from supervision_audit.exports.pdf import render_part_pdf
+    from supervision_audit.services.documents import record_part
 
     record = open_record(session, actor, record_id)
     who = get_staff(session, record.supervisee_id).name if record.supervisee_id else "group"
-    notes = []
-    if record.status == "draft":
-        notes.append("draft")
-    if is_short_record(record):
-        notes.append(f"short session: {minutes_of(record)} minutes")
-    from supervision_audit.services.print_views import addenda_lines, seal_of, signature_values
-
     sealed = write_sealed(
         session, Path(out), f"Supervision record of {who}",
-        lambda path: render_form_pdf(
-            ALL_FORMS[record.form_key],
-            {**record.values, **signature_values(session, "record", record.id)}, path,
-            organisation=organisation_name(session), record_id=str(record.id),
-            record_label=f"{who}, {record.held_on:%d/%m/%Y}"
-                         + (f" ({'; '.join(notes)})" if notes else ""),
-            printed_on=printed_on, seal=seal_of(session, "record", record.id),
-            addenda=addenda_lines(session, "record", record.id)),
+        lambda path: render_part_pdf(record_part(session, record), path,
+                                     organisation=organisation_name(session),
+                                     printed_on=printed_on),
         signed=[("record", record.id)], seal=seal)
     log_event(session, actor.who, "record.export", subject_kind="record", subject_id=record.id,
               about_staff_id=record.supervisee_id,
@@ -73,16 +61,14 @@ def monitoring_values(session: Session, supervisee_uuid: uuid.UUID) -> dict[str,
 def export_monitoring_pdf(session: Session, actor: Actor, supervisee_uuid: uuid.UUID,
                           out: Path) -> Path:
     """The monitoring sheet (Appendix 3) as PDF; logged."""
-    from supervision_audit.exports.pdf import render_form_pdf
+    from supervision_audit.exports.pdf import render_part_pdf
+    from supervision_audit.services.documents import monitoring_part
 
     require(session, actor, Action.READ_FILE, supervisee_uuid)
-    values = monitoring_values(session, supervisee_uuid)
+    part = monitoring_part(session, get_staff(session, supervisee_uuid))
     sealed = write_sealed(
         session, Path(out), "Supervision monitoring sheet",
-        lambda path: render_form_pdf(MONITORING, values, path,
-                                     organisation=organisation_name(session),
-                                     record_id=f"monitoring {supervisee_uuid}",
-                                     record_label=str(values["supervisee_name"])))
+        lambda path: render_part_pdf(part, path, organisation=organisation_name(session)))
     log_event(session, actor.who, "monitoring.export", subject_kind="staff",
               subject_id=supervisee_uuid, about_staff_id=supervisee_uuid,
               detail=f"{Path(out).name}{' (sealed)' if sealed else ''}")
@@ -92,42 +78,18 @@ def export_monitoring_pdf(session: Session, actor: Actor, supervisee_uuid: uuid.
 def export_schedule_ics(session: Session, actor: Actor, supervisee_uuid: uuid.UUID, out: Path,
                         *, from_date: date | None = None) -> Path:
     """The planned sessions from ``from_date`` (default: all) as an iCalendar file both
-    parties can import; times are local (floating), as diaries show them."""
-    from icalendar import Calendar, Event
-
+    parties can import (see ``calendar_ics``); logged."""
     from supervision_audit.exports.atomic import atomic_output
+    from supervision_audit.services.calendar_ics import planned_count, schedule_calendar
 
     require(session, actor, Action.READ_FILE, supervisee_uuid)
     person = get_staff(session, supervisee_uuid)
-    boss = session.get(Staff, person.supervisor_id) if person.supervisor_id else None
-    calendar = Calendar()
-    calendar.add("prodid", "-//Supervision Audit//Schedule//EN")
-    calendar.add("version", "2.0")
-    calendar.add("x-wr-calname", f"Supervision: {person.name}")
-    count = 0
-    for planned in sessions_of(session, supervisee_uuid):
-        if planned.status != "planned" or (from_date and planned.planned_date < from_date):
-            continue
-        event = Event()
-        event.add("uid", f"{planned.id}@supervision-audit")
-        event.add("summary", f"Supervision: {person.name}"
-                             f"{' with ' + boss.name if boss else ''}")
-        if planned.planned_time is not None:
-            start = datetime.combine(planned.planned_date, planned.planned_time)
-            event.add("dtstart", start)
-            event.add("dtend", start + timedelta(minutes=planned.duration_minutes))
-        else:
-            event.add("dtstart", planned.planned_date)
-        if planned.venue:
-            event.add("location", planned.venue)
-        event.add("description", "Formal supervision (1.5 hours), booked in both diaries.")
-        event.add("dtstamp", datetime.now().astimezone())
-        calendar.add_component(event)
-        count += 1
+    data = schedule_calendar(session, person, from_date=from_date)
     with atomic_output(Path(out)) as tmp:
-        tmp.write_bytes(calendar.to_ical())
+        tmp.write_bytes(data)
     log_event(session, actor.who, "schedule.export", subject_kind="staff",
-              subject_id=person.id, about_staff_id=person.id, detail=f"{count} sessions")
+              subject_id=person.id, about_staff_id=person.id,
+              detail=f"{planned_count(data)} sessions")
     return Path(out)
 
 

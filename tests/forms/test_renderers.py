@@ -332,7 +332,7 @@ def test_failed_render_keeps_the_previous_file(tmp_path: Path,
     def broken_build(*args: Any, **kwargs: Any) -> None:
         raise RuntimeError("layout failed")
 
-    monkeypatch.setattr("supervision_audit.exports.pdf.SimpleDocTemplate.build", broken_build)
+    monkeypatch.setattr("supervision_audit.exports.pdf._FormDoc.build", broken_build)
     with pytest.raises(RuntimeError):
         render_form_pdf(CONTRACT, sample_values(CONTRACT), out, organisation=ORG,
                         record_id=RECORD)

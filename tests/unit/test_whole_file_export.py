@@ -1,6 +1,7 @@
-"""The whole supervision file as one PDF: every document printed exactly as it prints alone,
-after an index whose page numbers are right (also when the index itself takes two pages);
-progress reported, cancelling writes nothing, the export sealed and logged."""
+"""The whole supervision file as one PDF: every document printed exactly as its own export
+prints it (signatures, addenda, content hash, version), after an index whose page numbers
+are right (also when the index itself takes two pages); progress reported, cancelling writes
+nothing, the export sealed and logged."""
 
 from __future__ import annotations
 
@@ -13,18 +14,21 @@ import pytest
 from pypdf import PdfReader
 from sqlmodel import select
 
-from supervision_audit.exports.pdf import render_form_pdf
 from supervision_audit.services import audit_outputs
 from supervision_audit.services.access import SYSTEM_ACTOR as SYS
 from supervision_audit.services.access import Actor
 from supervision_audit.services.audit_outputs import (
     ExportCancelled,
+    export_audit_pdf,
     export_whole_file,
     write_whole_file,
 )
 from supervision_audit.services.audits import save_audit, start_audit
+from supervision_audit.services.contract_export import export_contract_pdf
+from supervision_audit.services.demo import acting_as
+from supervision_audit.services.record_export import export_monitoring_pdf, export_record_pdf
 from supervision_audit.services.seal_setup import set_up_seal, verify
-from supervision_audit.services.settings import organisation_name
+from supervision_audit.services.signatures import add_addendum, sign
 from supervision_audit.services.staff import get_staff
 from tests.record_helpers import completed_record, signed_contract
 
@@ -41,15 +45,25 @@ def _actor(s, staff_uuid: uuid.UUID) -> Actor:
 
 @pytest.fixture
 def pat(store, people) -> uuid.UUID:
-    """Pat Worker's file: a signed contract, thirty monthly records (some long), an audit."""
+    """Pat Worker's file: a signed contract, thirty monthly records (some long; the first
+    signed by both, with an addendum; the second signed by the supervisor only), an
+    audit."""
     with store.write() as s:
         pat = get_staff(s, people["P1"])
         signed_contract(s, pat.id, "2024-03-05", "Sam Head")
         day = date(2024, 4, 2)
         for n in range(RECORDS):
-            completed_record(s, pat, day, reflective=LONG if n % 7 == 0 else "A hard visit",
-                             kss=["KSS1"], welfare="Leave booked",
-                             performance="Objectives reviewed")
+            record = completed_record(s, pat, day,
+                                      reflective=LONG if n % 7 == 0 else "A hard visit",
+                                      kss=["KSS1"], welfare="Leave booked",
+                                      performance="Objectives reviewed")
+            if n < 2:
+                sign(s, acting_as(s, pat.supervisor_id), "record", record.id, password=None)
+            if n == 0:
+                sign(s, acting_as(s, pat.id), "record", record.id, password=None)
+                add_addendum(s, acting_as(s, pat.supervisor_id), "record", record.id,
+                             reason="Wrong venue", text="The session was held in Room 2.",
+                             password=None, written_on=date(2024, 4, 9))
             day += timedelta(days=28)
         head = _actor(s, people["S1"])
         audit = start_audit(s, head, pat.id, date(2026, 6, 26))
@@ -62,24 +76,41 @@ def _pages(path: Path) -> list[str]:
     return [page.extract_text() for page in PdfReader(path).pages]
 
 
-def test_each_document_prints_as_alone_after_a_true_index(store, people, pat, tmp_path
-                                                          ) -> None:
+def _own_export(s, actor: Actor, part, out: Path) -> Path:
+    """The document of ``part`` exported on its own, as its own export command does."""
+    kind = part.form.key
+    if kind == "contract":
+        return export_contract_pdf(s, actor, uuid.UUID(part.record_id), out)
+    if kind == "monitoring":
+        return export_monitoring_pdf(s, actor, uuid.UUID(part.record_id.split()[-1]), out)
+    if kind == "audit":
+        return export_audit_pdf(s, actor, uuid.UUID(part.record_id), out)
+    return export_record_pdf(s, actor, uuid.UUID(part.record_id), out)
+
+
+def _signing_lines(pages: list[str]) -> list[str]:
+    """The lines that say who signed what: the form's signature lines, the strip's
+    signatures and content hash, "Not yet signed", and the addenda."""
+    marks = ("Signed:", "SHA-256", "Not yet signed", "(Supervisor", "(Supervisee",
+             "(Auditor", "Addendum of", "Room 2")
+    return [line for page in pages for line in page.splitlines()
+            if any(mark in line for mark in marks)]
+
+
+def test_each_document_prints_as_its_own_export_after_a_true_index(store, people, pat,
+                                                                     tmp_path) -> None:
     out = tmp_path / "file.pdf"
     seen: list[tuple[int, int, str]] = []
     with store.write() as s:
         manager = _actor(s, people["M1"])
         export_whole_file(s, manager, pat, out,
                           progress=lambda done, total, what: seen.append((done, total, what)))
-        org = organisation_name(s)
         found = audit_outputs._file_parts(s, manager, get_staff(s, pat))
+        # each document exported on its own, as a user would
+        alone = [_pages(_own_export(s, manager, part, tmp_path / f"{n}.pdf"))
+                 for n, (_section, _title, part) in enumerate(found)]
     bundle = _pages(out)
 
-    # the same documents printed one by one, as the file printed them before
-    alone: list[list[str]] = []
-    for n, (_section, _title, part) in enumerate(found):
-        path = render_form_pdf(part.form, part.values, tmp_path / f"{n}.pdf", organisation=org,
-                               record_id=part.record_id, record_label=part.record_label)
-        alone.append(_pages(path))
     index_pages = len(bundle) - sum(len(pages) for pages in alone)
     assert index_pages == 2  # 33 entries: the index runs over
     assert [title for _s, title, _p in found][:3] == [
@@ -87,6 +118,22 @@ def test_each_document_prints_as_alone_after_a_true_index(store, people, pat, tm
         "Supervision record, 02/04/2024"]
     assert found[-1][1] == "Supervision file audit, 26/06/2026"
     assert bundle[index_pages:] == [text for pages in alone for text in pages]
+
+    # what an auditor reads off the file about signatures is what each export says
+    first = index_pages + len(alone[0]) + len(alone[1])  # the contract, the monitoring sheet
+    signed_record = bundle[first:first + len(alone[2])]
+    assert _signing_lines(signed_record) == _signing_lines(alone[2])
+    lines = "\n".join(_signing_lines(signed_record))
+    assert "Signed: Mia Manager" in lines and "Signed: Pat Worker" in lines
+    assert "Mia Manager (Supervisor) ·" in lines and "Pat Worker (Supervisee) ·" in lines
+    assert "Addendum of 09/04/2024 by Mia Manager" in lines and "Room 2" in lines
+    assert "Not yet signed" not in lines
+    half = bundle[first + len(alone[2]):first + len(alone[2]) + len(alone[3])]
+    assert "Mia Manager (Supervisor) ·" in "\n".join(_signing_lines(half))
+    assert "Pat Worker (Supervisee)" not in "\n".join(_signing_lines(half))
+    contract = "\n".join(_signing_lines(bundle[index_pages:index_pages + len(alone[0])]))
+    assert "Version 1 · content SHA-256" in contract and "Not yet signed" not in contract
+    assert "Signed: Mia Manager" in contract and "Signed: Pat Worker" in contract
 
     index = "\n".join(bundle[:index_pages])
     assert "Page 1 of 2" in bundle[0] and "Page 2 of 2" in bundle[1]
