@@ -12,7 +12,7 @@ import html
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import Qt, QTime
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractSpinBox,
     QCheckBox,
@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QSizePolicy,
     QSpinBox,
-    QTimeEdit,
     QWidget,
 )
 
@@ -31,6 +30,7 @@ from supervision_audit.forms import Field, Kind
 from supervision_audit.ui.date_field import DateField
 from supervision_audit.ui.field_binding import Binding
 from supervision_audit.ui.list_fields import TableBinding, TagsBinding
+from supervision_audit.ui.time_field import HINT, TimeField
 
 NOT_SET = "Not set"
 
@@ -102,32 +102,27 @@ class DateBinding(Binding):
 
 
 class TimeBinding(Binding):
-    """HH:MM; the earliest time (00:00) stands for "not set", shown as such."""
+    """A time of day typed as text (14:00, 1400, 2pm); empty means "not set"."""
 
     def __init__(self, field: Field) -> None:
         super().__init__(field)
-        self.widget = QTimeEdit()
-        self.widget.setDisplayFormat("HH:mm")
-        self.widget.setMinimumTime(QTime(0, 0))
-        self.widget.setSpecialValueText(NOT_SET)
-        self.widget.setMinimumWidth(self.widget.fontMetrics().horizontalAdvance(NOT_SET) + 48)
-        self.widget.setMaximumWidth(self.widget.minimumWidth() + 40)
+        self.widget = TimeField()
 
     def value(self) -> str | None:
-        t = self.widget.time()
-        return None if t == self.widget.minimumTime() else t.toString("HH:mm")
+        return self.widget.iso()
 
     def set_value(self, value: Any) -> None:
-        t = QTime.fromString(str(value)[:5], "HH:mm") if value else QTime()
-        self.widget.setTime(t if t.isValid() else self.widget.minimumTime())
+        self.widget.set_iso(value)
 
     def connect_changed(self, slot: Callable[[], None]) -> None:
-        self.widget.timeChanged.connect(lambda _t: slot())
+        self.widget.changed.connect(slot)
+
+    def connect_problem(self, slot: Callable[[str], None]) -> None:
+        self.widget.problem_changed.connect(slot)
 
     def set_readonly(self, readonly: bool) -> None:
         self.widget.setReadOnly(readonly)
-        self.widget.setButtonSymbols(QAbstractSpinBox.ButtonSymbols.NoButtons if readonly
-                                     else QAbstractSpinBox.ButtonSymbols.UpDownArrows)
+        self.widget.setPlaceholderText("—" if readonly else HINT)
 
 
 class IntegerBinding(Binding):

@@ -1,20 +1,18 @@
-"""Small pieces the monitoring-sheet and caseload panels share: a time field, the problem
+"""Small pieces the monitoring-sheet and caseload panels share: the problem
 labels beside form fields, a table that grows with its rows, and a confirmation that tests
 can replace."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
-from datetime import date, time
+from datetime import date
 
-from PySide6.QtCore import QRegularExpression, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QFont, QFontMetrics, QKeyEvent, QRegularExpressionValidator
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QFont, QFontMetrics, QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
     QLabel,
-    QLineEdit,
     QMessageBox,
     QTableView,
     QWidget,
@@ -24,49 +22,8 @@ from supervision_audit.errors import Problem
 from supervision_audit.ui.style import problem_label, show_problem
 
 CELL_MARGINS = 16  # room a cell leaves beside its text (Qt's is 3 to 6 pixels each side)
-_TIME = re.compile(r"^\s*(\d{1,2})[:.](\d{2})\s*$")
 
 Today = Callable[[], date]
-
-
-def parse_time(text: str) -> time | None:
-    """The time of day in ``text`` (HH:MM or H.MM); None when empty; ValueError otherwise."""
-    if not text.strip():
-        return None
-    match = _TIME.match(text)
-    if not match or int(match[1]) > 23 or int(match[2]) > 59:
-        raise ValueError(f"'{text.strip()}' is not a time of day (use HH:MM, e.g. 14:30)")
-    return time(int(match[1]), int(match[2]))
-
-
-def format_time(value: time | None) -> str:
-    return value.strftime("%H:%M") if value else ""
-
-
-class TimeField(QLineEdit):
-    """A time of day typed as HH:MM; empty means "not given"."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setPlaceholderText("hh:mm")
-        self.setValidator(QRegularExpressionValidator(QRegularExpression(r"[0-9:.]{0,5}"), self))
-        width = self.fontMetrics().horizontalAdvance("00:000") + 24
-        self.setFixedWidth(width)
-        self.editingFinished.connect(self._tidy)
-
-    def time(self) -> time | None:
-        return parse_time(self.text())
-
-    def set_time(self, value: time | None) -> None:
-        self.setText(format_time(value))
-
-    def _tidy(self) -> None:
-        try:
-            value = self.time()
-        except ValueError:
-            return
-        if value is not None and self.text() != format_time(value):
-            self.setText(format_time(value))
 
 
 def grow_to_fit(window: QWidget) -> None:

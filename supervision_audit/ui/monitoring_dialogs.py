@@ -21,8 +21,9 @@ from supervision_audit.db import Store
 from supervision_audit.errors import Problem, SupervisionAuditError, ValidationError
 from supervision_audit.ui import messages
 from supervision_audit.ui.date_field import DateField
-from supervision_audit.ui.monitoring_common import FieldProblems, TimeField
+from supervision_audit.ui.monitoring_common import FieldProblems
 from supervision_audit.ui.style import NOTE, note_label
+from supervision_audit.ui.time_field import TimeField
 
 # (session, the date, the time or None) -> anything; raises ValidationError for bad input
 SaveDate = Callable[[Session, date, time | None], object]

@@ -27,8 +27,9 @@ from supervision_audit.services.access import Actor
 from supervision_audit.services.sessions import get_session, miss_session
 from supervision_audit.ui import messages
 from supervision_audit.ui.date_field import DateField
-from supervision_audit.ui.monitoring_common import FieldProblems, TimeField, format_time
+from supervision_audit.ui.monitoring_common import FieldProblems
 from supervision_audit.ui.style import NOTE, WARNING_BG, WARNING_FG, note_label
+from supervision_audit.ui.time_field import TimeField, format_time
 
 
 def _stacked(field: QWidget | QHBoxLayout, problem: QLabel) -> QVBoxLayout:

@@ -31,8 +31,9 @@ from supervision_audit.services.sessions import (
 from supervision_audit.services.staff import get_staff
 from supervision_audit.ui import messages
 from supervision_audit.ui.date_field import DateField
-from supervision_audit.ui.monitoring_common import FieldProblems, TimeField
+from supervision_audit.ui.monitoring_common import FieldProblems
 from supervision_audit.ui.style import note_label
+from supervision_audit.ui.time_field import TimeField
 
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday")
 DEFAULT_TIME = time(10, 0)

@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QSpinBox,
-    QTimeEdit,
     QToolButton,
 )
 
@@ -26,10 +25,11 @@ from supervision_audit.forms import ALL_FORMS, CONTRACT, Field, FormDef, Kind, S
 from supervision_audit.ui.date_field import DateField
 from supervision_audit.ui.field_widgets import FACTORIES
 from supervision_audit.ui.form_editor import FormEditor
+from supervision_audit.ui.time_field import TimeField
 
 WIDGET_CLASS = {
     Kind.TEXT: QLineEdit, Kind.MULTILINE: QPlainTextEdit, Kind.DATE: DateField,
-    Kind.TIME: QTimeEdit, Kind.INTEGER: QSpinBox, Kind.CHOICE: QComboBox, Kind.BOOL: QCheckBox,
+    Kind.TIME: TimeField, Kind.INTEGER: QSpinBox, Kind.CHOICE: QComboBox, Kind.BOOL: QCheckBox,
     Kind.STATIC: QLabel, Kind.TABLE: QFrame, Kind.TAGS: QListWidget,
 }
 

@@ -131,7 +131,8 @@ def test_a_time_that_is_no_time_is_shown_beside_the_field(qtbot, store, people, 
     dialog.time.setText("25:00")
     qtbot.mouseClick(dialog.save_button, LEFT)
     assert dialog.isVisible()
-    assert dialog.problems.text("time") == "'25:00' is not a time of day (use HH:MM, e.g. 14:30)"
+    assert dialog.problems.text("time") == \
+        "'25:00' is not a time of day (type it as 14:00, 1400 or 2pm)"
     assert _sessions(store) == []
 
 

@@ -8,7 +8,7 @@ from datetime import date, time, timedelta
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt, QTime
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog
 from sqlmodel import select
 
@@ -79,9 +79,9 @@ def _type(qtbot, widget, text: str) -> None:
     qtbot.keyClicks(widget, text)
 
 
-def _times(dialog: RecordDialog, start: str = "10:00", end: str = "11:30") -> None:
-    dialog.editor.widget_for("start_time").setTime(QTime.fromString(start, "HH:mm"))
-    dialog.editor.widget_for("end_time").setTime(QTime.fromString(end, "HH:mm"))
+def _times(qtbot, dialog: RecordDialog, start: str = "10:00", end: str = "11:30") -> None:
+    _type(qtbot, dialog.editor.widget_for("start_time"), start)
+    _type(qtbot, dialog.editor.widget_for("end_time"), end)
 
 
 def _click(qtbot, button) -> None:
@@ -117,7 +117,7 @@ def test_a_new_record_written_in_the_dialog_is_stored_with_its_action(
     assert editor.values()["supervisee_name"] == "Pat Worker"
     assert editor.values()["supervisor_name"] == "Mia Manager"
     assert dialog.review is not None and dialog.review.actions == []
-    _times(dialog)
+    _times(qtbot, dialog)
     _type(qtbot, editor.widget_for("welcome"), "Pat is well; agenda agreed.")
     actions = editor.binding_for("actions")
     qtbot.keyClicks(actions.cell(0, "action").widget, "Update the chronology")
@@ -146,7 +146,7 @@ def test_earlier_actions_must_be_reviewed_and_carried_forward_stays_open(
     dialog = _new_record(qtbot, panel)
     review = dialog.review
     assert [a.description for a in review.actions] == ["Book court skills"]
-    _times(dialog)
+    _times(qtbot, dialog)
     _click(qtbot, dialog.complete_button)
     assert not dialog.completed and dialog.isVisible()
     assert "Mark each earlier action done or carried forward" in \
@@ -168,7 +168,7 @@ def test_earlier_actions_must_be_reviewed_and_carried_forward_stays_open(
     monkeypatch.setattr(records_panel, "ask_new_record", lambda *_a: (None, date(2026, 4, 6)))
     third = _new_record(qtbot, panel)
     assert [a.description for a in third.review.actions] == ["Book court skills"]
-    _times(third)
+    _times(qtbot, third)
     _click(qtbot, third.review.button(0, "done"))
     _click(qtbot, third.complete_button)
     with store.read() as session:
@@ -215,7 +215,7 @@ def test_end_before_start_is_shown_beside_the_field_and_nothing_completes(
         qtbot, store, people, mia, show_panel, held_on) -> None:
     panel = show_panel(mia, people["P1"])
     dialog = _new_record(qtbot, panel)
-    _times(dialog, "11:00", "10:00")
+    _times(qtbot, dialog, "11:00", "10:00")
     _click(qtbot, dialog.complete_button)
     assert dialog.editor.problem_text("end_time") == "The session ends before it starts"
     assert "Not completed" in dialog.draft_note.text()
@@ -226,15 +226,15 @@ def test_end_before_start_is_shown_beside_the_field_and_nothing_completes(
 def test_a_short_session_is_marked_as_it_is_typed(qtbot, people, mia, show_panel,
                                                   held_on) -> None:
     dialog = _new_record(qtbot, show_panel(mia, people["P1"]))
-    _times(dialog, "10:00", "11:00")
+    _times(qtbot, dialog, "10:00", "11:00")
     assert dialog.short_chip.text() == "Short session: 60 minutes"
-    _times(dialog, "10:00", "11:30")
+    _times(qtbot, dialog, "10:00", "11:30")
     assert dialog.short_chip.isHidden()
 
 
 def _fill_group(qtbot, dialog: GroupRecordDialog) -> None:
     editor = dialog.editor
-    _times(dialog)
+    _times(qtbot, dialog)
     for key, text in (("agreed_agenda", "Neglect cases"), ("worried", "Drift"),
                       ("working_well", "Direct work"), ("needs_to_happen", "Earlier review"),
                       ("learning_1", "One"), ("learning_2", "Two"), ("learning_3", "Three")):
