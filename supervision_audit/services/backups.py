@@ -26,6 +26,7 @@ from supervision_audit.db import (
     schema_head,
 )
 from supervision_audit.errors import DamagedStoreError, StoreError, WrongKeyError
+from supervision_audit.locks import lock_problems
 from supervision_audit.models import EventLog
 from supervision_audit.security.keyring import keyring_path
 from supervision_audit.services.access import Action, Actor, PermissionDenied, require
@@ -166,6 +167,12 @@ def check_backup(path: Path, key: bytes | None) -> BackupCheck:
         if app_id != APPLICATION_ID or not 1 <= version <= schema_head():
             raise StoreError(f"{path.name} is not a backup of a Supervision Audit database "
                              "this version can use.")
+        unlocked = lock_problems(conn) if version == schema_head() else []
+        if unlocked:
+            raise StoreError(
+                f"The backup {path.name} has had {len(unlocked)} of its locks on final "
+                f"records and the event log removed or altered ({', '.join(unlocked)}): it "
+                "was changed outside the app, so it is not restored.")
         staff = conn.execute("SELECT count(*) FROM staff").fetchone()[0]
     except StoreError:
         raise

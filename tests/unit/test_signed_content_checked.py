@@ -180,3 +180,24 @@ def test_attack_drop_a_lock_edit_a_signed_record_then_export(demo, tmp_path, cap
     assert "record_final_no_update" in err  # the lock dropped was put back, and said so
     assert not out.exists()
     assert list(tmp_path.glob(".record.pdf*")) == []
+
+
+def test_restore_refuses_a_backup_whose_locks_were_removed(tmp_path) -> None:
+    from supervision_audit.services.backups import restore_backup, take_backup
+    from supervision_audit.services.signin import FirstRun, first_run
+
+    opened, _ = first_run(tmp_path / "org.sqlite",
+                          FirstRun("Org", "Ada Admin", "AD1", "ada", "correct horse battery"))
+    backup = take_backup(opened.store, tmp_path / "b")
+    path, key = opened.store.path, opened.store.key
+    opened.store.close()
+    conn = connect_raw(backup, key)
+    try:
+        conn.execute("DROP TRIGGER event_log_no_delete")
+    finally:
+        conn.close()
+    before = path.read_bytes()
+    with pytest.raises(Exception, match="locks on final records and the event log removed "
+                                        r"or altered \(event_log_no_delete\)"):
+        restore_backup(backup, path, key)
+    assert path.read_bytes() == before
