@@ -17,6 +17,7 @@ from supervision_audit import paths
 from supervision_audit.cli import ENV_PASSWORD, ENV_USER, credentials, db_path, signed_in
 from supervision_audit.errors import SupervisionAuditError
 from supervision_audit.services.access import Actor
+from supervision_audit.wording import plural
 
 
 @contextmanager
@@ -142,7 +143,8 @@ def cmd_verify_log(args: argparse.Namespace) -> int:
     with signed_session(args, write=False) as (session, actor):
         report = verify_chain(session)
     if report.intact:
-        print(f"The log is intact: {report.entries} entries, each linked to the one before.")
+        print(f"The log is intact: {plural(report.entries, 'entry', 'entries')}, each linked "
+              "to the one before.")
         return 0
     print(f"The log is broken at entry {report.first_break}: {report.reason}.")
     return 1
@@ -157,7 +159,7 @@ def cmd_access_log(args: argparse.Namespace) -> int:
         if args.out:
             write_access_log(rows, Path(args.out))
     if args.out:
-        print(f"{len(rows)} entries written to {args.out}.")
+        print(f"{plural(len(rows), 'entry', 'entries')} written to {args.out}.")
     else:
         for row in rows:
             print("\t".join(str(v) for v in row.values()))
@@ -219,7 +221,7 @@ def cmd_export_monitoring(args: argparse.Namespace) -> int:
             people = [r.id for r in list_staff(session, actor)
                       if r.supervisor_id == actor.staff_id]
         out = export_monitoring(session, actor, people, Path(args.out))
-    print(f"Monitoring sheets for {len(people)} people written to {out}.")
+    print(f"Monitoring sheets for {plural(len(people), 'person', 'people')} written to {out}.")
     return 0
 
 
@@ -228,8 +230,8 @@ def cmd_import_monitoring(args: argparse.Namespace) -> int:
 
     with signed_session(args) as (session, actor):
         result = import_monitoring(session, actor, Path(args.file))
-    print(f"Imported {result.sheets} sheets: {result.created} sessions added, "
-          f"{result.updated} updated.")
+    print(f"Imported {plural(result.sheets, 'sheet')}: "
+          f"{plural(result.created, 'session')} added, {result.updated} updated.")
     return 0
 
 

@@ -14,6 +14,7 @@ from supervision_audit.policy import Escalation
 from supervision_audit.services.sessions import MonitoringRow
 from supervision_audit.ui.style import BAD_BG, BAD_FG, NOTE, OK_FG, WARNING_FG
 from supervision_audit.ui.time_field import format_time
+from supervision_audit.wording import plural
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -53,10 +54,6 @@ def escalation_tip(escalation: Escalation | None) -> str:
     return (f"{lead}no new date was set within 14 days of the miss on "
             f"{format_date(escalation.missed_date)} (or the new session did not take place): "
             "report it to the supervisor's line manager and record when.")
-
-
-def plural(n: int, one: str, many: str | None = None) -> str:
-    return f"{n} {one if n == 1 else (many or one + 's')}"
 
 
 def summary_text(rows: list[MonitoringRow]) -> str:
