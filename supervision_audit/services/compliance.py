@@ -17,7 +17,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Result, String, and_, exists, func, or_, type_coerce
+from sqlalchemy import Result, and_, exists, func, or_
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
@@ -36,6 +36,7 @@ from supervision_audit.policy import (
 )
 from supervision_audit.services.access import Actor, visible_staff
 from supervision_audit.services.contracts import LatestContract, latest_contracts
+from supervision_audit.sqlfuncs import add_days, minutes_between, uuid_key
 
 
 @dataclass
@@ -83,7 +84,7 @@ class Supervised:
 def _hex(column: Any) -> Any:
     """A UUID column as stored (32 hex digits, ``UUID.hex``): the aggregates key on it and
     make no UUID objects for the tens of thousands of rows they read."""
-    return type_coerce(column, String)
+    return uuid_key(column)
 
 
 def _rows(session: Session, query: Any) -> Result[Any]:
@@ -145,7 +146,7 @@ def compute(session: Session, as_of: date, people: set[uuid.UUID] | None = None
     last_completed = _last_completed(session, as_of)
     recent = and_(R.status == "complete", R.held_on > year_ago, R.held_on <= as_of,
                   R.supervisee_id != None)  # noqa: E711
-    minutes = (func.strftime("%s", R.end_time) - func.strftime("%s", R.start_time)) / 60
+    minutes = minutes_between(R.start_time, R.end_time)
     short = _grouped(session, select(_hex(R.supervisee_id), func.count()).where(
         recent, minutes < 90).group_by(R.supervisee_id))
     unsigned = _grouped(session, select(_hex(R.supervisee_id), func.count()).where(
@@ -159,7 +160,7 @@ def compute(session: Session, as_of: date, people: set[uuid.UUID] | None = None
     # a copy is late only when given (or still not given) after its due date, which is at
     # least three calendar days after the session: the others need not leave SQLite
     maybe_late = or_(R.copy_given_on == None,  # noqa: E711
-                     R.copy_given_on > func.date(R.held_on, "+3 day"))
+                     R.copy_given_on > add_days(R.held_on, 3))
     late_copies = select(_hex(R.supervisee_id), R.held_on, R.copy_given_on).where(recent,
                                                                                   maybe_late)
     for supervisee, held_on, given in _rows(session, late_copies):
@@ -249,8 +250,8 @@ def _escalations(session: Session, as_of: date, since: date) -> dict[str, list]:
     new_date = func.coalesce(follow.planned_date, S.rescheduled_for, S.planned_date)
     new_status = func.coalesce(follow.status, "planned")
     settled = and_(S.rescheduled_for != None, S.rescheduled_recorded_on != None,  # noqa: E711
-                   S.rescheduled_recorded_on <= func.date(
-                       S.planned_date, f"+{RESCHEDULE_WINDOW_DAYS} day"),
+                   S.rescheduled_recorded_on <= add_days(
+                       S.planned_date, RESCHEDULE_WINDOW_DAYS),
                    or_(new_date > as_of, new_status == "completed",
                        and_(new_status == "planned", new_date == as_of)))
     unreported = or_(S.reported_to_manager_on == None,  # noqa: E711

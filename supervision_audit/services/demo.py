@@ -12,7 +12,7 @@ from supervision_audit.dates import add_months
 from supervision_audit.errors import ValidationError
 from supervision_audit.models import Staff
 from supervision_audit.services.access import SYSTEM_ACTOR, Actor
-from supervision_audit.services.accounts import add_account, grant_inspector
+from supervision_audit.services.accounts import Vault, add_account, grant_inspector
 from supervision_audit.services.contracts import draft_values, save_contract
 from supervision_audit.services.demo_asye import seed_asye
 from supervision_audit.services.demo_audits import seed_audits
@@ -178,24 +178,30 @@ def create_demo(db_path: Path, today: date | None = None, *, encrypted: bool = T
         encrypted=encrypted))
     try:
         with opened.store.write() as session:
-            seed_demo(session, today)
-            save_staff(session, SYSTEM_ACTOR, StaffInput(INSPECTOR[0], INSPECTOR[1], INSPECTOR[2],
-                                           role="other"), today=today)
-            for username, staff_id, _what in DEMO_ACCOUNTS:
-                person = get_by_staff_id(session, staff_id)
-                if username == "admin":
-                    continue
-                if username == "inspector":
-                    grant_inspector(session, opened.actor, opened.vault, person.id, username,
-                                    DEMO_PASSWORD, until=today + timedelta(days=90), today=today)
-                else:
-                    add_account(session, opened.vault, person.id, username, DEMO_PASSWORD)
-            managers = {staff.id: acting_as(session, staff.id) for staff in session.exec(
-                select(Staff).where(Staff.role == "team_manager"))}
-            seed_sessions(session, today, managers)
-            seed_asye(session, today)
-            seed_audits(session, today)
+            seed_demo_files(session, opened.actor, opened.vault, today)
     except Exception:
         opened.store.close()
         raise
     return opened, recovery
+
+
+def seed_demo_files(session: Session, admin: Actor, vault: Vault, today: date) -> None:
+    """The demo organisation, its demo accounts (but the administrator's, made by whoever set
+    the store up as ``admin``) and five years of files, into a store of either engine."""
+    seed_demo(session, today)
+    save_staff(session, SYSTEM_ACTOR, StaffInput(INSPECTOR[0], INSPECTOR[1], INSPECTOR[2],
+                                                 role="other"), today=today)
+    for username, staff_id, _what in DEMO_ACCOUNTS:
+        person = get_by_staff_id(session, staff_id)
+        if username == "admin":
+            continue
+        if username == "inspector":
+            grant_inspector(session, admin, vault, person.id, username, DEMO_PASSWORD,
+                            until=today + timedelta(days=90), today=today)
+        else:
+            add_account(session, vault, person.id, username, DEMO_PASSWORD)
+    managers = {staff.id: acting_as(session, staff.id) for staff in session.exec(
+        select(Staff).where(Staff.role == "team_manager"))}
+    seed_sessions(session, today, managers)
+    seed_asye(session, today)
+    seed_audits(session, today)

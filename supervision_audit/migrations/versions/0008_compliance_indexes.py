@@ -33,7 +33,8 @@ def upgrade() -> None:
                     ['session_id', 'status'], unique=False)
     op.create_index('ix_record_unsigned', 'supervision_record',
                     ['supervisee_id', 'held_on', 'status', 'locked_at'], unique=False,
-                    sqlite_where=sa.text("status = 'complete' AND locked_at IS NULL"))
+                    sqlite_where=sa.text("status = 'complete' AND locked_at IS NULL"),
+                    postgresql_where=sa.text("status = 'complete' AND locked_at IS NULL"))
 
 
 def downgrade() -> None:

@@ -1,0 +1,1 @@
+"""PostgreSQL, the organisation's shared store (the standalone store is SQLite: ``db``)."""
