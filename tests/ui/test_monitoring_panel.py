@@ -174,7 +174,7 @@ def test_a_miss_without_a_new_date_is_flagged_and_then_reported(qtbot, store, pe
     assert row[Column.STATUS] == "Cancelled"
     assert row[Column.RESCHEDULED] == ""
     assert row[Column.COMMENTS] == "Supervisor at court; No cover available"
-    assert row[Column.ESCALATION] == "Report to line manager by 24/02/2025"
+    assert row[Column.ESCALATION] == "Overdue: report to line manager by 24/02/2025"
     overdue = _cell(panel, "10/02/2025", Column.ESCALATION, Qt.ItemDataRole.ForegroundRole)
     assert overdue.color().name() == BAD_FG  # long past the 14 days on 01/06/2025
     assert _plain(panel.summary) == ("12 sessions: 1 cancelled, 11 planned. 1 miss to report "
@@ -194,6 +194,21 @@ def test_a_miss_without_a_new_date_is_flagged_and_then_reported(qtbot, store, pe
     assert _plain(panel.summary) == "12 sessions: 1 cancelled, 11 planned."
 
 
+def test_an_escalation_in_time_and_an_overdue_one_differ_in_words_not_only_colour(
+        qtbot, store, people, show) -> None:
+    _plan(store, people)
+    for today, text in ((date(2025, 2, 11), "Report to line manager by 24/02/2025"),
+                        (date(2025, 3, 3), "Overdue: report to line manager by 24/02/2025")):
+        panel = show(today=today)
+        if today == date(2025, 2, 11):
+            _select(panel, "10/02/2025")
+            qtbot.mouseClick(panel.postpone_button, LEFT)
+            qtbot.mouseClick(panel.dialog.cancelled, LEFT)
+            qtbot.keyClicks(panel.dialog.reason, "Supervisor at court")
+            qtbot.mouseClick(panel.dialog.save_button, LEFT)
+        assert _row(panel, "10/02/2025")[Column.ESCALATION] == text
+
+
 def test_a_report_date_before_the_miss_is_refused_beside_the_field(qtbot, store, people,
                                                                    show) -> None:
     _plan(store, people)
@@ -209,7 +224,7 @@ def test_a_report_date_before_the_miss_is_refused_beside_the_field(qtbot, store,
     assert when.isVisible()
     assert when.problems.text("reported_to_manager_on") == ("The report date is before the "
                                                             "missed session")
-    assert _row(panel, "10/02/2025")[Column.ESCALATION].startswith("Report to line manager")
+    assert "report to line manager" in _row(panel, "10/02/2025")[Column.ESCALATION]
 
 
 def test_postponing_with_a_new_date_books_it_and_raises_no_flag(qtbot, store, people,
@@ -385,7 +400,7 @@ def test_pdf_and_calendar_exports(qtbot, store, people, show, tmp_path, monkeypa
     qtbot.mouseClick(panel.ics_button, LEFT)
     text = ics.read_text()
     assert text.count("BEGIN:VEVENT") == 7  # 09/06/2025 to 08/12/2025: still to come
-    assert "DTSTART:20250609T100000" in text and "DTSTART:20250512" not in text
+    assert "DTSTART;TZID=Europe/London:20250609T100000" in text and "DTSTART:20250512" not in text
     assert panel.notice.text() == f"Saved 7 sessions still to come to {ics}"
 
 
