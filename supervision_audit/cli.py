@@ -12,10 +12,13 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from supervision_audit import APP_SLUG, __version__, paths
 from supervision_audit.errors import SupervisionAuditError, ValidationError
-from supervision_audit.services.signin import OpenStore
+
+if TYPE_CHECKING:  # (the store's modules load only for a command that opens one)
+    from supervision_audit.services.signin import OpenStore
 
 Handler = Callable[[argparse.Namespace], int]
 ENV_USER = "SUPERVISION_AUDIT_USER"

@@ -9,15 +9,17 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
-from typing import Any
-
-from sqlmodel import Session
+from typing import TYPE_CHECKING, Any
 
 from supervision_audit import paths
 from supervision_audit.cli import ENV_PASSWORD, ENV_USER, credentials, db_path, signed_in
 from supervision_audit.errors import SupervisionAuditError
-from supervision_audit.services.access import Actor
 from supervision_audit.wording import plural
+
+if TYPE_CHECKING:  # (the store's modules load only for a command that opens one)
+    from sqlmodel import Session
+
+    from supervision_audit.services.access import Actor
 
 
 @contextmanager
