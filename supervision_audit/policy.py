@@ -12,6 +12,7 @@ from datetime import date, datetime, timedelta
 from enum import StrEnum
 from functools import lru_cache
 
+from supervision_audit.bank_holidays import england_bank_holidays
 from supervision_audit.dates import add_months
 
 SESSION_MINUTES = 90
@@ -46,15 +47,8 @@ class Supervisee:
 # --- working days (R3) -------------------------------------------------------------------
 
 
-@lru_cache(maxsize=64)
-def _bank_holidays(year: int) -> frozenset[date]:
-    import holidays
-
-    return frozenset(holidays.country_holidays("GB", subdiv="ENG", years=[year]).keys())
-
-
 def is_bank_holiday(day: date) -> bool:
-    return day in _bank_holidays(day.year)
+    return day in england_bank_holidays(day.year)
 
 
 def is_working_day(day: date) -> bool:

@@ -238,8 +238,19 @@ def _rescheduled_recorded_on(row: SupervisionSession, entry: Entry) -> date | No
     return entry.planned_date
 
 
+def _as_exported(row: SupervisionSession) -> tuple[time | None, str, date | None, str]:
+    """What the export writes for ``row`` (time to the minute; reason and comments joined),
+    in the terms of an :class:`Entry`."""
+    at = row.planned_time.replace(second=0, microsecond=0) if row.planned_time else None
+    text = "; ".join(t for t in (row.reason, row.comments) if t)
+    return at, row.status, row.rescheduled_for, text
+
+
 def import_monitoring(session: Session, actor: Actor, path: Path) -> MonitoringImportResult:
-    """Bring in monitoring sheets, matching existing sessions by supervisee and date."""
+    """Bring in monitoring sheets, matching existing sessions by supervisee and date.
+
+    An entry that says what the export of its session would say changes nothing (so a sheet
+    exported and imported again, unchanged, updates nothing and is not logged)."""
     sheets = read_monitoring(session, Path(path))
     for sheet in sheets:
         require(session, actor, Action.WRITE_RECORDS, sheet.supervisee.id)
@@ -247,6 +258,7 @@ def import_monitoring(session: Session, actor: Actor, path: Path) -> MonitoringI
     for sheet in sheets:
         person = sheet.supervisee
         existing = {s.planned_date: s for s in sessions_of(session, person.id)}
+        written: set[uuid.UUID] = set()  # sessions this sheet created or changed
         for entry in sheet.entries:
             row = existing.get(entry.planned_date)
             if row is None:
@@ -257,8 +269,12 @@ def import_monitoring(session: Session, actor: Actor, path: Path) -> MonitoringI
                 session.add(row)
                 existing[entry.planned_date] = row
                 created += 1
+            elif _as_exported(row) == (entry.planned_time, entry.status,
+                                       entry.rescheduled_for, entry.text):
+                continue
             else:
                 updated += 1
+            written.add(row.id)
             row.planned_time = entry.planned_time
             row.status = entry.status
             missed = entry.status in ("postponed", "cancelled")
@@ -266,11 +282,22 @@ def import_monitoring(session: Session, actor: Actor, path: Path) -> MonitoringI
             row.rescheduled_recorded_on = _rescheduled_recorded_on(row, entry)
             row.rescheduled_for = entry.rescheduled_for
             row.updated_at = utcnow()
-        session.flush()
+        session.flush()  # new sessions exist before any link to them
         for row in existing.values():
+            # a changed entry links to the session on its new date (or none); an unchanged
+            # one keeps its link, and gains one only if its new date's session is new here
             follow = existing.get(row.rescheduled_for) if row.rescheduled_for else None
-            row.rescheduled_session_id = follow.id if follow is not None else None
+            link = follow.id if follow is not None else None
+            if row.id in written or (row.rescheduled_session_id is None and link is not None):
+                if row.rescheduled_session_id != link:
+                    row.rescheduled_session_id = link
+                    if row.id not in written:
+                        written.add(row.id)
+                        updated += 1
+        if not written:
+            continue
         session.flush()
         log_event(session, actor.who, "monitoring.import", subject_kind="staff",
-                  subject_id=person.id, about_staff_id=person.id, detail=Path(path).name)
+                  subject_id=person.id, about_staff_id=person.id,
+                  detail=f"{Path(path).name}: {len(written)} sessions added or changed")
     return MonitoringImportResult(len(sheets), created, updated)

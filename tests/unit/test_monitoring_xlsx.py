@@ -73,8 +73,53 @@ def test_export_then_import_gives_back_the_same_entries(org, tmp_path) -> None:
         export_monitoring(s, SYS, [get_by_staff_id(s, "P1").id], tmp_path / "m.xlsx")
     with org.write() as s:  # into the same store: matched by date, nothing duplicated
         result = import_monitoring(s, SYS, tmp_path / "m.xlsx")
-    assert result.created == 0 and result.updated == len(before)
+    assert result.created == 0 and result.updated == 0
     assert _entries(org, "P1") == before
+
+
+def _stored(store) -> tuple[list[tuple], int]:
+    """Every session row, every column, and the length of the event log."""
+    from sqlmodel import select
+
+    from supervision_audit.models import EventLog, SupervisionSession
+
+    with store.read() as s:
+        rows = sorted(tuple(getattr(r, c) for c in SupervisionSession.model_fields)
+                      for r in s.exec(select(SupervisionSession)))
+        return rows, len(s.exec(select(EventLog)).all())
+
+
+def test_importing_an_unchanged_export_changes_nothing(org, tmp_path) -> None:
+    with org.write() as s:  # a reason and comments both: the sheet has one column for them
+        p1 = get_by_staff_id(s, "P1").id
+        extra = plan_year(s, SYS, p1, D(2026, 6, 1), 0, time(14, 30, 15), months=1)[0]
+        miss_session(s, SYS, extra.id, status="postponed", reason="Training",
+                     comments="Moved by phone", rescheduled_for=D(2026, 6, 20),
+                     today=D(2026, 6, 1))
+        export_monitoring(s, SYS, [p1], tmp_path / "m.xlsx")
+    before = _stored(org)
+    with org.write() as s:
+        result = import_monitoring(s, SYS, tmp_path / "m.xlsx")
+    assert (result.sheets, result.created, result.updated) == (1, 0, 0)
+    assert _stored(org) == before
+
+
+def test_reimport_updates_only_the_entries_that_changed(org, tmp_path) -> None:
+    with org.write() as s:
+        export_monitoring(s, SYS, [get_by_staff_id(s, "P1").id], tmp_path / "m.xlsx")
+    book = load_workbook(tmp_path / "m.xlsx")
+    book.worksheets[0]["E7"] = "Sickness (whole team)"
+    book.save(tmp_path / "m.xlsx")
+    rows_before, log_before = _stored(org)
+    with org.write() as s:
+        result = import_monitoring(s, SYS, tmp_path / "m.xlsx")
+    assert (result.created, result.updated) == (0, 1)
+    rows_after, log_after = _stored(org)
+    assert len(set(rows_after) - set(rows_before)) == 1 and log_after == log_before + 1
+    with org.read() as s:
+        cancelled = [r for r in sessions_of(s, get_by_staff_id(s, "P1").id)
+                     if r.status == "cancelled"]
+    assert [r.reason for r in cancelled] == ["Sickness (whole team)"]
 
 
 def test_import_into_a_fresh_store_recreates_the_sheet(org, tmp_path) -> None:
