@@ -88,6 +88,6 @@ AUDIT = FormDef(
                 Field("owner", "By whom", required=True),
                 Field("due", "By when", Kind.DATE, required=True))),)),
         Section("signatures", "Signatures", (
-            Field("supervisor_signature", "Auditor", Kind.SIGNATURE),)),
+            Field("auditor_signature", "Auditor", Kind.SIGNATURE),)),
     ),
 )

@@ -20,6 +20,7 @@ from supervision_audit.policy import audit_period
 from supervision_audit.services.access import Action, Actor, require
 from supervision_audit.services.audit_evidence import gather
 from supervision_audit.services.events import log_event
+from supervision_audit.services.signatures import SIGNATURE_FIELDS
 from supervision_audit.services.staff import get_staff
 
 JUDGEMENT_RULE = (
@@ -257,7 +258,8 @@ def save_audit(session: Session, actor: Actor, audit_id: uuid.UUID, values: dict
         values = moved.values
     keep = {k: audit.values.get(k) for k in ("supervisor_name", "supervisee_name", "team",
                                              "auditor_name", "period")}
-    values = {**values, **keep}
+    # the auditor signs with the password (services.signatures), never by typing a name
+    values = {**{k: v for k, v in values.items() if k not in SIGNATURE_FIELDS}, **keep}
     if moved is not None:
         values["period"] = moved.values["period"]
     values["suggested_judgement"] = LABELS.get(suggest_judgement(answers_of(values)) or "", "")

@@ -12,6 +12,7 @@ from supervision_audit.exports.pdf import FormPart
 from supervision_audit.forms import ALL_FORMS, ASYE_TRACKER, AUDIT, CONTRACT, MONITORING
 from supervision_audit.models import Contract, FileAudit, Staff, SupervisionRecord
 from supervision_audit.services.print_views import addenda_lines, seal_of, signature_values
+from supervision_audit.services.signatures import SIGNATURE_FIELDS
 
 
 def record_part(session: Session, record: SupervisionRecord) -> FormPart:
@@ -49,9 +50,11 @@ def contract_part(session: Session, contract: Contract) -> FormPart:
 
 
 def audit_part(session: Session, audit: FileAudit) -> FormPart:
-    """A supervision file audit (Appendix 7) as it prints, signed as its signatures say."""
+    """A supervision file audit (Appendix 7) as it prints, signed as its signatures say (a
+    name once typed on the signature line is no signature, and does not print)."""
     person = session.get(Staff, audit.supervisee_id)
-    return FormPart(AUDIT, {**audit.values, **signature_values(session, "audit", audit.id)},
+    values = {k: v for k, v in audit.values.items() if k not in SIGNATURE_FIELDS}
+    return FormPart(AUDIT, {**values, **signature_values(session, "audit", audit.id)},
                     str(audit.id), f"{person.name if person else ''}, audited "
                                    f"{audit.completed_on:%d/%m/%Y}",
                     seal_of(session, "audit", audit.id),

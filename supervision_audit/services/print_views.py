@@ -51,8 +51,8 @@ def signature_values(session: Session, kind: str, record_id: uuid.UUID) -> dict[
     """The form's own signature lines, filled from the signatures given."""
     out = {}
     for s in signatures_of(session, kind, record_id):
-        key = {"supervisor": "supervisor_signature", "supervisee": "supervisee_signature"}.get(
-            s.role)
+        key = {"supervisor": "supervisor_signature", "supervisee": "supervisee_signature",
+               "auditor": "auditor_signature"}.get(s.role)
         if key:
             out[key] = {"name": s.typed_name,
                         "date": s.signed_at.astimezone().date().isoformat()}

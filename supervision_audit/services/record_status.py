@@ -12,7 +12,13 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from supervision_audit.models import Signature, Staff, SupervisionRecord, UserAccount
+from supervision_audit.models import (
+    FileAudit,
+    Signature,
+    Staff,
+    SupervisionRecord,
+    UserAccount,
+)
 from supervision_audit.services.access import Actor
 from supervision_audit.services.signatures import (
     Required,
@@ -27,8 +33,9 @@ ROLE_WORDS = {"supervisor": "supervisor", "supervisee": "supervisee", "attendee"
               "author": "author", "auditor": "auditor", "observer": "observer"}
 
 
-def record_status(record: SupervisionRecord) -> str:
-    """"draft", "awaiting" (complete, not everyone has signed) or "final"."""
+def record_status(record: SupervisionRecord | FileAudit) -> str:
+    """"draft", "awaiting" (complete, not everyone has signed) or "final" (a record or an
+    audit)."""
     if record.status == "draft":
         return "draft"
     return "final" if is_final(record) else "awaiting"

@@ -43,7 +43,8 @@ AUTHOR_MEANING = "Author: I confirm this addendum"
 ASYE_SUPERVISOR = "Supervisor: I confirm this tracker is accurate"
 ASYE_SUPERVISEE = "Supervisee: I have read this tracker"
 COPY_METHODS = {"printed": "Printed copy", "emailed": "E-mailed PDF", "handed": "Handed over"}
-SIGNATURE_FIELDS = ("supervisor_signature", "supervisee_signature")
+# signature lines on the forms: filled from the signatures given, never part of what is signed
+SIGNATURE_FIELDS = ("supervisor_signature", "supervisee_signature", "auditor_signature")
 
 
 def canonical_hash(content: dict[str, Any]) -> str:

@@ -14,6 +14,7 @@ from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QGuiApplication, QKeyEvent
 from PySide6.QtWidgets import (
     QDialog,
+    QDialogButtonBox,
     QFrame,
     QGridLayout,
     QGroupBox,
@@ -39,6 +40,7 @@ from supervision_audit.services.audits import (
     suggest_judgement,
 )
 from supervision_audit.services.audits import save_audit as save_audit_values
+from supervision_audit.services.record_status import STATUS_LABELS, record_status, sign_state
 from supervision_audit.ui import messages
 from supervision_audit.ui.audit_evidence_view import (
     CARD_STYLE,
@@ -47,11 +49,14 @@ from supervision_audit.ui.audit_evidence_view import (
 )
 from supervision_audit.ui.form_editor import FormEditor
 from supervision_audit.ui.form_footer import FooterButton, form_footer
+from supervision_audit.ui.record_trail import TrailView, load_trail
+from supervision_audit.ui.sign_dialog import SignDialog
 from supervision_audit.ui.style import NOTE, PROBLEM, chip_style, heading_label, note_label
 
 MAX_ACTIONS = 6
 JUDGEMENT_CHIPS = {"outstanding": "ok", "good": "ok", "requires_improvement": "warning",
                    "inadequate": "bad"}
+STATUS_CHIPS = {"draft": "neutral", "awaiting": "warning", "final": "ok"}
 
 
 def _card(title: str) -> tuple[QFrame, QVBoxLayout]:
@@ -91,6 +96,9 @@ class AuditDialog(QDialog):
             self.status = audit.status
             self.editable = audit.status == "draft" and permitted(
                 session, actor, Action.RUN_AUDIT, audit.supervisee_id)
+            self.state = record_status(audit)  # "draft", "awaiting" (its signature), "final"
+            self.may_sign = self.state == "awaiting" and sign_state(
+                session, actor, "audit", audit_id).my_place is not None
             values: dict[str, Any] = dict(audit.values)
             self.proposals: dict[str, Any] = dict(audit.proposals)
             self.evidence_on: date = audit.completed_on
@@ -106,6 +114,7 @@ class AuditDialog(QDialog):
         self._place_evidence()
         self._place_judgement_card()
         self._place_actions_note()
+        self._place_signatures()
         if not self.editable:
             self.editor.set_read_only(True)
         self.editor.changed.connect(self._changed)
@@ -198,6 +207,33 @@ class AuditDialog(QDialog):
         self.actions_count.setObjectName("actions_count")
         column.addWidget(self.actions_count)
 
+    def _place_signatures(self) -> None:
+        """The auditor signs with the password (Sign…), as everyone signs: the form's
+        signature line is never typed. Below the form: the signature given, or what to do."""
+        box = self.editor.findChild(QGroupBox, "section_signatures")
+        if box is not None:
+            box.hide()
+        self.trail: QWidget | None = None
+        self._show_signatures()
+
+    def _show_signatures(self) -> None:
+        body = self._body()
+        if self.trail is not None:
+            body.removeWidget(self.trail)
+            self.trail.deleteLater()
+        if self.state == "draft":
+            self.trail = QGroupBox("Signature")
+            self.trail.setObjectName("audit_signatures")
+            QVBoxLayout(self.trail).addWidget(note_label(
+                "Once the audit is complete, the auditor signs it with their password "
+                "(Sign…): it is then final and cannot be changed."))
+        else:
+            with self.store.read() as session:
+                trail = load_trail(session, self.actor, "audit", self.audit_id)
+            self.trail = TrailView(trail, nobody="Nobody has signed this audit yet: the "
+                                                 "auditor signs it with their password.")
+        body.insertWidget(body.count() - 1, self.trail)
+
     def _header(self) -> QWidget:
         box = QWidget()
         column = QVBoxLayout(box)
@@ -214,10 +250,10 @@ class AuditDialog(QDialog):
         self.answers_chip.setObjectName("answers_chip")
         self.answers_chip.setStyleSheet(chip_style("neutral"))
         top.addWidget(self.answers_chip, 0, Qt.AlignmentFlag.AlignVCenter)
-        chip = QLabel("Draft" if self.status == "draft" else "Complete")
-        chip.setObjectName("status_chip")
-        chip.setStyleSheet(chip_style("neutral" if self.status == "draft" else "ok"))
-        top.addWidget(chip, 0, Qt.AlignmentFlag.AlignVCenter)
+        self.status_chip = QLabel()
+        self.status_chip.setObjectName("status_chip")
+        self._show_state()
+        top.addWidget(self.status_chip, 0, Qt.AlignmentFlag.AlignVCenter)
         column.addLayout(top)
         self.about = note_label("")
         self.about.setObjectName("audit_about")
@@ -229,6 +265,8 @@ class AuditDialog(QDialog):
                  if self.editable else "This audit is shown read-only." +
                  (" It is complete: its actions are tracked in the supervisor's own "
                   "supervision." if self.status == "complete" else ""))
+        if self.may_sign:
+            intro += " Sign it (Sign…) to make it final."
         self.intro = note_label(intro)
         self.intro.setObjectName("audit_intro")
         column.addWidget(self.intro)
@@ -246,7 +284,39 @@ class AuditDialog(QDialog):
                                   self.complete) if self.editable else None)
         self.note, self.buttons = footer.note, footer.buttons
         self.save_button, self.complete_button = footer.save, footer.complete
+        self.sign_button = None
+        if self.may_sign:
+            self.sign_button = self.buttons.addButton(
+                "Sign…", QDialogButtonBox.ButtonRole.ActionRole)
+            self.sign_button.setObjectName("sign_audit")
+            self.sign_button.setToolTip("Sign the audit with your password: it becomes final")
+            self.sign_button.setAutoDefault(False)
+            self.sign_button.clicked.connect(lambda _checked=False: self.sign())
         return footer.row
+
+    def _show_state(self) -> None:
+        self.status_chip.setText(STATUS_LABELS[self.state])
+        self.status_chip.setStyleSheet(chip_style(STATUS_CHIPS[self.state]))
+
+    def sign(self) -> SignDialog:
+        """Open the signing dialog (password, meaning, optional drawn signature); once
+        signed, the audit shows as final with its signature."""
+        dialog = SignDialog(self.store, self.actor, "audit", self.audit_id, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.accepted.connect(self._signed)
+        self.sign_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def _signed(self) -> None:
+        with self.store.read() as session:
+            self.state = record_status(get_audit(session, self.audit_id))
+        self.may_sign = False
+        if self.sign_button is not None:
+            self.sign_button.hide()
+        self._show_state()
+        self._show_signatures()
+        self._note("Signed: the audit is final." if self.state == "final" else "Signed.")
 
     def _size_to_screen(self) -> None:
         screen = self.screen() or QGuiApplication.primaryScreen()

@@ -43,6 +43,7 @@ from supervision_audit.services.audit_outputs import (
     write_whole_file,
 )
 from supervision_audit.services.audits import LABELS, audits_of, start_audit
+from supervision_audit.services.record_status import STATUS_LABELS, record_status
 from supervision_audit.ui import messages
 from supervision_audit.ui.audit_dialog import JUDGEMENT_CHIPS, AuditDialog
 from supervision_audit.ui.audit_programme_dialog import AuditProgrammeDialog
@@ -51,6 +52,7 @@ from supervision_audit.ui.documents_panel import DocumentsPanel, plain_message
 from supervision_audit.ui.file_data import SupervisionFile
 from supervision_audit.ui.observation_dialog import ObservationDialog, observations_text
 from supervision_audit.ui.section_panels import register
+from supervision_audit.ui.sign_dialog import SignDialog
 from supervision_audit.ui.style import (
     ACCENT,
     BAD_FG,
@@ -75,7 +77,7 @@ class AuditRow:
     auditor: str
     supervisor: str
     judgement: str
-    status: str
+    status: str  # "draft", "awaiting" (the auditor's signature) or "final"
     open_actions: int
     auditor_id: uuid.UUID | None = None
 
@@ -105,7 +107,7 @@ def load_audits(session: Session, actor: Actor, staff_uuid: uuid.UUID) -> Audits
                                                                   Action.VIEW_LOG)
     return AuditsData(
         rows=[AuditRow(a.id, a.completed_on, names.get(a.auditor_id, ""),
-                       names.get(a.supervisor_id, ""), a.judgement, a.status,
+                       names.get(a.supervisor_id, ""), a.judgement, record_status(a),
                        open_counts.get(a.id, 0), a.auditor_id) for a in audits],
         may_audit=may_audit, may_observe=may_audit and supervises, may_plan=may_plan,
         observations=observations_text(session, staff_uuid) if supervises else "")
@@ -245,15 +247,15 @@ class AuditPanel(QWidget):
         self.table.setRowCount(len(rows))
         for number, row in enumerate(rows):
             judgement = LABELS.get(row.judgement, "—") if row.judgement else "—"
-            status = "Complete" if row.status == "complete" else "Draft"
             cells = (f"{row.completed_on:%d/%m/%Y}", row.auditor, row.supervisor, judgement,
-                     status, str(row.open_actions) if row.status == "complete" else "")
+                     STATUS_LABELS[row.status],
+                     str(row.open_actions) if row.status != "draft" else "")
             for col_, text in enumerate(cells):
                 self.table.setItem(number, col_, QTableWidgetItem(text))
             colour = CHIP_COLOURS.get(JUDGEMENT_CHIPS.get(row.judgement, ""), NOTE)
             self.table.item(number, 3).setForeground(QColor(colour))
-            self.table.item(number, 4).setForeground(QColor(OK_FG if row.status == "complete"
-                                                            else NOTE))
+            self.table.item(number, 4).setForeground(QColor(
+                {"final": OK_FG, "awaiting": WARNING_FG}.get(row.status, NOTE)))
             if row.id == keep:
                 self.table.selectRow(number)
         fit_rows(self.table, least=1, most=6)
@@ -287,7 +289,7 @@ class AuditPanel(QWidget):
         self.start_button.setText("Continue draft audit…" if self._my_draft() else
                                   "Start audit…")
         self.open_button.setEnabled(row is not None)
-        self.export_button.setEnabled(row is not None and row.status == "complete")
+        self.export_button.setEnabled(row is not None and row.status != "draft")
         self.whole_button.setEnabled(shown and self.file_job is None)
         self.observe_button.setVisible(shown and self.data.may_observe)
         self.programme_button.setVisible(shown and self.data.may_plan)
@@ -308,7 +310,10 @@ class AuditPanel(QWidget):
     def _closed(self, dialog: QDialog, result: int) -> None:
         if isinstance(dialog, AuditDialog) and dialog.completed:
             self._tell(f"Audit of {dialog.supervisee_name} completed: its actions are tracked "
-                       f"in {dialog.supervisor_name}'s supervision.")
+                       f"in {dialog.supervisor_name}'s supervision. Sign it to make it final.")
+            self._show(SignDialog(self.store, self.actor, "audit", dialog.audit_id, self))
+        elif isinstance(dialog, SignDialog) and result == QDialog.DialogCode.Accepted:
+            self._tell(f"Signed by {dialog.signed_as}: the audit is final.")
         elif isinstance(dialog, ObservationDialog) and result == QDialog.DialogCode.Accepted:
             self._tell(f"Direct observation of {dialog.supervisor_name} recorded.")
         self.reload()
@@ -395,7 +400,7 @@ class AuditPanel(QWidget):
 
     def export_selected(self) -> Path | None:
         row = self.selected_row()
-        if row is None or self.file is None or row.status != "complete":
+        if row is None or self.file is None or row.status == "draft":
             return None
         return self._export("Export audit PDF", f"Supervision file audit - "
                             f"{_safe(self.file.name)} - {row.completed_on:%Y-%m-%d}.pdf",

@@ -115,7 +115,9 @@ def signature_widget(view: SignatureView) -> QWidget:
 class TrailView(QWidget):
     """The signatures and addenda of one record, for the foot of the record dialog."""
 
-    def __init__(self, trail: Trail, parent: QWidget | None = None) -> None:
+    def __init__(self, trail: Trail, parent: QWidget | None = None, *,
+                 nobody: str = "Nobody has signed this record yet. The supervisor signs "
+                               "first, then the supervisee.") -> None:
         super().__init__(parent)
         column = QVBoxLayout(self)
         column.setContentsMargins(0, 0, 0, 0)
@@ -125,8 +127,7 @@ class TrailView(QWidget):
         inner = QVBoxLayout(signed)
         inner.setSpacing(6)
         if not trail.signatures:
-            inner.addWidget(note_label("Nobody has signed this record yet. The supervisor "
-                                       "signs first, then the supervisee."))
+            inner.addWidget(note_label(nobody))
         for view in trail.signatures:
             inner.addWidget(signature_widget(view))
         if trail.waiting:

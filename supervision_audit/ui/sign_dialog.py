@@ -1,5 +1,5 @@
-"""Signing a record or contract: who signs, what the signature means, the password asked
-again, and an optional drawn signature.
+"""Signing a record, contract or audit: who signs, what the signature means, the password
+asked again, and an optional drawn signature.
 
 A supervisee without an account may sign in person on the supervisor's computer: the
 supervisor witnesses it with their own password, and the supervisee's typed full name and
@@ -100,7 +100,8 @@ class SignDialog(QDialog):
         self.in_person = state.my_place is None and bool(state.witness_for)
         self.signers: list[Signer] = [state.my_place] if state.my_place else \
             list(state.witness_for)
-        noun = "contract" if kind == "contract" else "record"
+        noun = {"contract": "contract", "audit": "audit", "asye": "tracker",
+                "observation": "observation"}.get(kind, "record")
         self.setWindowTitle(f"Sign the {noun}")
 
         layout = QVBoxLayout(self)

@@ -25,6 +25,7 @@ from supervision_audit.ui.audit_programme_dialog import AuditProgrammeDialog
 from supervision_audit.ui.file_data import load_file
 from supervision_audit.ui.observation_dialog import ObservationDialog
 from supervision_audit.ui.record_dialog import RecordDialog
+from supervision_audit.ui.sign_dialog import SignDialog
 from supervision_audit.ui.style import BAD_BG
 from tests.record_helpers import signed_contract, signed_record
 
@@ -165,8 +166,13 @@ def test_senior_manager_completes_an_audit_with_the_evidence(qtbot, store, org, 
         assert [(a.number, a.description, a.due_date) for a in raised] == [
             (1, "Record welfare every month", D(2026, 7, 31))]
     assert panel.row_texts() == [("26/06/2026", "Hana Head", "Mia Manager", "Outstanding",
-                                  "Complete", "1")]
-    assert "completed" in panel.notice.text()
+                                  "Awaiting signature", "1")]
+    assert "completed" in panel.notice.text() and "Sign it" in panel.notice.text()
+    # the auditor is asked to sign it straight away, with the password as everyone signs
+    signing = panel.dialog
+    assert isinstance(signing, SignDialog) and signing.kind == "audit"
+    assert signing.record_id == audit.id
+    signing.reject()
 
 
 def test_a_complete_audit_opens_read_only_and_exports(qtbot, store, org, panel_for,
@@ -405,3 +411,98 @@ def test_clicking_a_figure_straight_after_typing_a_date_opens_the_new_records(
         ["Records with the welfare item filled: 1 of 1 (100%)"]
     assert dialog.evidence_dialog is not None
     assert [r[0] for r in dialog.evidence_dialog.row_texts()] == ["31/03/2026"]
+
+
+def test_the_auditor_signs_a_complete_audit_with_the_password_and_it_locks(
+        qtbot, store, org, panel_for, monkeypatch, tmp_path) -> None:
+    """An audit is signed as everything else is: the auditor's password through the signing
+    dialog (who, role, meaning, time, content hash); then it is final, and the store refuses
+    any change to it."""
+    from pypdf import PdfReader
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QGroupBox
+    from sqlalchemy.exc import IntegrityError
+
+    from supervision_audit.errors import ValidationError
+    from supervision_audit.models import Signature
+    from supervision_audit.security.keyring import KdfParams
+    from supervision_audit.security.passwords import Costs
+    from supervision_audit.services.access import actor_for
+    from supervision_audit.services.accounts import Vault, add_account
+    from supervision_audit.services.signatures import content_hash_of
+    from supervision_audit.ui.record_trail import TrailView
+
+    monkeypatch.setattr(Costs, "kdf", KdfParams(time_cost=1, memory_cost=8, parallelism=1))
+    with store.write() as s:
+        head = actor_for(s, add_account(s, Vault(store.path, None), org["H1"], "hana",
+                                        "hana's own password"))
+        audit = start_audit(s, head, org["W1"], AUDIT_DAY)
+        save_audit(s, head, audit.id, {**audit.values, "judgement": "good",
+                                        "judgement_rationale": "As seen in the file"},
+                   complete=True)
+        audit_id = audit.id
+    panel = panel_for(head, org["W1"])
+    panel.table.selectRow(0)
+    dialog = panel.open_selected()
+    assert dialog is not None
+    qtbot.waitExposed(dialog)
+    assert dialog.status_chip.text() == "Awaiting signature"
+    # no line to type a name on: the signature is given with the password
+    assert not dialog.editor.findChild(QGroupBox, "section_signatures").isVisible()
+    assert "Nobody has signed this audit yet" in dialog.trail.findChild(QLabel).text()
+
+    qtbot.mouseClick(dialog.sign_button, Qt.MouseButton.LeftButton)
+    signing = dialog.sign_dialog
+    assert isinstance(signing, SignDialog)
+    qtbot.waitExposed(signing)
+    assert signing.windowTitle() == "Sign the audit"
+    assert signing.findChild(QLabel, "signer_name").text().startswith("<b>Hana Head</b>")
+    assert signing.findChild(QLabel, "signer_role").text() == "Auditor"
+    assert signing.meaning.text() == "“Auditor: I confirm this audit and its judgement”"
+
+    qtbot.keyClicks(signing.password, "not my password")
+    qtbot.mouseClick(signing.sign_button, Qt.MouseButton.LeftButton)
+    assert "password is not right" in signing.password_problem.text()
+    assert signing.isVisible() and dialog.status_chip.text() == "Awaiting signature"
+    with store.read() as s:
+        assert s.exec(select(Signature).where(Signature.record_id == audit_id)).all() == []
+
+    qtbot.keyClicks(signing.password, "hana's own password")
+    qtbot.keyClick(signing.password, Qt.Key.Key_Return)
+    assert not signing.isVisible()
+    assert dialog.status_chip.text() == "Final"
+    assert not dialog.sign_button.isVisible()
+    assert isinstance(dialog.trail, TrailView)
+    shown = dialog.trail.findChild(QLabel, "signature_text").text()
+    assert "Hana Head" in shown and "auditor" in shown
+    assert "Auditor: I confirm this audit and its judgement" in shown
+    with store.read() as s:
+        signature = s.exec(select(Signature).where(Signature.record_id == audit_id)).one()
+        stored = get_audit(s, audit_id)
+        assert (signature.record_kind, signature.role, signature.typed_name,
+                signature.account_username) == ("audit", "auditor", "Hana Head", "hana")
+        assert signature.content_hash == content_hash_of(s, "audit", audit_id)
+        assert stored.locked_at is not None
+    dialog.reject()
+    assert panel.row_texts()[0][4] == "Final"
+
+    # final: the app refuses, and so does the store itself
+    with pytest.raises(ValidationError, match="complete"):
+        with store.write() as s:
+            save_audit(s, head, audit_id, {**stored.values, "judgement": "outstanding"})
+    for statement in (f"UPDATE file_audit SET judgement = 'outstanding' WHERE id = "
+                      f"'{audit_id.hex}'",
+                      f"UPDATE file_audit SET \"values\" = '{{}}' WHERE id = '{audit_id.hex}'",
+                      f"DELETE FROM file_audit WHERE id = '{audit_id.hex}'"):
+        with pytest.raises(IntegrityError, match="final record cannot be changed"):
+            with store.engine.begin() as conn:
+                conn.exec_driver_sql(statement)
+
+    # the PDF's signature line and strip come from the signature
+    monkeypatch.setattr(audit_panel, "choose_pdf_path",
+                        lambda _parent, suggested, _title: tmp_path / suggested.name)
+    written = panel.export_selected()
+    assert written is not None
+    text = "\n".join(page.extract_text() for page in PdfReader(written).pages)
+    assert "Signed: Hana Head" in text and "Hana Head (Auditor) ·" in text
+    assert "Not yet signed" not in text
