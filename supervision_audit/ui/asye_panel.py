@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
     QGroupBox,
-    QHBoxLayout,
     QLabel,
     QPushButton,
     QVBoxLayout,
@@ -48,6 +47,7 @@ from supervision_audit.ui import messages
 from supervision_audit.ui.asye_charts import CadenceTimeline, ReflectionChart
 from supervision_audit.ui.asye_dialog import TrackerDialog, export_tracker
 from supervision_audit.ui.file_data import SupervisionFile
+from supervision_audit.ui.flow_layout import button_row
 from supervision_audit.ui.section_panels import register
 from supervision_audit.ui.style import (
     BAD_FG,
@@ -160,13 +160,8 @@ class AsyePanel(QWidget):
         self.sign_button = QPushButton("Sign tracker…")
         self.sign_button.setObjectName("sign_asye_tracker")
         self.sign_button.clicked.connect(self.sign_tracker)
-        top = QHBoxLayout()
-        top.addWidget(heading_label("ASYE year", 1.15))
-        top.addWidget(self.state, 0, Qt.AlignmentFlag.AlignVCenter)
-        top.addStretch(1)
-        top.addWidget(self.open_button)
-        top.addWidget(self.export_button)
-        top.addWidget(self.sign_button)
+        top = button_row(heading_label("ASYE year", 1.15), self.state,
+                         right=(self.open_button, self.export_button, self.sign_button))
 
         self.facts: dict[str, QLabel] = {}
         self.captions: dict[str, QLabel] = {}

@@ -50,6 +50,7 @@ from supervision_audit.ui.audit_programme_dialog import AuditProgrammeDialog
 from supervision_audit.ui.checklist_dialog import fit_rows, read_only_table
 from supervision_audit.ui.documents_panel import DocumentsPanel, plain_message
 from supervision_audit.ui.file_data import SupervisionFile
+from supervision_audit.ui.flow_layout import FlowLayout, button_row
 from supervision_audit.ui.observation_dialog import ObservationDialog, observations_text
 from supervision_audit.ui.section_panels import register
 from supervision_audit.ui.sign_dialog import SignDialog
@@ -176,9 +177,7 @@ class AuditPanel(QWidget):
         button.clicked.connect(lambda _checked=False: slot())  # type: ignore[operator]
         return button
 
-    def _buttons(self) -> QHBoxLayout:
-        row = QHBoxLayout()
-        row.setSpacing(8)
+    def _buttons(self) -> FlowLayout:
         self.start_button = self._button("Start audit…", self.start_audit, "start_audit",
                                          "Audit this supervision file: the form starts with "
                                          "the file's evidence")
@@ -195,12 +194,8 @@ class AuditPanel(QWidget):
         self.programme_button = self._button("Audit programme…", self.show_programme,
                                              "audit_programme", "The supervisors below you and "
                                              "where their audits and observations stand")
-        for widget in (self.start_button, self.open_button, self.export_button):
-            row.addWidget(widget)
-        row.addStretch(1)
-        for widget in (self.observe_button, self.programme_button, self.whole_button):
-            row.addWidget(widget)
-        return row
+        return button_row(self.start_button, self.open_button, self.export_button,
+                          right=(self.observe_button, self.programme_button, self.whole_button))
 
     def _export_progress(self) -> QHBoxLayout:
         """The whole-file PDF's progress bar, its current step and Cancel (shown while it

@@ -8,7 +8,6 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QGridLayout,
     QGroupBox,
-    QHBoxLayout,
     QLabel,
     QPushButton,
     QWidget,
@@ -16,6 +15,7 @@ from PySide6.QtWidgets import (
 
 from supervision_audit.dates import format_date
 from supervision_audit.ui.file_data import ContractSummary
+from supervision_audit.ui.flow_layout import button_row
 from supervision_audit.ui.icons import icon
 from supervision_audit.ui.style import chip_style, note_label
 
@@ -89,15 +89,9 @@ class ContractPanel(QGroupBox):
         grid.addWidget(self.status, 0, 2, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
         grid.addWidget(self.missing, 3, 0, 1, 3)
         grid.addWidget(self.earlier, 4, 0, 1, 3)
-        buttons = QHBoxLayout()
-        buttons.setSpacing(8)
+        buttons = button_row(self.open_button, self.new_button, self.export_button,
+                             self.print_button, self.sign_button)
         buttons.setContentsMargins(0, 6, 0, 0)
-        buttons.addWidget(self.open_button)
-        buttons.addWidget(self.new_button)
-        buttons.addWidget(self.export_button)
-        buttons.addWidget(self.print_button)
-        buttons.addWidget(self.sign_button)
-        buttons.addStretch(1)
         grid.addLayout(buttons, 5, 0, 1, 3)
         self.setLayout(grid)
 

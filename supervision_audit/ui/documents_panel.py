@@ -44,6 +44,7 @@ from supervision_audit.ui import messages
 from supervision_audit.ui.checklist_dialog import ChecklistDialog, fit_rows, read_only_table
 from supervision_audit.ui.date_field import DateField
 from supervision_audit.ui.file_data import SupervisionFile
+from supervision_audit.ui.flow_layout import button_row
 from supervision_audit.ui.section_panels import register
 from supervision_audit.ui.style import ACCENT, PROBLEM, note_label
 from supervision_audit.ui.window_state import last_folder, remember_folder
@@ -287,8 +288,6 @@ class DocumentsPanel(QWidget):
         self.empty = QLabel("No documents in this section yet.")
         self.empty.setObjectName("documents_empty")
         self.empty.setStyleSheet("font-style: italic; margin-right: 8px;")
-        row = QHBoxLayout()
-        row.addWidget(self.empty)
         self.add_button = self._button("Add document…", self.add_document, "add_document",
                                        f"Store a file in this section (up to {LIMIT_TEXT})")
         self.copy_button = self._button("Save a copy…", self.save_copy, "save_copy",
@@ -300,11 +299,8 @@ class DocumentsPanel(QWidget):
         self.checklist_button.setCursor(Qt.CursorShape.PointingHandCursor)
         self.checklist_button.setStyleSheet(f"QPushButton {{ color: {ACCENT}; border: none;"
                                             " padding: 4px 2px; text-decoration: underline; }")
-        row.addWidget(self.add_button)
-        row.addWidget(self.copy_button)
-        row.addStretch(1)
-        row.addWidget(self.checklist_button)
-        column.addLayout(row)
+        column.addLayout(button_row(self.empty, self.add_button, self.copy_button,
+                                    right=(self.checklist_button,)))
         self.notice = QLabel()
         self.notice.setObjectName("documents_notice")
         self.notice.setWordWrap(True)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
@@ -130,6 +130,7 @@ class FileView(QStackedWidget):
             value = QLabel()
             value.setObjectName(f"file_{key}")
             value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            value.setWordWrap(True)  # a long job title wraps rather than widen the file
             grid.addWidget(label, row, 2 * col)
             grid.addWidget(value, row, 2 * col + 1)
             self.details[key] = value
@@ -162,6 +163,15 @@ class FileView(QStackedWidget):
         self.sections.append(box)
         self.section_messages.append(message)
         return box
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt's name)
+        """As narrow as the file's content can be, with its scroll bar: a splitter then
+        takes room from the staff list rather than making the file scroll sideways."""
+        hint = super().minimumSizeHint()
+        body = self.scroll.widget()
+        width = (body.minimumSizeHint().width() + 2 * self.scroll.frameWidth()
+                 + self.scroll.verticalScrollBar().sizeHint().width())
+        return QSize(max(hint.width(), width), hint.height())
 
     def install_panels(self, panels: dict[int, QWidget]) -> None:
         """Put record panels in their sections, in place of the "empty" messages."""
@@ -206,6 +216,7 @@ class FileView(QStackedWidget):
         if self.currentWidget() is not self.scroll:
             self.setCurrentWidget(self.scroll)
             self.scroll.verticalScrollBar().setValue(0)
+        self.updateGeometry()  # its sections decide how narrow it may be
 
     def _show_history(self, history: tuple[SupervisorPeriod, ...]) -> None:
         old = self.history_body

@@ -15,7 +15,6 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDialog,
-    QHBoxLayout,
     QHeaderView,
     QLabel,
     QPushButton,
@@ -36,6 +35,7 @@ from supervision_audit.services.sessions import (
 )
 from supervision_audit.ui import monitoring_common
 from supervision_audit.ui.file_data import SupervisionFile
+from supervision_audit.ui.flow_layout import button_row
 from supervision_audit.ui.icons import icon
 from supervision_audit.ui.messages import reports_errors
 from supervision_audit.ui.monitoring_common import RecordTable, Today
@@ -117,18 +117,10 @@ class MonitoringPanel(SheetFiles, QWidget):
                              self.remove_button, self.postpone_button, self.reschedule_button,
                              self.report_button)
 
-        top = QHBoxLayout()
-        top.setSpacing(8)
-        for widget in (self.plan_button, self.import_button, self.export_button,
-                       self.ics_button):
-            top.addWidget(widget)
-        top.addStretch(1)
-        row_actions = QHBoxLayout()
-        row_actions.setSpacing(8)
-        for widget in (self.postpone_button, self.reschedule_button, self.report_button,
-                       self.move_button, self.remove_button):
-            row_actions.addWidget(widget)
-        row_actions.addStretch(1)
+        top = button_row(self.plan_button, self.import_button, self.export_button,
+                         self.ics_button)
+        row_actions = button_row(self.postpone_button, self.reschedule_button,
+                                 self.report_button, self.move_button, self.remove_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 4, 0, 0)
         layout.setSpacing(8)

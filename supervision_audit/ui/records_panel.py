@@ -33,6 +33,7 @@ from supervision_audit.ui import messages
 from supervision_audit.ui.addendum_dialog import AddendumDialog
 from supervision_audit.ui.copy_dialog import CopyDialog
 from supervision_audit.ui.file_data import SupervisionFile
+from supervision_audit.ui.flow_layout import FlowLayout, button_row
 from supervision_audit.ui.icons import icon
 from supervision_audit.ui.record_action_dialog import ActionDoneDialog
 from supervision_audit.ui.record_data import PlannedSession, RecordRow, RecordsData, load_records
@@ -131,9 +132,7 @@ class RecordsPanel(QWidget):
         button.clicked.connect(lambda _checked=False: slot())  # type: ignore[operator]
         return button
 
-    def _top_buttons(self) -> QHBoxLayout:
-        row = QHBoxLayout()
-        row.setSpacing(8)
+    def _top_buttons(self) -> FlowLayout:
         self.new_button = self._button("New record…", self.new_record, "new_record",
                                        "Write up a supervision session with this person")
         self.group_button = self._button("New group record…", self.new_group_record,
@@ -144,16 +143,10 @@ class RecordsPanel(QWidget):
                                           "Mark an open action from earlier supervision done")
         self.actions_note = note_label()
         self.actions_note.setObjectName("open_actions_note")
-        for widget in (self.new_button, self.group_button):
-            row.addWidget(widget)
-        row.addStretch(1)
-        row.addWidget(self.actions_note)
-        row.addWidget(self.action_button)
-        return row
+        return button_row(self.new_button, self.group_button,
+                          right=(self.actions_note, self.action_button))
 
-    def _record_buttons(self) -> QHBoxLayout:
-        row = QHBoxLayout()
-        row.setSpacing(8)
+    def _record_buttons(self) -> FlowLayout:
         self.open_button = self._button("Open", self.open_selected, "open_record",
                                         "Open the chosen record")
         self.sign_button = self._button("Sign…", self.sign_selected, "sign_record")
@@ -165,12 +158,8 @@ class RecordsPanel(QWidget):
                                         "Record when and how the supervisee got their copy")
         self.export_button = self._button("Export PDF…", self.export_selected, "export_record",
                                           "Save the chosen record as a PDF", "export-pdf")
-        for widget in (self.open_button, self.sign_button, self.addendum_button,
-                       self.reopen_button, self.copy_button):
-            row.addWidget(widget)
-        row.addStretch(1)
-        row.addWidget(self.export_button)
-        return row
+        return button_row(self.open_button, self.sign_button, self.addendum_button,
+                          self.reopen_button, self.copy_button, right=(self.export_button,))
 
     # -- showing ----------------------------------------------------------------------
     def show_for(self, file: SupervisionFile) -> None:
