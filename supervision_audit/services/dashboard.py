@@ -14,8 +14,9 @@ from sqlmodel import Session, col, select
 from supervision_audit.dates import add_months
 from supervision_audit.models import GroupAttendee, Staff, SupervisionRecord, Team
 from supervision_audit.services.access import Actor, visible_staff
+from supervision_audit.services.audit_queue import audit_queue
 from supervision_audit.services.compliance import Compliance, Supervised, compute, overdue_on
-from supervision_audit.services.signatures import TaskItem, tasks_for
+from supervision_audit.services.signatures import YOUR_SIGNATURE, TaskItem, tasks_for
 
 
 @dataclass(frozen=True)
@@ -27,6 +28,7 @@ class Item:
     staff_uuid: uuid.UUID | None = None
     record_id: uuid.UUID | None = None
     urgent: bool = False
+    action: str = ""  # what opening it does: "sign" the record, "audit" the person's file
 
 
 @dataclass
@@ -108,6 +110,9 @@ def build(session: Session, actor: Actor, as_of: date | None = None) -> Dashboar
         board_list = board.copies_due if task.what == "copy due" else board.awaiting_signature
         board_list.append(_task_item(task))
     board.teams_without_group = _teams_without_group(session, people, as_of)
+    board.audits_due = [Item(line.supervisee, line.detail(), line.supervisee_id,
+                             urgent=line.overdue, action="audit")
+                        for line in audit_queue(session, actor, as_of).lines]
     return board
 
 
@@ -116,7 +121,7 @@ def _task_item(task: TaskItem) -> Item:
     if task.due is not None:
         when += f", copy due {task.due:%d/%m/%Y}{' (late)' if task.late else ''}"
     return Item(task.supervisee, f"{task.what}; {when}", record_id=task.record_id,
-                urgent=task.late)
+                urgent=task.late, action="sign" if task.what == YOUR_SIGNATURE else "")
 
 
 def _d(iso: str | None) -> str:

@@ -455,6 +455,9 @@ def _waiting_task(me: uuid.UUID, required: list[Required], signed: set[tuple[uui
     return first.staff_id, f" and {others} other{'s' if others > 1 else ''}" if others else ""
 
 
+YOUR_SIGNATURE = "awaiting your signature"  # a task the signed-in person does by signing
+
+
 def tasks_for(session: Session, actor: Actor, on: date | None = None) -> list[TaskItem]:
     """The supervisor's, supervisee's and group attendees' list: records awaiting signature,
     copies due. Reads the records, their signatures, attendees and names in a few queries
@@ -481,7 +484,7 @@ def tasks_for(session: Session, actor: Actor, on: date | None = None) -> list[Ta
         if record_id in waits:
             person, more = waits[record_id]
             out.append(TaskItem(record_id, form_key, who, held_on,
-                                "awaiting your signature" if person == me else
+                                YOUR_SIGNATURE if person == me else
                                 f"awaiting {names.get(person, '')}'s signature{more}",
                                 None, False))
         if supervisee and copy_given is None and supervisor == me:
