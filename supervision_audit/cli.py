@@ -101,6 +101,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.set_defaults(handler=cmd_gui)
     sub = parser.add_subparsers(title="commands", metavar="COMMAND")
     add_commands(sub)
+    from supervision_audit.cli_server import add_server_commands
+
+    add_server_commands(sub)
     printers = sub.add_parser("printers", help="list the printers this computer offers (to "
                               "check an install can print)")
     printers.set_defaults(handler=cmd_printers)

@@ -10,18 +10,14 @@ from __future__ import annotations
 
 import os
 import subprocess
-import uuid
 from collections.abc import Iterator
-from pathlib import Path
 
 import psycopg
 import pytest
 from sqlalchemy.engine import make_url
 
 from supervision_audit.pg.store import PgStore, open_pg_store
-from tests.pg.pg_helpers import libpq_url
-
-ROOT = Path(__file__).resolve().parents[2]
+from tests.pg.pg_helpers import ROOT, create_database, drop_database, libpq_url
 
 
 @pytest.fixture(scope="session")
@@ -47,45 +43,30 @@ def pg_server() -> Iterator[str]:
                         found["SUPERVISION_AUDIT_TEST_PG_DIR"]], check=False)
 
 
-def _create(server: str, template: str | None = None) -> str:
-    name = f"sa_test_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(libpq_url(server), autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template
-                                                    else ""))
-    return make_url(server).set(database=name).render_as_string(hide_password=False)
-
-
-def _drop(url: str) -> None:
-    name = make_url(url).database
-    with psycopg.connect(libpq_url(make_url(url).set(database="postgres").render_as_string(
-            hide_password=False)), autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
 @pytest.fixture(scope="session")
 def pg_template(pg_server: str) -> Iterator[str]:
     """A database at this build's schema, migrated once, that the tests' databases copy."""
-    url = _create(pg_server)
+    url = create_database(pg_server)
     open_pg_store(url).close()
     name = make_url(url).database
     yield str(name)
-    _drop(url)
+    drop_database(url)
 
 
 @pytest.fixture
 def pg_empty_url(pg_server: str) -> Iterator[str]:
     """A new, empty database on the server; dropped after the test."""
-    url = _create(pg_server)
+    url = create_database(pg_server)
     yield url
-    _drop(url)
+    drop_database(url)
 
 
 @pytest.fixture
 def pg_url(pg_server: str, pg_template: str) -> Iterator[str]:
     """A new database at this build's schema (nothing in it); dropped after the test."""
-    url = _create(pg_server, pg_template)
+    url = create_database(pg_server, pg_template)
     yield url
-    _drop(url)
+    drop_database(url)
 
 
 @pytest.fixture
