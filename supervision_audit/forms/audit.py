@@ -48,6 +48,10 @@ SUBJECTS: tuple[tuple[str, str, tuple[str, ...], bool], ...] = (
      True),
 )
 KEY_SUBJECTS = ("contract", "timescales", "recording")
+# the note at the foot of Appendix 7, as the policy prints it
+FREQUENCY_NOTE = ("One supervision file audit per Manager/Supervisor per month to be completed "
+                  "to a maximum of 3 audits by the Head of Service and Operations Manager and "
+                  "discussed in Manager/Supervisor's monthly supervision.")
 
 
 def _subject(key: str, title: str, questions: tuple[str, ...], may_be_na: bool) -> Section:
@@ -87,6 +91,8 @@ AUDIT = FormDef(
                 Field("action", "Action", Kind.MULTILINE, required=True),
                 Field("owner", "By whom", required=True),
                 Field("due", "By when", Kind.DATE, required=True))),)),
+        Section("note", "Note", (Field("frequency_note", "", Kind.STATIC,
+                                       text=FREQUENCY_NOTE),)),
         Section("signatures", "Signatures", (
             Field("auditor_signature", "Auditor", Kind.SIGNATURE),)),
     ),

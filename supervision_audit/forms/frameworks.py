@@ -1,5 +1,7 @@
 """The Knowledge and Skills Statements (Appendix 11) and the nine PCF domains, for tagging
-reflective discussions. Full KSS texts are in resources/kss.json."""
+reflective discussions: the ten statements for child and family practitioners, the eight for
+practice supervisors and the six for practice leaders (the statements for managers, offered
+on the manager supervision record, Appendix 5). Full texts are in resources/kss.json."""
 
 from __future__ import annotations
 
@@ -16,6 +18,28 @@ KSS: tuple[tuple[str, str], ...] = (
     ("KSS9", "KSS 9 The role of supervision"),
     ("KSS10", "KSS 10 Organisational context"),
 )
+
+PRACTICE_SUPERVISOR_KSS: tuple[tuple[str, str], ...] = (
+    ("PS1", "PS 1 Promote and govern excellent practice"),
+    ("PS2", "PS 2 Developing excellent practitioners"),
+    ("PS3", "PS 3 Shaping and influencing the practice system"),
+    ("PS4", "PS 4 Effective use of power and authority"),
+    ("PS5", "PS 5 Confident analysis and decision-making"),
+    ("PS6", "PS 6 Purposeful and effective social work"),
+    ("PS7", "PS 7 Emotionally intelligent practice supervision"),
+    ("PS8", "PS 8 Performance management and improvement"),
+)
+
+PRACTICE_LEADER_KSS: tuple[tuple[str, str], ...] = (
+    ("PL1", "PL 1 Lead and govern excellent practice"),
+    ("PL2", "PL 2 Creating a context for excellent practice"),
+    ("PL3", "PL 3 Designing a system to support effective practice"),
+    ("PL4", "PL 4 Developing excellent practitioners"),
+    ("PL5", "PL 5 Support effective decision-making"),
+    ("PL6", "PL 6 Quality assurance and improvement"),
+)
+
+MANAGER_KSS = PRACTICE_SUPERVISOR_KSS + PRACTICE_LEADER_KSS
 
 PCF: tuple[tuple[str, str], ...] = (
     ("PCF1", "PCF 1 Professionalism"),

@@ -4,7 +4,7 @@ agenda of Appendix 2 as each item's prompts."""
 from __future__ import annotations
 
 from supervision_audit.forms.base import Field, FormDef, Kind, Section
-from supervision_audit.forms.frameworks import KSS, PCF
+from supervision_audit.forms.frameworks import KSS, MANAGER_KSS, PCF
 
 COPY_NOTE = ("Copy to be given to employee within 3 working days, copy retained on supervision "
              "file for manager's records.")
@@ -135,6 +135,10 @@ MANAGER = FormDef(
               Field("audit_actions", "Open actions from supervision file audits", Kind.TABLE,
                     readonly=True, columns=(Field("action", "Action"), Field("owner", "By whom"),
                                             Field("due", "By when", Kind.DATE))),
+              Field("kss", "Knowledge and Skills Statements for practice supervisors and "
+                           "practice leaders", Kind.TAGS, choices=MANAGER_KSS,
+                    guidance="The statements the development of management practice "
+                             "discussed relates to."),
               guidance="Including discussion of case file audit and closing the loop activity.",
               bullets=("Audits (supervision and casefile)", "Supervision",
                        "Performance Reports", "Development of Management Practice",

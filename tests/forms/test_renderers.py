@@ -20,9 +20,11 @@ from supervision_audit.exports.pdf import render_form_pdf
 from supervision_audit.exports.xlsx import render_form_xlsx
 from supervision_audit.forms import (
     ALL_FORMS,
+    AUDIT,
     CONTRACT,
     GROUP,
     INDIVIDUAL,
+    MANAGER,
     Field,
     FormDef,
     Kind,
@@ -500,3 +502,26 @@ def test_table_columns_fill_the_text_width_and_keep_dates_on_one_line() -> None:
                 if column.kind is Kind.DATE:
                     least = max(least, pdfmetrics.stringWidth("00/00/0000", FONT, 9))
                 assert least + 10 < width, (f.key, column.key)  # 5pt padding either side
+
+
+def test_audit_prints_appendix_7_frequency_note(tmp_path: Path) -> None:
+    from supervision_audit.forms.audit import FREQUENCY_NOTE
+
+    text = squash(pdf_text(pdf(AUDIT, {}, tmp_path / "audit.pdf")))
+    assert squash(FREQUENCY_NOTE) in text
+    assert squash("to a maximum of 3 audits by the Head of Service and Operations Manager") \
+        in text
+    # the note comes after the actions and before the auditor's signature, as on paper
+    assert text.index(squash("Actions required as a result")) < \
+        text.index(squash(FREQUENCY_NOTE)) < text.index("Signatures")
+
+
+def test_manager_record_prints_the_statements_for_managers_tagged(tmp_path: Path) -> None:
+    text = squash(pdf_text(pdf(MANAGER, {**sample_values(MANAGER), "kss": ["PS3", "PL6"]},
+                               tmp_path / "manager.pdf")))
+    assert squash("\u2612 PS 3 Shaping and influencing the practice system") in text
+    assert squash("\u2612 PL 6 Quality assurance and improvement") in text
+    assert squash("(12 other statements not tagged)") in text
+    blank = squash(pdf_text(pdf(MANAGER, {}, tmp_path / "blank.pdf")))
+    assert squash("\u2610 PS 1 Promote and govern excellent practice") in blank  # to tick
+    assert squash("\u2610 PL 1 Lead and govern excellent practice") in blank
