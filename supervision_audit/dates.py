@@ -9,9 +9,39 @@ from dateutil.relativedelta import relativedelta
 EXCEL_EPOCH = date(1899, 12, 30)
 
 
+EARLIEST_PLAUSIBLE = date(1950, 1, 1)
+PLAUSIBLE_YEARS_AHEAD = 2
+
+
 def add_months(d: date, months: int) -> date:
-    """Calendar months, clamped to the month's last day (31 Jan + 1 month = 28/29 Feb)."""
-    return d + relativedelta(months=months)
+    """Calendar months, clamped to the month's last day (31 Jan + 1 month = 28/29 Feb), and
+    to the calendar's ends (so a date beyond reason on file never stops a computation)."""
+    try:
+        return d + relativedelta(months=months)
+    except (OverflowError, ValueError):
+        return date.max if months > 0 else date.min
+
+
+def add_days(d: date, days: int) -> date:
+    """``d`` plus ``days``, clamped to the calendar's ends like ``add_months``."""
+    try:
+        return d + timedelta(days=days)
+    except OverflowError:
+        return date.max if days > 0 else date.min
+
+
+def plausibility_problem(day: date | None, today: date | None = None) -> str:
+    """R10: why ``day`` cannot be a real date of supervision or employment ("" when it can):
+    before 1950, or more than two years after ``today``."""
+    if day is None:
+        return ""
+    if day < EARLIEST_PLAUSIBLE:
+        return f"{format_date(day)} is before {EARLIEST_PLAUSIBLE.year}: check the year"
+    latest = add_months(today or date.today(), 12 * PLAUSIBLE_YEARS_AHEAD)
+    if day > latest:
+        return (f"{format_date(day)} is more than {PLAUSIBLE_YEARS_AHEAD} years ahead: check "
+                "the year")
+    return ""
 
 
 def parse_date(value: object) -> date | None:
@@ -42,4 +72,5 @@ def parse_date(value: object) -> date | None:
 
 
 def format_date(d: date | None) -> str:
-    return d.strftime("%d/%m/%Y") if d else ""
+    """dd/mm/yyyy (the year always in four digits, even for a mistyped year 1)."""
+    return f"{d.day:02d}/{d.month:02d}/{d.year:04d}" if d else ""

@@ -42,6 +42,9 @@ class Supervisee:
     employment_start: date | None = None
     contract_start: date | None = None
     contract_interval_days: int | None = None  # an agreed, more frequent interval
+    # the cadence the signed contract agrees (MONTHLY, SIX_WEEKLY, or CONTRACT with
+    # ``contract_interval_days``); None: the role's own
+    contract_cadence: Cadence | None = None
 
 
 # --- working days (R3) -------------------------------------------------------------------
@@ -74,18 +77,52 @@ def in_asye(person: Supervisee, on: date) -> bool:
             and person.asye_start <= on < add_months(person.asye_start, ASYE_MONTHS))
 
 
+# the longest each cadence may leave between sessions, to compare how frequent they are
+_LONGEST_DAYS = {Cadence.ASYE_WEEKLY: 7, Cadence.ASYE_FORTNIGHTLY: 14, Cadence.MONTHLY: 31,
+                 Cadence.SIX_WEEKLY: 42}
+
+
+def role_cadence(role: str) -> Cadence:
+    """R1: a role's own cadence outside the ASYE (the policy's minimum frequency)."""
+    return Cadence.SIX_WEEKLY if role == "foster_carer" else Cadence.MONTHLY
+
+
+def agreed_cadence(person: Supervisee) -> Cadence | None:
+    """The cadence the signed contract agrees, if any."""
+    if person.contract_cadence is not None and person.contract_cadence is not Cadence.CONTRACT:
+        return person.contract_cadence
+    return Cadence.CONTRACT if person.contract_interval_days else None
+
+
+def longest_gap(cadence: Cadence, contract_days: int | None = None) -> int:
+    """The most days ``cadence`` leaves between two sessions."""
+    if cadence is Cadence.CONTRACT:
+        return int(contract_days or 0)
+    return _LONGEST_DAYS[cadence]
+
+
+def agreement_too_infrequent(role: str, cadence: Cadence, contract_days: int | None = None
+                             ) -> bool:
+    """R1: the policy's frequencies are minimums; a contract may agree a more frequent
+    cadence than the role's own (a foster carer monthly), never a less frequent one."""
+    own = role_cadence(role)
+    return longest_gap(cadence, contract_days) > longest_gap(own)
+
+
 def cadence_on(person: Supervisee, on: date) -> Cadence:
-    """R1: the first cadence that applies on ``on``."""
+    """R1: the first cadence that applies on ``on``: the ASYE's while it lasts, then what
+    the signed contract agrees when more frequent than the role's own, else the role's."""
     if person.role == "asye" and person.asye_start is not None and on >= person.asye_start:
         if on < person.asye_start + timedelta(days=ASYE_WEEKLY_DAYS):
             return Cadence.ASYE_WEEKLY
         if on < add_months(person.asye_start, ASYE_MONTHS):
             return Cadence.ASYE_FORTNIGHTLY
-    if person.contract_interval_days:
-        return Cadence.CONTRACT
-    if person.role == "foster_carer":
-        return Cadence.SIX_WEEKLY
-    return Cadence.MONTHLY
+    own = role_cadence(person.role)
+    agreed = agreed_cadence(person)
+    if agreed is not None and agreed is not own and not agreement_too_infrequent(
+            person.role, agreed, person.contract_interval_days):
+        return agreed
+    return own
 
 
 @lru_cache(maxsize=8192)  # pure; next_due asks it for every supervisee's last session
@@ -287,6 +324,17 @@ def case_discussion_due(case_type: str, opened_on: date, last_discussed: date | 
         days = 28 if basis < add_months(opened_on, 6) else 56
         return basis + timedelta(days=days)
     return basis + timedelta(days=28)
+
+
+# --- R10 who is counted ------------------------------------------------------------------------
+
+
+def employed_on(start: date | None, left_on: date | None, active: bool, day: date) -> bool:
+    """R10: whether a person was employed on ``day``: started by then (or with no start date
+    known) and not yet gone (a leaver is employed up to and including their leaving date)."""
+    if start is not None and start > day:
+        return False
+    return active or (left_on is not None and left_on >= day)
 
 
 # --- R9 annual schedule -------------------------------------------------------------------------

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date, time
+from datetime import date, datetime, time
 
 from sqlmodel import Session
 
@@ -42,12 +42,13 @@ def signed_record(s: Session, staff_id: str, day: date, **values: object) -> Sup
 
 def signed_contract(s: Session, staff_uuid: uuid.UUID, date_agreed: str,
                     intermediary: str) -> Contract:
-    """A supervision contract for the person, agreed on ``date_agreed`` (ISO), signed by
-    their supervisor and by them."""
+    """A supervision contract for the person, agreed on ``date_agreed`` (ISO) and signed
+    that day by their supervisor and by them (so it is in force from then, R4)."""
     person = get_staff(s, staff_uuid)
     values = draft_values(s, SYS, person.id)
     values.update(venue="Room 1", date_agreed=date_agreed, intermediary=intermediary)
     contract = save_contract(s, SYS, person.id, values)
-    sign(s, acting_as(s, person.supervisor_id), "contract", contract.id, password=None)
-    sign(s, acting_as(s, person.id), "contract", contract.id, password=None)
+    at = datetime.combine(date.fromisoformat(date_agreed), time(12)).astimezone()
+    sign(s, acting_as(s, person.supervisor_id), "contract", contract.id, password=None, at=at)
+    sign(s, acting_as(s, person.id), "contract", contract.id, password=None, at=at)
     return contract

@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
+from supervision_audit.dates import format_date
 from supervision_audit.models import (
     Attachment,
     Signature,
@@ -21,7 +22,13 @@ from supervision_audit.models import (
     SupervisionSession,
 )
 from supervision_audit.policy import audit_period, copy_due, next_due
-from supervision_audit.services.contracts import contract_status, latest_contract, review_due
+from supervision_audit.services.contracts import (
+    contract_status,
+    in_force,
+    latest_contract,
+    review_due,
+    signed_on,
+)
 
 
 @dataclass
@@ -39,6 +46,10 @@ class Evidence:
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+
+STATUS_WORDS = {"missing": "no contract", "draft": "not signed by both",
+                "current": "current", "review_due": "due for review"}
 
 
 def _share(part: list[Any], whole: list[Any]) -> str:
@@ -130,24 +141,29 @@ def gather(session: Session, person: Staff, completed_on: date) -> dict[str, Evi
 
 
 def _contract(session: Session, person: Staff, on: date) -> Evidence:
-    contract = latest_contract(session, person.id)
+    """R4 on the audit date: the contract in force (signed by both parties by then); a
+    later draft is named, but only a signed contract answers yes."""
+    contract = in_force(session, person.id, on) or latest_contract(session, person.id)
     if contract is None:
         return Evidence("contract", "no", [Figure("Supervision contract", "none on file")])
     status = contract_status(session, person.id, on)
-    due = review_due(session, contract)
-    return Evidence("contract", "yes" if status == "current" and contract.locked_at else "no", [
+    signed = signed_on(session, contract)
+    due = review_due(session, contract, on)
+    return Evidence("contract", "yes" if status == "current" else "no", [
         Figure("Supervision contract", f"version {contract.version}, agreed "
-               f"{contract.date_agreed:%d/%m/%Y}" if contract.date_agreed else "undated",
+               f"{format_date(contract.date_agreed)}" if contract.date_agreed else "undated",
                [str(contract.id)]),
-        Figure("Signed by both", "yes" if contract.locked_at else "no"),
-        Figure("Review due", f"{due:%d/%m/%Y}" if due else "—")])
+        Figure("Signed by both", "yes" if signed is not None and signed <= on else
+               "no: a draft, its terms do not apply"),
+        Figure("Review due", format_date(due) or "—"),
+        Figure("Status on the audit date", STATUS_WORDS.get(status, status))])
 
 
 def _timescales(session: Session, person: Staff, sessions: list[SupervisionSession],
                 start: date, end: date) -> Evidence:
     from supervision_audit.services.sessions import supervisee_terms
 
-    terms = supervisee_terms(session, person)
+    terms = supervisee_terms(session, person, end)
     dates = [s.planned_date for s in sessions]
     late = []
     previous = None

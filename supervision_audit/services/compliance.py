@@ -13,7 +13,7 @@ import uuid
 from bisect import bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import date
 from typing import Any
 
@@ -21,7 +21,7 @@ from sqlalchemy import Result, and_, exists, func, or_
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
-from supervision_audit.dates import add_months
+from supervision_audit.dates import add_months, plausibility_problem
 from supervision_audit.db import memo
 from supervision_audit.models import Staff, SupervisionRecord, SupervisionSession, Team
 from supervision_audit.policy import (
@@ -30,20 +30,25 @@ from supervision_audit.policy import (
     cadence_on,
     copy_due,
     days_overdue,
+    employed_on,
     escalation,
     next_due,
     rescheduled_outcome,
 )
 from supervision_audit.services.access import Actor, visible_staff
-from supervision_audit.services.contracts import LatestContract, latest_contracts
+from supervision_audit.services.contracts import ContractTerms, all_contracts, terms_of
+from supervision_audit.services.in_post import SupervisorOn, supervisors_on
 from supervision_audit.sqlfuncs import add_days, minutes_between, uuid_key
+
+NO_START_DATE = "no start date"
+NO_SUPERVISOR = "no supervisor: line manager to arrange"
 
 
 @dataclass
 class Compliance:
     staff_id: str
     name: str
-    supervisor_id: str | None
+    supervisor_id: str | None  # the supervisor in post on the as-of date
     team: str
     cadence: str
     last_completed: str | None
@@ -57,6 +62,9 @@ class Compliance:
     late_copies_12m: int = 0
     contract_status: str = "missing"
     asye_milestones_overdue: list[str] = field(default_factory=list)
+    # why this supervisee needs someone's attention beyond the figures (R10): "no start
+    # date", "no supervisor: line manager to arrange", a date on file beyond reason
+    reasons: list[str] = field(default_factory=list)
     uuid: str = ""
 
     def as_json(self) -> dict[str, Any]:
@@ -68,7 +76,7 @@ class Compliance:
 
 @dataclass(frozen=True, slots=True)
 class Supervised:
-    """An active supervisee (someone with a supervisor), as ``compute`` lists them."""
+    """A member of staff as ``compute`` reads them (leavers too: a past day counts them)."""
 
     id: uuid.UUID
     staff_id: str
@@ -76,9 +84,21 @@ class Supervised:
     role: str
     asye_start: date | None
     employment_start: date | None
-    supervisor_staff_id: str
+    supervisor_staff_id: str  # the supervisor now; "" when none
     team: str  # "" when in no team
     service: str  # the team's service; "" when none
+    active: bool = True
+    left_on: date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Counted:
+    """A supervisee counted on a day (R10), with their supervisor in post that day."""
+
+    person: Supervised
+    supervisor_id: uuid.UUID | None  # None: no supervisor in post
+    supervisor: SupervisorOn | None
+    reasons: tuple[str, ...]
 
 
 def _hex(column: Any) -> Any:
@@ -99,32 +119,83 @@ def _grouped(session: Session, query: Any) -> dict[str, Any]:
 
 
 def supervisees(session: Session, people: set[uuid.UUID] | None = None) -> list[Supervised]:
-    """Everyone ``compute`` answers for (of ``people`` when given), by name."""
+    """Everyone on the staff list (of ``people`` when given), leavers included, by name:
+    ``counted_on`` says who of them a given day counts."""
     def everyone() -> list[Supervised]:
         boss = aliased(Staff)
         query = (select(Staff.id, Staff.staff_id, Staff.name, Staff.role, Staff.asye_start,
-                        Staff.employment_start, boss.staff_id, Team.name, Team.service)
-                 .join(boss, boss.id == Staff.supervisor_id)
+                        Staff.employment_start, boss.staff_id, Team.name, Team.service,
+                        Staff.active, Staff.left_on)
+                 .join(boss, boss.id == Staff.supervisor_id, isouter=True)
                  .join(Team, Team.id == Staff.team_id, isouter=True)
-                 .where(Staff.active == True)  # noqa: E712
                  .order_by(col(Staff.name)))
-        return [Supervised(*row[:7], team=row[7] or "", service=row[8] or "")
+        return [Supervised(*row[:6], supervisor_staff_id=row[6] or "", team=row[7] or "",
+                           service=row[8] or "", active=row[9], left_on=row[10])
                 for row in _rows(session, query)]
 
     found = memo(session, "compliance.supervisees", everyone)  # once per read session
     return found if people is None else [p for p in found if p.id in people]
 
 
-def _terms(person: Supervised, contract: LatestContract | None) -> Supervisee:
-    return Supervisee(role=person.role, asye_start=person.asye_start,
-                      employment_start=person.employment_start,
-                      contract_start=contract.date_agreed if contract else None,
-                      contract_interval_days=contract.agreed_interval_days if contract
-                      else None)
+def counted_on(session: Session, day: date, people: set[uuid.UUID] | None = None
+               ) -> list[Counted]:
+    """R10: the supervisees a report as of ``day`` counts (of ``people`` when given), by
+    name: everyone employed on ``day`` (a leaver who left later is in it), with the
+    supervisor in post on ``day``. A person with no supervisor in post is counted with the
+    reason "no supervisor" unless they supervise others that day and so head the line of
+    management held here (their own supervision is arranged above the app's records).
+    A person with no start date is counted with the reason "no start date"; one whose start
+    date is beyond reason, with the reason and the date not used."""
+    staff = supervisees(session)
+    employed = {p.id: p for p in staff
+                if employed_on(_plausible(p.employment_start, day), p.left_on, p.active, day)}
+    on_day = supervisors_on(session, day)
+    supervisor_of = {}
+    for person_id in employed:
+        found = on_day.get(person_id)
+        boss = found.supervisor_id if found else None
+        supervisor_of[person_id] = boss if boss in employed else None
+    heads = {boss for boss in supervisor_of.values() if boss is not None}
+    out = []
+    for person in staff:
+        if person.id not in employed or (people is not None and person.id not in people):
+            continue
+        boss = supervisor_of[person.id]
+        recorded = on_day.get(person.id)
+        if boss is None and person.id in heads and (recorded is None
+                                                    or recorded.supervisor_id is None):
+            continue  # heads the line held here
+        reasons = [problem for problem in (_date_reason("start date", person.employment_start,
+                                                        day),
+                                           _date_reason("ASYE start", person.asye_start, day))
+                   if problem]
+        if _plausible(person.employment_start, day) is None and \
+                _plausible(person.asye_start, day) is None:
+            reasons.insert(0, NO_START_DATE)
+        if boss is None:
+            reasons.append(NO_SUPERVISOR)
+        out.append(Counted(person, boss, on_day.get(person.id), tuple(reasons)))
+    return out
+
+
+def _plausible(day: date | None, today: date) -> date | None:
+    """``day``, or None when it cannot be a real date (R10: such a date is not used)."""
+    return None if day is None or plausibility_problem(day, today) else day
+
+
+def _date_reason(what: str, day: date | None, today: date) -> str:
+    problem = plausibility_problem(day, today)
+    return f"{what} {problem}; correct the staff record" if problem else ""
+
+
+def _terms(person: Supervised, contract: ContractTerms | None, day: date) -> Supervisee:
+    return terms_of(replace(person, asye_start=_plausible(person.asye_start, day),
+                            employment_start=_plausible(person.employment_start, day)),
+                    contract)
 
 
 def _last_completed(session: Session, on: date) -> dict[str, date]:
-    """The date of each active supervisee's last completed session on or before ``on``.
+    """The date of each person's last completed session on or before ``on``.
 
     Asked person by person (the index on status, supervisee and date finds each in one
     step), which is many times quicker than grouping the sessions of everyone."""
@@ -132,16 +203,15 @@ def _last_completed(session: Session, on: date) -> dict[str, date]:
     last = (select(func.max(S.planned_date))
             .where(S.status == "completed", S.supervisee_id == Staff.id, S.planned_date <= on)
             .correlate(Staff).scalar_subquery())
-    query = select(_hex(Staff.id), last).where(Staff.active == True,  # noqa: E712
-                                               Staff.supervisor_id != None)  # noqa: E711
+    query = select(_hex(Staff.id), last)
     return {key: day for key, day in _rows(session, query) if day is not None}
 
 
 def compute(session: Session, as_of: date, people: set[uuid.UUID] | None = None
             ) -> list[Compliance]:
-    """One entry per active supervisee (a person with a supervisor), by name."""
+    """One entry per supervisee counted on ``as_of`` (``counted_on``), by name."""
     year_ago = add_months(as_of, -12)
-    staff = supervisees(session, people)
+    counted = counted_on(session, as_of, people)
     S, R = SupervisionSession, SupervisionRecord
     last_completed = _last_completed(session, as_of)
     recent = and_(R.status == "complete", R.held_on > year_ago, R.held_on <= as_of,
@@ -168,28 +238,29 @@ def compute(session: Session, as_of: date, people: set[uuid.UUID] | None = None
         if (given is not None and given > due) or (given is None and as_of > due):
             copies[supervisee] += 1
     escalations = _escalations(session, as_of, year_ago)
-    contracts = latest_contracts(session)
-    asye = _asye_overdue(session, [p.id for p in staff if p.role == "asye"], as_of)
+    contracts = all_contracts(session)
+    asye = _asye_overdue(session, [c.person.id for c in counted if c.person.role == "asye"
+                                   and _plausible(c.person.asye_start, as_of)], as_of)
+    staff_ids = {p.id: p.staff_id for p in supervisees(session)}
     out = []
-    for person in staff:
-        key = person.id.hex
-        contract = contracts.get(person.id)
-        terms = _terms(person, contract)
+    for entry in counted:
+        person, key = entry.person, entry.person.id.hex
+        status, contract = contracts.status(person.id, as_of, entry.supervisor)
+        terms = _terms(person, contract, as_of)
         last = last_completed.get(key)
         due = next_due(terms, last)
         late = days_overdue(due, as_of)
-        status = "missing" if contract is None else "review_due" if (
-            contract.review_due is not None and contract.review_due <= as_of) else "current"
         out.append(Compliance(
             staff_id=person.staff_id, name=person.name,
-            supervisor_id=person.supervisor_staff_id, team=person.team,
-            cadence=cadence_on(terms, as_of).value,
+            supervisor_id=staff_ids.get(entry.supervisor_id) if entry.supervisor_id else None,
+            team=person.team, cadence=cadence_on(terms, as_of).value,
             last_completed=last.isoformat() if last else None,
             next_due=due.isoformat() if due else None, overdue=late > 0, days_overdue=late,
             short_sessions_12m=short.get(key, 0), escalations=escalations.get(key, []),
             records_missing_12m=missing.get(key, 0), unsigned_records=unsigned.get(key, 0),
             late_copies_12m=copies.get(key, 0), contract_status=status,
-            asye_milestones_overdue=asye.get(person.id, []), uuid=str(person.id)))
+            asye_milestones_overdue=asye.get(person.id, []), reasons=list(entry.reasons),
+            uuid=str(person.id)))
     return out
 
 
@@ -204,18 +275,20 @@ def _asye_overdue(session: Session, ids: list[uuid.UUID], on: date
 
 
 def overdue_on(session: Session, days: Sequence[date], people: set[uuid.UUID] | None = None
-               ) -> list[tuple[Supervised, list[bool]]]:
-    """Each supervisee ``compute`` lists (in its order) with, for each of ``days``, whether
-    overdue that day: ``[r.overdue for r in compute(session, day, people)]`` for every day.
+               ) -> list[tuple[Supervised, list[bool | None]]]:
+    """Each supervisee ``compute`` lists on any of ``days`` (by name) with, for each day,
+    whether overdue that day, or None when that day does not count them:
+    ``[r.overdue for r in compute(session, day, people)]`` for every day.
 
-    The cadence terms do not depend on the day, only the last completed session does: it is
-    found by bisecting the completed sessions (one query for those between the first and the
-    last day, one for the last before the first day) rather than computing everything for
-    each day.
+    Only the last completed session and the contract in force depend on the day: the
+    sessions are bisected (one query for those between the first and the last day, one for
+    the last before the first day) rather than computing everything for each day.
     """
-    staff = supervisees(session, people)
-    if not staff or not days:
-        return [(person, []) for person in staff]
+    if not days:
+        return [(c.person, []) for c in counted_on(session, date.today(), people)]
+    counted = {day: {c.person.id for c in counted_on(session, day, people)} for day in days}
+    staff = [p for p in supervisees(session, people)
+             if any(p.id in ids for ids in counted.values())]
     first, last = min(days), max(days)
     S = SupervisionSession
     before = _last_completed(session, first)
@@ -223,14 +296,17 @@ def overdue_on(session: Session, days: Sequence[date], people: set[uuid.UUID] | 
     for supervisee, held in _rows(session, select(_hex(S.supervisee_id), S.planned_date).where(
             S.status == "completed", S.planned_date > first, S.planned_date <= last)):
         during[supervisee].append(held)
-    contracts = latest_contracts(session, with_review=False)
+    contracts = all_contracts(session)
     out = []
     for person in staff:
-        terms = _terms(person, contracts.get(person.id))
         held_on = sorted(during.get(person.id.hex, ()))
         basis = before.get(person.id.hex)
-        flags = []
+        flags: list[bool | None] = []
         for day in days:
+            if person.id not in counted[day]:
+                flags.append(None)
+                continue
+            terms = _terms(person, contracts.in_force(person.id, day), day)
             n = bisect_right(held_on, day)
             flags.append(days_overdue(next_due(terms, held_on[n - 1] if n else basis), day) > 0)
         out.append((person, flags))

@@ -7,10 +7,10 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import and_, func
+from sqlalchemy import func
 from sqlmodel import Session, select
 
-from supervision_audit.db import kept, memo
+from supervision_audit.db import memo
 from supervision_audit.errors import NotFoundError, Problem, ValidationError
 from supervision_audit.forms import CONTRACT, parse_iso_date, validate
 from supervision_audit.forms.contract import (
@@ -19,13 +19,21 @@ from supervision_audit.forms.contract import (
     FREQUENCY_MONTHLY,
     FREQUENCY_SIX_WEEKLY,
 )
-from supervision_audit.models import Contract, Role, Staff, SupervisorChange, Team, utcnow
-from supervision_audit.policy import contract_review_due
+from supervision_audit.models import Contract, Role, Staff, Team, utcnow
+from supervision_audit.policy import (
+    Cadence,
+    Supervisee,
+    agreement_too_infrequent,
+    contract_review_due,
+    role_cadence,
+)
 from supervision_audit.services.access import Action, Actor, require
 from supervision_audit.services.events import log_event
+from supervision_audit.services.in_post import SupervisorOn
 from supervision_audit.services.staff import check_not_stale, get_staff
+from supervision_audit.sqlfuncs import json_text
 
-CONTRACT_STATUSES = ("missing", "current", "review_due")
+CONTRACT_STATUSES = ("missing", "draft", "current", "review_due")
 
 
 def _team_location(session: Session, person: Staff | None) -> str:
@@ -115,107 +123,183 @@ def signed_on(session: Session, contract: Contract) -> date | None:
 
     moments = session.exec(select(Signature.signed_at).where(
         Signature.record_kind == "contract", Signature.record_id == contract.id)).all()
-    return max(moments).astimezone().date() if moments else contract.locked_at.date()
+    return _signed_day(contract.locked_at, max(moments) if moments else None)
 
 
-def supervisor_changed_on(session: Session, contract: Contract) -> date | None:
-    """When the supervisee's supervisor became someone other than the contract's, if so."""
-    supervisee = get_staff(session, contract.supervisee_id)
-    if supervisee.supervisor_id == contract.supervisor_id:
+def _signed_day(locked_at: datetime | None, last_signature: datetime | None) -> date | None:
+    """The local day of the last signature of a final contract (of the lock, if none)."""
+    if locked_at is None:
         return None
-    period = session.exec(
-        select(SupervisorChange)
-        .where(SupervisorChange.supervisee_id == supervisee.id,
-               SupervisorChange.ended_on == None)  # noqa: E711
-        .order_by(SupervisorChange.started_on.desc())  # type: ignore[attr-defined]
-    ).first()
-    return period.started_on if period else date.today()
+    return last_signature.astimezone().date() if last_signature is not None \
+        else locked_at.date()
 
 
-def review_due(session: Session, contract: Contract) -> date | None:
-    """R4: 12 months after it was last signed (or agreed), at once when the supervisor changes."""
-    return _review_due(signed_on(session, contract) or contract.date_agreed,
-                       supervisor_changed_on(session, contract))
+def in_force(session: Session, supervisee_uuid: uuid.UUID, on: date | None = None
+             ) -> Contract | None:
+    """R4: the contract in force, the newest version signed by both parties (by ``on``, when
+    given). A draft, or a version signed by one party, is not in force: its terms do not
+    apply anywhere."""
+    for contract in contract_versions(session, supervisee_uuid):
+        signed = signed_on(session, contract)
+        if signed is not None and (on is None or signed <= on):
+            return contract
+    return None
 
 
-def _review_due(basis: date | None, changed: date | None) -> date | None:
-    if basis is None:
-        return changed
-    return contract_review_due(basis, changed)
+def supervisor_changed_on(session: Session, contract: Contract, on: date | None = None
+                          ) -> date | None:
+    """When the supervisee's supervisor (on ``on``, today if not given) became someone other
+    than the contract's, if so."""
+    from supervision_audit.services.in_post import supervisor_on
+
+    day = on or date.today()
+    return _changed_on(contract.supervisor_id,
+                       supervisor_on(session, get_staff(session, contract.supervisee_id), day),
+                       day)
+
+
+def _changed_on(contract_supervisor: uuid.UUID | None, now: SupervisorOn | None, day: date
+                ) -> date | None:
+    if now is None or now.supervisor_id == contract_supervisor:
+        return None
+    return now.since or day
+
+
+def review_due(session: Session, contract: Contract, on: date | None = None) -> date | None:
+    """R4, the one answer every screen and printout gives: 12 months after the contract was
+    signed by both parties, at once when the supervisee's supervisor (on ``on``, today if not
+    given) is no longer the contract's. None for a contract not yet signed by both."""
+    signed = signed_on(session, contract)
+    if signed is None:
+        return None
+    return contract_review_due(signed, supervisor_changed_on(session, contract, on))
+
+
+def shown_values(session: Session, contract: Contract) -> dict[str, Any]:
+    """The contract's values as a form shows them, its review date from ``review_due``."""
+    due = review_due(session, contract)
+    return {**contract.values, "review_due": due.isoformat() if due else None}
+
+
+FREQUENCY_CADENCE = {FREQUENCY_MONTHLY: Cadence.MONTHLY, FREQUENCY_SIX_WEEKLY:
+                     Cadence.SIX_WEEKLY, FREQUENCY_AGREED: Cadence.CONTRACT}
+
+
+def terms_of(person: Staff | Any, contract: Contract | ContractTerms | None) -> Supervisee:
+    """What the cadence rules need of a person (role, starts) and of the contract in force
+    (its start and the frequency it agrees); ``person`` has role, asye_start and
+    employment_start."""
+    frequency = contract.frequency if isinstance(contract, ContractTerms) else \
+        contract.values.get("frequency") if contract is not None else None
+    return Supervisee(
+        role=person.role, asye_start=person.asye_start,
+        employment_start=person.employment_start,
+        contract_start=contract.date_agreed if contract else None,
+        contract_interval_days=contract.agreed_interval_days if contract else None,
+        contract_cadence=FREQUENCY_CADENCE.get(frequency or ""))
+
+
+def frequency_problem(role: str, frequency: Any, interval: Any) -> Problem | None:
+    """R1: a contract may agree a more frequent cadence than the role's own, never a less
+    frequent one (the policy's frequencies are minimums)."""
+    if frequency == FREQUENCY_ASYE and role != Role.ASYE.value:
+        return Problem("frequency", "The ASYE frequency is for a newly qualified worker in "
+                                    "their ASYE: choose monthly or an agreed interval")
+    cadence = FREQUENCY_CADENCE.get(str(frequency or ""))
+    try:
+        days = int(interval) if interval not in (None, "") else None
+    except (TypeError, ValueError):
+        return None  # the form names a bad number
+    if cadence is None or (cadence is Cadence.CONTRACT and not days):
+        return None
+    if agreement_too_infrequent(role, cadence, days):
+        least = "every six weeks" if role_cadence(role) is Cadence.SIX_WEEKLY else "monthly"
+        return Problem("frequency", f"Less frequent than the policy's minimum for this role "
+                                    f"({least}): a contract may only agree more frequent "
+                                    "supervision")
+    return None
 
 
 @dataclass(frozen=True, slots=True)
-class LatestContract:
-    """What the cadence and R4 need of a supervisee's newest contract version."""
+class ContractTerms:
+    """What the cadence and R4 need of a signed contract version."""
 
     date_agreed: date | None
+    frequency: str | None
     agreed_interval_days: int | None
-    review_due: date | None = None  # only when asked for (``with_review``)
+    supervisor_id: uuid.UUID | None
+    version: int
+    signed: date
 
 
-def latest_contracts(session: Session, *, with_review: bool = True
-                     ) -> dict[uuid.UUID, LatestContract]:
-    """Per supervisee, the newest contract version (see ``_latest_contracts``), read once per
-    read session (``db.memo``): the dashboard asks for it twice."""
-    known = kept(session, _LATEST)
-    if known is not None:  # with the review dates: serves either question
-        return known  # type: ignore[no-any-return]
-    if not with_review:
-        return _latest_contracts(session, with_review=False)
-    return memo(session, _LATEST, lambda: _latest_contracts(session))
-
-
-_LATEST = "contracts.latest"
-
-
-def _latest_contracts(session: Session, *, with_review: bool = True
-                      ) -> dict[uuid.UUID, LatestContract]:
-    """Per supervisee, the newest contract version: its start, agreed interval and (with
-    ``with_review``) the R4 review date ``review_due`` gives, for everyone in three queries
-    (the versions' columns without their values, the day each was signed, and the open
-    supervision periods) rather than several per contract."""
-    from supervision_audit.models import Signature
-
-    latest = select(Contract.supervisee_id, func.max(Contract.version).label("v")).group_by(
-        Contract.supervisee_id).subquery()
-    signed_at = (select(func.max(Signature.signed_at))
-                 .where(Signature.record_kind == "contract", Signature.record_id == Contract.id)
-                 .correlate(Contract).scalar_subquery())
-    newest = and_(latest.c.supervisee_id == Contract.supervisee_id,
-                  latest.c.v == Contract.version)
-    read = session.connection().execute  # rows as SQLite makes them, not all at once
-    if not with_review:
-        return {supervisee: LatestContract(agreed, interval) for supervisee, agreed, interval
-                in read(select(Contract.supervisee_id, Contract.date_agreed,
-                               Contract.agreed_interval_days).join(latest, newest))}
-    same_supervisor = Contract.supervisor_id.is_not_distinct_from(Staff.supervisor_id)
-    rows = read(
-        select(Contract.supervisee_id, Contract.date_agreed, Contract.agreed_interval_days,
-               same_supervisor, Contract.locked_at, signed_at)
-        .join(latest, newest).join(Staff, Staff.id == Contract.supervisee_id)).all()
-    # supervisor_changed_on: the start of the newest open period, for those whose
-    # supervisor is no longer the contract's
-    periods: dict[uuid.UUID, date] = {}
-    if not all(row[3] for row in rows):
-        periods = dict(session.exec(
-            select(SupervisorChange.supervisee_id, func.max(SupervisorChange.started_on))
-            .where(SupervisorChange.ended_on == None)  # noqa: E711
-            .group_by(SupervisorChange.supervisee_id)).all())
-    out = {}
-    for supervisee, agreed, interval, unchanged, locked_at, last_signed in rows:
-        changed = None if unchanged else periods.get(supervisee, date.today())
-        signed = (None if locked_at is None else last_signed.astimezone().date()
-                  if last_signed is not None else locked_at.date())
-        out[supervisee] = LatestContract(agreed, interval, _review_due(signed or agreed, changed))
-    return out
+def status_of(signed: date | None, due: date | None, has_versions: bool, on: date) -> str:
+    """R4 in one word: "missing" (no contract), "draft" (none signed by both by ``on``),
+    "review_due" or "current"."""
+    if signed is None:
+        return "draft" if has_versions else "missing"
+    return "review_due" if due is not None and due <= on else "current"
 
 
 def contract_status(session: Session, supervisee_uuid: uuid.UUID, as_of: date) -> str:
-    contract = latest_contract(session, supervisee_uuid)
+    contract = in_force(session, supervisee_uuid, as_of)
     if contract is None:
-        return "missing"
-    due = review_due(session, contract)
-    return "review_due" if due is not None and due <= as_of else "current"
+        return status_of(None, None, bool(contract_versions(session, supervisee_uuid)), as_of)
+    return status_of(signed_on(session, contract), review_due(session, contract, as_of), True,
+                     as_of)
+
+
+@dataclass(frozen=True, slots=True)
+class Contracts:
+    """Everyone's signed contract versions (oldest signed first) and who has any version."""
+
+    signed: dict[uuid.UUID, list[ContractTerms]]
+    with_versions: frozenset[uuid.UUID]
+
+    def in_force(self, supervisee: uuid.UUID, on: date) -> ContractTerms | None:
+        """The newest version signed by both parties by ``on``."""
+        found = [c for c in self.signed.get(supervisee, ()) if c.signed <= on]
+        return max(found, key=lambda c: c.version) if found else None
+
+    def status(self, supervisee: uuid.UUID, on: date, supervisor: SupervisorOn | None
+               ) -> tuple[str, ContractTerms | None]:
+        """R4 for one supervisee on ``on`` (``supervisor``: theirs on that day), with the
+        terms in force."""
+        terms = self.in_force(supervisee, on)
+        due = None if terms is None else contract_review_due(
+            terms.signed, _changed_on(terms.supervisor_id, supervisor, on))
+        return status_of(terms.signed if terms else None, due,
+                         supervisee in self.with_versions, on), terms
+
+
+def all_contracts(session: Session) -> Contracts:
+    """Every supervisee's signed contract versions, for the organisation-wide computations,
+    in two queries (the versions' columns and the day each was signed), read once per read
+    session (``db.memo``)."""
+    return memo(session, "contracts.all", lambda: _all_contracts(session))
+
+
+def _all_contracts(session: Session) -> Contracts:
+    from supervision_audit.models import Signature
+
+    signed_at = (select(func.max(Signature.signed_at))
+                 .where(Signature.record_kind == "contract", Signature.record_id == Contract.id)
+                 .correlate(Contract).scalar_subquery())
+    frequency = json_text(Contract.values, "frequency")
+    read = session.connection().execute  # rows as SQLite makes them, not all at once
+    signed: dict[uuid.UUID, list[ContractTerms]] = {}
+    for (supervisee, version, agreed, freq, interval, supervisor, locked_at,
+         last) in read(select(Contract.supervisee_id, Contract.version, Contract.date_agreed,
+                              frequency, Contract.agreed_interval_days, Contract.supervisor_id,
+                              Contract.locked_at, signed_at)
+                       .where(Contract.locked_at != None)):  # noqa: E711
+        day = _signed_day(locked_at, last)
+        assert day is not None
+        signed.setdefault(supervisee, []).append(ContractTerms(
+            agreed, freq, interval, supervisor, version, day))
+    for versions in signed.values():
+        versions.sort(key=lambda c: (c.signed, c.version))
+    everyone = frozenset(session.exec(select(Contract.supervisee_id).distinct()))
+    return Contracts(signed, everyone)
 
 
 def save_contract(
@@ -240,6 +324,10 @@ def save_contract(
     if merged.get("frequency") != FREQUENCY_AGREED:
         merged["agreed_interval_days"] = None
     problems = validate(CONTRACT, merged)
+    too_rare = frequency_problem(supervisee.role, merged.get("frequency"),
+                                 merged.get("agreed_interval_days"))
+    if too_rare is not None:
+        problems.append(too_rare)
     if problems:
         raise ValidationError(problems)
     if contract_uuid is None:
@@ -264,11 +352,10 @@ def save_contract(
     contract.date_agreed = parse_iso_date(merged.get("date_agreed"))
     interval = merged.get("agreed_interval_days")
     contract.agreed_interval_days = int(interval) if interval not in (None, "") else None
+    # no review date is kept: ``review_due`` works it out when it is shown (R4: from the
+    # day both parties signed)
     contract.values = {k: v for k, v in merged.items() if k != "review_due"}
     contract.updated_at = utcnow()
-    session.flush()
-    due = review_due(session, contract)
-    contract.values = {**contract.values, "review_due": due.isoformat() if due else None}
     session.flush()
     log_event(session, actor.who, "contract.create" if contract_uuid is None else "contract.edit",
               subject_kind="contract", subject_id=contract.id, about_staff_id=supervisee.id,

@@ -15,7 +15,13 @@ from supervision_audit.dates import add_months
 from supervision_audit.models import GroupAttendee, Staff, SupervisionRecord, Team
 from supervision_audit.services.access import Actor, visible_staff
 from supervision_audit.services.audit_queue import audit_queue
-from supervision_audit.services.compliance import Compliance, Supervised, compute, overdue_on
+from supervision_audit.services.compliance import (
+    NO_SUPERVISOR,
+    Compliance,
+    Supervised,
+    compute,
+    overdue_on,
+)
 from supervision_audit.services.signatures import YOUR_SIGNATURE, TaskItem, tasks_for
 
 
@@ -40,6 +46,7 @@ class Dashboard:
     awaiting_signature: list[Item] = field(default_factory=list)
     copies_due: list[Item] = field(default_factory=list)
     contracts_due: list[Item] = field(default_factory=list)
+    to_arrange: list[Item] = field(default_factory=list)
     asye_due: list[Item] = field(default_factory=list)
     teams_without_group: list[Item] = field(default_factory=list)
     audits_due: list[Item] = field(default_factory=list)
@@ -49,6 +56,7 @@ class Dashboard:
                 ("Records awaiting signature", self.awaiting_signature),
                 ("Copies due", self.copies_due), ("Contracts due for review",
                                                   self.contracts_due),
+                ("Supervision to arrange", self.to_arrange),
                 ("ASYE milestones overdue", self.asye_due),
                 ("Teams without group supervision this month", self.teams_without_group),
                 ("Audits due", self.audits_due)]
@@ -96,8 +104,11 @@ def build(session: Session, actor: Actor, as_of: date | None = None) -> Dashboar
                     r.name, f"missed {_d(e['missed_date'])}: report to the line manager by "
                             f"{_d(e['report_due'])}", who, urgent=e["overdue"])))
         if r.contract_status != "current":
-            board.contracts_due.append(Item(r.name, "no contract" if r.contract_status ==
-                                            "missing" else "contract due for review", who))
+            board.contracts_due.append(Item(r.name, CONTRACT_NOTES.get(
+                r.contract_status, r.contract_status), who))
+        if r.reasons:
+            board.to_arrange.append(Item(r.name, "; ".join(r.reasons), who,
+                                         urgent=NO_SUPERVISOR in r.reasons))
         for milestone in r.asye_milestones_overdue:
             board.asye_due.append(Item(r.name, f"{milestone} overdue", who, urgent=True))
     # rows come by name; sorted() keeps that order among equals
@@ -114,6 +125,10 @@ def build(session: Session, actor: Actor, as_of: date | None = None) -> Dashboar
                              urgent=line.overdue, action="audit")
                         for line in audit_queue(session, actor, as_of).lines]
     return board
+
+
+CONTRACT_NOTES = {"missing": "no contract", "draft": "contract not yet signed by both",
+                  "review_due": "contract due for review"}
 
 
 def _task_item(task: TaskItem) -> Item:
@@ -138,8 +153,9 @@ GROUPS: dict[str, Callable[[Supervised], str]] = {
 
 def in_timescale_by_month(session: Session, people: set[uuid.UUID] | None, until: date,
                           months: int = 12, *, by: str = "team") -> Trend:
-    """Per team (or per service, ``by="service"``): for each month end, the share of
-    supervisees not overdue on that day (``until`` for the month not yet over)."""
+    """Per team (or per service, ``by="service"``), by name: for each month end, the share
+    of supervisees not overdue on that day (``until`` for the month not yet over); None on a
+    day the group had nobody counted (R10: not yet employed, or gone)."""
     return in_timescale_trends(session, people, until, months, groups=(by,))[by]
 
 
@@ -163,11 +179,13 @@ def in_timescale_trends(session: Session, people: set[uuid.UUID] | None, until: 
         for person, overdue in flags:
             tally = counts.setdefault(key(person), [[0, 0] for _ in days])
             for pair, late in zip(tally, overdue, strict=True):
+                if late is None:
+                    continue  # not counted that day (not yet employed, or gone)
                 pair[0] += not late
                 pair[1] += 1
         out[by] = {name: [(day, ok / total if total else None)
                           for day, (ok, total) in zip(days, tally, strict=True)]
-                   for name, tally in counts.items()}
+                   for name, tally in sorted(counts.items())}
     return out
 
 

@@ -36,11 +36,14 @@ Progress = Callable[[int, int, str], None]
 SUMMARY_HEADERS = ("Service", "Team", "Supervisees", "Sessions due", "Completed", "Postponed",
                    "Cancelled", "% in timescale at month end", "Records signed by both",
                    "Copies within 3 working days", "Contracts current", "Escalations open",
-                   "ASYE supervisees on cadence", "Group supervision held")
+                   "ASYE supervisees on cadence", "Group supervision held",
+                   "Supervision to arrange")
 TEAM_HEADERS = ("Staff id", "Name", "Cadence", "Last completed", "Next due", "Overdue",
                 "Days overdue", "Escalations open", "Unsigned records", "Late copies (12m)",
-                "Contract")
+                "Contract", "Supervisor", "To arrange")
 CHART_TEAMS = 12  # more teams than this are charted by service
+CONTRACT_WORDS = {"missing": "missing", "draft": "not signed", "current": "current",
+                  "review_due": "review due"}
 
 
 def parse_month(text: str) -> tuple[date, date]:
@@ -79,7 +82,7 @@ class TeamLine:
                 sum(r.contract_status == "current" for r in self.rows),
                 sum(1 for r in self.rows for e in r.escalations if e["reported_on"] is None),
                 f"{sum(not r.overdue for r in asye)} of {len(asye)}" if asye else "none",
-                "Yes" if self.group_held else "No"]
+                "Yes" if self.group_held else "No", sum(bool(r.reasons) for r in self.rows)]
 
 
 def team_lines(session: Session, rows: list[Compliance], first: date, last: date
@@ -201,8 +204,9 @@ def build_monthly_return(session: Session, actor: Actor, month: str, out: Path, 
     total = TeamLine("All", "All teams", rows, *(sum(getattr(x, a) for x in lines) for a in (
         "due", "completed", "postponed", "cancelled", "signed", "copies_on_time")),
         group_held=all(x.group_held for x in lines) if lines else False)
-    append_row(summary, total.cells()[:13]
-               + [f"{sum(x.group_held for x in lines)} of {len(lines)}"])
+    cells = total.cells()
+    cells[13] = f"{sum(x.group_held for x in lines)} of {len(lines)}"
+    append_row(summary, cells)
     for cell in summary[summary.max_row]:
         cell.font = bold
     append_row(summary, [])
@@ -211,7 +215,7 @@ def build_monthly_return(session: Session, actor: Actor, month: str, out: Path, 
         cell.font = bold
     for reason, count in reasons.most_common() or [("None this month", 0)]:
         append_row(summary, [reason, count])
-    for column, width in zip("ABCDEFGHIJKLMN", (32, 24) + (12,) * 12, strict=True):
+    for column, width in zip("ABCDEFGHIJKLMNO", (32, 24) + (12,) * 13, strict=True):
         summary.column_dimensions[column].width = width
     summary.row_dimensions[3].height = 62
     for sheet in (summary,):
@@ -232,9 +236,11 @@ def build_monthly_return(session: Session, actor: Actor, month: str, out: Path, 
             append_row(ws, [r.staff_id, r.name, r.cadence, r.last_completed, r.next_due,
                        "Yes" if r.overdue else "No", r.days_overdue,
                        sum(e["reported_on"] is None for e in r.escalations), r.unsigned_records,
-                       r.late_copies_12m, r.contract_status.replace("_", " ")])
-        for column, width in zip("ABCDEFGHIJK", (10, 26, 17, 14, 14, 9, 12, 16, 16, 16, 12),
-                                 strict=True):
+                       r.late_copies_12m, CONTRACT_WORDS.get(r.contract_status,
+                                                             r.contract_status),
+                       r.supervisor_id or "", "; ".join(r.reasons)])
+        for column, width in zip("ABCDEFGHIJKLM", (10, 26, 17, 14, 14, 9, 12, 16, 16, 16, 18,
+                                                   12, 36), strict=True):
             ws.column_dimensions[column].width = width
     step(2, "Twelve months in timescale")
     trends = in_timescale_trends(session, people, as_of)

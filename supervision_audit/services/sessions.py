@@ -19,7 +19,7 @@ from supervision_audit.policy import (
     schedule_dates,
 )
 from supervision_audit.services.access import Action, Actor, require
-from supervision_audit.services.contracts import latest_contract
+from supervision_audit.services.contracts import in_force, terms_of
 from supervision_audit.services.events import log_event
 from supervision_audit.services.staff import get_staff
 
@@ -28,15 +28,10 @@ STATUS_LABELS = {"planned": "Planned", "completed": "Completed", "postponed": "P
 MANAGER_ROLES = (Role.TEAM_MANAGER.value, Role.SENIOR_MANAGER.value)
 
 
-def supervisee_terms(session: Session, person: Staff) -> Supervisee:
-    """What the cadence rules need of a person: role, starts and any agreed interval."""
-    contract = latest_contract(session, person.id)
-    return Supervisee(
-        role=person.role, asye_start=person.asye_start,
-        employment_start=person.employment_start,
-        contract_start=contract.date_agreed if contract else None,
-        contract_interval_days=contract.agreed_interval_days if contract else None,
-    )
+def supervisee_terms(session: Session, person: Staff, on: date | None = None) -> Supervisee:
+    """What the cadence rules need of a person: role, starts and what the contract in force
+    (on ``on``, signed by both parties) agrees; a draft's terms do not apply (R4)."""
+    return terms_of(person, in_force(session, person.id, on))
 
 
 def sessions_of(session: Session, supervisee_uuid: uuid.UUID) -> list[SupervisionSession]:

@@ -15,6 +15,7 @@ from supervision_audit.services.contracts import (
     draft_values,
     get_contract,
     save_contract,
+    shown_values,
 )
 from supervision_audit.services.staff import get_staff
 from supervision_audit.ui import messages
@@ -49,7 +50,7 @@ class ContractDialog(QDialog):
             else:
                 require(session, actor, Action.READ_FILE, supervisee_id)
                 contract = get_contract(session, contract_id)
-                values = dict(contract.values)
+                values = shown_values(session, contract)
                 self._opened_at = contract.updated_at
                 intro = f"Version {contract.version} of {name}'s supervision contract."
                 if contract.superseded_by_id is not None:

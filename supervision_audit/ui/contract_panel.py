@@ -22,6 +22,7 @@ from supervision_audit.ui.style import chip_style, note_label
 STATUS_TEXT = {
     "current": ("Current", "ok"),
     "review_due": ("Review due", "warning"),
+    "draft": ("Not signed by both", "bad"),
     "missing": ("Missing", "bad"),
 }
 
@@ -102,7 +103,9 @@ class ContractPanel(QGroupBox):
         self.status.setStyleSheet(chip_style(kind))
         current = summary.current
         has = current is not None
-        self.version.setText(f"Version {current.version}" if current else "—")
+        self.version.setText((f"Version {current.version}" + (
+            f" (draft; version {summary.in_force} is in force)" if summary.in_force else ""))
+            if current else "—")
         self.agreed.setText(format_date(current.date_agreed) or "—" if current else "—")
         self.due.setText(format_date(summary.review_due) or "—")
         self.missing.setVisible(not has)

@@ -11,7 +11,12 @@ from sqlmodel import Session
 from supervision_audit.models import Staff, Team
 from supervision_audit.models.people import ROLE_LABELS
 from supervision_audit.services.access import Action, Actor, permitted
-from supervision_audit.services.contracts import contract_status, contract_versions, review_due
+from supervision_audit.services.contracts import (
+    contract_status,
+    contract_versions,
+    in_force,
+    review_due,
+)
 from supervision_audit.services.staff import get_staff, supervisor_history
 
 
@@ -24,11 +29,13 @@ class ContractVersion:
 
 @dataclass(frozen=True)
 class ContractSummary:
-    status: str  # as services.contracts.contract_status: "missing", "current", "review_due"
+    status: str  # as services.contracts.contract_status: "missing", "draft", "current",
+    # "review_due" (of the contract in force: the newest signed by both parties)
     current: ContractVersion | None = None
-    review_due: date | None = None
+    review_due: date | None = None  # of the contract in force
     earlier: tuple[ContractVersion, ...] = ()
     final: bool = False  # the current version is signed by both parties
+    in_force: int | None = None  # the version in force, when not the newest
 
 
 @dataclass(frozen=True)
@@ -68,12 +75,14 @@ def _contract_summary(session: Session, staff_uuid: uuid.UUID, today: date) -> C
     if not versions:
         return ContractSummary(status="missing")
     current, *earlier = versions
+    signed = in_force(session, staff_uuid, today)
     return ContractSummary(
         status=contract_status(session, staff_uuid, today),
         current=ContractVersion(current.id, current.version, current.date_agreed),
-        review_due=review_due(session, current),
+        review_due=review_due(session, signed, today) if signed else None,
         earlier=tuple(ContractVersion(c.id, c.version, c.date_agreed) for c in earlier),
         final=current.locked_at is not None,
+        in_force=signed.version if signed is not None and signed.id != current.id else None,
     )
 
 

@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialog, QDialogButtonBox
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel
 
 from supervision_audit.services.contracts import contract_versions, latest_contract, save_contract
 from supervision_audit.ui.contract_dialog import ContractDialog
@@ -59,7 +59,8 @@ def test_filling_and_saving_stores_the_contract(qtbot, store, people, open_dialo
         assert contract.values["venue"] == "Oldbury Council House, room 2.14"
         assert contract.values["intermediary"] == "Omar Hussain"
         assert contract.date_agreed == date(2025, 3, 14)
-        assert contract.values["review_due"] == "2026-03-14"
+        # a draft until both sign: no review date is kept or due yet (R4)
+        assert "review_due" not in contract.values
 
 
 def test_problems_are_shown_beside_fields_and_nothing_is_saved(qtbot, store, people,
@@ -92,6 +93,27 @@ def test_a_rule_of_the_form_is_shown_beside_its_field(qtbot, store, people, open
     qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
     with store.read() as session:
         assert latest_contract(session, people["P1"]).agreed_interval_days == 14
+
+
+def test_a_frequency_below_the_roles_minimum_is_refused_beside_the_field(
+        qtbot, store, people, open_dialog) -> None:
+    dialog = open_dialog(people["P1"])  # a practitioner: monthly at least
+    editor = dialog.editor
+    _type(qtbot, editor.widget_for("venue"), "Room 1")
+    _type(qtbot, editor.widget_for("date_agreed").line, "01/04/2025")
+    frequency = editor.widget_for("frequency")
+    frequency.setCurrentIndex(frequency.findData("six-weekly"))
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    assert dialog.isVisible() and dialog.result() != QDialog.DialogCode.Accepted
+    problem = dialog.findChild(QLabel, "frequency_problem")
+    assert problem.isVisible()
+    assert problem.text() == editor.problem_text("frequency")
+    assert "Less frequent than the policy's minimum for this role (monthly)" in problem.text()
+    with store.read() as session:
+        assert contract_versions(session, people["P1"]) == []
+    frequency.setCurrentIndex(frequency.findData("monthly"))
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    assert dialog.result() == QDialog.DialogCode.Accepted
 
 
 def test_opening_a_stored_contract_and_saving_updates_it(qtbot, store, actor, people,

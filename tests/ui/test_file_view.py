@@ -79,8 +79,10 @@ def test_the_contract_sits_above_the_sections_with_its_versions(qtbot, view, sto
     with store.write() as session:
         first = save_contract(session, SYSTEM_ACTOR, people["P2"],
                               {**TERMS, "date_agreed": "2024-02-01"})
+        _sign(session, people["P2"], first, date(2024, 2, 1))
         second = save_contract(session, SYSTEM_ACTOR, people["P2"],
                                {**TERMS, "date_agreed": "2025-03-12"})
+        _sign(session, people["P2"], second, date(2025, 3, 12))
         first_id, second_id = first.id, second.id
     _show(view, store, people["P2"], today=date(2025, 6, 1))
     panel = view.contract
@@ -102,6 +104,38 @@ def test_the_contract_sits_above_the_sections_with_its_versions(qtbot, view, sto
     assert exported.args == [second_id]
     _show(view, store, people["P2"], today=date(2026, 4, 1))
     assert panel.status.text() == "Review due"
+
+
+def test_a_draft_is_not_the_contract_in_force(view, store, people) -> None:
+    """R4: a new version is a draft until both sign; the signed one stays in force."""
+    with store.write() as session:
+        signed = save_contract(session, SYSTEM_ACTOR, people["P2"],
+                               {**TERMS, "date_agreed": "2025-03-12"})
+        _sign(session, people["P2"], signed, date(2025, 3, 12))
+        save_contract(session, SYSTEM_ACTOR, people["P2"], {**TERMS, "date_agreed": "2025-05-20"})
+    _show(view, store, people["P2"], today=date(2025, 6, 1))
+    panel = view.contract
+    assert panel.version.text() == "Version 2 (draft; version 1 is in force)"
+    assert panel.status.text() == "Current"  # version 1's terms apply
+    assert panel.due.text() == "12/03/2026"  # version 1's review date
+    assert panel.agreed.text() == "20/05/2025"
+    with store.write() as session:  # someone else with only a draft
+        save_contract(session, SYSTEM_ACTOR, people["P1"], {**TERMS, "date_agreed": "2025-05-20"})
+    _show(view, store, people["P1"], today=date(2025, 6, 1))
+    assert (panel.version.text(), panel.status.text(), panel.due.text()) == (
+        "Version 1", "Not signed by both", "—")
+
+
+def _sign(session, staff_uuid, contract, on: date) -> None:
+    from datetime import datetime, time
+
+    from supervision_audit.services.demo import acting_as
+    from supervision_audit.services.signatures import sign
+
+    person = get_staff(session, staff_uuid)
+    for who in (person.supervisor_id, person.id):
+        sign(session, acting_as(session, who), "contract", contract.id, password=None,
+             at=datetime.combine(on, time(12)).astimezone())
 
 
 def test_the_supervisor_history_lists_each_period(view, store, people) -> None:

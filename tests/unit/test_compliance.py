@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import date, time
+from datetime import date, datetime, time
 
 import pytest
 
@@ -19,6 +19,7 @@ from supervision_audit.services.staff import StaffInput, get_by_staff_id, save_s
 
 D = date
 AS_OF = D(2026, 3, 5)
+AGREED = datetime(2026, 1, 5, 12).astimezone()  # when the signed contracts were signed
 
 
 def _session_on(s, staff_id, day, *, short=False, record=True, signed=True, copy=None):
@@ -51,6 +52,14 @@ def _contract(s, staff_id, agreed, **extra):
     return save_contract(s, SYS, person.id, values)
 
 
+def _signed(s, staff_id, contract, at=None):
+    """Both parties sign (``at``: when; now if not given)."""
+    person = get_by_staff_id(s, staff_id)
+    for who in (person.supervisor_id, person.id):
+        sign(s, acting_as(s, who), "contract", contract.id, password=None, at=at)
+    return contract
+
+
 @pytest.fixture
 def scenario(unit_store):
     with unit_store.write() as s:
@@ -74,7 +83,7 @@ def scenario(unit_store):
         _session_on(s, "W1", D(2025, 12, 15), short=True, copy=D(2025, 12, 16))
         _session_on(s, "W1", D(2026, 1, 31), copy=D(2026, 2, 9))  # due 5 Feb: late
         _session_on(s, "W1", D(2025, 11, 14), record=False)
-        _contract(s, "W1", "2025-01-10")  # unsigned: review from date agreed -> due
+        _contract(s, "W1", "2025-01-10")  # unsigned: a draft, not in force (R4)
         # Asha: ASYE week 7 session, fortnightly from then; one record left unsigned
         _session_on(s, "A1", D(2026, 2, 16), signed=False, copy=D(2026, 2, 17))
         # Arlo: ASYE since 1 Nov 2025, past the 3-month review; a miss with no new date
@@ -84,13 +93,10 @@ def scenario(unit_store):
         miss_session(s, SYS, missed.id, status="postponed", reason="Sickness")
         # Fern: foster carer, six-weekly
         _session_on(s, "F1", D(2026, 2, 1), copy=D(2026, 2, 2))
-        contract = _contract(s, "F1", "2026-01-05")
-        sign(s, acting_as(s, get_by_staff_id(s, "M1").id), "contract", contract.id,
-             password=None)
-        sign(s, acting_as(s, get_by_staff_id(s, "F1").id), "contract", contract.id,
-             password=None)
-        # Cal: an agreed fortnightly interval
-        _contract(s, "C1", "2026-01-05", frequency="agreed", agreed_interval_days=14)
+        _signed(s, "F1", _contract(s, "F1", "2026-01-05"), AGREED)
+        # Cal: an agreed fortnightly interval, signed by both
+        _signed(s, "C1", _contract(s, "C1", "2026-01-05", frequency="agreed",
+                                   agreed_interval_days=14), AGREED)
         _session_on(s, "C1", D(2026, 2, 25), copy=D(2026, 2, 26))
     return unit_store
 
@@ -99,7 +105,7 @@ EXPECTED = {
     "W1": {"cadence": "monthly", "last_completed": "2026-01-31", "next_due": "2026-02-28",
            "overdue": True, "days_overdue": 5, "short_sessions_12m": 1,
            "records_missing_12m": 1, "unsigned_records": 0, "late_copies_12m": 1,
-           "contract_status": "review_due", "escalations": [], "asye_milestones_overdue": []},
+           "contract_status": "draft", "escalations": [], "asye_milestones_overdue": []},
     "A1": {"cadence": "asye-fortnightly", "last_completed": "2026-02-16",
            "next_due": "2026-03-02", "overdue": True, "days_overdue": 3,
            "unsigned_records": 1, "contract_status": "missing",

@@ -6,7 +6,7 @@ from __future__ import annotations
 import random
 import uuid
 from collections import defaultdict
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 from sqlmodel import Session, select
@@ -23,6 +23,8 @@ from supervision_audit.services.dashboard import (
     in_timescale_trends,
     share,
 )
+from supervision_audit.services.demo import acting_as
+from supervision_audit.services.signatures import sign
 from supervision_audit.services.staff import StaffInput, get_by_staff_id, mark_left, save_staff
 
 D = date
@@ -102,7 +104,10 @@ def organisation(unit_store):
                 values.update({"venue": "Room 1", "date_agreed": "2025-09-01",
                                "intermediary": "Head", "frequency": "agreed",
                                "agreed_interval_days": interval})
-                save_contract(s, SYS, who, values)
+                contract = save_contract(s, SYS, who, values)
+                for signer in (get_by_staff_id(s, boss).id, who):  # in force from 1 Sept
+                    sign(s, acting_as(s, signer), "contract", contract.id, password=None,
+                         at=datetime(2025, 9, 1, 12).astimezone())
             if staff_id in ("N1", "U1"):
                 continue
             first = max(start or D(2025, 1, 1), D(2025, 1, 6))
@@ -146,15 +151,17 @@ def _by_definition(s: Session, people: set[uuid.UUID] | None, until: date, by: s
     services = dict(s.exec(select(Team.name, Team.service)).all())
     key = (lambda r: r.team or "No team") if by == "team" else \
         (lambda r: services.get(r.team) or "No service")
-    out: dict[str, list[tuple[date, float | None]]] = defaultdict(list)
+    by_day: dict[date, dict[str, list]] = {}
     for i in range(months - 1, -1, -1):
         day = min(_month_end(add_months(until, -i)), until)
-        groups = defaultdict(list)
+        groups: dict[str, list] = defaultdict(list)
         for row in compute(s, day, people):
             groups[key(row)].append(row)
-        for name, rows in groups.items():
-            out[name].append((day, share(rows)))
-    return dict(out)
+        by_day[day] = groups
+    # a group with nobody counted on a day (joined later, or gone) has no share that day
+    names = sorted({name for groups in by_day.values() for name in groups})
+    return {name: [(day, share(groups.get(name, []))) for day, groups in by_day.items()]
+            for name in names}
 
 
 def _scopes(s: Session) -> list[set[uuid.UUID] | None]:
@@ -202,8 +209,11 @@ def test_overdue_on_each_day_is_what_compute_says(organisation) -> None:
             fast = overdue_on(s, days, people)
             for i, day in enumerate(days):
                 rows = compute(s, day, people)
-                assert [p.staff_id for p, _ in fast] == [r.staff_id for r in rows]
-                assert [flags[i] for _, flags in fast] == [r.overdue for r in rows], day
+                # None: not counted that day (not yet employed, or gone)
+                assert [p.staff_id for p, f in fast if f[i] is not None] == [
+                    r.staff_id for r in rows]
+                assert [f[i] for _, f in fast if f[i] is not None] == [
+                    r.overdue for r in rows], day
         assert all(flags == [] for _, flags in overdue_on(s, [], None))
         assert in_timescale_by_month(s, None, D(2026, 11, 23), 0) == {}
 

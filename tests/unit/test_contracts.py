@@ -73,7 +73,9 @@ def test_review_is_due_twelve_months_after_signing_clamped_at_month_end(org) -> 
         at = datetime(2024, 2, 29, 11, 0).astimezone()
         sign(session, acting_as(session, person.supervisor_id), "contract", contract.id,
              password=None, at=at)
-        assert review_due(session, contract) == date(2025, 2, 1)  # not final yet
+        # signed by one party: not final, so not in force and with no review date yet
+        assert review_due(session, contract) is None
+        assert contract_status(session, person.id, date(2024, 3, 1)) == "draft"
         sign(session, acting_as(session, person.id), "contract", contract.id, password=None,
              at=at)
         assert contract.locked_at is not None
@@ -82,24 +84,41 @@ def test_review_is_due_twelve_months_after_signing_clamped_at_month_end(org) -> 
         assert contract_status(session, person.id, date(2025, 2, 28)) == "review_due"
 
 
-def test_unsigned_contract_reviews_from_date_agreed(org) -> None:
+def test_an_unsigned_contract_is_a_draft_with_no_review_date(org) -> None:
     with org.write() as session:
-        contract = save_contract(session, SYS, get_by_staff_id(session, "P1").id,
+        person = get_by_staff_id(session, "P1")
+        contract = save_contract(session, SYS, person.id,
                                  _values(session, "P1", date_agreed="2025-01-31"))
-        assert review_due(session, contract) == date(2026, 1, 31)
+        assert review_due(session, contract) is None
+        assert "review_due" not in contract.values  # worked out when shown, never kept
+        assert contract_status(session, person.id, date(2025, 3, 1)) == "draft"
+
+
+def _sign_both(session, person, contract, at):
+    from supervision_audit.services.demo import acting_as
+    from supervision_audit.services.signatures import sign
+
+    for who in (person.supervisor_id, person.id):
+        sign(session, acting_as(session, who), "contract", contract.id, password=None, at=at)
 
 
 def test_change_of_supervisor_makes_review_due_at_once(org) -> None:
+    from datetime import datetime
+
     with org.write() as session:
         person = get_by_staff_id(session, "P1")
-        save_contract(session, SYS, person.id, _values(session, "P1", date_agreed="2026-10-01"))
+        contract = save_contract(session, SYS, person.id,
+                                 _values(session, "P1", date_agreed="2026-10-01"))
+        _sign_both(session, person, contract, datetime(2026, 10, 1, 12).astimezone())
         assert contract_status(session, person.id, date(2026, 10, 2)) == "current"
         data = staff_input_of(session, person)
         save_staff(session, SYS, StaffInput(**{**data.__dict__, "supervisor_staff_id": "M2"}),
                    person.id, today=date(2026, 11, 2))
-        contract = contracts_of(session, SYS, person.id)[0]
         assert review_due(session, contract) == date(2026, 11, 2)
         assert contract_status(session, person.id, date(2026, 11, 2)) == "review_due"
+        # as of a day before the change, the supervisor in post was still the contract's
+        assert review_due(session, contract, date(2026, 10, 20)) == date(2027, 10, 1)
+        assert contract_status(session, person.id, date(2026, 10, 20)) == "current"
 
 
 def test_new_version_keeps_the_old_on_file(org) -> None:

@@ -15,6 +15,7 @@ from supervision_audit.services.access import SYSTEM_ACTOR as SYS
 from supervision_audit.services.access import PermissionDenied, actor_for
 from supervision_audit.services.accounts import add_account
 from supervision_audit.services.contracts import draft_values, save_contract
+from supervision_audit.services.demo import acting_as
 from supervision_audit.services.records import (
     complete_record,
     drafts_of,
@@ -34,6 +35,7 @@ from supervision_audit.services.sessions import (
     remove_planned,
     sessions_of,
 )
+from supervision_audit.services.signatures import sign
 from supervision_audit.services.staff import StaffInput, get_by_staff_id, save_staff
 
 D = date
@@ -64,7 +66,9 @@ def test_plan_year_monthly_and_asye_and_agreed_interval(org) -> None:
         values = draft_values(s, SYS, _id(s, "P2"))
         values.update(venue="Room 1", date_agreed="2026-01-01", frequency="agreed",
                       agreed_interval_days=14, intermediary="Sam Head")
-        save_contract(s, SYS, _id(s, "P2"), values)
+        contract = save_contract(s, SYS, _id(s, "P2"), values)
+        for who in (_id(s, "M1"), _id(s, "P2")):  # a draft's terms would not apply (R4)
+            sign(s, acting_as(s, who), "contract", contract.id, password=None)
         agreed = plan_year(s, SYS, _id(s, "P2"), D(2026, 1, 5), 0, time(10))
         again = plan_year(s, SYS, _id(s, "P1"), D(2026, 1, 5), 0, time(10))
     assert len(monthly) == 12 and all(m.duration_minutes == 90 for m in monthly)
