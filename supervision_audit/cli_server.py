@@ -8,10 +8,18 @@ from __future__ import annotations
 
 import argparse
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from supervision_audit.errors import SupervisionAuditError
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+    from supervision_audit.services.access import Actor
 
 ENV_DATABASE = "SUPERVISION_AUDIT_DATABASE"
 
@@ -35,6 +43,121 @@ def cmd_serve(args: argparse.Namespace) -> int:
                  keyfile=args.ssl_keyfile)
 
 
+@contextmanager
+def _as_admin(args: argparse.Namespace) -> Iterator[tuple[Session, Actor]]:
+    """A write session on the organisation's database, signed in (as the server signs in:
+    Argon2id, back-off, logged) with SUPERVISION_AUDIT_USER and _PASSWORD."""
+    from supervision_audit.cli import credentials
+    from supervision_audit.pg.store import open_pg_store
+    from supervision_audit.server.auth import Caller, actor_of, sign_in
+    from supervision_audit.server.tokens import token_key, verify
+
+    store = open_pg_store(database_url(args))
+    try:
+        with store.write() as session:
+            key = token_key(session)
+        user, password = credentials(args)
+        token, _claims = sign_in(store, key, user, password, Caller(device="command line"))
+        with store.write() as session:
+            yield session, actor_of(session, verify(key, token), date.today())
+    finally:
+        store.close()
+
+
+def cmd_accounts_list(args: argparse.Namespace) -> int:
+    from supervision_audit.models import Staff
+    from supervision_audit.server.accounts_bulk import describe
+    from supervision_audit.services.accounts import list_accounts
+
+    with _as_admin(args) as (session, actor):
+        for account in list_accounts(session, actor):
+            person = session.get(Staff, account.staff_id)
+            print(describe(account, person.staff_id if person else "?",
+                           person.name if person else "?"))
+    return 0
+
+
+def _hand_out(issued: list[Any], out: Path | None) -> None:
+    from supervision_audit.server.accounts_bulk import write_hand_out
+
+    if out is not None:
+        write_hand_out(issued, out)
+        print(f"{len(issued)} account(s) made; one-time passwords written to {out} (readable "
+              "by you only): hand each out, then delete the file. Each must be changed at "
+              "first sign-in.")
+        return
+    for item in issued:
+        print(f"{item.username}\t{item.staff_id}\t{item.name}\tone-time password: "
+              f"{item.password}")
+    print(f"{len(issued)} account(s) made; each one-time password must be changed at first "
+          "sign-in.")
+
+
+def _free_out(out: Path | None) -> None:
+    if out is not None and out.exists():
+        raise SupervisionAuditError(f"{out} exists already; name a new file for the "
+                                    "one-time passwords.")
+
+
+def cmd_accounts_add(args: argparse.Namespace) -> int:
+    from supervision_audit.server.accounts_bulk import issue_account
+
+    _free_out(args.out)
+    with _as_admin(args) as (session, actor):
+        issued = [issue_account(session, actor, args.staff, args.username,
+                                is_admin=args.admin)]
+    _hand_out(issued, args.out)
+    return 0
+
+
+def cmd_accounts_import(args: argparse.Namespace) -> int:
+    from supervision_audit.server.accounts_bulk import accounts_from_file
+
+    _free_out(args.out)
+    with _as_admin(args) as (session, actor):
+        issued = accounts_from_file(session, actor, Path(args.file))
+    _hand_out(issued, args.out)
+    return 0
+
+
+def cmd_accounts_close(args: argparse.Namespace) -> int:
+    from supervision_audit.server.auth import NO_VAULT
+    from supervision_audit.services.accounts import deactivate_account
+
+    with _as_admin(args) as (session, actor):
+        deactivate_account(session, actor, NO_VAULT, args.username)
+    print(f"Account '{args.username}' closed: it can no longer sign in, and its tokens stop "
+          "working at once.")
+    return 0
+
+
+def cmd_migrate(args: argparse.Namespace) -> int:
+    from supervision_audit.cli import credentials
+    from supervision_audit.pg.move_in import move_in
+    from supervision_audit.pg.store import open_pg_store
+    from supervision_audit.services.access import Action, require
+    from supervision_audit.services.signin import sign_in
+
+    target = open_pg_store(database_url(args, "to"))
+    try:
+        user, password = credentials(args)
+        for source in args.sources:
+            path = Path(source).expanduser()
+            opened = sign_in(path, user, password)
+            try:
+                with opened.store.read() as read, target.write() as write:
+                    require(read, opened.actor, Action.MANAGE_BACKUPS)
+                    report = move_in(read, write, path.name, opened.actor.who)
+            except SupervisionAuditError as exc:
+                raise SupervisionAuditError(f"{path.name}: {exc}") from exc
+            finally:
+                opened.store.close()
+            print("\n".join(report.lines()))
+    finally:
+        target.close()
+    return 0
+
+
 def _database_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--database", metavar="URL",
                         help=f"the organisation's PostgreSQL database (default: ${ENV_DATABASE})")
@@ -55,3 +178,42 @@ def add_server_commands(sub: Any) -> None:
                        help="serve HTTPS with this certificate (chain) ...")
     serve.add_argument("--ssl-keyfile", type=Path, metavar="PEM", help="... and this key")
     serve.set_defaults(handler=cmd_serve)
+
+    migrate = sub.add_parser(
+        "migrate", help="move standalone stores into the organisation's database",
+        description="Move each standalone store (--from, one after another, each whole or "
+                    "not at all) into the organisation's PostgreSQL database: every record, "
+                    "signature, addendum, audit, attachment and log entry, signatures checked "
+                    "again. Sign in to each store as one of its administrators "
+                    "(SUPERVISION_AUDIT_USER and SUPERVISION_AUDIT_PASSWORD).")
+    migrate.add_argument("--from", dest="sources", action="append", required=True,
+                         metavar="STORE", help="a standalone store (.sqlite); may be repeated")
+    migrate.add_argument("--to", metavar="URL",
+                         help=f"the organisation's PostgreSQL database (default: ${ENV_DATABASE})")
+    migrate.set_defaults(handler=cmd_migrate)
+
+    accounts = sub.add_parser(
+        "accounts", help="the organisation's accounts: add, import, list, close",
+        description="Accounts on the organisation's database, as one of its administrators "
+                    "(SUPERVISION_AUDIT_USER and SUPERVISION_AUDIT_PASSWORD). New accounts get "
+                    "a one-time password, to be changed at first sign-in.")
+    _database_option(accounts)
+    verbs = accounts.add_subparsers(title="actions", metavar="ACTION", required=True)
+    listing = verbs.add_parser("list", help="every account, with its state")
+    listing.set_defaults(handler=cmd_accounts_list)
+    add = verbs.add_parser("add", help="an account for one member of staff")
+    add.add_argument("--staff", required=True, metavar="ID", help="their staff id")
+    add.add_argument("--username", required=True)
+    add.add_argument("--admin", action="store_true", help="an administrator's account")
+    add.add_argument("--out", type=Path, metavar="FILE.csv",
+                     help="write the one-time password here instead of printing it")
+    add.set_defaults(handler=cmd_accounts_add)
+    bulk = verbs.add_parser("import", help="accounts for every row of a staff file (.xlsx or "
+                            ".csv) with staff_id and username columns")
+    bulk.add_argument("file", metavar="FILE")
+    bulk.add_argument("--out", type=Path, metavar="FILE.csv",
+                      help="write the one-time passwords here instead of printing them")
+    bulk.set_defaults(handler=cmd_accounts_import)
+    close = verbs.add_parser("close", help="close an account (it can no longer sign in)")
+    close.add_argument("username")
+    close.set_defaults(handler=cmd_accounts_close)
