@@ -540,6 +540,27 @@ def count_pages(part: FormPart, *, organisation: str) -> int:
     return pages.get(0, 0)
 
 
+def numbered_front(make: Callable[[list[int]], FormPart], *, organisation: str
+                   ) -> Callable[[list[int]], FormPart]:
+    """A ``front`` for :func:`render_bundle_pdf` that names the page each part starts on:
+    ``make(starts)`` is given those pages (counted after the front part's own pages, which
+    it is laid out again to know)."""
+    def front(counts: list[int]) -> FormPart:
+        own = 1
+        for _attempt in range(3):
+            starts, page = [], own + 1
+            for count in counts:
+                starts.append(page)
+                page += count
+            part = make(starts)
+            pages = count_pages(part, organisation=organisation)
+            if pages == own:
+                break
+            own = pages
+        return part
+    return front
+
+
 def render_bundle_pdf(parts: Sequence[FormPart], out: Path, *, organisation: str,
                       title: str, subject: str = "",
                       front: Callable[[list[int]], FormPart] | None = None,

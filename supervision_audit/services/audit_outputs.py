@@ -134,7 +134,7 @@ def write_whole_file(session: Session, actor: Actor, staff_uuid: uuid.UUID, out:
     run in a read session; log it with :func:`log_whole_file`). Returns the number of
     documents in the file, not counting the index."""
     from supervision_audit.exports.atomic import atomic_output
-    from supervision_audit.exports.pdf import count_pages, render_bundle_pdf
+    from supervision_audit.exports.pdf import numbered_front, render_bundle_pdf
 
     tick = progress or (lambda done, total, what: None)
     stop = cancelled or (lambda: False)
@@ -153,21 +153,13 @@ def write_whole_file(session: Session, actor: Actor, staff_uuid: uuid.UUID, out:
     parts = [part for _, _, part in found]
     total = len(parts) + 3  # gathering, each document, the index, the seal
 
-    def index(counts: list[int]) -> FormPart:  # the index's own length moves the page numbers
-        index_pages = 1
-        for _attempt in range(3):
-            lines, page = [], index_pages + 1
-            for (section, title, _part), count in zip(found, counts, strict=True):
-                where = "Contract" if section == 0 else \
-                    f"Section {section} – {FOLDER_SECTIONS[section - 1].title}"
-                lines.append(f"{where}: {title} .... page {page}")
-                page += count
-            front = _index_part(lines, person)
-            pages = count_pages(front, organisation=org)
-            if pages == index_pages:
-                break
-            index_pages = pages
-        return front
+    def index(starts: list[int]) -> FormPart:
+        lines = []
+        for (section, title, _part), page in zip(found, starts, strict=True):
+            where = "Contract" if section == 0 else \
+                f"Section {section} – {FOLDER_SECTIONS[section - 1].title}"
+            lines.append(f"{where}: {title} .... page {page}")
+        return _index_part(lines, person)
 
     def started(number: int) -> None:
         step(number + 1, "Writing the index" if number == len(parts) else
@@ -175,7 +167,8 @@ def write_whole_file(session: Session, actor: Actor, staff_uuid: uuid.UUID, out:
 
     with atomic_output(Path(out)) as tmp:
         render_bundle_pdf(parts, tmp, organisation=org, title=f"Supervision file {person.name}",
-                          subject="Appendix 8 order", front=index, on_part=started)
+                          subject="Appendix 8 order",
+                          front=numbered_front(index, organisation=org), on_part=started)
         step(total - 1, "Sealing")
         seal_in_place(session, tmp, f"Supervision file of {person.name}")
         step(total, "Saved")
