@@ -1,6 +1,7 @@
-"""A record's status as the window shows it ("Draft", "Awaiting signature", "Final"), who has
-signed it and who is still to sign: one place for the records panel, the signing dialogs and
-the command line."""
+"""A record's status as the window shows it ("Draft", "Awaiting signature", "Final", or
+"Changed after signing" when its content is no longer what was signed), who has signed it and
+who is still to sign: one place for the records panel, the signing dialogs and the command
+line."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from supervision_audit.models import (
     UserAccount,
 )
 from supervision_audit.services.access import Actor
+from supervision_audit.services.integrity import CHANGED_LABEL, changed_after_signing
 from supervision_audit.services.signatures import (
     Required,
     is_final,
@@ -31,6 +33,12 @@ from supervision_audit.services.signatures import (
 STATUS_LABELS = {"draft": "Draft", "awaiting": "Awaiting signature", "final": "Final"}
 ROLE_WORDS = {"supervisor": "supervisor", "supervisee": "supervisee", "attendee": "attendee",
               "author": "author", "auditor": "auditor", "observer": "observer"}
+
+
+def status_label(status: str, changed: bool = False) -> str:
+    """The words for ``status`` (``record_status``); ``changed``: its content is no longer
+    what was signed (``integrity.changed_after_signing``), which is what it then says."""
+    return CHANGED_LABEL if changed else STATUS_LABELS[status]
 
 
 def record_status(record: SupervisionRecord | FileAudit) -> str:
@@ -163,16 +171,19 @@ def _signed_at(session: Session, record_ids: Collection[uuid.UUID]
 
 def record_listing(session: Session, actor: Actor, records: Sequence[SupervisionRecord]
                    ) -> list[dict[str, Any]]:
-    """Each record as plain data: its status as the window shows it, who has signed (with
-    when) and who is still to sign."""
+    """Each record as plain data: its status as the window shows it, what no longer matches
+    its signatures (if anything), who has signed (with when) and who is still to sign."""
     states = record_sign_states(session, actor, records)
     when = _signed_at(session, states)
+    changed = changed_after_signing(session, "record", [r for r in records
+                                                        if r.status != "draft"])
     out = []
     for record in records:
         state = states.get(record.id)
         out.append({
             "id": str(record.id), "form": record.form_key, "held_on": record.held_on.isoformat(),
-            "status": STATUS_LABELS[record_status(record)],
+            "status": status_label(record_status(record), record.id in changed),
+            "changed_after_signing": changed.get(record.id, []),
             "signed": [{"name": s.name, "role": s.role, "signed_at": _iso(
                 when.get((record.id, s.staff_id, s.role)))} for s in state.done]
             if state else [],

@@ -22,10 +22,9 @@ from supervision_audit.models import (
 from supervision_audit.models.people import Role
 from supervision_audit.policy import copy_due, copy_is_late
 from supervision_audit.services.access import Action, Actor, permitted
-from supervision_audit.services.integrity import CHANGED_LABEL, changed_after_signing
+from supervision_audit.services.integrity import changed_after_signing
 from supervision_audit.services.record_status import (  # noqa: F401 (the dialogs use them)
     ROLE_WORDS,
-    STATUS_LABELS,
     Signer,
     record_status,
     sign_state,
@@ -33,6 +32,7 @@ from supervision_audit.services.record_status import (  # noqa: F401 (the dialog
 from supervision_audit.services.record_status import chunks as _chunks
 from supervision_audit.services.record_status import names_of as _names
 from supervision_audit.services.record_status import signed_places as _signed
+from supervision_audit.services.record_status import status_label as _status_label
 from supervision_audit.services.record_status import with_accounts as _with_accounts
 from supervision_audit.services.records import (
     drafts_of,
@@ -112,7 +112,7 @@ class RecordRow:
 
     @property
     def status_label(self) -> str:
-        return CHANGED_LABEL if self.changed else STATUS_LABELS[self.status]
+        return _status_label(self.status, bool(self.changed))
 
     def copy_text(self) -> str:
         if self.copy_given_on is not None:

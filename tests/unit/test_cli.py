@@ -169,3 +169,41 @@ def test_list_records_gives_each_record_its_status_and_signers_as_the_window_doe
     lines = capsys.readouterr().out.splitlines()
     assert f"{awaiting['id']}\t{awaiting['held_on']}\tindividual\tAwaiting signature\t" \
            "awaiting Łucja Żak (supervisee)" in lines
+
+
+def test_list_records_says_changed_after_signing_as_the_window_does(tmp_path: Path, capsys,
+                                                                     monkeypatch) -> None:
+    from sqlmodel import select
+
+    from supervision_audit.db import open_store
+    from supervision_audit.models import UserAccount
+    from supervision_audit.services.access import actor_for
+    from supervision_audit.services.demo import create_demo
+    from supervision_audit.services.staff import get_by_staff_id
+    from supervision_audit.ui.record_data import load_records
+    from tests.unit.test_signed_content_checked import _edit_record_behind_the_app
+
+    demo = tmp_path / "demo.sqlite"
+    opened, _ = create_demo(demo, encrypted=False)
+    opened.store.close()
+    monkeypatch.setenv("SUPERVISION_AUDIT_USER", "rachel")
+    monkeypatch.setenv("SUPERVISION_AUDIT_PASSWORD", DEMO_PASSWORD)
+    assert main(["--db", str(demo), "list-records", "--staff", "P101", "--json"]) == 0
+    final = next(r for r in json.loads(capsys.readouterr().out) if r["status"] == "Final")
+    _edit_record_behind_the_app(demo, final["id"], "Nothing of concern was discussed.")
+
+    assert main(["--db", str(demo), "list-records", "--staff", "P101", "--json"]) == 0
+    listed = {r["id"]: r for r in json.loads(capsys.readouterr().out)}
+    assert listed[final["id"]]["status"] == "Changed after signing"
+    assert "signed different content" in " ".join(listed[final["id"]]["changed_after_signing"])
+    assert all(r["changed_after_signing"] == [] for i, r in listed.items() if i != final["id"])
+    store = open_store(demo)
+    try:
+        with store.read() as s:
+            rachel = actor_for(s, s.exec(select(UserAccount).where(
+                UserAccount.username == "rachel")).one())
+            rows = load_records(s, rachel, get_by_staff_id(s, "P101").id).rows
+    finally:
+        store.close()
+    assert {str(row.id): row.status_label for row in rows} == \
+        {i: r["status"] for i, r in listed.items()}
