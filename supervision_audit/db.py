@@ -11,7 +11,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -21,6 +21,7 @@ from sqlalchemy.exc import DatabaseError, OperationalError
 from sqlcipher3 import dbapi2 as driver
 from sqlmodel import Session, create_engine
 
+from supervision_audit import check_memo
 from supervision_audit.errors import (
     DamagedStoreError,
     ForeignFileError,
@@ -40,6 +41,8 @@ INLINE_CHECK_BYTES = 64 * 1024 * 1024
 # SQLite's page cache per connection, in KiB (negative = KiB): large enough that the
 # organisation-wide queries of an encrypted store do not decrypt the same pages again.
 PAGE_CACHE_KIB = 131072
+# how many of SQLite's steps a whole-file check takes between looks at whether to give up
+CHECK_PROGRESS_STEPS = 1000
 
 
 def _migrations_dir() -> Path:
@@ -173,12 +176,17 @@ class Store:
         self.engine = _make_engine(self.path, busy_timeout_ms, key)
         self._write_engine = self.engine.execution_options(sqlite_begin="IMMEDIATE")
         self._check: threading.Thread | None = None
-        self._check_conn: Any = None
         self._check_lock = threading.Lock()
         self._closing = False
         self._checked = False
         self._deferred: list[Callable[[Session], object]] = []
         self._damage: str | None = None
+        # known sound: its check memo matched when it opened, or a whole-file check passed
+        # (then remembered again when it closes; see check_memo)
+        self._sound = False
+        self._checked_at: datetime | None = None  # when last checked whole
+        self._suspect = False  # SQLite met damage in it while it was open
+        event.listen(self.engine, "handle_error", self._on_error)
         # the locks (triggers) found missing or altered when the store opened, put back
         self.locks_restored: list[str] = []
 
@@ -203,28 +211,56 @@ class Store:
         self._check = threading.Thread(target=run, name="store-check", daemon=True)
         self._check.start()
 
+    def _on_error(self, context: Any) -> None:
+        self.note_error(context.original_exception)
+
+    def note_error(self, exc: BaseException) -> None:
+        """SQLite met a damaged page: the store is not remembered as sound."""
+        text = str(exc).lower()
+        if any(word in text for word in ("malformed", "not a database", "corrupt")):
+            self._suspect = True
+            check_memo.forget(self.path)
+
     def _run_check(self) -> None:
+        before = check_memo.fingerprint(self.path)
+        started = datetime.now(UTC)
         try:
             conn = connect_raw(self.path, self.key, read_only=True)
         except Exception as exc:  # noqa: BLE001 - reported as damage, never raised here
             self._damage = str(explain(exc, self.path))
             return
-        with self._check_lock:
-            if self._closing:
-                conn.close()
-                return
-            self._check_conn = conn
+        # the check gives up as soon as the store closes with no write waiting on it
+        conn.set_progress_handler(lambda: 1 if self._closing else 0, CHECK_PROGRESS_STEPS)
         try:
             self._damage = integrity_problem(conn, self.path)
+            if self._damage is None:
+                self._passed_check(before, started)
         except driver.OperationalError as exc:
             if "interrupt" not in str(exc).lower():
                 self._damage = str(explain(exc, self.path))
         except Exception as exc:  # noqa: BLE001
             self._damage = str(explain(exc, self.path))
         finally:
-            with self._check_lock:
-                self._check_conn = None
             conn.close()
+            if self._damage is not None:
+                check_memo.forget(self.path)
+
+    def _passed_check(self, before: check_memo.Fingerprint | None, started: datetime) -> None:
+        """Remember the check for the file as it was checked (unless it changed meanwhile:
+        then when the store closes)."""
+        self._sound, self._checked_at = True, started
+        if before is not None and check_memo.fingerprint(self.path) == before:
+            check_memo.remember(self.path, self.key, before, started)
+
+    def _remember_sound(self) -> None:
+        """On closing a store known sound whose last connection this was (its write-ahead
+        log emptied into the file): remember the file as it now is, our own writes and all."""
+        if not self._sound or self._suspect or self._damage is not None:
+            return
+        now = check_memo.fingerprint(self.path)
+        if now is not None:
+            check_memo.remember(self.path, self.key, now,
+                                self._checked_at or datetime.now(UTC))
 
     def _write_now(self, work: Callable[[Session], object]) -> None:
         try:
@@ -305,6 +341,7 @@ class Store:
             finally:
                 target.close()
         except (driver.Error, OSError) as exc:
+            self.note_error(exc)
             dest.unlink(missing_ok=True)
             raise explain(exc, dest) from exc
         finally:
@@ -312,13 +349,14 @@ class Store:
         return dest
 
     def close(self) -> None:
+        """Close the store. A whole-file check still running is abandoned (its
+        statement stops at once) unless a write is waiting for its answer."""
         with self._check_lock:
             self._closing = not self._deferred  # deferred writes wait for the check
-            if self._closing and self._check_conn is not None:
-                self._check_conn.interrupt()  # a check still running is abandoned
         if self._check is not None:
             self._check.join()
         self.engine.dispose()
+        self._remember_sound()
 
 
 def read_header(path: Path, key: bytes | None = None, *, check: bool = True
@@ -460,14 +498,22 @@ def open_store(
         raise StoreError(f"There is no database at {path}.")
     path.parent.mkdir(parents=True, exist_ok=True)
     head = schema_head() if upgrade_to is None else upgrade_to
-    # A small file is checked whole before it opens; a large one that needs no upgrade in
-    # a background thread (writes wait for it), so that signing in stays quick.
-    inline = not path.exists() or path.stat().st_size <= INLINE_CHECK_BYTES
-    app_id, version, tables = check_identity(path, key, check=inline)
-    if not inline and tables and version < head:
-        check_identity(path, key, check=True)  # never migrate a file not checked first
+    # A file unchanged since the app last knew it sound is not checked again (check_memo).
+    # Otherwise a small file is checked whole before it opens; a large one that needs no
+    # upgrade in a background thread (writes wait for it), so that signing in stays quick.
+    memo = check_memo.unchanged_since_check(path, key) if path.exists() else None
+    started = datetime.now(UTC)
+    checked = memo is None and (not path.exists() or path.stat().st_size <= INLINE_CHECK_BYTES)
+    try:
+        app_id, version, tables = check_identity(path, key, check=checked)
+        if not checked and tables and version < head:
+            check_identity(path, key, check=True)  # never migrate a file not checked first
+            checked = True
+    except DamagedStoreError:
+        check_memo.forget(path)
+        raise
     store = Store(path, busy_timeout_ms, key)
-    if not inline and version >= head:
+    if memo is None and not checked:
         store.start_background_check()
     try:
         if app_id == 0:
@@ -477,6 +523,9 @@ def open_store(
             migrate(store, head)
         if head == schema_head():
             _restore_locks(store)
+        if memo is not None or checked:
+            store._sound = True
+            store._checked_at = memo.checked_at if memo is not None else started
         return store
     except (OperationalError, DatabaseError) as exc:
         store.close()

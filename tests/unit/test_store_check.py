@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from supervision_audit import db
+from supervision_audit import check_memo, db
 from supervision_audit.db import open_store, schema_head
 from supervision_audit.errors import DamagedStoreError
 from supervision_audit.services.access import SYSTEM_ACTOR as SYS
@@ -15,12 +15,18 @@ from supervision_audit.services.backups import take_backup
 from supervision_audit.services.staff import StaffInput, list_staff, save_staff
 
 
-def _filled(path: Path, *, upgrade_to: int | None = None) -> None:
-    store = open_store(path, upgrade_to=upgrade_to)
+def _filled(path: Path, *, upgrade_to: int | None = None, key: bytes | None = None,
+            remembered: bool = False) -> None:
+    """A store of 300 people; its check memo dropped (as if changed since its last check)
+    unless ``remembered``."""
+    store = open_store(path, upgrade_to=upgrade_to, key=key)
     with store.write() as session:
         for i in range(300):
-            save_staff(session, SYS, StaffInput(f"S{i}", f"Person number {i} " + "x" * 200))
+            save_staff(session, SYS, StaffInput(f"S{i}", f"Person number {i} " + "x" * 150,
+                                                job_title="y" * 150))
     store.close()
+    if not remembered:
+        check_memo.forget(path)
 
 
 def _damage(path: Path, last: int | None = None) -> bytes:
