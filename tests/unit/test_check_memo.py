@@ -269,3 +269,38 @@ def test_closing_interrupts_a_check_nothing_waits_for(
     assert outcome == ["interrupted"], "the check was stopped, not run to its end"
     assert store.wait_for_check() is None, "an abandoned check finds no damage"
     assert check_memo.unchanged_since_check(path, None) is None
+
+
+def test_commands_one_after_another_check_only_a_changed_store(
+        tmp_path: Path, checks: Checks, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """As a person runs the command line on a large encrypted store: no command waits for a
+    check of a store only the app has written since its last check; each sign-in is still
+    logged."""
+    from sqlmodel import select
+
+    from supervision_audit.cli import main
+    from supervision_audit.models import EventLog
+    from supervision_audit.services.signin import sign_in
+
+    monkeypatch.setattr(db, "INLINE_CHECK_BYTES", 0)
+    password = "a long enough password 42"
+    monkeypatch.setenv("SUPERVISION_AUDIT_USER", "admin")
+    monkeypatch.setenv("SUPERVISION_AUDIT_PASSWORD", password)
+    path = tmp_path / "store.sqlite"
+    assert main(["--db", str(path), "init", "--organisation", "Org"]) == 0
+    for _ in range(2):
+        assert main(["--db", str(path), "list-staff", "--json"]) == 0
+    assert checks.count == 0
+    check_memo.forget(path)  # changed since, as far as the app knows
+    for _ in range(2):
+        assert main(["--db", str(path), "list-staff", "--json"]) == 0
+    assert checks.count == 1, "checked once, then remembered"
+    capsys.readouterr()
+    opened = sign_in(path, "admin", password)
+    try:
+        with opened.store.read() as session:
+            kinds = [e.action for e in session.exec(select(EventLog)).all()]
+    finally:
+        opened.store.close()
+    assert kinds.count("sign_in") == 5  # the four commands and this reading
