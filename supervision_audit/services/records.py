@@ -26,6 +26,7 @@ from supervision_audit.models import (
 from supervision_audit.policy import is_short
 from supervision_audit.services.access import Action, Actor, PermissionDenied, require
 from supervision_audit.services.events import log_event
+from supervision_audit.services.sessions import record_held
 from supervision_audit.services.staff import get_staff
 
 REVIEW_OUTCOMES = {"done": "Done", "carried_forward": "Carried forward"}
@@ -243,11 +244,8 @@ def complete_record(session: Session, actor: Actor, record_id: uuid.UUID,
             record_discussions(session, record,
                                table_rows(form.field("cases_discussed"),
                                           values.get("cases_discussed")))
-    if record.session_id is not None:
-        planned = session.get(SupervisionSession, record.session_id)
-        if planned is not None and planned.status == "planned":
-            planned.status = "completed"
-            planned.updated_at = utcnow()
+    if record.form_key != "group":
+        record_held(session, record)  # its line of the monitoring sheet, completed
     session.flush()
     log_event(session, actor.who, "record.complete", subject_kind="record",
               subject_id=record.id, about_staff_id=record.supervisee_id,

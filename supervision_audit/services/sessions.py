@@ -9,7 +9,7 @@ from datetime import date, time
 from sqlmodel import Session, col, select
 
 from supervision_audit.errors import NotFoundError, Problem, ValidationError
-from supervision_audit.models import Role, Staff, SupervisionSession, utcnow
+from supervision_audit.models import Role, Staff, SupervisionRecord, SupervisionSession, utcnow
 from supervision_audit.policy import (
     Escalation,
     Supervisee,
@@ -79,6 +79,43 @@ def plan_year(session: Session, actor: Actor, supervisee_uuid: uuid.UUID, start:
               subject_id=person.id, about_staff_id=person.id,
               detail=f"{len(made)} sessions from {start.isoformat()}")
     return made
+
+
+UNPLANNED_NOTE = "Not planned: written up for this date"
+
+
+def record_held(session: Session, record: SupervisionRecord) -> None:
+    """R1: a completed individual or manager record is a completed session on its date, a
+    line of the monitoring sheet. The session it was written for is completed; a record
+    written for "another date" completes the planned session of that day if there is one,
+    else a new line, noted as not planned, is added (and moves with the record's date if
+    the record is reopened and completed again with another)."""
+    if record.supervisee_id is None:
+        return  # a group record: no one's individual session
+    planned = session.get(SupervisionSession, record.session_id) if record.session_id else None
+    if planned is None:
+        planned = session.exec(select(SupervisionSession).where(
+            SupervisionSession.supervisee_id == record.supervisee_id,
+            SupervisionSession.planned_date == record.held_on,
+            SupervisionSession.status == "planned")).first()
+    if planned is None:
+        start, end = record.start_time, record.end_time
+        minutes = ((end.hour * 60 + end.minute) - (start.hour * 60 + start.minute)
+                   if start and end else 0)
+        planned = SupervisionSession(
+            supervisee_id=record.supervisee_id, supervisor_id=record.supervisor_id,
+            kind="manager" if record.form_key == "manager" else "individual",
+            planned_date=record.held_on, planned_time=start,
+            duration_minutes=minutes if minutes > 0 else 90, status="completed",
+            comments=UNPLANNED_NOTE)
+        session.add(planned)
+        session.flush()
+    elif planned.comments == UNPLANNED_NOTE and planned.planned_date != record.held_on:
+        planned.planned_date = record.held_on
+    if planned.status == "planned":
+        planned.status = "completed"
+    planned.updated_at = utcnow()
+    record.session_id = planned.id
 
 
 def _planned(session: Session, actor: Actor, session_id: uuid.UUID) -> SupervisionSession:
