@@ -140,15 +140,27 @@ def cmd_restore(args: argparse.Namespace) -> int:
 
 
 def cmd_verify_log(args: argparse.Namespace) -> int:
-    from supervision_audit.services.events import verify_chain
+    from supervision_audit.services.log_anchor import verify_log
 
-    with signed_session(args, write=False) as (session, actor):
-        report = verify_chain(session)
+    opened = signed_in(args)
+    try:
+        with opened.store.read() as session:
+            report = verify_log(session, opened.store.log_anchor)
+    finally:
+        opened.store.close()
     if report.intact:
         print(f"The log is intact: {plural(report.entries, 'entry', 'entries')}, each linked "
               "to the one before.")
+        if report.anchored_to is not None:
+            print(f"Checkpoints signed with the store's anchor key vouch for it up to entry "
+                  f"{report.anchored_to}.")
+        elif not report.anchored:
+            print("This store keeps no anchor for its log (it is not encrypted), so a log "
+                  "rewritten whole would not be seen.")
         return 0
     print(f"The log is broken at entry {report.first_break}: {report.reason}.")
+    if report.anchored_to is not None:
+        print(f"Entries up to {report.anchored_to} are vouched for by a checkpoint.")
     return 1
 
 

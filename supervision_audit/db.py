@@ -43,6 +43,8 @@ INLINE_CHECK_BYTES = 64 * 1024 * 1024
 PAGE_CACHE_KIB = 131072
 # how many of SQLite's steps a whole-file check takes between looks at whether to give up
 CHECK_PROGRESS_STEPS = 1000
+# where a write session keeps its store's event-log anchor (services/log_anchor)
+ANCHOR_INFO = "log_anchor"
 
 
 def _migrations_dir() -> Path:
@@ -189,6 +191,8 @@ class Store:
         event.listen(self.engine, "handle_error", self._on_error)
         # the locks (triggers) found missing or altered when the store opened, put back
         self.locks_restored: list[str] = []
+        # what checkpoints the event log (services/log_anchor.LogAnchor), once signed in
+        self.log_anchor: Any = None
 
     def start_background_check(self) -> None:
         """Check the whole file (quick_check) in a thread; ``write()`` waits for the answer.
@@ -321,6 +325,8 @@ class Store:
             raise DamagedStoreError(damage)
         try:
             with Session(self._write_engine, expire_on_commit=False) as session:
+                if self.log_anchor is not None:
+                    session.info[ANCHOR_INFO] = self.log_anchor
                 with session.begin():
                     yield session
         except (OperationalError, DatabaseError) as exc:

@@ -14,6 +14,7 @@ from datetime import date, time
 from enum import StrEnum
 from typing import Any
 
+from supervision_audit.dates import plausibility_problem
 from supervision_audit.errors import Problem
 
 
@@ -128,7 +129,7 @@ def _check_value(f: Field, value: Any) -> str | None:
     """The message for a value of the wrong shape, or None."""
     try:
         if f.kind is Kind.DATE:
-            parse_iso_date(value)
+            return plausibility_problem(parse_iso_date(value)) or None  # R10
         elif f.kind is Kind.TIME:
             time.fromisoformat(str(value))
         elif f.kind is Kind.INTEGER:

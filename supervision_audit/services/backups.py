@@ -31,7 +31,10 @@ from supervision_audit.models import EventLog
 from supervision_audit.security.keyring import keyring_path
 from supervision_audit.services.access import Action, Actor, PermissionDenied, require
 from supervision_audit.services.events import log_event
+from supervision_audit.services.log_anchor import anchor_path, checkpoint_now
 
+# the files that travel with a store: its keyring and its event log's anchor
+SIDECARS = (keyring_path, anchor_path)
 BACKUP_GLOB = "*.backup-*.sqlite"
 
 
@@ -80,7 +83,8 @@ def take_backup(store: Store, folder: Path, keep: int = 10) -> Path:
             if lineage is not None and store_lineage(p, store.key) == lineage]
     for old in ours[max(keep, 1):]:
         old.unlink(missing_ok=True)
-        keyring_path(old).unlink(missing_ok=True)
+        for beside in SIDECARS:
+            beside(old).unlink(missing_ok=True)
     return dest
 
 
@@ -118,20 +122,27 @@ def store_lineage(path: Path, key: bytes | None) -> str | None:
 
 
 def _write_backup(store: Store, dest: Path) -> Path:
-    """The backup (and the keyring) written under temporary names beside ``dest`` and renamed
-    into place only once both are whole; on any failure nothing at ``dest`` has changed."""
+    """The backup (with the keyring and the log's anchor file) written under temporary
+    names beside ``dest`` and renamed into place only once all are whole; on any failure
+    nothing at ``dest`` has changed. The log is checkpointed first, so the backup carries
+    an anchor of its own log."""
+    if store.log_anchor is not None:
+        with store.write() as session:
+            checkpoint_now(session)
     tmp = dest.with_name(f".{dest.name}.{uuid.uuid4().hex[:12]}.tmp")
-    ring, ring_tmp = keyring_path(store.path), keyring_path(tmp)
-    leftovers = [tmp, ring_tmp, Path(f"{tmp}-wal"), Path(f"{tmp}-shm")]
+    leftovers = [tmp, Path(f"{tmp}-wal"), Path(f"{tmp}-shm")] + [
+        beside(tmp) for beside in SIDECARS]
     try:
         store.backup_to(tmp)
-        if ring.exists():
-            shutil.copy2(ring, ring_tmp)
+        for beside in SIDECARS:
+            if beside(store.path).exists():
+                shutil.copy2(beside(store.path), beside(tmp))
         os.replace(tmp, dest)
-        if ring.exists():
-            os.replace(ring_tmp, keyring_path(dest))
-        else:  # a plain backup: a keyring left beside it would make it look encrypted
-            keyring_path(dest).unlink(missing_ok=True)
+        for beside in SIDECARS:
+            if beside(store.path).exists():
+                os.replace(beside(tmp), beside(dest))
+            else:  # e.g. a plain backup: a keyring beside it would make it look encrypted
+                beside(dest).unlink(missing_ok=True)
     except OSError as exc:
         raise StoreError(f"The backup could not be written to {dest}: "
                          f"{exc.strerror or exc}. Nothing there was changed.") from exc
@@ -214,6 +225,11 @@ def restore_backup(backup: Path, db_path: Path, key: bytes | None) -> Path:
         if keyring_path(db_path).exists():
             shutil.copy2(keyring_path(db_path), keyring_path(kept))
         shutil.copy2(ring, keyring_path(db_path))
+    # the log's anchor goes with the log it anchors (the replaced one is kept beside it)
+    if anchor_path(db_path).exists():
+        os.replace(anchor_path(db_path), anchor_path(kept))
+    if anchor_path(Path(backup)).exists():
+        shutil.copy2(anchor_path(Path(backup)), anchor_path(db_path))
     return kept
 
 
@@ -262,7 +278,7 @@ def backup_target(store: Store, out: Path, *, force: bool = False) -> Path:
     out = Path(out).expanduser()
     if out.is_dir():
         out = out / backup_name(store.path)
-    own = [store.path, keyring_path(store.path)] + [
+    own = [store.path, keyring_path(store.path), anchor_path(store.path)] + [
         Path(f"{store.path}{suffix}") for suffix in ("-wal", "-shm", "-journal")]
     if any(_same_file(out, path) for path in own):
         raise StoreError(f"{out.name} is the database itself (or one of its own files): a "

@@ -10,6 +10,7 @@ from datetime import datetime
 
 from sqlmodel import Session, col, select
 
+from supervision_audit.db import ANCHOR_INFO
 from supervision_audit.models import EventLog, utcnow
 
 
@@ -22,6 +23,8 @@ class Who:
 
 
 SYSTEM = Who("system")
+CHECKPOINT = "log.checkpoint"  # an entry vouching for the chain's head (services/log_anchor)
+CHECKPOINT_EVERY = 100
 
 
 def _digest(prev_hash: str, entry: EventLog) -> str:
@@ -58,6 +61,11 @@ def log_event(
     entry.hash = _digest(entry.prev_hash, entry)
     session.add(entry)
     session.flush()
+    anchor = session.info.get(ANCHOR_INFO)
+    if anchor is not None and action != CHECKPOINT and (
+            entry.seq % CHECKPOINT_EVERY == 0 or action.endswith(".export")
+            or action == "backup"):
+        anchor.checkpoint(session, entry)
     return entry
 
 

@@ -17,7 +17,7 @@ from typing import Any
 
 from sqlmodel import Session, select
 
-from supervision_audit.dates import parse_date
+from supervision_audit.dates import parse_date, plausibility_problem
 from supervision_audit.errors import Problem, ValidationError
 from supervision_audit.forms.monitoring import MONITORING_HEADERS
 from supervision_audit.models import Staff, SupervisionSession, utcnow
@@ -162,6 +162,9 @@ def _entries(title: str, rows: list[tuple[Any, ...]]) -> tuple[list[Entry], list
             day = parse_date(cells[0])
             if day is None:
                 bad(0, "the date is empty")
+            elif plausibility_problem(day):
+                bad(0, plausibility_problem(day))
+                day = None
         except ValueError as exc:
             day = None
             bad(0, str(exc))
@@ -175,6 +178,9 @@ def _entries(title: str, rows: list[tuple[Any, ...]]) -> tuple[list[Entry], list
             bad(2, f"'{cell_text(cells[2])}' is not Completed, Postponed or Cancelled")
         try:
             again = parse_date(cells[3])
+            if again is not None and plausibility_problem(again):
+                bad(3, plausibility_problem(again))
+                again = None
         except ValueError as exc:
             again = None
             bad(3, str(exc))

@@ -14,7 +14,6 @@ from supervision_audit.models import Role, UserAccount, utcnow
 from supervision_audit.security.keyring import (
     format_recovery_key,
     keyring_path,
-    load_keyring,
     new_store_key,
     parse_recovery_key,
 )
@@ -27,8 +26,14 @@ from supervision_audit.services.accounts import (
     check_new_password,
 )
 from supervision_audit.services.events import SYSTEM, Who, log_event
+from supervision_audit.services.log_anchor import anchor_path, checkpoint_now
 from supervision_audit.services.settings import set_setting
 from supervision_audit.services.staff import StaffInput, save_staff
+from supervision_audit.services.store_keys import (
+    open_with_slot,
+    settle_slot,
+    start_anchoring,
+)
 
 WRONG = "The user name or password is not right."
 
@@ -83,19 +88,18 @@ def first_run(db_path: Path, setup: FirstRun) -> tuple[OpenStore, str | None]:
             account = add_account(session, vault, person.id, setup.username, setup.password,
                                   is_admin=True)
             actor = actor_for(session, account)
+            start_anchoring(store)
             log_event(session, actor.who, "store.create", detail=setup.organisation.strip())
+        with store.write() as session:
+            checkpoint_now(session)  # the anchor file starts with the store
     except Exception:
         store.close()
         for leftover in (db_path, Path(f"{db_path}-wal"), Path(f"{db_path}-shm"),
-                         keyring_path(db_path)):
+                         keyring_path(db_path), anchor_path(db_path)):
             leftover.unlink(missing_ok=True)
         raise
     return OpenStore(store, actor, vault), (format_recovery_key(key) if key else None)
 
-
-def _key_for(db_path: Path, username: str, password: str) -> bytes | None:
-    keyring = load_keyring(db_path)
-    return None if keyring is None else keyring.unlock(username, password)
 
 
 def sign_in(db_path: Path, username: str, password: str, *, today: date | None = None,
@@ -104,9 +108,9 @@ def sign_in(db_path: Path, username: str, password: str, *, today: date | None =
     db_path = Path(db_path)
     if is_new(db_path) and not is_encrypted(db_path):
         raise StoreError(f"There is no database at {db_path}; set up a new one first.")
-    key = _key_for(db_path, username.strip(), password)
     kwargs = {} if busy_timeout_ms is None else {"busy_timeout_ms": busy_timeout_ms}
-    store = open_store(db_path, key=key, create=False, **kwargs)
+    store, keyring = open_with_slot(db_path, username.strip(), password, **kwargs)
+    key = store.key
     try:
         with store.read() as session:
             account = account_named(session, username.strip())
@@ -123,6 +127,7 @@ def sign_in(db_path: Path, username: str, password: str, *, today: date | None =
                 raise WrongKeyError("This inspector's access has ended.")
             actor = actor_for(session, account)
         account_id, signed_in_at = account.id, utcnow()
+        settle_slot(store, keyring, username.strip(), password)
 
         def record_sign_in(session: Session) -> None:
             signed_in = session.get(UserAccount, account_id)

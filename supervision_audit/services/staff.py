@@ -11,6 +11,7 @@ from sqlalchemy import func, or_
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
+from supervision_audit.dates import plausibility_problem
 from supervision_audit.errors import NotFoundError, Problem, StaleEditError, ValidationError
 from supervision_audit.models import ROLES, Contract, Role, Staff, SupervisorChange, Team, utcnow
 from supervision_audit.services.access import Action, Actor, require, visible_staff
@@ -51,6 +52,16 @@ class StaffRow:
     extra: dict[str, str] = field(default_factory=dict, compare=False)
 
 
+def date_problems(data: StaffInput, today: date | None = None) -> list[Problem]:
+    """R10: a start date before 1950 or more than two years ahead is a mistyped year."""
+    problems = []
+    for key, label in (("employment_start", "Employment start"), ("asye_start", "ASYE start")):
+        wrong = plausibility_problem(getattr(data, key), today)
+        if wrong:
+            problems.append(Problem(key, f"{label} {wrong}"))
+    return problems
+
+
 def check_input(data: StaffInput) -> list[Problem]:
     """Problems with one person's details taken alone (not against the store)."""
     problems: list[Problem] = []
@@ -68,7 +79,7 @@ def check_input(data: StaffInput) -> list[Problem]:
         problems.append(Problem("email", f"'{data.email}' is not an e-mail address"))
     if data.employment_start and data.asye_start and data.asye_start < data.employment_start:
         problems.append(Problem("asye_start", "ASYE start is before employment start"))
-    return problems
+    return problems + date_problems(data)
 
 
 def check_not_stale(record: Any, expected_updated_at: datetime | None, what: str) -> None:
@@ -280,6 +291,8 @@ def mark_left(session: Session, actor: Actor, staff_uuid: uuid.UUID, left_on: da
     person = get_staff(session, staff_uuid)
     if person.employment_start and left_on < person.employment_start:
         raise ValidationError(Problem("left_on", "The leaving date is before employment start"))
+    if wrong := plausibility_problem(left_on):
+        raise ValidationError(Problem("left_on", f"The leaving date {wrong}"))
     person.active = False
     person.left_on = left_on
     person.updated_at = utcnow()

@@ -19,6 +19,7 @@ from supervision_audit.services.backups import (
     restore_backup,
     take_backup,
 )
+from supervision_audit.services.log_anchor import anchor_path
 from supervision_audit.services.signin import FirstRun, first_run, sign_in
 from supervision_audit.services.staff import StaffInput, list_staff, save_staff
 
@@ -47,7 +48,8 @@ def test_backup_keeps_the_newest_n_with_their_keyring(opened, tmp_path) -> None:
     kept = list_backups(folder, opened.store.path)
     assert kept == sorted(made[-2:], reverse=True)
     assert all(keyring_path(p).exists() for p in kept)
-    assert len(list(folder.iterdir())) == 4  # two backups, two keyrings
+    assert all(anchor_path(p).exists() for p in kept)
+    assert len(list(folder.iterdir())) == 6  # two backups, two keyrings, two log anchors
     assert check_backup(kept[0], opened.store.key).staff == 5
 
 
