@@ -35,6 +35,7 @@ from supervision_audit.services.access_log import COLUMNS, access_log, write_acc
 from supervision_audit.services.staff import list_staff
 from supervision_audit.services.subject_access import export_subject_access
 from supervision_audit.ui.date_field import DateField
+from supervision_audit.ui.layout_checks import resize_within_screen
 from supervision_audit.ui.password_dialog import MARGINS, button_box
 from supervision_audit.ui.style import heading_label, note_label, problem_label, show_problem
 from supervision_audit.ui.window_state import last_folder, remember_folder
@@ -151,7 +152,7 @@ class AccessLogDialog(QDialog):
         layout.addWidget(self.problem)
         layout.addWidget(self.table, 1)
         layout.addLayout(bottom)
-        self.resize(1060, 600)
+        resize_within_screen(self, 1060, 600)
         self.load()
 
     def load(self) -> bool:

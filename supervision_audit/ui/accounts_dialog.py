@@ -45,6 +45,7 @@ from supervision_audit.services.staff import get_staff, list_staff, list_teams
 from supervision_audit.ui import messages
 from supervision_audit.ui.access_log_dialog import data_table
 from supervision_audit.ui.date_field import DateField
+from supervision_audit.ui.layout_checks import resize_within_screen
 from supervision_audit.ui.password_dialog import (
     MARGINS,
     NewPasswordFields,
@@ -271,7 +272,7 @@ class AccountsDialog(QDialog):
         layout.addWidget(self.table, 1)
         layout.addLayout(row)
         layout.addWidget(buttons)
-        self.resize(940, 480)
+        resize_within_screen(self, 940, 480)
         self.refresh()
 
     def _button(self, text: str, name: str, slot: Callable[[], object]) -> QPushButton:

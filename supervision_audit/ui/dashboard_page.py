@@ -12,7 +12,7 @@ here computes a rule; the page shows ``services.dashboard``.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import date
 
@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QSplitter,
+    QStackedWidget,
     QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
@@ -37,6 +38,8 @@ from supervision_audit.db import Store
 from supervision_audit.errors import SupervisionAuditError
 from supervision_audit.services.access import Actor, visible_staff
 from supervision_audit.services.dashboard import Dashboard, Item, build, in_timescale_trends
+from supervision_audit.ui.audit_queue_view import AuditQueueView
+from supervision_audit.ui.dashboard_tiles import CountTile, place_tiles, tile_name
 from supervision_audit.ui.reminders import ReminderPanel
 from supervision_audit.ui.style import (
     ACCENT,
@@ -49,34 +52,13 @@ from supervision_audit.ui.style import (
 from supervision_audit.ui.trend_chart import MAX_LINES, Series, TrendChart
 from supervision_audit.ui.workers import Job, JobContext, in_session, run_in_background
 
-# The tiles' short names for the services' section titles (an unknown section keeps its own).
-TILE_NAMES = {
-    "Overdue supervision": "Overdue sessions",
-    "Escalations": "Escalations",
-    "Records awaiting signature": "Records awaiting signature",
-    "Copies due": "Copies due",
-    "Contracts due for review": "Contracts due for review",
-    "ASYE milestones overdue": "ASYE milestones overdue",
-    "Teams without group supervision this month": "Teams without group supervision",
-    "Audits due": "Audits due",
-}
-TILES_PER_ROW = 4
 TARGET_ROLE = Qt.ItemDataRole.UserRole  # ("person" | "record", uuid) on an item's row
 SECTION_ROLE = Qt.ItemDataRole.UserRole + 1  # the section title on its header row
 MORE_ROLE = Qt.ItemDataRole.UserRole + 2  # the section title on its "and N more" row
+ACTION_ROLE = Qt.ItemDataRole.UserRole + 3  # what opening a row does (Item.action)
 LIST_LIMIT = 50  # lines of each list shown at first (a director's lists run to a thousand)
-
-TILE_STYLE = """
-QPushButton#count_tile {{ background: {bg}; border: 1px solid {border}; border-radius: 10px;
-  text-align: left; }}
-QPushButton#count_tile:hover {{ border: 2px solid {fg}; }}
-QPushButton#count_tile:focus {{ border: 2px solid {fg}; }}
-QLabel#tile_number {{ color: {fg}; background: transparent; }}
-QLabel#tile_label {{ color: #37474f; background: transparent; }}
-"""
-TILE_COLOURS = {"ok": ("#f1f8f3", "#cfe5d6", "#1e6b3a"),
-                "due": ("#fff7ec", "#f2d4a8", "#8a4b00"),
-                "urgent": ("#fdf0ef", "#f1beb9", BAD_FG)}
+REMINDER_LINES = 3  # the reminders' first lines; the rest are in the lists
+AUDITS = "Audits due"
 
 
 class Cancelled(SupervisionAuditError):
@@ -152,52 +134,6 @@ def _dot(colour: str) -> QIcon:
     return QIcon(pixmap)
 
 
-class CountTile(QPushButton):
-    """A large count with its name under it; coloured by what it holds (none, some due,
-    some urgent). Clicking it shows its list."""
-
-    def __init__(self, section: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("count_tile")
-        self.section = section
-        self.count = 0
-        self.state = "ok"
-        self.setCursor(Qt.CursorShape.PointingHandCursor)
-        self.setMinimumHeight(74)
-        self.number = QLabel("0")
-        self.number.setObjectName("tile_number")
-        font = QFont(self.font())
-        if font.pointSizeF() > 0:
-            font.setPointSizeF(font.pointSizeF() * 2.4)
-        font.setBold(True)
-        self.number.setFont(font)
-        self.label = QLabel(TILE_NAMES.get(section, section))
-        self.label.setObjectName("tile_label")
-        self.label.setWordWrap(True)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(16, 6, 12, 8)
-        layout.setSpacing(0)
-        layout.addWidget(self.number)
-        layout.addWidget(self.label)
-        layout.addStretch(1)
-        for label in (self.number, self.label):
-            label.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
-        self.set_items([])
-
-    def set_items(self, items: list[Item]) -> None:
-        self.count = len(items)
-        self.state = "urgent" if any(i.urgent for i in items) else "due" if items else "ok"
-        self.number.setText(str(self.count))
-        urgent = sum(i.urgent for i in items)
-        tip = f"{TILE_NAMES.get(self.section, self.section)}: {self.count}"
-        if urgent:
-            tip += f" ({urgent} urgent)"
-        self.setToolTip(tip + ". Click to see the list.")
-        self.setAccessibleName(tip)
-        bg, border, fg = TILE_COLOURS[self.state]
-        self.setStyleSheet(TILE_STYLE.format(bg=bg, border=border, fg=fg))
-
-
 class DashboardPage(QWidget):
     """Counts, lists and the twelve-month chart for ``actor``'s scope.
 
@@ -209,14 +145,18 @@ class DashboardPage(QWidget):
 
     open_person = Signal(uuid.UUID)
     open_record = Signal(uuid.UUID)
+    sign_record = Signal(uuid.UUID)  # a record awaiting the signed-in person's signature
     refreshed = Signal()
 
     def __init__(self, store: Store, actor: Actor, parent: QWidget | None = None, *,
                  as_of: date | None = None, background: bool = True,
-                 show_reminders: bool = True) -> None:
+                 show_reminders: bool = True, hide: Collection[str] = (),
+                 audits: bool = False) -> None:
         super().__init__(parent)
         self.setObjectName("dashboard_page")
         self.store, self.actor, self.as_of = store, actor, as_of
+        self.hide_sections = frozenset(hide)  # lists this person never has anything in
+        self.chosen: str | None = None  # the list a tile opened (None: every list)
         self.background = background
         self.board: Dashboard | None = None
         self.trend: Series = {}
@@ -242,7 +182,7 @@ class DashboardPage(QWidget):
         header.addWidget(self.status, 0, Qt.AlignmentFlag.AlignBottom)
         header.addWidget(self.refresh_button, 0, Qt.AlignmentFlag.AlignBottom)
 
-        self.reminders = ReminderPanel(self)
+        self.reminders = ReminderPanel(self, max_lines=REMINDER_LINES)
         self.reminders.open_person.connect(self.open_person)
         self.reminders.open_record.connect(self.open_record)
 
@@ -284,9 +224,13 @@ class DashboardPage(QWidget):
         card_layout = QVBoxLayout(chart_card)
         card_layout.setContentsMargins(4, 4, 4, 4)
         card_layout.addWidget(self.chart)
+        self.audit_queue = AuditQueueView(
+            store, actor, today=lambda: self.as_of or date.today()) if audits else None
+        if self.audit_queue is not None:
+            self.audit_queue.changed.connect(self.refresh)
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setObjectName("dashboard_splitter")
-        self.splitter.addWidget(self.tree)
+        self.splitter.addWidget(self._list_pane())
         self.splitter.addWidget(chart_card)
         self.splitter.setChildrenCollapsible(False)
         self.splitter.setStretchFactor(0, 1)
@@ -294,8 +238,8 @@ class DashboardPage(QWidget):
         self.splitter.setSizes([560, 440])  # scaled to the page: the lists a little wider
 
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(18, 14, 18, 14)
-        layout.setSpacing(12)
+        layout.setContentsMargins(16, 10, 16, 10)
+        layout.setSpacing(8)
         layout.addLayout(header)
         layout.addWidget(self.reminders)
         layout.addLayout(self.tile_grid)
@@ -367,27 +311,63 @@ class DashboardPage(QWidget):
             self.reminders.show_for(board, self.actor.username)
         self.refreshed.emit()
 
+    def _list_pane(self) -> QWidget:
+        """The list a tile opened (or every list), under a line saying which, with the
+        way back to every list; the audit queue in its place for "Audits due"."""
+        pane = QWidget()
+        pane.setObjectName("dashboard_list_pane")
+        self.list_title = QLabel()
+        self.list_title.setObjectName("dashboard_list_title")
+        self.list_title.setFont(self._bold)
+        self.every_list_button = QPushButton("Show every list")
+        self.every_list_button.setObjectName("dashboard_every_list")
+        self.every_list_button.setFlat(True)
+        self.every_list_button.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.every_list_button.setStyleSheet(f"QPushButton {{ color: {ACCENT}; border: none;"
+                                             " text-decoration: underline; padding: 2px; }")
+        self.every_list_button.clicked.connect(lambda _c=False: self.show_every_list())
+        top = QHBoxLayout()
+        top.setContentsMargins(2, 0, 2, 0)
+        top.addWidget(self.list_title, 1)
+        top.addWidget(self.every_list_button)
+        self.list_stack = QStackedWidget()
+        self.list_stack.addWidget(self.tree)
+        if self.audit_queue is not None:
+            self.list_stack.addWidget(self.audit_queue)
+        column = QVBoxLayout(pane)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(4)
+        column.addLayout(top)
+        column.addWidget(self.list_stack, 1)
+        self._title_list()
+        return pane
+
+    def _sections(self, board: Dashboard) -> list[tuple[str, list[Item]]]:
+        return [(title, items) for title, items in board.sections()
+                if title not in self.hide_sections]
+
     def _show_tiles(self, board: Dashboard) -> None:
-        sections = board.sections()
+        sections = self._sections(board)
         if [t for t, _ in sections] != list(self.tiles):
             for tile in self.tiles.values():
                 self.tile_grid.removeWidget(tile)
                 tile.deleteLater()
             self.tiles = {}
-            for n, (title, _items) in enumerate(sections):
+            for title, _items in sections:
                 tile = CountTile(title)
                 tile.clicked.connect(lambda _checked=False, t=title: self.show_section(t))
-                self.tile_grid.addWidget(tile, n // TILES_PER_ROW, n % TILES_PER_ROW)
                 self.tiles[title] = tile
+            place_tiles(self.tile_grid, list(self.tiles.values()))
         for title, items in sections:
             self.tiles[title].set_items(items)
+            self.tiles[title].setChecked(title == self.chosen)
 
     def _show_lists(self, board: Dashboard) -> None:
         self.tree.setUpdatesEnabled(False)
         try:
             self.tree.clear()
             self._rest = {}
-            for title, items in board.sections():
+            for title, items in self._sections(board):
                 header = QTreeWidgetItem([f"{title}  ·  {len(items) or 'none'}"])
                 header.setData(0, SECTION_ROLE, title)
                 header.setFont(0, self._bold)
@@ -402,14 +382,21 @@ class DashboardPage(QWidget):
                     self._rest[title] = items[LIST_LIMIT:]
                     self._add_more(header, title)
                 header.setExpanded(bool(items))
+                header.setHidden(self.chosen is not None and title != self.chosen)
         finally:
             self.tree.setUpdatesEnabled(True)
+        if self.audit_queue is not None and self.chosen == AUDITS:
+            self.audit_queue.reload()
+        self._title_list()
 
     def _add_row(self, header: QTreeWidgetItem, item: Item) -> QTreeWidgetItem:
         row = QTreeWidgetItem(header, [item.title, item.detail])
         target = (("record", item.record_id) if item.record_id else
                   ("person", item.staff_uuid) if item.staff_uuid else None)
         row.setData(0, TARGET_ROLE, target)
+        row.setData(0, ACTION_ROLE, item.action)
+        if item.action == "sign":
+            row.setToolTip(0, "Enter or a double-click opens the record to sign")
         row.setIcon(0, self._urgent_icon if item.urgent else self._plain_icon)
         row.setToolTip(1, item.detail)
         if item.urgent:
@@ -474,15 +461,46 @@ class DashboardPage(QWidget):
         return [row for row in rows if not row.data(0, MORE_ROLE)]
 
     def show_section(self, title: str) -> None:
-        """Bring section ``title`` into view with its first line chosen (a tile's click)."""
+        """Open the list tile ``title`` counts, alone, with its first line chosen (a tile's
+        click); "Audits due" opens the audit queue."""
         header = self.section_header(title)
         if header is None:
             return
+        self.chosen = title
+        for name, tile in self.tiles.items():
+            tile.setChecked(name == title)
+        if title == AUDITS and self.audit_queue is not None:
+            self.audit_queue.reload()
+            self.list_stack.setCurrentWidget(self.audit_queue)
+            self.audit_queue.table.setFocus()
+            self._title_list()
+            return
+        self.list_stack.setCurrentWidget(self.tree)
+        for i in range(self.tree.topLevelItemCount()):
+            other = self.tree.topLevelItem(i)
+            other.setHidden(other is not header)
         header.setExpanded(True)
         first = header.child(0) if header.childCount() else header
         self.tree.setCurrentItem(first)
         self.tree.scrollToItem(header, QAbstractItemView.ScrollHint.PositionAtTop)
         self.tree.setFocus()
+        self._title_list()
+
+    def show_every_list(self) -> None:
+        """Every list again, one under another (how the page opens)."""
+        self.chosen = None
+        for tile in self.tiles.values():
+            tile.setChecked(False)
+        for i in range(self.tree.topLevelItemCount()):
+            self.tree.topLevelItem(i).setHidden(False)
+        self.list_stack.setCurrentWidget(self.tree)
+        self._title_list()
+
+    def _title_list(self) -> None:
+        tile = self.tiles.get(self.chosen or "")
+        self.list_title.setText(f"{tile_name(tile.section)}  ·  {tile.count}" if tile
+                                else "Every list")
+        self.every_list_button.setVisible(tile is not None)
 
     def activate_item(self, row: QTreeWidgetItem) -> bool:
         """Open what ``row`` is about; False for a row with nothing to open."""
@@ -495,5 +513,13 @@ class DashboardPage(QWidget):
                 row.setExpanded(not row.isExpanded())
             return False
         kind, which = target
-        (self.open_record if kind == "record" else self.open_person).emit(which)
+        action = row.data(0, ACTION_ROLE)
+        if action == "sign":
+            self.sign_record.emit(which)
+        elif action == "audit" and self.audit_queue is not None:
+            self.audit_queue.reload()
+            if self.audit_queue.open_row(self.audit_queue.line_for(which)) is None:
+                self.open_person.emit(which)
+        else:
+            (self.open_record if kind == "record" else self.open_person).emit(which)
         return True

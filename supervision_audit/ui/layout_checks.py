@@ -1,9 +1,23 @@
-"""Whether a window fits a screen: its smallest size against the screen's, and whether a
-scroll area has to scroll sideways. Used by the tests and by ``scripts/screenshots``."""
+"""Fitting the screen: a window's first size within the screen it opens on, and checks of
+whether a window fits a screen (its smallest size against the screen's) and whether a scroll
+area has to scroll sideways (used by the tests and by ``scripts/screenshots``)."""
 
 from __future__ import annotations
 
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QAbstractScrollArea, QWidget
+
+
+def resize_within_screen(widget: QWidget, width: int, height: int, share: float = 0.92
+                         ) -> None:
+    """Give ``widget`` the size it would like, ``width`` × ``height``, or ``share`` of the
+    screen it is on where that is smaller (a laptop's 1280×720)."""
+    screen = widget.screen() or QGuiApplication.primaryScreen()
+    if screen is None:
+        widget.resize(width, height)
+        return
+    area = screen.availableGeometry()
+    widget.resize(min(width, int(area.width() * share)), min(height, int(area.height() * share)))
 
 
 def fits_screen(widget: QWidget, width: int, height: int) -> str | None:

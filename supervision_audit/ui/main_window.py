@@ -10,14 +10,14 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QByteArray, Qt, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QIcon, QKeySequence
 from PySide6.QtWidgets import (
     QDialog,
     QLabel,
     QMainWindow,
     QSplitter,
     QTabWidget,
-    QToolBar,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -26,7 +26,9 @@ from supervision_audit.db import Store
 from supervision_audit.errors import SupervisionAuditError
 from supervision_audit.services.access import Action, Actor, permitted
 from supervision_audit.services.accounts import Vault
+from supervision_audit.services.capabilities import capabilities
 from supervision_audit.services.contracts import get_contract, latest_contract
+from supervision_audit.services.my_supervision import waiting_for
 from supervision_audit.services.signin import OpenStore
 from supervision_audit.services.staff import get_staff, list_staff, list_teams
 from supervision_audit.ui import messages
@@ -42,9 +44,12 @@ from supervision_audit.ui.import_dialog import ImportDialog
 from supervision_audit.ui.leaver_dialog import LeaverDialog
 from supervision_audit.ui.messages import reports_errors
 from supervision_audit.ui.pane_navigation import install_pane_navigation
+from supervision_audit.ui.records_panel import RecordsPanel
 from supervision_audit.ui.section_panels import build_panels
 from supervision_audit.ui.staff_dialog import StaffDialog
 from supervision_audit.ui.staff_page import StaffPage
+from supervision_audit.ui.waiting_panel import WaitingPanel
+from supervision_audit.ui.window_roles import RolesMixin, hidden_sections, role_actions
 from supervision_audit.ui.window_state import app_settings, last_folder, remember_folder
 from supervision_audit.ui.window_tools import PRELOAD_AFTER_MS, ToolsMixin
 from supervision_audit.ui.workers import stop_all
@@ -62,7 +67,7 @@ def status_text(file_name: str, active: int, total: int, teams: int) -> str:
     return f"{file_name}  ·  {people}  ·  {_plural(teams, 'team', 'teams')}"
 
 
-class MainWindow(ToolsMixin, QMainWindow):
+class MainWindow(RolesMixin, ToolsMixin, QMainWindow):
     """The window of one signed-in person (``actor``) over an open store. It locks after
     ``idle_lock_ms`` without input (default: the organisation's setting) and backs the
     store up on a timer and when it closes. ``sign_in_again`` is set when the session ended
@@ -78,6 +83,8 @@ class MainWindow(ToolsMixin, QMainWindow):
         self._closed = False
         self.dialog: QDialog | None = None  # the dialog opened last (tests drive it)
         self.manages_staff = False  # may add, edit and import staff (decided in refresh)
+        with store.read() as session:
+            self.caps = capabilities(session, actor)  # what this person can ever do
         self.setObjectName("main_window")
         self.setWindowTitle(f"{APP_NAME} – {store.path.name} – {actor.name}")
         self.setWindowIcon(icon("app"))
@@ -85,31 +92,52 @@ class MainWindow(ToolsMixin, QMainWindow):
         self.file_view = FileView()
         self.file_view.install_panels(build_panels(store, actor, self.file_view))
         records_panel = self.file_view.panels.get(2)
-        if records_panel is not None and hasattr(records_panel, "changed"):
-            records_panel.changed.connect(self.show_current)  # a record completes its session
+        self.records_panel = records_panel if isinstance(records_panel, RecordsPanel) else None
+        if self.records_panel is not None:
+            self.records_panel.changed.connect(self.show_current)  # a record completes
+        self.waiting = WaitingPanel()  # a supervisee's home: what waits, above the file
+        self.waiting.sign_record.connect(self.sign_record)
+        self.waiting.sign_contract.connect(self.sign_contract)
+        self.waiting.open_record.connect(self.open_record_file)
+        self.waiting.open_contract.connect(self.open_contract)
+        file_side = QWidget()
+        file_column = QVBoxLayout(file_side)
+        file_column.setContentsMargins(0, 0, 0, 0)
+        file_column.addWidget(self.waiting)
+        file_column.addWidget(self.file_view, 1)
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setObjectName("main_splitter")
         self.splitter.addWidget(self.staff_page)
-        self.splitter.addWidget(self.file_view)
+        self.splitter.addWidget(file_side)
         self.splitter.setChildrenCollapsible(False)
         self.splitter.setStretchFactor(0, 0)
         self.splitter.setStretchFactor(1, 1)
-        self.dashboard = DashboardPage(store, actor, self,
-                                       show_reminders=not actor.is_system)
-        self.dashboard.open_person.connect(self.open_person)
-        self.dashboard.open_record.connect(self.open_record_file)
         self.pages = QTabWidget()
         self.pages.setObjectName("main_pages")
         self.pages.setDocumentMode(True)
-        self.pages.addTab(self.dashboard, "Dashboard")
-        self.pages.addTab(self.splitter, "Staff and files")
+        self.pages.tabBar().setAutoHide(True)  # one page: no tab to choose
+        self.dashboard: DashboardPage | None = None
+        if self.caps.reads_others:  # the lists and figures of the files below
+            self.dashboard = DashboardPage(
+                store, actor, self, show_reminders=not actor.is_system,
+                hide=hidden_sections(self.caps), audits=self.caps.audits)
+            self.dashboard.open_person.connect(self.open_person)
+            self.dashboard.open_record.connect(self.open_record_file)
+            self.dashboard.sign_record.connect(self.sign_record)
+            self.pages.addTab(self.dashboard, "Dashboard")
+        own = self.caps.supervisee_only
+        self.pages.addTab(self.splitter, "My supervision" if own else "Staff and files")
+        self.staff_page.setVisible(not own)
+        self.waiting.setVisible(own)
         self.setCentralWidget(self.pages)
         self.status_label = QLabel()
         self.status_label.setObjectName("status_counts")
         self.statusBar().addPermanentWidget(self.status_label)
         self._make_actions()
         self._make_menus()
-        self._make_toolbar()
+        self.apply_capabilities()
+        self.hide_empty_menus()
+        self.make_role_toolbars()
         self.auto_backup = AutoBackup(store, self)
         self.auto_backup.reported.connect(lambda text: self.statusBar().showMessage(text, 15000))
         self.idle_lock: IdleLock | None = None
@@ -129,8 +157,7 @@ class MainWindow(ToolsMixin, QMainWindow):
         panel.export_requested.connect(self.export_contract)
         panel.sign_requested.connect(self.sign_contract)
         panel.print_requested.connect(self.print_contract)
-        self.resize(1280, 800)
-        self.splitter.setSizes([600, 680])
+        self._fit_screen()
         self.refresh()
         self.watch_store_check()
         self.preload_timer = QTimer(self, singleShot=True, interval=PRELOAD_AFTER_MS)
@@ -174,45 +201,30 @@ class MainWindow(ToolsMixin, QMainWindow):
         self.show_left_action.setCheckable(True)
         self.about_action = a(f"&About {APP_NAME}", self.about)
         self.make_tool_actions()
+        role_actions(self)
 
     def _make_menus(self) -> None:
         bar = self.menuBar()
-        file_menu = bar.addMenu("&File")
-        file_menu.addActions([self.import_action, self.export_action])
-        file_menu.addSeparator()
-        file_menu.addAction(self.quit_action)
-        staff_menu = bar.addMenu("&Staff")
-        staff_menu.addActions([self.new_person_action, self.edit_person_action,
-                               self.mark_left_action])
-        staff_menu.addSeparator()
-        staff_menu.addAction(self.new_contract_action)
-        view_menu = bar.addMenu("&View")
-        view_menu.addActions([self.find_action, self.show_left_action])
-        view_menu.addSeparator()
-        view_menu.addAction(self.refresh_action)
-        self.view_menu = view_menu
+        self.make_role_menus(bar)
         self.make_tool_menus(bar)
         help_menu = bar.addMenu("&Help")
         help_menu.addAction(self.about_action)
 
-    def _make_toolbar(self) -> None:
-        toolbar = QToolBar("Tool bar")
-        toolbar.setObjectName("main_toolbar")
-        toolbar.setMovable(False)
-        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-        toolbar.addActions([self.new_person_action, self.edit_person_action,
-                            self.mark_left_action])
-        toolbar.addSeparator()
-        toolbar.addActions([self.new_contract_action, self.export_action])
-        toolbar.addSeparator()
-        toolbar.addAction(self.import_action)
-        self.addToolBar(toolbar)
-        self.view_menu.addSeparator()
-        self.view_menu.addAction(toolbar.toggleViewAction())
+    def _fit_screen(self) -> None:
+        """A first size that fits the screen (1280×800 where there is room), the staff
+        list taking two fifths of it; a size remembered from last time replaces this."""
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        area = screen.availableGeometry() if screen is not None else None
+        width = min(1280, area.width()) if area else 1280
+        height = min(800, area.height() - 40) if area else 800
+        self.resize(width, height)
+        self.splitter.setSizes([width * 2 // 5, width - width * 2 // 5])
 
     # -- showing ----------------------------------------------------------------------
     @reports_errors("Could not read the staff list")
     def refresh(self, select: uuid.UUID | None = None) -> None:
+        if select is None and self.caps.supervisee_only:
+            select = self.actor.staff_id  # their home is their own file
         with self.store.read() as session:
             rows = list_staff(session, self.actor, include_left=True)
             self.manages_staff = permitted(session, self.actor, Action.MANAGE_STAFF)
@@ -238,6 +250,9 @@ class MainWindow(ToolsMixin, QMainWindow):
             with self.store.read() as session:
                 file = load_file(session, self.actor, staff_uuid)
         self.file_view.show_file(file)
+        if self.waiting.isVisibleTo(self) or self.caps.supervisee_only:
+            with self.store.read() as session:
+                self.waiting.show_waiting(waiting_for(session, self.actor))
         manages = file is not None and self.manages_staff
         self.edit_person_action.setEnabled(manages)
         self.mark_left_action.setEnabled(manages and file is not None and file.active)
@@ -249,6 +264,7 @@ class MainWindow(ToolsMixin, QMainWindow):
         """Show a person's file (from the dashboard or a reminder)."""
         self.pages.setCurrentWidget(self.splitter)
         self.refresh(select=staff_uuid)
+        self.file_view.scroll.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def open_record_file(self, record_id: uuid.UUID) -> None:
         """Show the file a record belongs to, at its section of the folder."""

@@ -28,6 +28,7 @@ from supervision_audit.services.monitoring_xlsx import export_monitoring, import
 from supervision_audit.services.record_export import export_monitoring_pdf, export_schedule_ics
 from supervision_audit.ui import messages
 from supervision_audit.ui.file_data import SupervisionFile
+from supervision_audit.ui.layout_checks import resize_within_screen
 from supervision_audit.ui.messages import reports_errors
 from supervision_audit.ui.monitoring_common import Today
 from supervision_audit.ui.monitoring_model import MonitoringModel, plural
@@ -124,7 +125,7 @@ class ImportProblemsDialog(QDialog):
         layout.addWidget(self.table, 1)
         layout.addWidget(note_label("Correct the workbook and import it again. " + IMPORT_HELP))
         layout.addWidget(buttons)
-        self.resize(820, 420)
+        resize_within_screen(self, 820, 420)
 
     def problem_rows(self) -> list[tuple[str, str, str]]:
         """The problems as shown (Row, Column, Problem)."""

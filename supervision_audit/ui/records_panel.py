@@ -36,6 +36,7 @@ from supervision_audit.ui.file_data import SupervisionFile
 from supervision_audit.ui.flow_layout import FlowLayout, button_row
 from supervision_audit.ui.icons import icon
 from supervision_audit.ui.record_action_dialog import ActionDoneDialog
+from supervision_audit.ui.record_actions import RecordActions
 from supervision_audit.ui.record_data import PlannedSession, RecordRow, RecordsData, load_records
 from supervision_audit.ui.record_dialog import AUTOSAVE_MS, RecordDialog, open_record_dialog
 from supervision_audit.ui.record_start_dialog import StartRecordDialog
@@ -79,6 +80,7 @@ class RecordsPanel(QWidget):
     """The records of the file shown. ``changed`` is emitted after anything is saved."""
 
     changed = Signal()
+    record_chosen = Signal(object)  # the RecordRow chosen in the table, or None
     autosave_ms = AUTOSAVE_MS  # passed to the record dialogs (tests shorten it)
 
     def __init__(self, store: Store, actor: Actor, parent: QWidget | None = None) -> None:
@@ -108,6 +110,9 @@ class RecordsPanel(QWidget):
         self.notice.setStyleSheet(f"color: {ACCENT};")
         self.notice.hide()
         column.addWidget(self.notice)
+        self.actions = RecordActions(self)
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.table.customContextMenuRequested.connect(self.actions.context_menu)
         self._update_buttons()
 
     # -- building ---------------------------------------------------------------------
@@ -255,6 +260,8 @@ class RecordsPanel(QWidget):
             "Choose a complete record that nobody has signed yet" if row is None else
             "Set the chosen record back to a draft, to correct it before anyone signs"
             if row.may_reopen else row.reopen_note)
+        self.actions.sync()
+        self.record_chosen.emit(row)
 
     def _tell(self, text: str, bad: bool = False) -> None:
         self.notice.setText(text)

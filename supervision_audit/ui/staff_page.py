@@ -57,7 +57,7 @@ class StaffPage(QWidget):
         self.supervisor_combo.setObjectName("supervisor_filter")
         for combo in (self.team_combo, self.supervisor_combo):
             combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-            combo.setMinimumContentsLength(14)
+            combo.setMinimumContentsLength(8)  # the list may be narrow on a laptop
         self.show_left = QCheckBox("Show people who have left")
         self.show_left.setObjectName("show_left")
 

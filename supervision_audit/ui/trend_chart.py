@@ -57,7 +57,7 @@ class TrendChart(QWidget):
         self.note = ""  # a line under the title (how the lines were grouped)
         self.loaded = False  # no series given yet: the figures are still being worked out
         self.setMouseTracking(True)
-        self.setMinimumSize(360, 240)
+        self.setMinimumSize(300, 150)  # the page fits a 1280×720 screen
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self._points: list[tuple[QPointF, str, date, float]] = []  # for tool tips
         self._describe()

@@ -111,7 +111,10 @@ class ToolsMixin:
 
     def make_tool_menus(self, bar: QMenuBar) -> None:
         reports = bar.addMenu("&Reports")
-        reports.addActions([self.monthly_return_action, self.verify_action])
+        reports.addActions([self.monthly_return_action,
+                            self.audits_due_action,  # type: ignore[attr-defined]
+                            self.programme_action,  # type: ignore[attr-defined]
+                            self.verify_action])
         self.admin_menu = bar.addMenu("&Admin")
         self.admin_menu.addActions([self.accounts_action, self.access_log_action,
                                     self.subject_access_action])

@@ -1,0 +1,146 @@
+"""Every dialog fits a 1280×720 laptop screen: the least it can be and the size it opens at
+leave room for the title bar and the task bar (650 pixels of height)."""
+
+from __future__ import annotations
+
+from datetime import date, time
+from pathlib import Path
+
+import pytest
+from PySide6.QtWidgets import QApplication, QWidget
+
+from supervision_audit.errors import Problem
+from supervision_audit.services.accounts import Vault
+from supervision_audit.services.audits import start_audit
+from supervision_audit.services.demo import acting_as
+from supervision_audit.services.records import save_draft, start_record
+from supervision_audit.services.sessions import plan_year
+from supervision_audit.services.signin import OpenStore
+from supervision_audit.services.staff import get_by_staff_id
+from supervision_audit.ui.layout_checks import fits_screen
+from tests.record_helpers import completed_record, signed_record
+
+WIDTH, HEIGHT = 1280, 650  # a 720-pixel screen less its task bar and the dialog's title
+
+
+@pytest.fixture
+def world(store, actor, people):
+    """Records, a planned year, an audit and the rest the dialogs open on."""
+    with store.write() as s:
+        pat = get_by_staff_id(s, "P1")
+        awaiting = completed_record(s, pat, date(2025, 3, 3)).id
+        final = signed_record(s, "P2", date(2025, 3, 4)).id
+        planned = plan_year(s, actor, pat.id, date(2025, 4, 1), 0, time(10), months=3)[0].id
+        audit = start_audit(s, acting_as(s, people["S1"]), pat.id, date(2025, 6, 2)).id
+        group = start_record(s, acting_as(s, people["M1"]), form_key="group",
+                             held_on=date(2025, 3, 10))
+        save_draft(s, acting_as(s, people["M1"]), group.id,
+                   {**group.values, "attendees": [str(pat.id)]})
+    return {"awaiting": awaiting, "final": final, "planned": planned, "audit": audit,
+            "group": group.id, "pat": people["P1"], "aisha": people["P3"],
+            "mia": people["M1"], "head": people["S1"]}
+
+
+def _factories(store, actor, w, parent: QWidget):  # type: ignore[no-untyped-def]
+    from supervision_audit.ui import (
+        access_log_dialog,
+        accounts_dialog,
+        addendum_dialog,
+        asye_dialog,
+        audit_dialog,
+        audit_programme_dialog,
+        backup_ui,
+        case_dialog,
+        certificate_dialog,
+        checklist_dialog,
+        contract_dialog,
+        copy_dialog,
+        documents_panel,
+        first_run_dialog,
+        import_dialog,
+        leaver_dialog,
+        monitoring_files,
+        monthly_return_dialog,
+        observation_dialog,
+        password_dialog,
+        postpone_dialog,
+        record_dialog,
+        record_start_dialog,
+        reopen_dialog,
+        schedule_dialog,
+        sign_dialog,
+        sign_in_dialog,
+        staff_dialog,
+    )
+
+    opened = OpenStore(store, actor, Vault(store.path, store.key))
+    tmp = Path(store.path).parent
+    return {
+        "new person": lambda: staff_dialog.StaffDialog(store, actor, None, parent),
+        "edit person": lambda: staff_dialog.StaffDialog(store, actor, w["pat"], parent),
+        "mark as left": lambda: leaver_dialog.LeaverDialog(store, actor, w["pat"], parent),
+        "import staff": lambda: import_dialog.ImportDialog(lambda _p: None, str(tmp), parent),
+        "contract": lambda: contract_dialog.ContractDialog(store, actor, w["pat"], None,
+                                                           parent),
+        "record": lambda: record_dialog.open_record_dialog(store, actor, w["awaiting"],
+                                                           parent),
+        "group record": lambda: record_dialog.open_record_dialog(store, actor, w["group"],
+                                                                 parent),
+        "new record": lambda: record_start_dialog.StartRecordDialog(
+            "New supervision record", "Which session?", [], parent),
+        "sign": lambda: sign_dialog.SignDialog(store, actor, "record", w["awaiting"], parent),
+        "addendum": lambda: addendum_dialog.AddendumDialog(store, actor, "record", w["final"],
+                                                           parent),
+        "copy given": lambda: copy_dialog.CopyDialog(store, actor, w["final"], parent),
+        "reopen": lambda: reopen_dialog.ReopenDialog(store, actor, w["awaiting"], parent),
+        "plan a year": lambda: schedule_dialog.PlanYearDialog(store, actor, w["pat"], parent),
+        "move session": lambda: schedule_dialog.MoveDialog(store, actor, w["planned"], parent),
+        "postpone": lambda: postpone_dialog.PostponeDialog(store, actor, w["planned"], parent),
+        "case": lambda: case_dialog.CaseDialog(store, actor, w["pat"], "Pat Worker", parent),
+        "add document": lambda: documents_panel.AddDocumentDialog("Section 4", parent),
+        "checklist": lambda: checklist_dialog.ChecklistDialog(store, actor, w["pat"],
+                                                              "Pat Worker", parent),
+        "import problems": lambda: monitoring_files.ImportProblemsDialog(
+            tmp / "sheet.xlsx", [Problem(f"row {n}", "A bad date") for n in range(40)],
+            parent),
+        "asye tracker": lambda: asye_dialog.TrackerDialog(store, actor, w["aisha"], parent),
+        "audit": lambda: audit_dialog.AuditDialog(store, actor, w["audit"], parent),
+        "audit programme": lambda: audit_programme_dialog.AuditProgrammeDialog(
+            store, actor, parent),
+        "observation": lambda: observation_dialog.ObservationDialog(store, actor, w["mia"],
+                                                                    parent),
+        "monthly return": lambda: monthly_return_dialog.MonthlyReturnDialog(store, actor,
+                                                                            parent),
+        "accounts": lambda: accounts_dialog.AccountsDialog(store, actor, opened.vault, parent),
+        "access log": lambda: access_log_dialog.AccessLogDialog(store, actor, parent),
+        "subject access": lambda: access_log_dialog.SubjectAccessDialog(store, actor, parent),
+        "backups": lambda: backup_ui.BackupsDialog(store, actor, None, parent),
+        "certificate": lambda: certificate_dialog.CertificateDialog(store, actor, parent),
+        "change password": lambda: password_dialog.ChangePasswordDialog(opened, False, parent),
+        "first run": lambda: first_run_dialog.FirstRunDialog(tmp / "new.sqlite", parent),
+        "recovery key": lambda: first_run_dialog.RecoveryKeyDialog("ABCD-" * 12, parent),
+        "sign in": lambda: sign_in_dialog.SignInDialog(store.path, "", parent),
+    }
+
+
+NAMES = ["new person", "edit person", "mark as left", "import staff", "contract", "record",
+         "group record", "new record", "sign", "addendum", "copy given", "reopen",
+         "plan a year", "move session", "postpone", "case", "add document", "checklist",
+         "import problems", "asye tracker", "audit", "audit programme", "observation",
+         "monthly return", "accounts", "access log", "subject access", "backups",
+         "certificate", "change password", "first run", "recovery key", "sign in"]
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_the_dialog_fits_a_1280_by_720_screen(qtbot, store, actor, world, name) -> None:
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    dialog = _factories(store, actor, world, parent)[name]()
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    QApplication.processEvents()
+    assert fits_screen(dialog, WIDTH, HEIGHT) is None
+    area = dialog.screen().availableGeometry()  # it opens within the screen it is on
+    assert dialog.width() <= area.width() and dialog.height() <= area.height(), dialog.size()
+    dialog.close()
+
