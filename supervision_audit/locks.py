@@ -13,6 +13,7 @@ from typing import Any
 
 _FINAL = "a final record cannot be changed: add a dated addendum instead"
 _RECORD_LOCKED = "(SELECT locked_at FROM supervision_record WHERE id = {ref}) IS NOT NULL"
+_AUDIT_LOCKED = "(SELECT locked_at FROM file_audit WHERE id = {ref}) IS NOT NULL"
 
 
 def _changed(*columns: str) -> str:
@@ -39,6 +40,11 @@ def _final_row(table: str, prefix: str, *columns: str) -> dict[str, str]:
 def _of_final_record(name: str, event: str, table: str, ref: str, extra: str = "") -> str:
     when = _RECORD_LOCKED.format(ref=ref) + (f" AND ({extra})" if extra else "")
     return _refuse(f"{name} {event} ON {table}", when)
+
+
+def _of_signed_audit(name: str, event: str, ref: str, extra: str = "") -> str:
+    when = _AUDIT_LOCKED.format(ref=ref) + (f" AND ({extra})" if extra else "")
+    return _refuse(f"{name} {event} ON audit_action", when)
 
 
 LOCKS: dict[str, str] = {
@@ -73,7 +79,16 @@ LOCKS: dict[str, str] = {
                                   "an addendum cannot be removed"),
     **_final_row("asye_tracker", "asye", '"values"', "supervisee_id", "locked_at"),
     **_final_row("file_audit", "file_audit", '"values"', "judgement", "completed_on",
-                 "status", "supervisee_id", "auditor_id", "locked_at"),
+                 "status", "supervisee_id", "auditor_id", "locked_at", "proposals",
+                 "supervisor_id", "period_start"),
+    # a signed audit's actions, as a final record's: marking one done stays allowed
+    "audit_action_final_no_update": _of_signed_audit(
+        "audit_action_final_no_update", "BEFORE UPDATE", "OLD.audit_id",
+        _changed("description", "owner", "due_date", "number", "audit_id", "supervisor_id")),
+    "audit_action_final_no_delete": _of_signed_audit("audit_action_final_no_delete",
+                                                     "BEFORE DELETE", "OLD.audit_id"),
+    "audit_action_final_no_insert": _of_signed_audit("audit_action_final_no_insert",
+                                                     "BEFORE INSERT", "NEW.audit_id"),
     **_final_row("direct_observation", "direct_observation", "strengths",
                  "areas_to_develop", "observed_on", "supervisor_id", "observer_id",
                  "locked_at"),

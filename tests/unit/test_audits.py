@@ -17,6 +17,7 @@ from supervision_audit.services.audit_programme import (
     record_observation,
 )
 from supervision_audit.services.audits import (
+    mark_audit_action_done,
     open_audit_actions,
     save_audit,
     start_audit,
@@ -249,3 +250,46 @@ def test_audits_and_observations_are_signed_and_then_final(file) -> None:
         with file.engine.begin() as conn:
             conn.exec_driver_sql(
                 f"UPDATE file_audit SET judgement = 'outstanding' WHERE id = '{audit.id.hex}'")
+
+
+def test_a_signed_audit_locks_its_evidence_and_its_actions_as_a_record_does(file) -> None:
+    from sqlalchemy.exc import IntegrityError
+    from sqlmodel import select
+
+    from supervision_audit.models import AuditAction
+
+    with file.write() as s:
+        head = _plain(s, "H1")
+        audit = start_audit(s, head, get_by_staff_id(s, "W1").id, AUDIT_DAY)
+        save_audit(s, head, audit.id, {**audit.values, "judgement": "good",
+                                        "judgement_rationale": "As seen", "actions": [
+                                            {"action": "Welfare every month", "owner": "Mia",
+                                             "due": "2026-07-31"}]}, complete=True)
+        action = s.exec(select(AuditAction).where(AuditAction.audit_id == audit.id)).one()
+        # before it is signed, the store lets the app change it
+        action.owner = "Mia Manager"
+        s.flush()
+        sign(s, acting_as(s, head.staff_id), "audit", audit.id, password=None)
+        audit_id, action_id, supervisor = audit.id, action.id, action.supervisor_id
+    refused = (
+        f"UPDATE file_audit SET proposals = '{{}}' WHERE id = '{audit_id.hex}'",
+        f"UPDATE file_audit SET period_start = '2020-01-01' WHERE id = '{audit_id.hex}'",
+        f"UPDATE audit_action SET description = 'Something else' WHERE id = "
+        f"'{action_id.hex}'",
+        f"UPDATE audit_action SET due_date = '2027-01-01' WHERE id = '{action_id.hex}'",
+        f"DELETE FROM audit_action WHERE id = '{action_id.hex}'",
+        f"INSERT INTO audit_action (id, created_at, updated_at, audit_id, supervisor_id, "
+        f"number, description, owner, due_date, status) VALUES ('{'0' * 32}', "
+        f"'2026-07-01', '2026-07-01', '{audit_id.hex}', '{supervisor.hex}', 2, 'Added', "
+        f"'Mia', '2026-08-01', 'open')",
+    )
+    for statement in refused:
+        with pytest.raises(IntegrityError, match="final record cannot be changed"):
+            with file.engine.begin() as conn:
+                conn.exec_driver_sql(statement)
+    with file.write() as s:  # marking the action done stays allowed
+        mark_audit_action_done(s, _plain(s, "H1"), action_id, date(2026, 7, 20))
+    with file.read() as s:
+        done = s.get(AuditAction, action_id)
+        assert (done.status, done.description, done.owner) == ("done", "Welfare every month",
+                                                               "Mia Manager")
