@@ -31,16 +31,15 @@ def add_days(d: date, days: int) -> date:
 
 
 def plausibility_problem(day: date | None, today: date | None = None) -> str:
-    """R10: why ``day`` cannot be a real date of supervision or employment ("" when it can):
-    before 1950, or more than two years after ``today``."""
+    """R10: why ``day`` cannot be a real date of supervision or employment, a mistyped year
+    ("" when it can be): before 1950, or more than two years after ``today``."""
     if day is None:
         return ""
     if day < EARLIEST_PLAUSIBLE:
-        return f"{format_date(day)} is before {EARLIEST_PLAUSIBLE.year}: check the year"
+        return f"{format_date(day)}: before {EARLIEST_PLAUSIBLE.year}"
     latest = add_months(today or date.today(), 12 * PLAUSIBLE_YEARS_AHEAD)
     if day > latest:
-        return (f"{format_date(day)} is more than {PLAUSIBLE_YEARS_AHEAD} years ahead: check "
-                "the year")
+        return f"{format_date(day)}: over {PLAUSIBLE_YEARS_AHEAD} years ahead"
     return ""
 
 

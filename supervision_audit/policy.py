@@ -1,7 +1,8 @@
 """The supervision policy's rules as pure functions of dates (POLICY-RULES.md R1-R9).
 
 No database, no Qt, no clock: every function takes the dates it needs. Months are calendar
-months clamped to the month's end; working days exclude weekends and the bank holidays of
+months clamped to the month's end (and all arithmetic to the calendar's ends, so a mistyped
+year on file never stops a computation); working days exclude weekends and the bank holidays of
 England and Wales (the ``holidays`` package).
 """
 
@@ -13,7 +14,7 @@ from enum import StrEnum
 from functools import lru_cache
 
 from supervision_audit.bank_holidays import england_bank_holidays
-from supervision_audit.dates import add_months
+from supervision_audit.dates import add_days, add_months
 
 SESSION_MINUTES = 90
 SHORT_SESSION_MINUTES = 90
@@ -62,8 +63,8 @@ def add_working_days(start: date, days: int) -> date:
     """The date ``days`` working days after ``start`` (``start`` itself does not count)."""
     current = start
     counted = 0
-    while counted < days:
-        current += timedelta(days=1)
+    while counted < days and current < date.max:
+        current = add_days(current, 1)
         if is_working_day(current):
             counted += 1
     return current
@@ -113,7 +114,7 @@ def cadence_on(person: Supervisee, on: date) -> Cadence:
     """R1: the first cadence that applies on ``on``: the ASYE's while it lasts, then what
     the signed contract agrees when more frequent than the role's own, else the role's."""
     if person.role == "asye" and person.asye_start is not None and on >= person.asye_start:
-        if on < person.asye_start + timedelta(days=ASYE_WEEKLY_DAYS):
+        if on < add_days(person.asye_start, ASYE_WEEKLY_DAYS):
             return Cadence.ASYE_WEEKLY
         if on < add_months(person.asye_start, ASYE_MONTHS):
             return Cadence.ASYE_FORTNIGHTLY
@@ -129,13 +130,13 @@ def cadence_on(person: Supervisee, on: date) -> Cadence:
 def after_interval(start: date, cadence: Cadence, contract_days: int | None = None) -> date:
     """``start`` plus the interval of ``cadence``."""
     if cadence is Cadence.ASYE_WEEKLY:
-        return start + timedelta(days=7)
+        return add_days(start, 7)
     if cadence is Cadence.ASYE_FORTNIGHTLY:
-        return start + timedelta(days=14)
+        return add_days(start, 14)
     if cadence is Cadence.CONTRACT:
-        return start + timedelta(days=int(contract_days or 0))
+        return add_days(start, int(contract_days or 0))
     if cadence is Cadence.SIX_WEEKLY:
-        return start + timedelta(days=42)
+        return add_days(start, 42)
     return add_months(start, 1)
 
 
@@ -191,7 +192,7 @@ def escalation(
     ``rescheduled_held`` is True when the rescheduled session was completed, False when it
     did not take place, None when its date is still ahead (see ``rescheduled_outcome``).
     """
-    report_due = missed + timedelta(days=RESCHEDULE_WINDOW_DAYS)
+    report_due = add_days(missed, RESCHEDULE_WINDOW_DAYS)
     rescheduled_in_time = (rescheduled_for is not None and rescheduled_recorded_on is not None
                            and rescheduled_recorded_on <= report_due)
     if rescheduled_in_time and rescheduled_held is not False:
@@ -322,8 +323,8 @@ def case_discussion_due(case_type: str, opened_on: date, last_discussed: date | 
         return add_months(basis, 1)
     if case_type in (CaseType.LOOKED_AFTER, CaseType.CARE_LEAVER):
         days = 28 if basis < add_months(opened_on, 6) else 56
-        return basis + timedelta(days=days)
-    return basis + timedelta(days=28)
+        return add_days(basis, days)
+    return add_days(basis, 28)
 
 
 # --- R10 who is counted ------------------------------------------------------------------------

@@ -165,13 +165,11 @@ def counted_on(session: Session, day: date, people: set[uuid.UUID] | None = None
         if boss is None and person.id in heads and (recorded is None
                                                     or recorded.supervisor_id is None):
             continue  # heads the line held here
-        reasons = [problem for problem in (_date_reason("start date", person.employment_start,
-                                                        day),
-                                           _date_reason("ASYE start", person.asye_start, day))
-                   if problem]
-        if _plausible(person.employment_start, day) is None and \
-                _plausible(person.asye_start, day) is None:
-            reasons.insert(0, NO_START_DATE)
+        reasons = [problem for problem in (
+            _date_reason("employment start", person.employment_start, day),
+            _date_reason("ASYE start", person.asye_start, day)) if problem]
+        if person.employment_start is None and person.asye_start is None:
+            reasons.append(NO_START_DATE)
         if boss is None:
             reasons.append(NO_SUPERVISOR)
         out.append(Counted(person, boss, on_day.get(person.id), tuple(reasons)))

@@ -8,6 +8,7 @@ from datetime import date, time
 
 from sqlmodel import Session, col, select
 
+from supervision_audit.dates import plausibility_problem
 from supervision_audit.errors import NotFoundError, Problem, ValidationError
 from supervision_audit.models import Role, Staff, SupervisionRecord, SupervisionSession, utcnow
 from supervision_audit.policy import (
@@ -68,6 +69,7 @@ def plan_year(session: Session, actor: Actor, supervisee_uuid: uuid.UUID, start:
     require(session, actor, Action.WRITE_RECORDS, supervisee_uuid)
     if not 0 <= weekday <= 4:
         raise ValidationError(Problem("weekday", "Choose a weekday from Monday to Friday"))
+    refuse_implausible("start", "The first date", start)
     person = get_staff(session, supervisee_uuid)
     taken = {s.planned_date for s in sessions_of(session, supervisee_uuid)}
     made = []
@@ -118,6 +120,12 @@ def record_held(session: Session, record: SupervisionRecord) -> None:
     record.session_id = planned.id
 
 
+def refuse_implausible(field: str, what: str, day: date | None) -> None:
+    """R10: a date before 1950 or more than two years ahead is refused as a mistyped year."""
+    if wrong := plausibility_problem(day):
+        raise ValidationError(Problem(field, f"{what} {wrong}"))
+
+
 def _planned(session: Session, actor: Actor, session_id: uuid.UUID) -> SupervisionSession:
     row = get_session(session, session_id)
     require(session, actor, Action.WRITE_RECORDS, row.supervisee_id)
@@ -131,6 +139,7 @@ def move_session(session: Session, actor: Actor, session_id: uuid.UUID, new_date
     if row.status != "planned":
         raise ValidationError(Problem("planned_date", "Only a planned session can be moved; "
                                                       "record a postponement instead"))
+    refuse_implausible("planned_date", "The new date", new_date)
     if not is_working_day(new_date):
         raise ValidationError(Problem("planned_date", f"{new_date:%d/%m/%Y} is a weekend or a "
                                                       "bank holiday"))
@@ -178,6 +187,8 @@ def miss_session(session: Session, actor: Actor, session_id: uuid.UUID, *, statu
     if rescheduled_for is not None and rescheduled_for <= row.planned_date:
         problems.append(Problem("rescheduled_for", "The rescheduled date must be after the "
                                                    "missed date"))
+    elif wrong := plausibility_problem(rescheduled_for):
+        problems.append(Problem("rescheduled_for", f"The rescheduled date {wrong}"))
     if row.status != "planned":
         problems.append(Problem("status", f"This session is already {row.status}"))
     if problems:
@@ -212,6 +223,7 @@ def set_rescheduled(session: Session, actor: Actor, session_id: uuid.UUID, on: d
     if on <= row.planned_date:
         raise ValidationError(Problem("rescheduled_for", "The rescheduled date must be after "
                                                          "the missed date"))
+    refuse_implausible("rescheduled_for", "The rescheduled date", on)
     if row.rescheduled_session_id is not None:
         raise ValidationError(Problem("rescheduled_for", "This session already has a new date"))
     _reschedule(session, row, on, at, today or date.today())
