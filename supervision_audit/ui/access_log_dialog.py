@@ -34,6 +34,7 @@ from supervision_audit.services.access import Actor
 from supervision_audit.services.access_log import COLUMNS, access_log, write_access_log
 from supervision_audit.services.staff import list_staff
 from supervision_audit.services.subject_access import export_subject_access
+from supervision_audit.ui.accessible import name_view
 from supervision_audit.ui.date_field import DateField
 from supervision_audit.ui.layout_checks import resize_within_screen
 from supervision_audit.ui.password_dialog import MARGINS, button_box
@@ -65,10 +66,12 @@ def _people(store: Store, actor: Actor) -> list[tuple[str, str]]:
             for r in rows]
 
 
-def data_table(columns: list[str] | tuple[str, ...], name: str) -> QTableWidget:
-    """A read-only table of whole rows, one selectable at a time, with compact lines."""
+def data_table(columns: list[str] | tuple[str, ...], name: str, label: str) -> QTableWidget:
+    """A read-only table of whole rows, one selectable at a time, with compact lines, called
+    ``label`` by screen readers; Tab leaves it."""
     table = QTableWidget(0, len(columns))
     table.setObjectName(name)
+    name_view(table, label)
     table.setHorizontalHeaderLabels(list(columns))
     table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -130,7 +133,7 @@ class AccessLogDialog(QDialog):
         filters.addWidget(self.show_button)
         self.problem = problem_label()
         self.problem.setObjectName("log_problem")
-        self.table = data_table([c.capitalize() for c in COLUMNS], "log")
+        self.table = data_table([c.capitalize() for c in COLUMNS], "log", "Access log")
         self.count = note_label()
         self.export_button = QPushButton("Export…")
         self.export_button.setObjectName("export")

@@ -246,7 +246,7 @@ class AccountsDialog(QDialog):
         self.store, self.actor, self.vault = store, actor, vault
         self.dialog: QDialog | None = None
         self.setWindowTitle(f"Accounts – {APP_NAME}")
-        self.table = data_table(COLUMNS, "accounts")
+        self.table = data_table(COLUMNS, "accounts", "Accounts")
         self.table.horizontalHeader().setStretchLastSection(False)
         self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.new_button = self._button("New account…", "new_account", self.new_account)

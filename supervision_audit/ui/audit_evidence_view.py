@@ -260,7 +260,7 @@ class EvidenceListDialog(QDialog):
         layout.addWidget(heading)
         layout.addWidget(note_label(f"{len(self.items)} item{'s' if len(self.items) != 1 else ''}"
                                     " counted. Double-click one to open it read-only."))
-        self.table = read_only_table(self.COLUMNS, "evidence_table")
+        self.table = read_only_table(self.COLUMNS, "evidence_table", "Evidence")
         self.table.setRowCount(len(self.items))
         for row, item in enumerate(self.items):
             cells = (f"{item.when:%d/%m/%Y}" if item.when else "—", item.title, item.detail)

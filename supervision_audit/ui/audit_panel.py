@@ -145,7 +145,7 @@ class AuditPanel(QWidget):
         column.setContentsMargins(0, 4, 0, 0)
         column.setSpacing(6)
         column.addWidget(heading_label("Supervision file audits (Appendix 7)", 1.05))
-        self.table = read_only_table(COLUMNS, "audits_table")
+        self.table = read_only_table(COLUMNS, "audits_table", "Supervision file audits")
         self.table.itemSelectionChanged.connect(self._update_buttons)
         self.table.itemActivated.connect(lambda _item: self.open_selected())
         column.addWidget(self.table)

@@ -82,7 +82,7 @@ class AuditProgrammeDialog(QDialog):
         self.intro = note_label()
         self.intro.setObjectName("programme_intro")
         layout.addWidget(self.intro)
-        self.table = read_only_table(COLUMNS, "programme_table")
+        self.table = read_only_table(COLUMNS, "programme_table", "Audit programme")
         self.table.itemSelectionChanged.connect(self._update_buttons)
         layout.addWidget(self.table)
         self.legend = note_label(

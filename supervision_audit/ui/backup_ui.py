@@ -205,7 +205,7 @@ class BackupsDialog(QDialog):
         self.keep.valueChanged.connect(lambda _v: self.save_settings())
         self.every.valueChanged.connect(lambda _v: self.save_settings())
 
-        self.table = data_table(("Taken", "Size", "File"), "backups")
+        self.table = data_table(("Taken", "Size", "File"), "backups", "Backups")
         self.backup_button = QPushButton("Back up now")
         self.backup_button.setObjectName("back_up_now")
         self.backup_button.clicked.connect(self.back_up_now)

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 from supervision_audit.db import Store
 from supervision_audit.services.access import Actor
 from supervision_audit.services.attachments import SectionCheck, checklist
+from supervision_audit.ui.accessible import name_view
 from supervision_audit.ui.style import (
     BAD_BG,
     BAD_FG,
@@ -37,12 +38,13 @@ from supervision_audit.ui.style import (
 COLUMNS = ("Section", "Title", "Status", "Present", "Missing")
 
 
-def read_only_table(columns: tuple[str, ...] | list[str], name: str,
+def read_only_table(columns: tuple[str, ...] | list[str], name: str, label: str,
                     parent: QWidget | None = None) -> QTableWidget:
     """A read-only table of whole rows, one selectable at a time (shared by the audit and
-    document screens)."""
+    document screens), called ``label`` by screen readers; Tab leaves it."""
     table = QTableWidget(0, len(columns), parent)
     table.setObjectName(name)
+    name_view(table, label)
     table.setHorizontalHeaderLabels(list(columns))
     table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -97,7 +99,7 @@ class ChecklistDialog(QDialog):
             f"The eleven sections of {name}'s staff supervision folder (Appendix 8). Sections "
             "1, 2, 3 and 6 are filled from the app's own records; the others from the "
             "documents added to them."))
-        self.table = read_only_table(COLUMNS, "checklist_table")
+        self.table = read_only_table(COLUMNS, "checklist_table", "Folder checklist")
         self.table.setWordWrap(True)
         self._fill()
         self.table.horizontalHeader().sectionResized.connect(

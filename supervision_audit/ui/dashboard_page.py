@@ -16,8 +16,8 @@ from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import date
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QFont, QIcon, QPainter, QPixmap
+from PySide6.QtCore import QRectF, Qt, Signal
+from PySide6.QtGui import QBrush, QColor, QFont, QIcon, QPainter, QPen, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
@@ -38,6 +38,7 @@ from supervision_audit.db import Store
 from supervision_audit.errors import SupervisionAuditError
 from supervision_audit.services.access import Actor, visible_staff
 from supervision_audit.services.dashboard import Dashboard, Item, build, in_timescale_trends
+from supervision_audit.ui.accessible import name_view
 from supervision_audit.ui.audit_queue_view import AuditQueueView
 from supervision_audit.ui.dashboard_tiles import CountTile, place_tiles, tile_name
 from supervision_audit.ui.reminders import ReminderPanel
@@ -122,14 +123,24 @@ def chart_lines(trend: Series, trends: dict[str, Series] | None
     return trend, "team", ""
 
 
-def _dot(colour: str) -> QIcon:
+def _dot(colour: str, urgent: bool) -> QIcon:
+    """A line's mark: for an urgent line a filled disc with an exclamation mark in it, for
+    others a ring, so the two differ in shape and not only in colour."""
     pixmap = QPixmap(12, 12)
     pixmap.fill(Qt.GlobalColor.transparent)
     painter = QPainter(pixmap)
     painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-    painter.setPen(Qt.PenStyle.NoPen)
-    painter.setBrush(QColor(colour))
-    painter.drawEllipse(1, 1, 10, 10)
+    if urgent:
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(QColor(colour))
+        painter.drawEllipse(0, 0, 12, 12)
+        painter.setBrush(QColor("white"))
+        painter.drawRect(5, 2, 2, 5)
+        painter.drawRect(5, 8, 2, 2)
+    else:
+        painter.setPen(QPen(QColor(colour), 1.5))
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.drawEllipse(QRectF(2.5, 2.5, 7, 7))
     painter.end()
     return QIcon(pixmap)
 
@@ -192,6 +203,7 @@ class DashboardPage(QWidget):
 
         self.tree = QTreeWidget()
         self.tree.setObjectName("dashboard_lists")
+        name_view(self.tree, "What needs attention")
         self.tree.setColumnCount(2)
         self.tree.setHeaderLabels(["Who or what", "Detail"])
         self.tree.setRootIsDecorated(True)
@@ -208,7 +220,7 @@ class DashboardPage(QWidget):
         self.tree.itemClicked.connect(lambda item, _column: item.data(0, MORE_ROLE)
                                       and self.show_all(item.data(0, MORE_ROLE)))
         self._rest: dict[str, list[Item]] = {}  # the lines of each list not shown yet
-        self._urgent_icon, self._plain_icon = _dot(BAD_FG), _dot("#b0bac1")
+        self._urgent_icon, self._plain_icon = _dot(BAD_FG, True), _dot(NOTE, False)
         self._urgent_brush = QBrush(QColor(BAD_FG))
         self._note_brush = QBrush(QColor(NOTE))
         self._more_brush = QBrush(QColor(ACCENT))
@@ -402,7 +414,9 @@ class DashboardPage(QWidget):
         if item.urgent:
             row.setForeground(0, self._urgent_brush)
             row.setForeground(1, self._urgent_brush)
+            row.setFont(0, self._bold)
             row.setToolTip(0, f"Urgent: {item.title}")
+            row.setData(0, Qt.ItemDataRole.AccessibleTextRole, f"Urgent: {item.title}")
         elif target is None:
             row.setToolTip(0, "Nothing to open for this line")
         return row

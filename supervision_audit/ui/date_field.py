@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from PySide6.QtCore import QDate, QRegularExpression, Qt, Signal
+from PySide6.QtCore import QDate, QEvent, QRegularExpression, Qt, QTimer, Signal
 from PySide6.QtGui import QRegularExpressionValidator
 from PySide6.QtWidgets import (
     QCalendarWidget,
@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from supervision_audit.dates import format_date, parse_date
+from supervision_audit.ui.accessible import buddy_text, describe_field, plain
 from supervision_audit.ui.icons import icon
 
 _TYPED = QRegularExpression(r"[0-9/.\- ]{0,10}")
@@ -64,7 +65,7 @@ class DateField(QWidget):
         self.button.setIcon(icon("calendar"))
         self.button.setToolTip("Pick a date from the calendar")
         self.button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
-        self.button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.button.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # Space opens the calendar
         self.calendar = QCalendarWidget()
         self.calendar.setGridVisible(True)
         self.calendar.setFirstDayOfWeek(Qt.DayOfWeek.Monday)
@@ -73,6 +74,8 @@ class DateField(QWidget):
         action.setDefaultWidget(self.calendar)
         menu.addAction(action)
         menu.aboutToShow.connect(self._prepare_calendar)
+        # arrows move the day, Enter picks it, Escape closes the calendar
+        menu.aboutToShow.connect(lambda: QTimer.singleShot(0, self._focus_calendar))
         self.calendar.clicked.connect(self._picked)
         self.calendar.activated.connect(self._picked)
         self.button.setMenu(menu)
@@ -83,6 +86,29 @@ class DateField(QWidget):
         self.setFocusProxy(self.line)
         self.line.textEdited.connect(lambda _text: self.changed.emit())
         self.line.editingFinished.connect(self.check)
+        self.objectNameChanged.connect(self._name_parts)
+        self._named = False
+
+    # -- names ------------------------------------------------------------------------
+    def set_label(self, name: str, *, required: bool = False) -> None:
+        """Name the field for screen readers: the line is ``name`` (its description says
+        "required" when it is), the button opens the calendar for it."""
+        name = plain(name)
+        self._named = bool(name)
+        self.line.setAccessibleName(name)
+        describe_field(self.line, required=required)
+        self.button.setAccessibleName(f"{name}: pick from a calendar" if name
+                                      else "Pick a date from the calendar")
+
+    def _name_parts(self, name: str) -> None:
+        self.line.setObjectName(f"{name}_text" if name else "")
+        self.button.setObjectName(f"{name}_calendar" if name else "")
+
+    def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Polish and not self._named:
+            # not named by its form: take the name of the label that points at it
+            self.set_label(buddy_text(self) or buddy_text(self.line))
+        return super().event(event)
 
     # -- values -----------------------------------------------------------------------
     def date(self) -> date | None:
@@ -145,6 +171,10 @@ class DateField(QWidget):
         except ValueError:
             current = date.today()
         self.calendar.setSelectedDate(QDate(current.year, current.month, current.day))
+
+    def _focus_calendar(self) -> None:
+        if self._menu.isVisible():
+            self.calendar.setFocus(Qt.FocusReason.PopupFocusReason)
 
     def _picked(self, qdate: QDate) -> None:
         self._menu.close()

@@ -281,7 +281,7 @@ class DocumentsPanel(QWidget):
         column = QVBoxLayout(self)
         column.setContentsMargins(0, 4, 0, 0)
         column.setSpacing(6)
-        self.table = read_only_table(COLUMNS, "documents_table")
+        self.table = read_only_table(COLUMNS, "documents_table", "Documents")
         self.table.itemSelectionChanged.connect(self._update_buttons)
         self.table.itemActivated.connect(lambda _item: self.save_copy())
         column.addWidget(self.table)
@@ -324,6 +324,11 @@ class DocumentsPanel(QWidget):
         if self.file is None or self.file.id != file.id:
             self.notice.hide()
         self.file = file
+        # each section has these: a screen reader says which section's they are
+        self.table.setAccessibleName(f"Documents: {self.section_title}")
+        self.add_button.setAccessibleName(f"Add document to {self.section_title}")
+        self.copy_button.setAccessibleName(f"Save a copy of the chosen document in "
+                                           f"{self.section_title}")
         self.reload(shared=True)
 
     def reload(self, shared: bool = False) -> None:

@@ -9,6 +9,7 @@ from typing import Any
 from PySide6.QtWidgets import QWidget
 
 from supervision_audit.forms import Field
+from supervision_audit.ui.accessible import describe_field, name_field
 
 
 class Binding:
@@ -35,6 +36,14 @@ class Binding:
 
     def focus_target(self) -> QWidget:
         return self.widget
+
+    def set_accessible(self, name: str, *, required: bool = False) -> None:
+        """The plain name a screen reader gives the field, and "required" in words."""
+        name_field(self.focus_target(), name, required=required)
+
+    def describe(self, *, required: bool = False, problem: str = "") -> None:
+        """Say that the field must be filled in, and what is wrong with it (if anything)."""
+        describe_field(self.focus_target(), required=required, problem=problem)
 
     def set_readonly(self, readonly: bool) -> None:
         self.widget.setEnabled(not readonly)

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from supervision_audit.forms import Field, Kind
+from supervision_audit.ui.accessible import name_field, plain
 from supervision_audit.ui.date_field import DateField
 from supervision_audit.ui.field_binding import Binding
 from supervision_audit.ui.list_fields import TableBinding, TagsBinding
@@ -96,6 +97,9 @@ class DateBinding(Binding):
 
     def focus_target(self) -> QWidget:
         return self.widget.line
+
+    def set_accessible(self, name: str, *, required: bool = False) -> None:
+        self.widget.set_label(name, required=required)
 
     def set_readonly(self, readonly: bool) -> None:
         self.widget.setReadOnly(readonly)
@@ -229,6 +233,12 @@ class StaticBinding(Binding):
     def connect_changed(self, slot: Callable[[], None]) -> None:
         pass
 
+    def set_accessible(self, name: str, *, required: bool = False) -> None:
+        pass  # the label reads itself
+
+    def describe(self, *, required: bool = False, problem: str = "") -> None:
+        pass
+
 
 class SignatureBinding(Binding):
     """A typed full name and the date it was signed."""
@@ -270,6 +280,12 @@ class SignatureBinding(Binding):
     def focus_target(self) -> QWidget:
         return self.name
 
+    def set_accessible(self, name: str, *, required: bool = False) -> None:
+        """The signature line's two parts, named after whose signature it is."""
+        name = plain(name)
+        name_field(self.name, f"{name} signature: full name", required=required)
+        self.date.set_label(f"{name} signature: date signed", required=required)
+
     def set_readonly(self, readonly: bool) -> None:
         self.name.setReadOnly(readonly)
         self.date.setReadOnly(readonly)
@@ -294,6 +310,8 @@ def make_binding(field: Field) -> Binding:
     """The widget for ``field``, named after its key and read-only when the form says so."""
     binding = FACTORIES[field.kind](field)
     binding.widget.setObjectName(field.key)
+    if field.label:
+        binding.set_accessible(field.label, required=field.required and not field.readonly)
     if field.readonly:
         binding.set_readonly(True)
     return binding

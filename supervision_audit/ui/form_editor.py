@@ -66,6 +66,7 @@ class FormEditor(QWidget):
         self._problems: dict[str, QLabel] = {}
         self._grids: list[QGridLayout] = []
         self._loading = False
+        self._read_only = False
 
         self.scroll = QScrollArea(self)
         self.scroll.setWidgetResizable(True)
@@ -219,6 +220,7 @@ class FormEditor(QWidget):
             if f.key in messages:
                 show_problem(self._problems[f.key], "\n".join(messages[f.key]))
                 self._mark_label(f.key, True)
+                self._describe(f.key, " ".join(messages[f.key]))
                 if first is None:
                     first = self._bindings[f.key].focus_target()
         if general:
@@ -233,6 +235,7 @@ class FormEditor(QWidget):
         for key, label in self._problems.items():
             show_problem(label, "")
             self._mark_label(key, False)
+            self._describe(key, "")
         show_problem(self.banner, "")
 
     def problem_text(self, key: str) -> str:
@@ -243,6 +246,13 @@ class FormEditor(QWidget):
     def _typed_problem(self, key: str, message: str) -> None:
         show_problem(self._problems[key], message)
         self._mark_label(key, bool(message))
+        self._describe(key, message)
+
+    def _describe(self, key: str, problem: str) -> None:
+        """What a screen reader adds to the field's name: "Required", and its problem."""
+        f = self.form.field(key)
+        required = f.required and not (self._read_only or f.readonly)
+        self._bindings[key].describe(required=required, problem=problem)
 
     def _mark_label(self, key: str, bad: bool) -> None:
         label = self._labels.get(key)
@@ -253,8 +263,10 @@ class FormEditor(QWidget):
     def set_read_only(self, read_only: bool) -> None:
         """Show every field read-only (a record that may only be looked at), or as the form
         defines them."""
+        self._read_only = read_only
         for key, binding in self._bindings.items():
             binding.set_readonly(read_only or self.form.field(key).readonly)
+            self._describe(key, self.problem_text(key))
 
 
 def return_stays_in_the_form(buttons: QDialogButtonBox) -> None:

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from supervision_audit.forms import Field, Kind
 from supervision_audit.forms.base import table_rows
+from supervision_audit.ui.accessible import describe_field, plain
 from supervision_audit.ui.field_binding import Binding
 from supervision_audit.ui.style import NOTE, PROBLEM
 
@@ -111,6 +112,7 @@ class TableBinding(Binding):
         self._rows: list[dict[str, Binding]] = []
         self._slot: Callable[[], None] | None = None
         self._readonly = False
+        self._name = plain(field.label) or field.key  # for screen readers: "Action, Actions row 1"
         self.widget = QFrame()
         self.widget.setFrameShape(QFrame.Shape.StyledPanel)
         outer = QVBoxLayout(self.widget)
@@ -167,7 +169,10 @@ class TableBinding(Binding):
             cell = self._make_cell(column)
             cell.widget.setObjectName(f"{self.field.key}_{number}_{column.key}")
             cell.set_value(values.get(column.key))
-            cell.set_readonly(self._readonly or column.readonly)
+            readonly = self._readonly or column.readonly
+            cell.set_readonly(readonly)
+            cell.set_accessible(f"{plain(column.label)}, {self._name} row {number}",
+                                required=column.required and not readonly)
             if isinstance(cell.widget, QPlainTextEdit):
                 line = cell.widget.fontMetrics().lineSpacing()
                 cell.widget.setMinimumHeight(line * 2 + 12)
@@ -181,6 +186,7 @@ class TableBinding(Binding):
             remove.setText("✕")
             remove.setObjectName(f"{self.field.key}_{number}_remove")
             remove.setToolTip("Remove this row")
+            remove.setAccessibleName(f"Remove {self._name} row {number}")
             remove.clicked.connect(lambda _checked=False, i=number - 1: self._remove(i))
             self.grid.addWidget(remove, number, len(self.field.columns), Qt.AlignmentFlag.AlignTop)
         self._rows.append(cells)
@@ -221,6 +227,21 @@ class TableBinding(Binding):
         for row in self._rows:
             for cell in row.values():
                 cell.connect_changed(slot)
+
+    def set_accessible(self, name: str, *, required: bool = False) -> None:
+        self._name = plain(name) or self.field.key
+        self.add_button.setAccessibleName(f"Add a row to {self._name}")
+        self._rebuild(self._rows_as_typed())  # the cells take the name
+
+    def describe(self, *, required: bool = False, problem: str = "") -> None:
+        """The table's problem is said on its first cell (where the focus goes)."""
+        if not self._rows:
+            describe_field(self.add_button, problem=problem)
+            return
+        column = self.field.columns[0]
+        self._rows[0][column.key].describe(
+            required=column.required and not (self._readonly or column.readonly),
+            problem=problem)
 
     def focus_target(self) -> Any:
         if self._rows:

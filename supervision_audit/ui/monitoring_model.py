@@ -41,7 +41,9 @@ def escalation_text(escalation: Escalation | None) -> str:
         return ""
     if escalation.reported_on is not None:
         return f"Reported {format_date(escalation.reported_on)}"
-    return f"Report to line manager by {format_date(escalation.report_due)}"
+    # in words, not only in red: an overdue report reads differently from one still in time
+    lead = "Overdue: report" if escalation.overdue else "Report"
+    return f"{lead} to line manager by {format_date(escalation.report_due)}"
 
 
 def escalation_tip(escalation: Escalation | None) -> str:

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from supervision_audit.ui.accessible import name_view
 from supervision_audit.ui.record_data import RecordRow
 from supervision_audit.ui.style import NOTE, OK_FG, PROBLEM, WARNING_FG
 
@@ -28,6 +29,7 @@ class RecordsTable(QTableWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(0, len(COLUMNS), parent)
         self.setObjectName("records_table")
+        name_view(self, "Supervision records")
         self.rows: list[RecordRow] = []
         self.setHorizontalHeaderLabels(COLUMNS)
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)

@@ -50,6 +50,7 @@ class StaffPage(QWidget):
         self.search = QLineEdit()
         self.search.setObjectName("staff_search")
         self.search.setPlaceholderText("Search by name  (Ctrl+F)")
+        self.search.setAccessibleName("Search staff by name")
         self.search.setClearButtonEnabled(True)
         self.team_combo = QComboBox()
         self.team_combo.setObjectName("team_filter")
@@ -63,6 +64,7 @@ class StaffPage(QWidget):
 
         self.view = QTableView()
         self.view.setObjectName("staff_table")
+        self.view.setAccessibleName("Staff")
         self.view.setModel(self.proxy)
         self.view.setSortingEnabled(True)
         self.view.sortByColumn(StaffColumn.NAME, Qt.SortOrder.AscendingOrder)

@@ -125,6 +125,20 @@ def test_urgent_lines_are_red(page) -> None:
     assert plain.foreground(0).color().name() != "#b3261e"
 
 
+def test_urgent_lines_differ_in_words_weight_and_mark_not_only_colour(page) -> None:
+    row = page.items_of("Overdue supervision")[0]
+    plain = page.items_of("Contracts due for review")[0]
+    assert row.data(0, Qt.ItemDataRole.AccessibleTextRole) == f"Urgent: {row.text(0)}"
+    assert plain.data(0, Qt.ItemDataRole.AccessibleTextRole) is None
+    assert row.font(0).bold() and not plain.font(0).bold()
+    urgent_mark = row.icon(0).pixmap(12, 12).toImage()
+    plain_mark = plain.icon(0).pixmap(12, 12).toImage()
+    # the urgent mark is a disc with a white "!" in it; the other is an empty ring
+    assert urgent_mark.pixelColor(5, 4).name() == "#ffffff"
+    assert urgent_mark.pixelColor(5, 4).alpha() == 255
+    assert plain_mark.pixelColor(6, 6).alpha() == 0
+
+
 def test_enter_on_an_overdue_item_opens_that_person(qtbot, store, page) -> None:
     with store.read() as s:
         wendy = get_by_staff_id(s, "W1").id
