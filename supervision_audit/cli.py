@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from supervision_audit import APP_SLUG, __version__, paths
 from supervision_audit.errors import SupervisionAuditError, ValidationError
+from supervision_audit.text_rules import PrintableStream
 
 if TYPE_CHECKING:  # (the store's modules load only for a command that opens one)
     from supervision_audit.services.signin import OpenStore
@@ -119,6 +120,17 @@ def _let_go_of_stdout() -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run a command; what it prints goes through PrintableStream (no raw control
+    characters from stored text reach the terminal)."""
+    out, err = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = PrintableStream(out), PrintableStream(err)
+    try:
+        return _run(argv)
+    finally:
+        sys.stdout, sys.stderr = out, err
+
+
+def _run(argv: Sequence[str] | None) -> int:
     try:
         args = build_parser().parse_args(argv)
         handler: Handler = args.handler

@@ -111,8 +111,11 @@ def cmd_list_staff(args: argparse.Namespace) -> int:
             "role": r.role, "supervisor": r.supervisor_name, "active": r.active,
         } for r in rows], ensure_ascii=False, indent=2))
     else:
-        for r in rows:
-            print(f"{r.staff_id}\t{r.name}\t{r.team}\t{r.role}\t{r.supervisor_name}")
+        from supervision_audit.text_rules import printable
+
+        for r in rows:  # a tab or line break stored in a field would break the columns
+            print("\t".join(printable(text, multiline=False) for text in (
+                r.staff_id, r.name, r.team, r.role, r.supervisor_name)))
     return 0
 
 

@@ -16,6 +16,7 @@ from typing import Any
 
 from supervision_audit.dates import plausibility_problem
 from supervision_audit.errors import Problem
+from supervision_audit.text_rules import FREE_TEXT_MAX, LINE_MAX, NAME_MAX, text_problem
 
 
 class Kind(StrEnum):
@@ -128,6 +129,10 @@ def is_empty(f: Field, value: Any) -> bool:
 def _check_value(f: Field, value: Any) -> str | None:
     """The message for a value of the wrong shape, or None."""
     try:
+        if f.kind in (Kind.TEXT, Kind.MULTILINE) and not f.readonly:
+            multiline = f.kind is Kind.MULTILINE
+            return text_problem(str(value), FREE_TEXT_MAX if multiline else LINE_MAX,
+                                multiline=multiline)
         if f.kind is Kind.DATE:
             return plausibility_problem(parse_iso_date(value)) or None  # R10
         elif f.kind is Kind.TIME:
@@ -152,6 +157,9 @@ def _check_value(f: Field, value: Any) -> str | None:
                 return "expected a name and a date"
             if value.get("name") and not value.get("date"):
                 return "a signature needs the date it was signed"
+            name_wrong = text_problem(str(value.get("name") or ""), NAME_MAX, multiline=False)
+            if name_wrong:
+                return f"(the name) {name_wrong}"
             parse_iso_date(value.get("date"))
     except (TypeError, ValueError):
         if f.kind is Kind.DATE or f.kind is Kind.SIGNATURE:

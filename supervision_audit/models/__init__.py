@@ -18,6 +18,7 @@ from supervision_audit.models.sessions import (
 )
 from supervision_audit.models.settings import Setting
 from supervision_audit.models.signatures import Addendum, Signature
+from supervision_audit.models.text_checks import refuse_bad_text  # the store's text check
 
 __all__ = [
     "Attachment",
@@ -43,5 +44,6 @@ __all__ = [
     "SupervisorChange",
     "Team",
     "UserAccount",
+    "refuse_bad_text",
     "utcnow",
 ]

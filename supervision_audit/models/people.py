@@ -10,6 +10,7 @@ from sqlalchemy import CheckConstraint, Index
 from sqlmodel import Field
 
 from supervision_audit.models.base import Record
+from supervision_audit.text_rules import NAME_MAX, PHONE_MAX, STAFF_ID_MAX
 
 
 class Role(StrEnum):
@@ -36,8 +37,8 @@ ROLE_LABELS: dict[str, str] = {
 class Team(Record, table=True):
     __tablename__ = "team"
 
-    name: str = Field(max_length=200, unique=True, nullable=False)
-    service: str = Field(default="", max_length=200, nullable=False)
+    name: str = Field(max_length=NAME_MAX, unique=True, nullable=False)
+    service: str = Field(default="", max_length=NAME_MAX, nullable=False)
 
 
 class Staff(Record, table=True):
@@ -53,13 +54,13 @@ class Staff(Record, table=True):
         Index("ix_staff_team_name", "team_id", "name"),
     )
 
-    staff_id: str = Field(max_length=50, unique=True, nullable=False)
-    name: str = Field(max_length=200, nullable=False, index=True)
-    job_title: str = Field(default="", max_length=200, nullable=False)
+    staff_id: str = Field(max_length=STAFF_ID_MAX, unique=True, nullable=False)
+    name: str = Field(max_length=NAME_MAX, nullable=False, index=True)
+    job_title: str = Field(default="", max_length=NAME_MAX, nullable=False)
     team_id: uuid.UUID | None = Field(default=None, foreign_key="team.id")
-    location: str = Field(default="", max_length=200, nullable=False)
-    phone: str = Field(default="", max_length=50, nullable=False)
-    email: str = Field(default="", max_length=200, nullable=False)
+    location: str = Field(default="", max_length=NAME_MAX, nullable=False)
+    phone: str = Field(default="", max_length=PHONE_MAX, nullable=False)
+    email: str = Field(default="", max_length=NAME_MAX, nullable=False)
     role: str = Field(default=Role.PRACTITIONER.value, max_length=20, nullable=False)
     supervisor_id: uuid.UUID | None = Field(default=None, foreign_key="staff.id")
     employment_start: date | None = Field(default=None)

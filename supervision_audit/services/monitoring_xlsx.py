@@ -26,6 +26,7 @@ from supervision_audit.services.events import log_event
 from supervision_audit.services.sessions import MANAGER_ROLES, sessions_of
 from supervision_audit.services.staff import get_staff
 from supervision_audit.services.tabular import cell_text, is_blank, read_xlsx_sheets
+from supervision_audit.text_rules import FREE_TEXT_MAX, printable, text_problem
 
 EXPORT_STATUS = {"planned": "", "completed": "Completed", "postponed": "Postponed",
                  "cancelled": "Cancelled"}
@@ -35,7 +36,8 @@ IMPORT_STATUS = {"": "planned", "planned": "planned", "completed": "completed",
 
 
 def _sheet_title(name: str, staff_id: str, used: set[str]) -> str:
-    base = re.sub(r"[\\/*?:\[\]]", " ", f"{name} {staff_id}")[:31].strip() or staff_id
+    base = re.sub(r"[\\/*?:\[\]]", " ", printable(f"{name} {staff_id}", multiline=False)
+                  )[:31].strip() or "Supervisee"
     title, n = base, 2
     while title.lower() in used:
         suffix = f" ({n})"
@@ -185,6 +187,9 @@ def _entries(title: str, rows: list[tuple[Any, ...]]) -> tuple[list[Entry], list
             again = None
             bad(3, str(exc))
         text = cell_text(cells[4])
+        text_wrong = text_problem(text, FREE_TEXT_MAX, multiline=True)
+        if text_wrong:
+            bad(4, f"the text {text_wrong}")
         if day and again and again <= day:
             bad(3, "the rescheduled date is not after the missed date")
         if again and status not in ("postponed", "cancelled", None):

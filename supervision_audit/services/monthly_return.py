@@ -31,6 +31,7 @@ from supervision_audit.services.access import Actor, visible_staff
 from supervision_audit.services.compliance import Compliance, compute
 from supervision_audit.services.dashboard import Trend, in_timescale_trends
 from supervision_audit.services.events import log_event
+from supervision_audit.text_rules import printable
 
 Progress = Callable[[int, int, str], None]
 SUMMARY_HEADERS = ("Service", "Team", "Supervisees", "Sessions due", "Completed", "Postponed",
@@ -133,7 +134,7 @@ def team_lines(session: Session, rows: list[Compliance], first: date, last: date
 
 
 def _sheet_name(name: str, used: set[str]) -> str:
-    base = re.sub(r"[\\/*?:\[\]]", " ", name)[:31].strip() or "Team"
+    base = re.sub(r"[\\/*?:\[\]]", " ", printable(name, multiline=False))[:31].strip() or "Team"
     title, n = base, 2
     while title.lower() in used:
         suffix = f" ({n})"

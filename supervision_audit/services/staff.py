@@ -16,6 +16,7 @@ from supervision_audit.errors import NotFoundError, Problem, StaleEditError, Val
 from supervision_audit.models import ROLES, Contract, Role, Staff, SupervisorChange, Team, utcnow
 from supervision_audit.services.access import Action, Actor, require, visible_staff
 from supervision_audit.services.events import log_event
+from supervision_audit.text_rules import STAFF_TEXT_MAX, text_problem
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,11 @@ class StaffInput:
     email: str = ""
     phone: str = ""
     service: str = ""  # the team's service, used when the team is new
+
+
+STAFF_FIELD_LABELS = {"staff_id": "Staff id", "name": "Name", "job_title": "Job title",
+                      "team": "Team", "service": "Service", "location": "Location",
+                      "email": "E-mail", "phone": "Phone", "supervisor_id": "Supervisor's id"}
 
 
 @dataclass(frozen=True)
@@ -62,9 +68,28 @@ def date_problems(data: StaffInput, today: date | None = None) -> list[Problem]:
     return problems
 
 
+def field_text_problem(field_name: str, text: str) -> str | None:
+    """What is wrong with ``text`` for the staff field ``field_name`` (too long, or holding
+    a control character: BEL, ESC, a tab or a line break, every staff field being one line),
+    or None. The form checks as it is typed; the importer and the save, with everything."""
+    message = text_problem(text.strip(), STAFF_TEXT_MAX[field_name], multiline=False)
+    return f"{STAFF_FIELD_LABELS[field_name]} {message}" if message else None
+
+
+def text_problems(data: StaffInput) -> list[Problem]:
+    """:func:`field_text_problem` for each field, named by the form field and import column."""
+    problems = []
+    for field_name in STAFF_TEXT_MAX:
+        message = field_text_problem(field_name, getattr(
+            data, "supervisor_staff_id" if field_name == "supervisor_id" else field_name))
+        if message:
+            problems.append(Problem(field_name, message))
+    return problems
+
+
 def check_input(data: StaffInput) -> list[Problem]:
     """Problems with one person's details taken alone (not against the store)."""
-    problems: list[Problem] = []
+    problems: list[Problem] = text_problems(data)
     if not data.staff_id.strip():
         problems.append(Problem("staff_id", "Staff id is required"))
     if not data.name.strip():

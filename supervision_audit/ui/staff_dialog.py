@@ -30,12 +30,14 @@ from supervision_audit.models.people import ROLE_LABELS
 from supervision_audit.services.access import Action, Actor, require
 from supervision_audit.services.staff import (
     StaffInput,
+    field_text_problem,
     get_staff,
     list_staff,
     list_teams,
     save_staff,
     staff_input_of,
 )
+from supervision_audit.text_rules import STAFF_TEXT_MAX
 from supervision_audit.ui import messages
 from supervision_audit.ui.date_field import DateField
 from supervision_audit.ui.style import PROBLEM, note_label, problem_label, show_problem
@@ -169,8 +171,17 @@ class StaffDialog(QDialog):
             self.fields[key] = widget
             self.problems[key] = problem
             self._labels[key] = label
+            self._check_as_typed(key, widget)
             row += 3
         return box
+
+    def _check_as_typed(self, key: str, widget: QWidget) -> None:
+        """A text too long, or holding a control character (pasted in, say), is named
+        beside its field as soon as it is there; saving refuses it too."""
+        edit = widget.lineEdit() if isinstance(widget, QComboBox) else widget
+        if key in STAFF_TEXT_MAX and isinstance(edit, QLineEdit):
+            edit.textEdited.connect(
+                lambda text, k=key: self._show(k, field_text_problem(k, text) or ""))
 
     def _role_changed(self) -> None:
         self.asye_start.setEnabled(self.role.currentData() == Role.ASYE.value)

@@ -176,3 +176,27 @@ def test_a_leaving_date_before_employment_start_is_refused(qtbot, store, actor,
     assert dialog.problem.text() == "The leaving date is before employment start"
     with store.read() as session:
         assert get_staff(session, people["P1"]).active
+
+
+def test_control_characters_and_over_long_text_are_named_beside_the_field(
+        qtbot, store, people, staff_dialog) -> None:
+    from PySide6.QtGui import QGuiApplication
+
+    before = _count(store)
+    dialog = staff_dialog()
+    qtbot.keyClicks(dialog.staff_id, "P22")
+    QGuiApplication.clipboard().setText("Ann\x1b[2J Example")  # pasted from somewhere
+    dialog.name.setFocus()
+    qtbot.keyClick(dialog.name, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
+    assert dialog.name.text() == "Ann\x1b[2J Example"
+    assert dialog.problem_text("name") == "Name has an escape (U+001B) at character 4: remove it"
+    qtbot.keyClicks(dialog.job_title, "J" * 201)
+    assert dialog.problem_text("job_title") == (
+        "Job title is 201 characters long; at most 200 are allowed")
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    assert dialog.isVisible() and _count(store) == before
+    assert "an escape (U+001B)" in dialog.problem_text("name")
+    assert "at most 200" in dialog.problem_text("job_title")
+    dialog.name.selectAll()
+    qtbot.keyClicks(dialog.name, "Ann Example")
+    assert dialog.problem_text("name") == ""

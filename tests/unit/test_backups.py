@@ -125,7 +125,8 @@ def test_damaged_store_is_refused_before_any_write(tmp_path) -> None:
     store = open_store(path)
     with store.write() as session:
         for i in range(300):
-            save_staff(session, SYS, StaffInput(f"S{i}", f"Person number {i} " + "x" * 200))
+            save_staff(session, SYS, StaffInput(f"S{i}", f"Person number {i} " + "x" * 150,
+                                                job_title="y" * 200))
     store.close()
     data = bytearray(path.read_bytes())
     page = 4096
