@@ -33,7 +33,7 @@ from supervision_audit.ui.field_binding import Binding
 from supervision_audit.ui.list_fields import TableBinding, TagsBinding
 from supervision_audit.ui.time_field import HINT, TimeField
 
-NOT_SET = "Not set"
+EMPTY = " "  # a number not set: the box looks empty, and digits typed into it are taken
 
 
 class TextBinding(Binding):
@@ -130,7 +130,9 @@ class TimeBinding(Binding):
 
 
 class IntegerBinding(Binding):
-    """A whole number within the field's bounds; one below the minimum means "not set"."""
+    """A whole number within the field's bounds; one below the minimum means "not set" and
+    shows as an empty box (a word there, "Not set", took typed digits after it and refused
+    them all)."""
 
     def __init__(self, field: Field) -> None:
         super().__init__(field)
@@ -138,8 +140,9 @@ class IntegerBinding(Binding):
         low = field.minimum if field.minimum is not None else 0
         self._unset = low - 1
         self.widget.setRange(self._unset, field.maximum if field.maximum is not None else 99999)
-        self.widget.setSpecialValueText(NOT_SET)
-        self.widget.setMinimumWidth(self.widget.fontMetrics().horizontalAdvance(NOT_SET) + 48)
+        self.widget.setSpecialValueText(EMPTY)
+        width = self.widget.fontMetrics().horizontalAdvance(str(self.widget.maximum()))
+        self.widget.setMinimumWidth(width + 56)
         self.widget.setMaximumWidth(self.widget.minimumWidth() + 40)
         self.widget.setValue(self._unset)
 

@@ -256,3 +256,14 @@ def test_tags_take_their_choices_at_run_time(qtbot, editor_for) -> None:
     assert editor.values()["attendees"] == ["P2"]
     editor.set_choices("attendees", [("P2", "Łucja Żak"), ("P3", "Aisha Rahman")])
     assert editor.values()["attendees"] == ["P2"]  # still chosen
+
+
+def test_a_number_typed_into_an_empty_number_box_after_a_click_is_taken(qtbot,
+                                                                         editor_for) -> None:
+    editor = editor_for(EVERY_KIND)
+    box = editor.widget_for("integer")
+    assert editor.values()["integer"] is None and box.text().strip() == ""  # empty: not set
+    qtbot.mouseClick(box.lineEdit(), Qt.MouseButton.LeftButton)
+    box.lineEdit().end(False)  # the cursor after whatever is shown, as a click there leaves it
+    qtbot.keyClicks(box, "7")
+    assert editor.values()["integer"] == 7
