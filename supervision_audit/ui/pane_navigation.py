@@ -54,7 +54,8 @@ class PaneNavigator(QObject):
         app = QApplication.instance()
         if isinstance(app, QApplication):
             app.focusChanged.connect(self._focus_changed)
-        window.dashboard.open_person.connect(lambda _id: self.focus_file())
+        if getattr(window, "dashboard", None) is not None:  # not every role has one
+            window.dashboard.open_person.connect(lambda _id: self.focus_file())
         window.staff_page.activated.connect(lambda _id: self.focus_file())
 
     def _action(self, text: str, keys: str, slot: object) -> QAction:
