@@ -4,7 +4,8 @@ trusted beyond who signed in), refusals logged in the organisation's event log, 
 structured (JSON) log line per request for the operator.
 
 Version 1 offers: ``/health``; ``/v1/auth/token`` (sign in) and ``/v1/auth/password``;
-``/v1/staff``; ``/v1/staff/{staff_id}/records``; ``/v1/records/{id}``; ``/v1/compliance``.
+``/v1/staff``; ``/v1/staff/{staff_id}/records``; ``/v1/records/{id}``; ``/v1/compliance``;
+and for laptops' replicas ``/v1/sync/...`` (``server.sync_routes``).
 """
 
 from __future__ import annotations
@@ -44,6 +45,7 @@ from supervision_audit.server.auth import (
     actor_of,
     sign_in,
 )
+from supervision_audit.server.sync_routes import add_sync_routes
 from supervision_audit.server.tokens import (
     DEFAULT_LIFETIME,
     BadToken,
@@ -237,4 +239,5 @@ def create_app(store: PgStore, *, token_lifetime: timedelta = DEFAULT_LIFETIME) 
             return [row.as_json() for row in compliance_for(session, actor,
                                                             as_of or date.today())]
 
+    add_sync_routes(app, store, signed)  # laptops' replicas (supervision_audit.sync)
     return app

@@ -215,6 +215,13 @@ def _place(session: Session, kind: str, record_id: uuid.UUID, signer: uuid.UUID
     return place
 
 
+def place_to_sign(session: Session, kind: str, record_id: uuid.UUID, signer: uuid.UUID
+                  ) -> Required:
+    """Where ``signer`` signs now, as ``sign`` checks it (ValidationError: they may not):
+    for a signature made elsewhere, a laptop's, that the server takes in."""
+    return _place(session, kind, record_id, signer)
+
+
 def sign(
     session: Session,
     actor: Actor,

@@ -1,0 +1,122 @@
+"""The API's sync routes, for laptops keeping a replica (``supervision_audit.sync``).
+
+``POST /v1/sync/pull``: the changes after the laptop's cursor in its user's scope, files newly
+in scope in full, files gone from it named; ``POST /v1/sync/push``: a batch from the laptop's
+outbox, applied in one transaction (409 with the earlier answer when the batch was applied
+already); ``GET /v1/sync/device/{device}``: how far the server has applied a device's outbox.
+Every request is signed in and answered as the desktop's services decide for its user.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from contextlib import AbstractContextManager
+from datetime import date
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+from sqlmodel import Session
+
+from supervision_audit.pg.store import PgStore
+from supervision_audit.services.access import Actor
+from supervision_audit.services.events import log_event
+from supervision_audit.sync.pull import pull
+from supervision_audit.sync.push import AlreadyApplied, device_state, push
+from supervision_audit.sync.server_schema import ensure_server_sync
+
+Signed = Callable[..., AbstractContextManager[tuple[Session, Actor]]]
+DEVICE = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9._-]+$")
+
+
+class PullIn(BaseModel):
+    device: str = DEVICE
+    cursor: int = Field(ge=0)
+    files: list[uuid.UUID] = Field(default_factory=list, max_length=100_000)
+    directory_digest: str = Field(default="", max_length=64)
+
+
+class PullOut(BaseModel):
+    cursor: int
+    more: bool
+    files: list[uuid.UUID]
+    removed: list[uuid.UUID]
+    backfilled: list[uuid.UUID]
+    rows: list[dict[str, Any]]  # {"t": table, "r": row}
+    deletes: list[dict[str, str]]  # {"t": table, "k": key}
+    directory: list[uuid.UUID] | None
+    directory_digest: str
+
+
+class PushIn(BaseModel):
+    device: str = DEVICE
+    first: int = Field(ge=1)
+    last: int = Field(ge=1)
+    items: list[dict[str, Any]] = Field(max_length=5000)
+
+
+class Refusal(BaseModel):
+    seq: int
+    t: str
+    k: str
+    op: str
+    kind: str
+    reason: str
+    server_row: dict[str, Any] | None = None
+
+
+class PushOut(BaseModel):
+    last: int
+    applied: int
+    unchanged: int
+    refused: list[Refusal]
+
+
+class DeviceOut(BaseModel):
+    device: str
+    last_seq: int
+    log_seq: int
+
+
+def add_sync_routes(app: FastAPI, store: PgStore, signed: Signed) -> None:
+    """The sync routes, on the database's change sequence (made if missing)."""
+    ensure_server_sync(store)
+
+    @app.post("/v1/sync/pull", response_model=PullOut)
+    def sync_pull(body: PullIn, request: Request) -> dict[str, Any]:
+        with signed(request) as (session, actor):
+            page = pull(session, actor, body.cursor, body.files, body.directory_digest,
+                        date.today())
+            answer = page.wire()
+        if page.backfilled or page.changes or page.removed:
+            with store.write() as session:
+                for staff_uuid in page.backfilled:
+                    log_event(session, actor.who, "file.sync", subject_kind="staff",
+                              subject_id=staff_uuid, about_staff_id=staff_uuid,
+                              detail=f"the whole file, to device {body.device}")
+                log_event(session, actor.who, "sync.pull", subject_kind="device",
+                          subject_id=body.device, about_staff_id=actor.staff_id,
+                          detail=f"{page.changes} changes read after {body.cursor}, "
+                                 f"{len(page.backfilled)} files back-filled, "
+                                 f"{len(page.removed)} files removed")
+        return answer
+
+    @app.post("/v1/sync/push", response_model=PushOut,
+              responses={409: {"description": "this batch was applied already"}})
+    def sync_push(body: PushIn, request: Request) -> Any:
+        with signed(request, write=True) as (session, actor):
+            result = push(session, actor, body.device, body.first, body.last, body.items,
+                          date.today())
+        if isinstance(result, AlreadyApplied):
+            return JSONResponse({"detail": f"applied already up to {result.last}",
+                                 "last": result.last, "result": result.result},
+                                status_code=409)
+        return result
+
+    @app.get("/v1/sync/device/{device}", response_model=DeviceOut)
+    def sync_device(device: str, request: Request) -> DeviceOut:
+        with signed(request) as (session, _actor):
+            state = device_state(session, device) or {"last_seq": 0, "log_seq": 0}
+        return DeviceOut(device=device, last_seq=state["last_seq"], log_seq=state["log_seq"])

@@ -1,0 +1,94 @@
+"""Two laptops and one server: a real ``supervision-audit serve`` process on 127.0.0.1 in
+front of a real PostgreSQL, and two replica files written through the services while
+offline, then synced over HTTP."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import pytest
+from sqlmodel import select
+
+from supervision_audit.models import Signature, Staff, SupervisionRecord, UserAccount
+from supervision_audit.services.events import verify_chain
+from supervision_audit.services.records import records_of
+from supervision_audit.services.signatures import check_signatures, sign
+from tests.pg.pg_helpers import create_database, drop_database, running_server
+from tests.pg.sync_helpers import PASSWORD, Laptop, completed, seed, server_rows
+
+
+@dataclass
+class Org:
+    base: str
+    db: str
+    ids: dict[str, uuid.UUID]
+
+
+@pytest.fixture(scope="module")
+def org(pg_server: str, pg_template: str) -> Iterator[Org]:
+    db = create_database(pg_server, pg_template)
+    try:
+        ids = seed(db)
+        with running_server(db) as (base, _process):
+            yield Org(base, db, ids)
+    finally:
+        drop_database(db)
+
+
+def laptop(org: Org, tmp_path: Path, username: str, name: str = "") -> Laptop:
+    return Laptop(tmp_path / f"{name or username}.sqlite", username, org.base)
+
+
+def test_a_replica_holds_its_users_scope_and_opens_offline_as_any_store(
+        org: Org, tmp_path: Path) -> None:
+    mia = laptop(org, tmp_path, "mia")
+    mia.create()
+    with mia.reading() as (session, actor):
+        people = {p.staff_id for p in session.exec(select(Staff))}
+        accounts = [a.username for a in session.exec(select(UserAccount))]
+    assert actor.username == "mia"
+    # her file and her supervisees', the line above them; nobody from the other team
+    assert {"M1", "P1", "P2", "S1"} <= people
+    assert not {"P3", "P10", "M2"} & people
+    assert accounts == ["mia"]  # her own account only
+
+
+def test_a_record_written_offline_on_one_laptop_is_signed_on_the_other(
+        org: Org, tmp_path: Path) -> None:
+    mia, pat = laptop(org, tmp_path, "mia"), laptop(org, tmp_path, "pat")
+    mia.create()
+    pat.create()
+    with mia.writing() as (session, actor):  # offline: nothing reaches the server yet
+        record_id = completed(session, actor, org.ids["P1"], date(2025, 3, 3),
+                              discussion="Caseload reviewed")
+        sign(session, actor, "record", record_id, password=PASSWORD)
+    assert server_rows(org.db, "SELECT 1 FROM supervision_record WHERE id = %s",
+                       record_id) == []
+    assert mia.outbox() > 0
+    report = mia.sync()
+    assert report.refused == [] and report.pushed > 0 and report.waiting == 0
+    pat.sync()
+    with pat.writing() as (session, actor):
+        seen = {r.id for r in records_of(session, actor, org.ids["P1"])}
+        assert record_id in seen
+        sign(session, actor, "record", record_id, password=PASSWORD)
+    assert pat.sync().refused == []
+    mia.sync()
+    with mia.reading() as (session, _actor):
+        record = session.get(SupervisionRecord, record_id)
+        assert record is not None and record.locked_at is not None  # final on her laptop
+        assert len(list(session.exec(select(Signature).where(
+            Signature.record_id == record_id)))) == 2
+        assert check_signatures(session, "record", record_id) == []
+        assert verify_chain(session).intact
+    (locked,), = server_rows(org.db, "SELECT locked_at FROM supervision_record WHERE id = %s",
+                             record_id)
+    assert locked is not None
+    # each laptop's log entries were appended to the organisation's log, chained there
+    details = [d for (d,) in server_rows(
+        org.db, "SELECT detail FROM event_log WHERE action = 'record.sign' ORDER BY seq")]
+    assert sum("on device laptop-" in d for d in details) == 2
