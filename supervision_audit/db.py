@@ -30,6 +30,7 @@ from supervision_audit.errors import (
     StoreLockedError,
     WrongKeyError,
 )
+from supervision_audit.memory import give_back_freed_memory
 
 APPLICATION_ID = 0x53415544  # "SAUD": marks a file as ours
 SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -38,9 +39,15 @@ KEY_BYTES = 32
 # Stores up to this size are checked whole (quick_check) before they open; a bigger one is
 # checked in a background thread while the app starts, and writes wait for that check.
 INLINE_CHECK_BYTES = 64 * 1024 * 1024
-# SQLite's page cache per connection, in KiB (negative = KiB): large enough that the
-# organisation-wide queries of an encrypted store do not decrypt the same pages again.
-PAGE_CACHE_KIB = 131072
+# SQLite's page cache per pooled connection, in KiB: what a connection keeps of the pages
+# it has read (decrypted, for an encrypted store). Small, so that a window open all day,
+# each of its pooled connections holding a full cache, stays small.
+PAGE_CACHE_KIB = 16384
+# An organisation-wide read (one that uses ``memo``) lifts its connection's cache to this
+# while it runs, so that its queries do not decrypt the same pages again, and gives the
+# pages back when the connection returns to the pool (``PRAGMA shrink_memory``).
+WIDE_CACHE_KIB = 131072
+_WIDE = "wide_read"  # marks a pooled connection that served an organisation-wide read
 # how many of SQLite's steps a whole-file check takes between looks at whether to give up
 CHECK_PROGRESS_STEPS = 1000
 # where a write session keeps its store's event-log anchor (services/log_anchor)
@@ -99,6 +106,7 @@ def _make_engine(path: Path, busy_timeout_ms: int, key: bytes | None) -> Engine:
             "timeout": busy_timeout_ms / 1000,
             "check_same_thread": False,
         },
+        pool_use_lifo=True,  # the connection used last (its cache warm) serves next
     )
 
     @event.listens_for(engine, "connect", insert=True)
@@ -111,12 +119,36 @@ def _make_engine(path: Path, busy_timeout_ms: int, key: bytes | None) -> Engine:
         dbapi_conn.execute("PRAGMA foreign_keys = ON")
         dbapi_conn.execute(f"PRAGMA cache_size = -{PAGE_CACHE_KIB}")
 
+    @event.listens_for(engine, "checkin")
+    def _on_checkin(dbapi_conn, record) -> None:  # type: ignore[no-untyped-def]
+        if dbapi_conn is not None and record is not None and record.info.pop(_WIDE, False):
+            _give_back_cache(dbapi_conn)
+
     @event.listens_for(engine, "begin")
     def _begin(conn: Connection) -> None:
         mode = conn.get_execution_options().get("sqlite_begin", "DEFERRED")
         conn.exec_driver_sql(f"BEGIN {mode}")
 
     return engine
+
+
+def _give_back_cache(dbapi_conn: Any) -> None:
+    """The connection's cache back to its cap, and every page it holds freed."""
+    try:
+        dbapi_conn.execute(f"PRAGMA cache_size = -{PAGE_CACHE_KIB}")
+        dbapi_conn.execute("PRAGMA shrink_memory")
+    except driver.Error:
+        return  # a connection being discarded; its memory goes with it
+    give_back_freed_memory()
+
+
+def wide_read(session: Session) -> None:
+    """Mark ``session``'s connection as serving an organisation-wide read: its page cache
+    is lifted to ``WIDE_CACHE_KIB`` now and given back when it returns to the pool."""
+    connection = session.connection()
+    if not connection.info.get(_WIDE):
+        connection.info[_WIDE] = True
+        connection.exec_driver_sql(f"PRAGMA cache_size = -{WIDE_CACHE_KIB}")
 
 
 def explain(exc: Exception, path: Path) -> StoreError:
@@ -153,8 +185,10 @@ def memo(session: Session, key: object, work: Callable[[], T]) -> T:
     session (which may change what ``work`` reads) it is worked out at every call.
 
     For organisation-wide lookups several services make in one go (the supervisor map, the
-    latest contracts); what ``work`` returns must not be changed by its callers.
+    latest contracts); what ``work`` returns must not be changed by its callers. The
+    session counts as an organisation-wide read (``wide_read``).
     """
+    wide_read(session)
     if not session.info.get(_READ_ONLY):
         return work()
     kept = session.info.setdefault(_MEMO, {})
