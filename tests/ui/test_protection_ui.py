@@ -255,7 +255,7 @@ def damaged(tmp_path: Path, backup_folder: Path) -> Path:
                                          encrypted=False))
     with opened.store.write() as session:
         for i in range(300):
-            save_staff(session, SYSTEM_ACTOR, StaffInput(f"S{i}", f"Person {i} " + "x" * 200))
+            save_staff(session, SYSTEM_ACTOR, StaffInput(f"S{i}", f"Person {i} " + "x" * 185))
     take_backup(opened.store, backup_folder)
     opened.store.close()
     data = bytearray(path.read_bytes())
@@ -445,7 +445,7 @@ def test_a_large_store_found_damaged_after_sign_in_is_said_and_never_written(
                                          encrypted=False))
     with opened.store.write() as session:
         for i in range(300):
-            save_staff(session, SYSTEM_ACTOR, StaffInput(f"S{i}", f"Person {i} " + "x" * 200))
+            save_staff(session, SYSTEM_ACTOR, StaffInput(f"S{i}", f"Person {i} " + "x" * 185))
     opened.store.close()
     data = bytearray(path.read_bytes())
     pages = len(data) // 4096
