@@ -31,6 +31,7 @@ from supervision_audit.errors import (
     WrongKeyError,
 )
 from supervision_audit.memory import give_back_freed_memory
+from supervision_audit.store_queue import Pending, close_after_pending, write_or_queue
 
 APPLICATION_ID = 0x53415544  # "SAUD": marks a file as ours
 SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -217,6 +218,9 @@ class Store:
         self._checked = False
         self._deferred: list[Callable[[Session], object]] = []
         self._damage: str | None = None
+        # bookkeeping that met another program's write: written first in the next write
+        self.pending = Pending()
+        self._no_wait: Engine | None = None  # for writes that give up at once if busy
         # known sound: its check memo matched when it opened, or a whole-file check passed
         # (then remembered again when it closes; see check_memo)
         self._sound = False
@@ -302,14 +306,14 @@ class Store:
 
     def _write_now(self, work: Callable[[Session], object]) -> None:
         try:
-            with self.write() as session:
-                work(session)
+            write_or_queue(self, work)
         except StoreError:
             pass  # a record of the sign-in that could not be written; nothing else is lost
 
     def write_after_check(self, work: Callable[[Session], object]) -> None:
         """Run ``work`` in a write transaction now, or, while the background check runs,
-        as soon as it has found the file sound (never on a damaged file).
+        as soon as it has found the file sound (never on a damaged file); while another
+        program is writing, at this store's next write or as it closes (store_queue).
 
         For bookkeeping that must not hold up signing in (the sign-in's own log entry).
         """
@@ -319,8 +323,7 @@ class Store:
                 return
         if self._damage is not None:
             return  # found damaged: dropped, as it is when the check ends after this call
-        with self.write() as session:
-            work(session)
+        write_or_queue(self, work)
 
     def wait_for_check(self, timeout: float | None = None) -> str | None:
         """What the background check found (None: the file is sound, or not checked yet)."""
@@ -352,19 +355,33 @@ class Store:
             raise explain(exc, self.path) from exc
 
     @contextmanager
-    def write(self) -> Iterator[Session]:
-        """A write transaction: committed if the block ends normally, rolled back otherwise."""
+    def write(self, *, wait: bool = True) -> Iterator[Session]:
+        """A write transaction: committed if the block ends normally, rolled back otherwise.
+
+        What is queued (``pending``) is written first, in the same transaction. Without
+        ``wait``, StoreLockedError at once if another program is writing."""
         damage = self.wait_for_check()
         if damage is not None:
             raise DamagedStoreError(damage)
+        engine = self._write_engine
+        if not wait:
+            if self._no_wait is None:
+                self._no_wait = _make_engine(self.path, 0, self.key)
+            engine = self._no_wait.execution_options(sqlite_begin="IMMEDIATE")
+        queued = self.pending.take()
         try:
-            with Session(self._write_engine, expire_on_commit=False) as session:
+            with Session(engine, expire_on_commit=False) as session:
                 if self.log_anchor is not None:
                     session.info[ANCHOR_INFO] = self.log_anchor
                 with session.begin():
+                    Pending.run(session, queued)
                     yield session
         except (OperationalError, DatabaseError) as exc:
+            self.pending.put_back(queued)
             raise explain(exc, self.path) from exc
+        except BaseException:
+            self.pending.put_back(queued)
+            raise
 
     def backup_to(self, dest: Path) -> Path:
         """A consistent copy through SQLite's backup API (safe while others write).
@@ -395,7 +412,12 @@ class Store:
             self._closing = not self._deferred  # deferred writes wait for the check
         if self._check is not None:
             self._check.join()
+        close_after_pending(self, self._let_go)
+
+    def _let_go(self) -> None:
         self.engine.dispose()
+        if self._no_wait is not None:
+            self._no_wait.dispose()
         self._remember_sound()
 
 
