@@ -122,10 +122,8 @@ class ContractPanel(QGroupBox):
         self.export_button.setEnabled(has)
         self.print_button.setEnabled(has)
         self.sign_button.setEnabled(has and not summary.final)
-        self.new_button.setEnabled(may_write)
-        if not may_write:
-            self.new_button.setToolTip("Only the supervisor writes the contract")
-        else:
+        self.new_button.setVisible(may_write)  # only the supervisor ever writes it
+        if may_write:
             self.new_button.setToolTip("Start a new version from the current terms" if has
                                        else "Draft this person's first supervision contract")
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import math
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
@@ -84,6 +84,13 @@ class CountTile(QPushButton):
         for label in (self.number, self.label, self.urgent):
             label.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
         self.set_items([])
+
+    def sizeHint(self) -> QSize:  # noqa: N802 (Qt's name)
+        return self.layout().sizeHint()
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802
+        """As its number and words need (a button measures only its own text)."""
+        return self.layout().minimumSize()
 
     def set_items(self, items: list[Item]) -> None:
         self.count = len(items)

@@ -164,6 +164,7 @@ class MainWindow(RolesMixin, ToolsMixin, QMainWindow):
         self.preload_timer.timeout.connect(self.preload_heavy_modules)
         self.preload_timer.start()
         self.restore_state()
+        self._record_chosen(None)  # a record tool bar left shown last time waits for a record
         self.panes = install_pane_navigation(self)  # F6, and Enter on a person, into the file
 
     # -- building ---------------------------------------------------------------------

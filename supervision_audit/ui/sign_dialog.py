@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFormLayout,
     QGroupBox,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
@@ -36,6 +37,7 @@ from supervision_audit.services.signatures import (
     SUPERVISEE_MEANING,
     sign,
 )
+from supervision_audit.ui.layout_checks import resize_within_screen
 from supervision_audit.ui.record_data import FORM_TITLES, ROLE_WORDS, Signer, esc, sign_state
 from supervision_audit.ui.signature_pad import SignatureBox
 from supervision_audit.ui.style import (
@@ -126,8 +128,11 @@ class SignDialog(QDialog):
             self.buttons.addButton(QDialogButtonBox.StandardButton.Close)
         else:
             layout.addWidget(self._who_box())
-            layout.addWidget(self._meaning_box())
-            layout.addWidget(self._drawing_box())
+            side_by_side = QHBoxLayout()  # so that the dialog fits a 720-pixel screen
+            side_by_side.setSpacing(12)
+            side_by_side.addWidget(self._meaning_box(), 1)
+            side_by_side.addWidget(self._drawing_box(), 1)
+            layout.addLayout(side_by_side)
             layout.addWidget(self._password_box())
             self.sign_button = self.buttons.addButton("Sign",
                                                       QDialogButtonBox.ButtonRole.AcceptRole)
@@ -138,7 +143,7 @@ class SignDialog(QDialog):
             self._signer_changed()
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
-        self.resize(600, self.sizeHint().height())
+        resize_within_screen(self, 860 if self.signers else 600, self.sizeHint().height())
         if self.signers:
             (self.typed_name if self.in_person else self.password).setFocus()
 
@@ -207,6 +212,7 @@ class SignDialog(QDialog):
         for widget in (self.meaning, self.agree, self.disagree, self.disagreement,
                        self.disagreement_problem):
             column.addWidget(widget)
+        column.addStretch(1)  # beside the drawn signature, which is taller
         return box
 
     def _drawing_box(self) -> QGroupBox:

@@ -83,7 +83,8 @@ class WaitingPanel(QFrame):
                            f"{mine} to sign" if mine else "Nothing to sign")
         self.list.setVisible(bool(lines))
         rows = min(max(len(lines), 1), MOST_ROWS)
-        self.list.setFixedHeight(rows * (self.list.fontMetrics().height() + 8) + 4)
+        row_height = self.list.sizeHintForRow(0) if lines else self.list.fontMetrics().height()
+        self.list.setFixedHeight(rows * row_height + 2 * self.list.frameWidth() + 4)
         if lines:
             self.list.setCurrentRow(0)
         self._update_button()

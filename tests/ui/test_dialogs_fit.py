@@ -15,10 +15,12 @@ from supervision_audit.services.audits import start_audit
 from supervision_audit.services.demo import acting_as
 from supervision_audit.services.records import save_draft, start_record
 from supervision_audit.services.sessions import plan_year
+from supervision_audit.services.signatures import sign
 from supervision_audit.services.signin import OpenStore
 from supervision_audit.services.staff import get_by_staff_id
 from supervision_audit.ui.layout_checks import fits_screen
 from tests.record_helpers import completed_record, signed_record
+from tests.ui.test_roles import actor_of
 
 WIDTH, HEIGHT = 1280, 650  # a 720-pixel screen less its task bar and the dialog's title
 
@@ -29,6 +31,8 @@ def world(store, actor, people):
     with store.write() as s:
         pat = get_by_staff_id(s, "P1")
         awaiting = completed_record(s, pat, date(2025, 3, 3)).id
+        to_countersign = completed_record(s, pat, date(2025, 3, 17)).id
+        sign(s, acting_as(s, people["M1"]), "record", to_countersign, password=None)
         final = signed_record(s, "P2", date(2025, 3, 4)).id
         planned = plan_year(s, actor, pat.id, date(2025, 4, 1), 0, time(10), months=3)[0].id
         audit = start_audit(s, acting_as(s, people["S1"]), pat.id, date(2025, 6, 2)).id
@@ -36,7 +40,8 @@ def world(store, actor, people):
                              held_on=date(2025, 3, 10))
         save_draft(s, acting_as(s, people["M1"]), group.id,
                    {**group.values, "attendees": [str(pat.id)]})
-    return {"awaiting": awaiting, "final": final, "planned": planned, "audit": audit,
+    return {"awaiting": awaiting, "final": final, "countersign": to_countersign,
+            "planned": planned, "audit": audit,
             "group": group.id, "pat": people["P1"], "aisha": people["P3"],
             "mia": people["M1"], "head": people["S1"]}
 
@@ -89,6 +94,8 @@ def _factories(store, actor, w, parent: QWidget):  # type: ignore[no-untyped-def
         "new record": lambda: record_start_dialog.StartRecordDialog(
             "New supervision record", "Which session?", [], parent),
         "sign": lambda: sign_dialog.SignDialog(store, actor, "record", w["awaiting"], parent),
+        "sign as supervisee": lambda: sign_dialog.SignDialog(
+            store, actor_of(store, "P1"), "record", w["countersign"], parent),
         "addendum": lambda: addendum_dialog.AddendumDialog(store, actor, "record", w["final"],
                                                            parent),
         "copy given": lambda: copy_dialog.CopyDialog(store, actor, w["final"], parent),
@@ -124,7 +131,8 @@ def _factories(store, actor, w, parent: QWidget):  # type: ignore[no-untyped-def
 
 
 NAMES = ["new person", "edit person", "mark as left", "import staff", "contract", "record",
-         "group record", "new record", "sign", "addendum", "copy given", "reopen",
+         "group record", "new record", "sign", "sign as supervisee", "addendum", "copy given",
+         "reopen",
          "plan a year", "move session", "postpone", "case", "add document", "checklist",
          "import problems", "asye tracker", "audit", "audit programme", "observation",
          "monthly return", "accounts", "access log", "subject access", "backups",
