@@ -77,3 +77,11 @@ def test_every_tile_opens_the_list_it_counts(qtbot, head) -> None:
     assert not any(tile.isChecked() for tile in page.tiles.values())
     assert all(not page.tree.topLevelItem(i).isHidden()
                for i in range(page.tree.topLevelItemCount()))
+
+
+def test_the_tiles_show_their_number_and_name_whole(head) -> None:
+    for tile in head.dashboard.tiles.values():
+        assert tile.height() >= tile.layout().minimumSize().height(), tile.section
+        for label in (tile.number, tile.label):
+            assert tile.rect().contains(label.geometry()), (tile.section, label.text())
+            assert label.height() >= label.minimumSizeHint().height(), label.text()

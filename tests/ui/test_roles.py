@@ -222,3 +222,14 @@ def test_each_roles_window_fits_a_1280_by_720_screen(open_as, staff_id, extra) -
     window = open_as(staff_id, **extra)
     assert fits_screen(window, 1280, 690) is None  # 720 less the title bar
     assert window.height() <= 720
+
+
+def test_the_record_tool_bar_waits_for_a_record_after_a_restart(qtbot, open_as) -> None:
+    first = open_as("M1")
+    first.pages.setCurrentWidget(first.splitter)
+    click_row(first.staff_page.view, "Pat Worker")
+    click_row(_records_table(first), HELD.strftime("%d/%m/%Y"))
+    assert first.record_toolbar.isVisible()
+    first.close()  # the window's layout, tool bars with it, is remembered
+    second = open_as("M1")
+    assert second.record_toolbar.isHidden()
