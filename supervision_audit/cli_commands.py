@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from supervision_audit import paths
 from supervision_audit.cli import ENV_PASSWORD, ENV_USER, credentials, db_path, signed_in
+from supervision_audit.cli_seal import add_seal_commands
 from supervision_audit.errors import SupervisionAuditError
 from supervision_audit.wording import plural
 
@@ -307,44 +308,6 @@ def _sealed_note(path: Path) -> str:
     return " (sealed)" if verify_pdf(path).sealed else " (not sealed: no certificate set up)"
 
 
-def cmd_verify(args: argparse.Namespace) -> int:
-    """Check a PDF's seal; with a store to sign in to, the organisation's own certificate is
-    trusted. Exit status 0 only for an intact seal."""
-    from supervision_audit.services.seal_setup import verify
-
-    path = Path(args.file)
-    if not path.is_file():
-        raise SupervisionAuditError(f"There is no file at {path}.")
-    session_report = None
-    if os.environ.get(ENV_USER) and os.environ.get(ENV_PASSWORD):
-        with signed_session(args, write=False) as (session, _actor):
-            session_report = verify(session, path)
-    report = session_report or verify(None, path)
-    print(report.summary)
-    if report.sealed:
-        when = f"{report.signed_at:%d/%m/%Y %H:%M}" if report.signed_at else "unknown"
-        print(f"  sealed by: {report.signer}\n  sealed at: {when}\n"
-              f"  intact: {'yes' if report.intact else 'NO'}\n"
-              f"  covers the whole file: {'yes' if report.covers_whole_file else 'NO'}\n"
-              f"  the organisation's own certificate: {'yes' if report.trusted else 'no'}")
-    return 0 if report.sealed and report.intact else 1
-
-
-def cmd_certificate(args: argparse.Namespace) -> int:
-    from supervision_audit.services.seal_setup import set_up_seal
-
-    passphrase = os.environ.get("SUPERVISION_AUDIT_SEAL_PASSPHRASE", "")
-    if not passphrase:
-        raise SupervisionAuditError("Set SUPERVISION_AUDIT_SEAL_PASSPHRASE to the certificate's "
-                                    "passphrase.")
-    with signed_session(args) as (session, actor):
-        info = set_up_seal(session, actor, passphrase,
-                           import_from=Path(args.import_file) if args.import_file else None)
-    print(f"Seal certificate: {info.common_name}, valid until {info.not_after:%d/%m/%Y}, "
-          f"SHA-256 {info.sha256_fingerprint}.")
-    return 0
-
-
 def cmd_audit_summary(args: argparse.Namespace) -> int:
     from supervision_audit.services.audit_outputs import audit_summary
 
@@ -449,14 +412,7 @@ def add_commands(sub: Any) -> None:
     p.add_argument("--month", required=True, metavar="YYYY-MM")
     p.add_argument("--out", required=True, metavar="FILE.xlsx")
 
-    p = _add(sub, "verify", cmd_verify, "check a PDF's seal: who sealed it, when, and whether "
-             "it is intact (exit status 0 only when it is)")
-    p.add_argument("file")
-
-    p = _add(sub, "certificate", cmd_certificate, "set up the organisation's seal: a new "
-             "self-signed certificate, or --import a PKCS#12 file (administrators; passphrase "
-             "from $SUPERVISION_AUDIT_SEAL_PASSPHRASE)")
-    p.add_argument("--import", dest="import_file", metavar="FILE.p12")
+    add_seal_commands(sub, _add)
 
     p = _add(sub, "audit-summary", cmd_audit_summary, "judgements by team and month, subjects "
              "most often answered no, open audit actions")

@@ -88,14 +88,9 @@ def _check_passphrase(passphrase: str) -> None:
         )
 
 
-def create_self_signed(
-    folder: Path, organisation: str, passphrase: str, *, days: int = 3650
-) -> Path:
-    """Make an RSA-3072 key and a self-signed certificate for ``organisation``.
-
-    Saves them as ``folder/seal.p12`` (replacing any earlier one) encrypted with
-    ``passphrase``, and returns that path.
-    """
+def self_signed_pkcs12(organisation: str, passphrase: str, *, days: int = 3650) -> bytes:
+    """An RSA-3072 key and a self-signed certificate for ``organisation``, as a PKCS#12
+    file's bytes encrypted with ``passphrase``."""
     organisation = organisation.strip()
     if not organisation:
         raise SealError("Give the organisation's name for the seal certificate.")
@@ -134,13 +129,21 @@ def create_self_signed(
         .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), False)
         .sign(key, hashes.SHA256())
     )
-    data = pkcs12.serialize_key_and_certificates(
+    return pkcs12.serialize_key_and_certificates(
         organisation.encode(),
         key,
         cert,
         None,
         serialization.BestAvailableEncryption(passphrase.encode()),
     )
+
+
+def create_self_signed(
+    folder: Path, organisation: str, passphrase: str, *, days: int = 3650
+) -> Path:
+    """:func:`self_signed_pkcs12` saved as ``folder/seal.p12`` (replacing any earlier one);
+    returns that path."""
+    data = self_signed_pkcs12(organisation, passphrase, days=days)
     target = _prepare_folder(folder) / SEAL_FILE
     with atomic_output(target) as tmp:
         tmp.write_bytes(data)
@@ -155,7 +158,23 @@ def import_pkcs12(source: Path, folder: Path, passphrase: str) -> Path:
     matching certificate, and that certificate is in date.
     """
     source = Path(source)
-    key, cert = open_pkcs12(source, passphrase)
+    checked_pkcs12(source, passphrase)
+    target = _prepare_folder(folder) / SEAL_FILE
+    if source.resolve() == target.resolve():
+        return target
+    with atomic_output(target) as tmp:
+        shutil.copyfile(source, tmp)
+        _private(tmp)
+    return target
+
+
+def checked_pkcs12(source: Path, passphrase: str) -> bytes:
+    """The bytes of ``source`` once it is known to be a usable, current PKCS#12 seal: it
+    opens with ``passphrase`` and holds a private key with its matching certificate, in
+    date. SealError says what is wrong otherwise."""
+    source = Path(source)
+    data = _read(source)
+    key, cert, _ = _open_pkcs12(source, data, passphrase)
     if key is None:
         raise SealError(
             f"{source.name} holds a certificate but not its private key, so it cannot seal "
@@ -176,28 +195,22 @@ def import_pkcs12(source: Path, folder: Path, passphrase: str) -> Path:
             f"The certificate in {source.name} is not valid until "
             f"{cert.not_valid_before_utc:%d/%m/%Y}."
         )
-    target = _prepare_folder(folder) / SEAL_FILE
-    if source.resolve() == target.resolve():
-        return target
-    with atomic_output(target) as tmp:
-        shutil.copyfile(source, tmp)
-        _private(tmp)
-    return target
+    return data
 
 
-def certificate_info(p12: Path, passphrase: str) -> CertificateInfo:
-    """Describe the certificate in ``p12``: who it names, when it is valid, its fingerprint."""
-    cert = loaded_pkcs12(Path(p12), passphrase).certificate
+def certificate_info(p12: Path | bytes, passphrase: str) -> CertificateInfo:
+    """Describe the certificate in ``p12`` (a file or its bytes): who it names, when it is
+    valid, its fingerprint."""
+    return describe(load_certificate(p12, passphrase))
+
+
+def load_certificate(p12: Path | bytes, passphrase: str) -> x509.Certificate:
+    """The certificate in ``p12`` (a file or its bytes), e.g. to pass as ``trust`` when
+    verifying sealed files."""
+    cert = loaded_pkcs12(p12 if isinstance(p12, bytes) else Path(p12), passphrase).certificate
     if cert is None:
-        raise SealError(f"{Path(p12).name} holds no certificate.")
-    return describe(cert)
-
-
-def load_certificate(p12: Path, passphrase: str) -> x509.Certificate:
-    """The certificate in ``p12``, e.g. to pass as ``trust`` when verifying sealed files."""
-    cert = loaded_pkcs12(Path(p12), passphrase).certificate
-    if cert is None:
-        raise SealError(f"{Path(p12).name} holds no certificate.")
+        name = "The seal" if isinstance(p12, bytes) else Path(p12).name
+        raise SealError(f"{name} holds no certificate.")
     return cert
 
 
@@ -221,16 +234,19 @@ def open_pkcs12(
     return key, cert
 
 
-def loaded_pkcs12(path: Path, passphrase: str) -> LoadedPkcs12:
-    """The contents of the PKCS#12 file at ``path``, opened once per process for each version
-    of the file and each passphrase (as :func:`open_pkcs12`, with the same errors).
+def loaded_pkcs12(path: Path | bytes, passphrase: str) -> LoadedPkcs12:
+    """The contents of the PKCS#12 file at ``path`` (or of these bytes), opened once per
+    process for each version of the file and each passphrase (as :func:`open_pkcs12`, with
+    the same errors).
 
     A file replaced or touched since (another inode, size or time) or another passphrase is
     opened afresh; a wrong passphrase is never remembered, so it fails every time.
     """
+    digest = hmac.new(_PASSPHRASE_KEY, passphrase.encode(), hashlib.sha256).digest()
+    if isinstance(path, bytes):
+        return _loaded_data(path, digest, passphrase)
     path = Path(path)
     before = _stat_key(path)
-    digest = hmac.new(_PASSPHRASE_KEY, passphrase.encode(), hashlib.sha256).digest()
     version = (*before, digest) if before is not None else None
     if version is not None:
         with _loaded_lock:
@@ -246,6 +262,23 @@ def loaded_pkcs12(path: Path, passphrase: str) -> LoadedPkcs12:
             _loaded[version] = loaded
             while len(_loaded) > _LOADED_KEPT:
                 _loaded.popitem(last=False)
+    return loaded
+
+
+def _loaded_data(data: bytes, digest: bytes, passphrase: str) -> LoadedPkcs12:
+    """:func:`loaded_pkcs12` of a PKCS#12 file's bytes (kept in the store, say)."""
+    version = ("data", hashlib.sha256(data).digest(), digest)
+    with _loaded_lock:
+        found = _loaded.get(version)
+        if found is not None:
+            _loaded.move_to_end(version)
+            return found
+    key, cert, others = _open_pkcs12(Path("the seal certificate"), data, passphrase)
+    loaded = LoadedPkcs12(key, cert, tuple(others), version)
+    with _loaded_lock:
+        _loaded[version] = loaded
+        while len(_loaded) > _LOADED_KEPT:
+            _loaded.popitem(last=False)
     return loaded
 
 

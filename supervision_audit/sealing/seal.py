@@ -41,12 +41,19 @@ class SealReport:
     covers_whole_file: bool
     trusted: bool
     summary: str
+    fingerprint: str = ""  # the SHA-256 of the certificate that sealed it
+    anchored: bool = True  # a certificate to trust was given to check it against
+
+    @property
+    def genuine(self) -> bool:
+        """Sealed, unchanged since, over the whole file, by a certificate trusted here."""
+        return self.sealed and self.intact and self.covers_whole_file and self.trusted
 
 
 def seal_pdf(
     source: Path,
     out: Path,
-    p12: Path,
+    p12: Path | bytes,
     passphrase: str,
     *,
     reason: str = "Sealed record",
@@ -64,12 +71,13 @@ def seal_pdf(
 
     from supervision_audit.sealing.signer import signer_for
 
-    source, out, p12 = Path(source), Path(out), Path(p12)
+    source, out = Path(source), Path(out)
+    name = "The seal certificate" if isinstance(p12, bytes) else Path(p12).name
     # clear errors for a wrong passphrase or foreign file; opened once per file version
-    loaded = loaded_pkcs12(p12, passphrase)
+    loaded = loaded_pkcs12(p12 if isinstance(p12, bytes) else Path(p12), passphrase)
     cert = loaded.certificate
     if loaded.key is None or cert is None:
-        raise SealError(f"{p12.name} does not hold both a private key and its certificate.")
+        raise SealError(f"{name} does not hold both a private key and its certificate.")
     if cert.not_valid_after_utc < datetime.now(UTC):
         raise SealError(
             f"The seal certificate expired on {cert.not_valid_after_utc:%d/%m/%Y}; "
@@ -78,7 +86,7 @@ def seal_pdf(
     try:
         signer, reserve = signer_for(loaded)
     except (ValueError, TypeError) as exc:
-        raise SealError(f"{p12.name} could not be used to seal: {exc}") from exc
+        raise SealError(f"{name} could not be used to seal: {exc}") from exc
     meta = signers.PdfSignatureMetadata(
         field_name=FIELD_NAME,
         subfilter=SigSeedSubFilter.PADES,
@@ -170,9 +178,11 @@ def _verify(data: bytes, anchors: list[object]) -> SealReport:
         return _unsealed("This PDF is not sealed.")
     named = [s for s in signatures if s.field_name == FIELD_NAME]
     embedded = (named or signatures)[0]
-    signer = ""
+    signer = fingerprint = ""
     try:
         signer = _signer_name(embedded.signer_cert.dump())
+        fingerprint = describe(x509.load_der_x509_certificate(
+            embedded.signer_cert.dump())).sha256_fingerprint
         context = ValidationContext(trust_roots=anchors, allow_fetching=False)
         usage = KeyUsageConstraints(key_usage={"non_repudiation", "digital_signature"})
         status = validate_pdf_signature(embedded, context, key_usage_settings=usage)
@@ -205,10 +215,18 @@ def _verify(data: bytes, anchors: list[object]) -> SealReport:
         )
     elif trusted:
         summary = f"Sealed by {signer}{when}; intact."
+    elif not anchors:
+        summary = (
+            f"Sealed{when} by a certificate naming {signer}, unchanged since; but there is "
+            "no organisation certificate here to check it against, so it is NOT shown to be "
+            "the organisation's seal (give the organisation's certificate: --trust ORG.pem)."
+        )
     else:
         summary = (
-            f"Sealed by {signer}{when}; intact, but the seal's certificate is not one "
-            "this app trusts, so check who sealed it."
+            f"NOT the organisation's seal: sealed{when} by a certificate naming {signer} "
+            f"that is not the organisation's certificate (fingerprint {fingerprint}), "
+            "though the file is unchanged since. Anyone can make a certificate with any "
+            "name."
         )
     return SealReport(
         sealed=True,
@@ -218,6 +236,8 @@ def _verify(data: bytes, anchors: list[object]) -> SealReport:
         covers_whole_file=whole,
         trusted=trusted,
         summary=summary,
+        fingerprint=fingerprint,
+        anchored=bool(anchors),
     )
 
 

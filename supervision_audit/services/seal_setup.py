@@ -1,62 +1,93 @@
 """The organisation's seal: its certificate (created here or imported), and sealing exported
 PDFs with it so anyone can later check a record was not altered.
 
-The certificate's PKCS#12 file lives in the user data directory, its private key protected
-by a passphrase; the passphrase is kept inside the (encrypted) store so that the app can seal
-for whoever exports, without every supervisor knowing it.
+The seal belongs to the store's organisation and lives in the store: its PKCS#12 file (the
+private key protected by a passphrase) and the passphrase are kept as settings in the
+(encrypted) store, so that the app can seal for whoever exports without every supervisor
+knowing it, each store has its own, and a backup carries it. A store set up by an earlier
+version, whose seal is the one ``seal.p12`` in the user data directory, keeps using that
+file while its passphrase opens it, and takes a copy in at its next sealed export.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
 import uuid
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from cryptography import x509
+from cryptography.hazmat.primitives.serialization import Encoding
 from sqlmodel import Session
 
 from supervision_audit import paths
+from supervision_audit.errors import SupervisionAuditError
 from supervision_audit.sealing.certificate import (
     CertificateInfo,
+    SealError,
     certificate_info,
-    create_self_signed,
-    import_pkcs12,
+    checked_pkcs12,
+    describe,
     load_certificate,
+    self_signed_pkcs12,
 )
-from supervision_audit.sealing.seal import SealReport, seal_pdf, verify_pdf
+from supervision_audit.sealing.seal import SealReport, TrustAnchor, seal_pdf, verify_pdf
 from supervision_audit.services.access import Action, Actor, require
 from supervision_audit.services.events import log_event
 from supervision_audit.services.integrity import require_unchanged
 from supervision_audit.services.settings import get_setting, organisation_name, put_setting
 
 PASSPHRASE_KEY = "seal_passphrase"
+SEAL_KEY = "seal_pkcs12"  # the seal's PKCS#12 file, base64
 
 
-def certificate_folder() -> Path:
-    return paths.data_dir() / "certificate"
-
-
-def certificate_file() -> Path:
-    return certificate_folder() / "seal.p12"
+def legacy_certificate_file() -> Path:
+    """Where an earlier version kept one seal for every store of the user."""
+    return paths.data_dir() / "certificate" / "seal.p12"
 
 
 def set_up_seal(session: Session, actor: Actor, passphrase: str, *,
                 import_from: Path | None = None) -> CertificateInfo:
-    """Create a self-signed certificate for the organisation, or import a PKCS#12 file."""
+    """Create a self-signed certificate for the organisation, or import a PKCS#12 file, as
+    this store's seal (another store's seal is not touched)."""
     require(session, actor, Action.MANAGE_CERTIFICATE)
     if import_from is not None:
-        path = import_pkcs12(Path(import_from), certificate_folder(), passphrase)
+        data = checked_pkcs12(Path(import_from), passphrase)
     else:
-        path = create_self_signed(certificate_folder(), organisation_name(session), passphrase)
+        data = self_signed_pkcs12(organisation_name(session), passphrase)
+    info = certificate_info(data, passphrase)
+    put_setting(session, SEAL_KEY, base64.b64encode(data).decode("ascii"))
     put_setting(session, PASSPHRASE_KEY, passphrase)
-    info = certificate_info(path, passphrase)
     log_event(session, actor.who, "certificate.set_up", subject_kind="certificate",
               subject_id=info.sha256_fingerprint[:64],
               detail="imported" if import_from else "self-signed")
     return info
 
 
+def _seal_data(session: Session) -> tuple[bytes, bool] | None:
+    """The seal's PKCS#12 bytes and whether they came from the earlier version's shared
+    file; None when this store has no seal."""
+    passphrase = get_setting(session, PASSPHRASE_KEY)
+    if not passphrase:
+        return None
+    stored = get_setting(session, SEAL_KEY)
+    if stored:
+        try:
+            return base64.b64decode(stored, validate=True), False
+        except (binascii.Error, ValueError):
+            return None
+    legacy = legacy_certificate_file()
+    try:
+        data = legacy.read_bytes()
+        load_certificate(data, passphrase)  # another store's seal does not open with ours
+    except (OSError, SealError):
+        return None
+    return data, True
+
+
 def seal_ready(session: Session) -> bool:
-    return certificate_file().exists() and bool(get_setting(session, PASSPHRASE_KEY))
+    return _seal_data(session) is not None
 
 
 def seal_in_place(session: Session, pdf: Path, reason: str, *,
@@ -68,10 +99,14 @@ def seal_in_place(session: Session, pdf: Path, reason: str, *,
     """
     for kind, subject_id in signed:
         require_unchanged(session, kind, subject_id)
-    if not seal_ready(session):
+    found = _seal_data(session)
+    if found is None:
         return False
-    seal_pdf(pdf, pdf, certificate_file(), get_setting(session, PASSPHRASE_KEY),
+    data, legacy = found
+    seal_pdf(pdf, pdf, data, get_setting(session, PASSPHRASE_KEY),
              reason=reason, location=organisation_name(session))
+    if legacy:  # the store takes its own copy: another store's set-up cannot take it away
+        put_setting(session, SEAL_KEY, base64.b64encode(data).decode("ascii"))
     return True
 
 
@@ -91,16 +126,44 @@ def write_sealed(session: Session, out: Path, reason: str, render: Callable[[Pat
         return seal_in_place(session, tmp, reason) if seal else False
 
 
-def verify(session: Session | None, path: Path) -> SealReport:
-    """Check a PDF's seal; trusted when it is the organisation's own certificate."""
-    trust = []
-    if session is not None and seal_ready(session):
-        trust.append(load_certificate(certificate_file(), get_setting(session, PASSPHRASE_KEY)))
-    return verify_pdf(Path(path), trust=trust or None)
+def organisation_certificate(session: Session) -> x509.Certificate | None:
+    """The certificate of this store's seal (None when no seal is set up)."""
+    found = _seal_data(session)
+    if found is None:
+        return None
+    return load_certificate(found[0], get_setting(session, PASSPHRASE_KEY))
+
+
+def verify(session: Session | None, path: Path,
+           trust: Sequence[TrustAnchor] = ()) -> SealReport:
+    """Check a PDF's seal; trusted only when it is the organisation's own certificate (this
+    store's seal) or chains to one of ``trust`` (certificates given, e.g. the
+    organisation's exported PEM on a machine without the store)."""
+    anchors: list[TrustAnchor] = list(trust)
+    own = organisation_certificate(session) if session is not None else None
+    if own is not None:
+        anchors.append(own)
+    return verify_pdf(Path(path), trust=anchors)
 
 
 def current_certificate(session: Session) -> CertificateInfo | None:
     """The organisation's seal certificate, if one is set up."""
-    if not seal_ready(session):
+    found = _seal_data(session)
+    if found is None:
         return None
-    return certificate_info(certificate_file(), get_setting(session, PASSPHRASE_KEY))
+    return certificate_info(found[0], get_setting(session, PASSPHRASE_KEY))
+
+
+def export_certificate_pem(session: Session, out: Path) -> CertificateInfo:
+    """Write the organisation's seal certificate (never its key) to ``out`` as PEM: what a
+    supervisee or an inspector needs to check a sealed PDF without the store
+    (``verify --trust``)."""
+    from supervision_audit.exports.atomic import atomic_output
+
+    cert = organisation_certificate(session)
+    if cert is None:
+        raise SupervisionAuditError("No seal certificate is set up for this store, so there "
+                                    "is none to export.")
+    with atomic_output(Path(out)) as tmp:
+        tmp.write_bytes(cert.public_bytes(Encoding.PEM))
+    return describe(cert)

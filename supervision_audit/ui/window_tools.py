@@ -162,8 +162,8 @@ class ToolsMixin:
                        f"Intact: {'yes' if report.intact else '<b>NO</b>'}<br>"
                        f"Covers the whole file: {'yes' if report.covers_whole_file else 'NO'}"
                        f"<br>The organisation's own certificate: "
-                       f"{'yes' if report.trusted else 'no'}</p>")
-        show = messages.show_info if report.sealed and report.intact else messages.show_error
+                       f"{'yes' if report.trusted else '<b>NO</b>'}</p>")
+        show = messages.show_info if report.genuine else messages.show_error
         show(self, "Verify a PDF", f"<p><b>{report.summary}</b></p>{details}<p>{path.name}</p>")
 
     # -- administration and account ---------------------------------------------------

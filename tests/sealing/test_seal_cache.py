@@ -123,7 +123,7 @@ def test_checking_without_the_organisation_certificate_logs_no_traceback(
     with caplog.at_level(logging.DEBUG):
         report = verify_pdf(sealed_pdf)
     assert report.sealed and report.intact and report.covers_whole_file
-    assert not report.trusted and "not one this app trusts" in report.summary
+    assert not report.trusted and "NOT shown to be the organisation's seal" in report.summary
     loud = [r for r in caplog.records if r.levelno >= logging.WARNING or r.exc_info]
     assert loud == []
     assert "Traceback" not in caplog.text

@@ -4,7 +4,6 @@ dropped or altered outside the app come back when the store opens."""
 
 from __future__ import annotations
 
-import json
 from datetime import date
 from pathlib import Path
 
@@ -155,25 +154,16 @@ def test_locks_dropped_or_altered_come_back_when_the_store_opens(signed) -> None
         reopened.close()
 
 
-@pytest.fixture
-def demo(tmp_path, monkeypatch):
-    from supervision_audit.services.demo import create_demo
+def test_attack_drop_a_lock_edit_a_signed_record_then_export(tmp_path, capsys,
+                                                             monkeypatch) -> None:
+    from tests.seal_helpers import PASSWORD, USER, small_store
 
-    opened, _ = create_demo(tmp_path / "demo.sqlite", encrypted=False)
-    with opened.store.write() as s:
-        set_up_seal(s, SYS, PASS)
-    opened.store.close()
-    monkeypatch.setenv("SUPERVISION_AUDIT_USER", "rachel")
-    monkeypatch.setenv("SUPERVISION_AUDIT_PASSWORD", "supervision-demo")
-    return tmp_path / "demo.sqlite"
-
-
-def test_attack_drop_a_lock_edit_a_signed_record_then_export(demo, tmp_path, capsys) -> None:
-    assert main(["--db", str(demo), "list-records", "--staff", "P101", "--json"]) == 0
-    record_id = json.loads(capsys.readouterr().out)[0]["id"]
-    _edit_record_behind_the_app(demo, record_id, "Nothing of concern was discussed.")
+    monkeypatch.setenv("SUPERVISION_AUDIT_USER", USER)
+    monkeypatch.setenv("SUPERVISION_AUDIT_PASSWORD", PASSWORD)
+    db, record_id = small_store(tmp_path / "org.sqlite")
+    _edit_record_behind_the_app(db, str(record_id), "Nothing of concern was discussed.")
     out = tmp_path / "record.pdf"
-    assert main(["--db", str(demo), "export-record", "--id", record_id, "--out",
+    assert main(["--db", str(db), "export-record", "--id", str(record_id), "--out",
                  str(out)]) == 1
     err = capsys.readouterr().err
     assert "changed after signing" in err and "It was not exported or sealed" in err
