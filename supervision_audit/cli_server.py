@@ -217,3 +217,7 @@ def add_server_commands(sub: Any) -> None:
     close = verbs.add_parser("close", help="close an account (it can no longer sign in)")
     close.add_argument("username")
     close.set_defaults(handler=cmd_accounts_close)
+
+    from supervision_audit.cli_sync import add_sync_commands
+
+    add_sync_commands(sub)  # a laptop's replica of the server: replica init, sync

@@ -26,6 +26,7 @@ from sqlalchemy.engine import Connection
 from sqlmodel import Session
 
 from supervision_audit.db import Store
+from supervision_audit.errors import SupervisionAuditError
 from supervision_audit.locks import LOCKS, restoring_statements
 from supervision_audit.sync import scope
 from supervision_audit.sync.replica_schema import is_replica
@@ -56,7 +57,7 @@ class State:
     last_error: str = ""
 
 
-class NotAReplica(Exception):
+class NotAReplica(SupervisionAuditError):
     """The store is a standalone store, not a replica of the organisation's server."""
 
 

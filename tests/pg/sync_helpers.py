@@ -14,8 +14,9 @@ from typing import Any
 import psycopg
 from sqlmodel import Session
 
+from supervision_audit.db import Store, open_store
 from supervision_audit.pg.store import open_pg_store
-from supervision_audit.security.keyring import KdfParams
+from supervision_audit.security.keyring import KdfParams, load_keyring
 from supervision_audit.security.passwords import Costs
 from supervision_audit.services.access import SYSTEM_ACTOR, Actor
 from supervision_audit.services.accounts import Vault, add_account
@@ -91,6 +92,19 @@ class Laptop:
     def reading(self) -> Iterator[tuple[Session, Actor]]:
         with self.opened() as found, found.store.read() as session:
             yield session, found.actor
+
+    @contextmanager
+    def raw(self) -> Iterator[Store]:
+        """The replica opened with its key, without signing in (which would log a sign-in,
+        a change waiting to go)."""
+        keyring = load_keyring(self.path)
+        assert keyring is not None
+        found = open_store(self.path, key=keyring.unlock(self.username, PASSWORD),
+                           create=False)
+        try:
+            yield found
+        finally:
+            found.close()
 
     def sync(self, server: str | None = None) -> SyncReport:
         with self.opened() as found:

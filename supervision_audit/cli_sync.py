@@ -1,0 +1,107 @@
+"""The command line of a laptop's replica: ``replica init`` and ``sync``.
+
+``supervision-audit --db LAPTOP.sqlite replica init --server URL`` makes a replica of the
+signed-in user's scope (SUPERVISION_AUDIT_USER and SUPERVISION_AUDIT_PASSWORD, or asked);
+``supervision-audit --db LAPTOP.sqlite sync`` pushes what was written on it and pulls what
+changed; ``sync --status`` says where it stands without reaching the server. The window
+and every other command open the replica as any store.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from supervision_audit.errors import SupervisionAuditError
+
+
+def _say(text: str) -> None:
+    print(text, flush=True)
+
+
+def cmd_replica_init(args: argparse.Namespace) -> int:
+    from supervision_audit.cli import credentials, db_path
+    from supervision_audit.sync.setup import create_replica
+
+    path = db_path(args)
+    user, password = credentials(args)
+    report = create_replica(path, args.server, user, password, progress=_say)
+    print(f"Replica of {user}'s files made at {path}: {len(report.files_added)} file(s), "
+          f"{report.rows} row(s). Open it as any store (--db {path}); sync it with "
+          f"'supervision-audit --db {path} sync'.")
+    return 0
+
+
+def _status(store: Any) -> int:
+    from supervision_audit.sync.conflicts import kept_changes
+    from supervision_audit.sync.outbox import waiting
+    from supervision_audit.sync.replica import read_state
+
+    with store.read() as session:
+        conn = session.connection()
+        state = read_state(conn)
+        count = waiting(conn)
+        kept = kept_changes(conn)
+    print(f"server: {state.server}")
+    print(f"device: {state.device}")
+    print(f"last synced: {state.last_synced_at or 'never'}")
+    if state.last_error:
+        print(f"last attempt failed: {state.last_error}")
+    print(f"waiting to go: {count} change(s)")
+    print(f"files held: {len(state.files)}")
+    for item in kept:
+        print(f"not taken by the server ({item.what}) [{item.id}] {item.table} {item.key}: "
+              f"{item.reason}")
+    return 0
+
+
+def cmd_sync(args: argparse.Namespace) -> int:
+    from supervision_audit.cli import credentials, db_path, signed_in
+    from supervision_audit.services.signin import sign_in
+    from supervision_audit.sync.client import sync_store
+    from supervision_audit.sync.replica import NotAReplica
+
+    if args.status:
+        opened = signed_in(args)
+        try:
+            return _status(opened.store)
+        finally:
+            opened.store.close()
+    user, password = credentials(args)
+    opened = sign_in(db_path(args), user, password)
+    try:
+        report = sync_store(opened.store, user, password, server=args.server, progress=_say)
+    except NotAReplica as exc:
+        raise SupervisionAuditError(f"{exc} Make one with 'replica init'.") from exc
+    finally:
+        opened.store.close()
+    for line in report.lines():
+        print(line)
+    sys.stdout.flush()
+    return 0
+
+
+def add_sync_commands(sub: Any) -> None:
+    replica = sub.add_parser(
+        "replica", help="a laptop's replica of the organisation's server",
+        description="A replica: an encrypted store on this laptop holding exactly what you "
+                    "may see on the organisation's server, for working offline. Name its file "
+                    "with --db.")
+    verbs = replica.add_subparsers(title="actions", metavar="ACTION", required=True)
+    init = verbs.add_parser("init", help="make a replica of your scope from the server")
+    init.add_argument("--server", required=True, metavar="URL",
+                      help="the organisation's server, e.g. https://audit.example.org")
+    init.set_defaults(handler=cmd_replica_init)
+
+    sync = sub.add_parser(
+        "sync", help="sync this laptop's replica with the organisation's server",
+        description="Push what was written on this replica, then pull what changed on the "
+                    "server within your scope. Changes the server does not take are kept on "
+                    "the laptop with the reason (see --status).")
+    sync.add_argument("--server", metavar="URL",
+                      help="the server's address, if it moved (remembered from then on)")
+    sync.add_argument("--status", action="store_true",
+                      help="where the replica stands (last synced, waiting, not taken), "
+                           "without reaching the server")
+    sync.set_defaults(handler=cmd_sync)
