@@ -49,7 +49,7 @@ def _json_problems(column: str, value: Any) -> list[Problem]:
         for text in _strings(item):
             message = text_problem(text, FREE_TEXT_MAX, multiline=True)
             if message:
-                problems.append(Problem(str(key), message))
+                problems.append(Problem(str(key), f"The text {message}"))
                 break
     return problems
 
@@ -81,7 +81,7 @@ def problems_in(obj: Any) -> list[Problem]:
             length = getattr(column.type, "length", None)
             message = text_problem(value, length or FREE_TEXT_MAX, multiline=length is None)
             if message:
-                problems.append(Problem(attr.key, message))
+                problems.append(Problem(attr.key, f"The text {message}"))
     return problems
 
 

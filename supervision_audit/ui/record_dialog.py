@@ -330,6 +330,10 @@ class RecordDialog(QDialog):
         try:
             with self.store.write() as session:
                 save_draft(session, self.actor, self.record_id, values)
+        except ValidationError as exc:  # text the store will not hold: a control character
+            self.editor.show_problems(exc.problems)
+            self._note("Draft not saved: please correct what is marked in red.", bad=True)
+            return False
         except SupervisionAuditError as exc:
             self._note(f"Draft not saved: {exc}", bad=True)
             return False

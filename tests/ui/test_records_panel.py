@@ -514,3 +514,22 @@ def test_return_in_a_one_line_field_presses_no_button(qtbot, people, mia, show_p
     assert len(editor.binding_for("actions")._rows) == cells_before
     assert len(editor.values().get("actions") or []) == rows_before
     assert editor.values()["venue"] == "Room 2"
+
+
+def test_a_control_character_pasted_into_an_answer_is_named_beside_it(
+        qtbot, store, people, mia, show_panel, held_on) -> None:
+    from PySide6.QtGui import QGuiApplication
+
+    panel = show_panel(mia, people["P1"])
+    dialog = _new_record(qtbot, panel)
+    welfare = dialog.editor.widget_for("welfare")
+    QGuiApplication.clipboard().setText("Leave\x07 booked")  # pasted from somewhere
+    welfare.setFocus()
+    qtbot.keyClick(welfare, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
+    _click(qtbot, dialog.save_button)
+    assert dialog.isVisible()
+    assert dialog.editor.problem_text("welfare") == (
+        "The text has a bell (U+0007) at character 6: remove it")
+    assert "Draft not saved" in dialog.draft_note.text()
+    with store.read() as session:
+        assert "Leave" not in str(records_of(session, mia, people["P1"])[0].values)
