@@ -117,6 +117,6 @@ def add_sync_routes(app: FastAPI, store: PgStore, signed: Signed) -> None:
 
     @app.get("/v1/sync/device/{device}", response_model=DeviceOut)
     def sync_device(device: str, request: Request) -> DeviceOut:
-        with signed(request) as (session, _actor):
-            state = device_state(session, device) or {"last_seq": 0, "log_seq": 0}
+        with signed(request) as (session, actor):
+            state = device_state(session, device, actor)
         return DeviceOut(device=device, last_seq=state["last_seq"], log_seq=state["log_seq"])

@@ -173,8 +173,8 @@ def sync_store(store: Store, username: str, password: str, *, server: str | None
                progress: Progress | None = None) -> SyncReport:
     """One sync of the replica ``store`` as ``username``: push, then pull."""
     with store.write() as session:
+        state = read_state(session.connection())  # a standalone store is left untouched
         ensure_replica_schema(session.connection())
-        state = read_state(session.connection())
     if username != state.username:
         raise SyncError(f"This replica is {state.username}'s: sign in as {state.username} "
                         "to sync it.")

@@ -57,11 +57,17 @@ def _device(session: Session, device: str, actor: Actor) -> Any:
     return found
 
 
-def device_state(session: Session, device: str) -> dict[str, Any] | None:
+def device_state(session: Session, device: str, actor: Actor) -> dict[str, Any]:
+    """How far the server has applied ``device``'s outbox (nothing yet: 0), for its own
+    account only."""
     found = session.connection().execute(
-        text("SELECT last_seq, log_seq FROM sync_device WHERE device_id = :d"),
+        text("SELECT last_seq, log_seq, account_id FROM sync_device WHERE device_id = :d"),
         {"d": device}).mappings().first()
-    return dict(found) if found is not None else None
+    if found is None:
+        return {"last_seq": 0, "log_seq": 0}
+    if found["account_id"] != actor.account_id:
+        raise DeviceRefused(f"The device {device} is another account's replica.")
+    return {"last_seq": found["last_seq"], "log_seq": found["log_seq"]}
 
 
 def _reason(exc: Exception) -> str:

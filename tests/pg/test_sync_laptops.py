@@ -13,10 +13,14 @@ from pathlib import Path
 import pytest
 from sqlmodel import select
 
+from supervision_audit.cli import main
 from supervision_audit.models import Signature, Staff, SupervisionRecord, UserAccount
+from supervision_audit.security.keyring import keyring_path
 from supervision_audit.services.events import verify_chain
 from supervision_audit.services.records import records_of
 from supervision_audit.services.signatures import check_signatures, sign
+from supervision_audit.services.signin import sign_in
+from supervision_audit.sync.replica_schema import is_replica
 from tests.pg.pg_helpers import create_database, drop_database, running_server
 from tests.pg.sync_helpers import PASSWORD, Laptop, completed, seed, server_rows
 
@@ -92,3 +96,60 @@ def test_a_record_written_offline_on_one_laptop_is_signed_on_the_other(
     details = [d for (d,) in server_rows(
         org.db, "SELECT detail FROM event_log WHERE action = 'record.sign' ORDER BY seq")]
     assert sum("on device laptop-" in d for d in details) == 2
+
+
+def _cli(monkeypatch: pytest.MonkeyPatch, *args: str, user: str = "mia",
+         password: str = PASSWORD) -> int:
+    monkeypatch.setenv("SUPERVISION_AUDIT_USER", user)
+    monkeypatch.setenv("SUPERVISION_AUDIT_PASSWORD", password)
+    return main(list(args))
+
+
+def test_the_command_line_makes_a_replica_syncs_it_and_says_where_it_stands(
+        org: Org, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "laptop.sqlite"
+    assert _cli(monkeypatch, "--db", str(path), "replica", "init", "--server", org.base) == 0
+    out = capsys.readouterr().out
+    assert f"Replica of mia's files made at {path}" in out
+    assert path.exists() and keyring_path(path).exists()
+    assert _cli(monkeypatch, "--db", str(path), "sync") == 0
+    out = capsys.readouterr().out
+    assert "signed in to the server" in out and "pushed: " in out and "waiting to go: 0" in out
+    assert _cli(monkeypatch, "--db", str(path), "sync", "--status") == 0
+    out = capsys.readouterr().out
+    assert f"server: {org.base}" in out and "last synced: 20" in out
+    assert "waiting to go: 1 change(s)" in out  # this command's own sign-in, logged
+
+
+@pytest.mark.parametrize(("server", "password", "message"), [
+    ("ftp://example.org", PASSWORD, "is not the server's address"),
+    ("http://127.0.0.1:9", PASSWORD, "could not be reached"),
+    (None, "not the password", "did not sign you in"),
+])
+def test_a_replica_that_cannot_be_made_leaves_nothing_behind(
+        org: Org, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str], server: str | None, password: str,
+        message: str) -> None:
+    path = tmp_path / "laptop.sqlite"
+    assert _cli(monkeypatch, "--db", str(path), "replica", "init", "--server",
+                server or org.base, password=password) == 1
+    assert message in capsys.readouterr().err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_standalone_store_is_no_replica_to_sync(
+        org: Org, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "standalone.sqlite"
+    monkeypatch.setenv("SUPERVISION_AUDIT_PASSWORD", PASSWORD)
+    assert main(["--db", str(path), "init", "--organisation", "Elsewhere"]) == 0
+    capsys.readouterr()
+    assert _cli(monkeypatch, "--db", str(path), "sync", user="admin") == 1
+    assert "not a replica" in capsys.readouterr().err
+    store = sign_in(path, "admin", PASSWORD).store
+    try:
+        with store.read() as session:
+            assert not is_replica(session.connection())  # and it stays as it was
+    finally:
+        store.close()

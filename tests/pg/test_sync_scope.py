@@ -20,9 +20,11 @@ from supervision_audit.services.accounts import grant_inspector
 from supervision_audit.services.records import records_of
 from supervision_audit.services.staff import get_by_staff_id, save_staff, staff_input_of
 from supervision_audit.sync.conflicts import kept_changes
+from supervision_audit.ui.app import create_main_window
 from tests.pg.pg_helpers import create_database, drop_database, running_server
 from tests.pg.sync_helpers import NO_VAULT, PASSWORD, Laptop, completed, seed
 from tests.record_helpers import signed_record
+from tests.ui.driving import click_row
 
 
 @dataclass
@@ -118,3 +120,24 @@ def test_a_supervisee_moved_in_is_back_filled_and_moved_out_is_removed(
     _move(org, "P1", "M1", "Assessment")
     assert [uuid.UUID(f) for f in mia.sync().files_added] == [org.ids["P1"]]
     assert _holds(mia, org.records["P1"]) and "P1" in _people(mia)
+
+
+def test_the_window_opens_a_replica_as_any_store(qtbot, org: Org, tmp_path: Path) -> None:
+    mia = Laptop(tmp_path / "mia.sqlite", "mia", org.base)
+    mia.create()
+    with mia.opened() as found:
+        window = create_main_window(found.store, found.actor)
+        qtbot.addWidget(window)
+        window.show()
+        qtbot.waitExposed(window)
+        try:
+            assert window.status_label.text().startswith("mia.sqlite")
+            model = window.staff_page.view.model()
+            names = {model.index(row, 0).data() for row in range(model.rowCount())}
+            assert {"Pat Worker", "Łucja Żak"} <= names and "Aisha Rahman" not in names
+            click_row(window.staff_page.view, "Pat Worker")
+            assert window.records_panel is not None
+            table = window.records_panel.table
+            assert [table.item(row, 2).text() for row in range(table.rowCount())] == ["Final"]
+        finally:
+            window.close()
