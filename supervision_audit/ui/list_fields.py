@@ -10,7 +10,8 @@ import html
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
@@ -34,6 +35,32 @@ from supervision_audit.ui.style import NOTE, PROBLEM
 VALUE_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
+class WholeList(QListWidget):
+    """A list as tall as all its rows at the width it is given, so that a form which
+    scrolls does not hold a second, smaller scroll box (its rows wrap, so their height
+    follows the width)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setResizeMode(QListWidget.ResizeMode.Adjust)
+        self._fitted_width = -1
+
+    def fit(self) -> None:
+        self.doItemsLayout()
+        rows = self.contentsSize().height() if self.count() else 3 * self.fontMetrics().height()
+        self.setFixedHeight(rows + 2 * self.frameWidth() + 4)
+        self._fitted_width = self.viewport().width()
+        # the scroll range was worked out for the old height: again once the new one holds
+        QTimer.singleShot(0, self, self.updateGeometries)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt's name)
+        super().resizeEvent(event)
+        if self.viewport().width() != self._fitted_width:
+            self.fit()
+
+
 class TagsBinding(Binding):
     """Check boxes in a list, one per choice. The choices may be set at run time
     (``set_choices``, e.g. the people who attended); a stored value no longer offered is
@@ -43,7 +70,7 @@ class TagsBinding(Binding):
 
     def __init__(self, field: Field) -> None:
         super().__init__(field)
-        self.widget = QListWidget()
+        self.widget = WholeList()
         self.widget.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         self.widget.setWordWrap(True)
         self.widget.setAlternatingRowColors(True)
@@ -56,9 +83,7 @@ class TagsBinding(Binding):
         for value, label in choices:
             self._add(value, label)
         self.set_value(chosen)
-        shown = range(min(self.widget.count(), 10))
-        height = sum(self.widget.sizeHintForRow(i) for i in shown) or 3 * 20
-        self.widget.setFixedHeight(height + 2 * self.widget.frameWidth() + 4)
+        self.widget.fit()
 
     def _add(self, value: Any, label: str) -> QListWidgetItem:
         item = QListWidgetItem(label)
