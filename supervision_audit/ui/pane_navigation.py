@@ -5,7 +5,7 @@ on the "Staff and files" page the panes are the page tabs, the staff list and th
 on the dashboard, the page tabs and the dashboard. A pane gets back the control that last had
 the focus in it, else its first control. Enter on a person in the staff list (or Ctrl+Shift+O
 from anywhere) puts the focus on the first control of their file, and so does opening a
-person from the dashboard.
+person from the dashboard; Find (Ctrl+F) from the dashboard goes to the staff search.
 
 The window needs ``pages`` (a QTabWidget), ``splitter`` (the staff-and-files page),
 ``staff_page``, ``file_view`` and ``dashboard``; ``install_pane_navigation`` adds the
@@ -57,6 +57,9 @@ class PaneNavigator(QObject):
         if getattr(window, "dashboard", None) is not None:  # not every role has one
             window.dashboard.open_person.connect(lambda _id: self.focus_file())
         window.staff_page.activated.connect(lambda _id: self.focus_file())
+        find = getattr(window, "find_action", None)
+        if isinstance(find, QAction):  # from the dashboard the search is on the other page
+            find.triggered.connect(lambda _checked=False: self.find_person())
 
     def _action(self, text: str, keys: str, slot: object) -> QAction:
         action = QAction(text, self.window)
@@ -111,6 +114,13 @@ class PaneNavigator(QObject):
             self._focus(target)
             w.file_view.scroll.verticalScrollBar().setValue(0)  # type: ignore[attr-defined]
         return target
+
+    def find_person(self) -> None:
+        """Show the staff-and-files page with the cursor in the staff search."""
+        w = self.window
+        if w.pages.currentWidget() is not w.splitter:  # type: ignore[attr-defined]
+            w.pages.setCurrentWidget(w.splitter)  # type: ignore[attr-defined]
+        w.staff_page.focus_search()  # type: ignore[attr-defined]
 
     def _entry(self, pane: QWidget) -> QWidget | None:
         if pane is getattr(self.window, "file_view", None):

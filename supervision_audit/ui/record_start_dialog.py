@@ -49,6 +49,7 @@ class StartRecordDialog(QDialog):
         self.group.addButton(self.other)
         self.date = DateField()
         self.date.setObjectName("held_on")
+        self.date.set_label("Date the session was held")
         self.date.set_date(today or date.today())
         self.date.changed.connect(lambda: self.other.setChecked(True))
         row.addWidget(self.other)

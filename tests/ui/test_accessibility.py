@@ -303,3 +303,13 @@ def test_a_long_form_in_its_dialog_is_left_by_tab_from_every_multiline_field(
             qtbot.keyClick(box, Qt.Key.Key_Tab)
             assert QApplication.focusWidget() is not box, box.objectName()
             assert box.toPlainText() == ""  # Tab moved on, it did not type a tab
+
+
+def test_the_dialog_that_starts_a_record(qtbot) -> None:
+    from supervision_audit.ui.record_start_dialog import StartRecordDialog
+
+    dialog = StartRecordDialog("New supervision record", "Give the date the session was held.",
+                               [], today=HELD)
+    report = audit(shown(qtbot, dialog, 520, 260))
+    assert_clean(report)
+    assert accessible_name(dialog.date.line) == "Date the session was held"

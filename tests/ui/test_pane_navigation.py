@@ -79,3 +79,11 @@ def test_the_pane_keys_are_listed_in_the_view_menu(window) -> None:
     assert shortcuts["Next pane"] == "F6"
     assert shortcuts["Previous pane"] == "Shift+F6"
     assert shortcuts["Go to the file"] == "Ctrl+Shift+O"
+
+
+def test_find_from_the_dashboard_goes_to_the_staff_search(window) -> None:
+    window.pages.setCurrentWidget(window.dashboard)
+    window.pages.tabBar().setFocus()
+    focus = _key(window.pages.tabBar(), Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    assert window.pages.currentWidget() is window.splitter
+    assert focus is window.staff_page.search
