@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 
 from dateutil.relativedelta import relativedelta
 
@@ -30,6 +31,11 @@ def add_days(d: date, days: int) -> date:
         return date.max if days > 0 else date.min
 
 
+@lru_cache(maxsize=64)
+def _latest_plausible(today: date) -> date:
+    return add_months(today, 12 * PLAUSIBLE_YEARS_AHEAD)
+
+
 def plausibility_problem(day: date | None, today: date | None = None) -> str:
     """R10: why ``day`` cannot be a real date of supervision or employment, a mistyped year
     ("" when it can be): before 1950, or more than two years after ``today``."""
@@ -37,8 +43,7 @@ def plausibility_problem(day: date | None, today: date | None = None) -> str:
         return ""
     if day < EARLIEST_PLAUSIBLE:
         return f"{format_date(day)}: before {EARLIEST_PLAUSIBLE.year}"
-    latest = add_months(today or date.today(), 12 * PLAUSIBLE_YEARS_AHEAD)
-    if day > latest:
+    if day > _latest_plausible(today or date.today()):
         return f"{format_date(day)}: over {PLAUSIBLE_YEARS_AHEAD} years ahead"
     return ""
 

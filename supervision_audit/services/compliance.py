@@ -13,7 +13,7 @@ import uuid
 from bisect import bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any
 
@@ -36,8 +36,8 @@ from supervision_audit.policy import (
     rescheduled_outcome,
 )
 from supervision_audit.services.access import Actor, visible_staff
-from supervision_audit.services.contracts import ContractTerms, all_contracts, terms_of
-from supervision_audit.services.in_post import SupervisorOn, supervisors_on
+from supervision_audit.services.contracts import all_contracts, terms_of
+from supervision_audit.services.in_post import SupervisorOn, lines
 from supervision_audit.sqlfuncs import add_days, minutes_between, uuid_key
 
 NO_START_DATE = "no start date"
@@ -89,6 +89,9 @@ class Supervised:
     service: str  # the team's service; "" when none
     active: bool = True
     left_on: date | None = None
+    # R10: a start date beyond reason is not used (None above) and named here
+    date_reasons: tuple[str, ...] = ()
+    no_start_date: bool = False  # none on file at all
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,9 +132,19 @@ def supervisees(session: Session, people: set[uuid.UUID] | None = None) -> list[
                  .join(boss, boss.id == Staff.supervisor_id, isouter=True)
                  .join(Team, Team.id == Staff.team_id, isouter=True)
                  .order_by(col(Staff.name)))
-        return [Supervised(*row[:6], supervisor_staff_id=row[6] or "", team=row[7] or "",
-                           service=row[8] or "", active=row[9], left_on=row[10])
-                for row in _rows(session, query)]
+        today = date.today()
+        out = []
+        for row in _rows(session, query):
+            asye, start = row[4], row[5]
+            reasons = tuple(f"{what} {wrong}; correct the staff record" for what, wrong in (
+                ("employment start", plausibility_problem(start, today)),
+                ("ASYE start", plausibility_problem(asye, today))) if wrong)
+            out.append(Supervised(
+                *row[:4], asye_start=_plausible(asye, today),
+                employment_start=_plausible(start, today), supervisor_staff_id=row[6] or "",
+                team=row[7] or "", service=row[8] or "", active=row[9], left_on=row[10],
+                date_reasons=reasons, no_start_date=start is None and asye is None))
+        return out
 
     found = memo(session, "compliance.supervisees", everyone)  # once per read session
     return found if people is None else [p for p in found if p.id in people]
@@ -147,49 +160,36 @@ def counted_on(session: Session, day: date, people: set[uuid.UUID] | None = None
     A person with no start date is counted with the reason "no start date"; one whose start
     date is beyond reason, with the reason and the date not used."""
     staff = supervisees(session)
-    employed = {p.id: p for p in staff
-                if employed_on(_plausible(p.employment_start, day), p.left_on, p.active, day)}
-    on_day = supervisors_on(session, day)
-    supervisor_of = {}
-    for person_id in employed:
-        found = on_day.get(person_id)
-        boss = found.supervisor_id if found else None
-        supervisor_of[person_id] = boss if boss in employed else None
-    heads = {boss for boss in supervisor_of.values() if boss is not None}
+    line = lines(session)
+    where = memo(session, "compliance.positions", lambda: [line.index[p.id] for p in staff])
+    on_day = line.on(day)
+    employed = [False] * len(line.people)
+    for person, at in zip(staff, where, strict=True):
+        employed[at] = employed_on(person.employment_start, person.left_on, person.active, day)
+    recorded = [on_day[at] for at in where]
+    # the supervisor in post: the one recorded for the day, if employed that day
+    bosses = [boss if boss is not None and employed[boss] else None for boss, _ in recorded]
+    heads = {boss for at, boss in zip(where, bosses, strict=True) if employed[at]}
     out = []
-    for person in staff:
-        if person.id not in employed or (people is not None and person.id not in people):
+    for person, at, (named, since), boss in zip(staff, where, recorded, bosses, strict=True):
+        if not employed[at] or (people is not None and person.id not in people):
             continue
-        boss = supervisor_of[person.id]
-        recorded = on_day.get(person.id)
-        if boss is None and person.id in heads and (recorded is None
-                                                    or recorded.supervisor_id is None):
+        if boss is None and named is None and at in heads:
             continue  # heads the line held here
-        reasons = [problem for problem in (
-            _date_reason("employment start", person.employment_start, day),
-            _date_reason("ASYE start", person.asye_start, day)) if problem]
-        if person.employment_start is None and person.asye_start is None:
-            reasons.append(NO_START_DATE)
+        reasons = person.date_reasons
+        if person.no_start_date:
+            reasons += (NO_START_DATE,)
         if boss is None:
-            reasons.append(NO_SUPERVISOR)
-        out.append(Counted(person, boss, on_day.get(person.id), tuple(reasons)))
+            reasons += (NO_SUPERVISOR,)
+        out.append(Counted(person, line.people[boss] if boss is not None else None,
+                           SupervisorOn(line.people[named] if named is not None else None,
+                                        since), reasons))
     return out
 
 
 def _plausible(day: date | None, today: date) -> date | None:
     """``day``, or None when it cannot be a real date (R10: such a date is not used)."""
     return None if day is None or plausibility_problem(day, today) else day
-
-
-def _date_reason(what: str, day: date | None, today: date) -> str:
-    problem = plausibility_problem(day, today)
-    return f"{what} {problem}; correct the staff record" if problem else ""
-
-
-def _terms(person: Supervised, contract: ContractTerms | None, day: date) -> Supervisee:
-    return terms_of(replace(person, asye_start=_plausible(person.asye_start, day),
-                            employment_start=_plausible(person.employment_start, day)),
-                    contract)
 
 
 def _last_completed(session: Session, on: date) -> dict[str, date]:
@@ -236,15 +236,15 @@ def compute(session: Session, as_of: date, people: set[uuid.UUID] | None = None
         if (given is not None and given > due) or (given is None and as_of > due):
             copies[supervisee] += 1
     escalations = _escalations(session, as_of, year_ago)
-    contracts = all_contracts(session)
+    contracts = all_contracts(session, as_of)
     asye = _asye_overdue(session, [c.person.id for c in counted if c.person.role == "asye"
-                                   and _plausible(c.person.asye_start, as_of)], as_of)
+                                   and c.person.asye_start is not None], as_of)
     staff_ids = {p.id: p.staff_id for p in supervisees(session)}
     out = []
     for entry in counted:
         person, key = entry.person, entry.person.id.hex
         status, contract = contracts.status(person.id, as_of, entry.supervisor)
-        terms = _terms(person, contract, as_of)
+        terms = terms_of(person, contract)
         last = last_completed.get(key)
         due = next_due(terms, last)
         late = days_overdue(due, as_of)
@@ -284,9 +284,10 @@ def overdue_on(session: Session, days: Sequence[date], people: set[uuid.UUID] | 
     """
     if not days:
         return [(c.person, []) for c in counted_on(session, date.today(), people)]
-    counted = {day: {c.person.id for c in counted_on(session, day, people)} for day in days}
-    staff = [p for p in supervisees(session, people)
-             if any(p.id in ids for ids in counted.values())]
+    # who is counted each day, by staff id (unique, and a string hashes once)
+    counted = [{c.person.staff_id for c in counted_on(session, day, people)} for day in days]
+    anyday = set().union(*counted)
+    staff = [p for p in supervisees(session, people) if p.staff_id in anyday]
     first, last = min(days), max(days)
     S = SupervisionSession
     before = _last_completed(session, first)
@@ -294,17 +295,23 @@ def overdue_on(session: Session, days: Sequence[date], people: set[uuid.UUID] | 
     for supervisee, held in _rows(session, select(_hex(S.supervisee_id), S.planned_date).where(
             S.status == "completed", S.planned_date > first, S.planned_date <= last)):
         during[supervisee].append(held)
-    contracts = all_contracts(session)
+    contracts = all_contracts(session, first)
     out = []
     for person in staff:
-        held_on = sorted(during.get(person.id.hex, ()))
-        basis = before.get(person.id.hex)
+        key, me = person.id.hex, person.staff_id
+        held_on = sorted(during.get(key, ()))
+        basis = before.get(key)
         flags: list[bool | None] = []
-        for day in days:
-            if person.id not in counted[day]:
+        terms_for: dict[int, Supervisee] = {}  # by contract version in force (0: none)
+        for day, ids in zip(days, counted, strict=True):
+            if me not in ids:
                 flags.append(None)
                 continue
-            terms = _terms(person, contracts.in_force(person.id, day), day)
+            contract = contracts.in_force(person.id, day)
+            version = contract.version if contract else 0
+            if version not in terms_for:
+                terms_for[version] = terms_of(person, contract)
+            terms = terms_for[version]
             n = bisect_right(held_on, day)
             flags.append(days_overdue(next_due(terms, held_on[n - 1] if n else basis), day) > 0)
         out.append((person, flags))

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import func
+from sqlalchemy import case, exists
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
 from supervision_audit.db import memo
@@ -31,7 +32,7 @@ from supervision_audit.services.access import Action, Actor, require
 from supervision_audit.services.events import log_event
 from supervision_audit.services.in_post import SupervisorOn
 from supervision_audit.services.staff import check_not_stale, get_staff
-from supervision_audit.sqlfuncs import json_text
+from supervision_audit.sqlfuncs import json_text, uuid_key
 
 CONTRACT_STATUSES = ("missing", "draft", "current", "review_due")
 
@@ -116,22 +117,14 @@ def get_contract(session: Session, contract_uuid: uuid.UUID) -> Contract:
 
 
 def signed_on(session: Session, contract: Contract) -> date | None:
-    """The day the contract became final (both parties signed), else None."""
-    if contract.locked_at is None:
-        return None
-    from supervision_audit.models import Signature
-
-    moments = session.exec(select(Signature.signed_at).where(
-        Signature.record_kind == "contract", Signature.record_id == contract.id)).all()
-    return _signed_day(contract.locked_at, max(moments) if moments else None)
+    """The day the contract became final (signed by both parties), else None."""
+    return _signed_day(contract.locked_at) if contract.locked_at is not None else None
 
 
-def _signed_day(locked_at: datetime | None, last_signature: datetime | None) -> date | None:
-    """The local day of the last signature of a final contract (of the lock, if none)."""
-    if locked_at is None:
-        return None
-    return last_signature.astimezone().date() if last_signature is not None \
-        else locked_at.date()
+def _signed_day(locked_at: datetime) -> date:
+    """The local day of the moment a contract became final: the signature that completed
+    it (``signatures.sign`` stamps the lock with that signature's time)."""
+    return locked_at.astimezone().date()
 
 
 def in_force(session: Session, supervisee_uuid: uuid.UUID, on: date | None = None
@@ -158,9 +151,15 @@ def supervisor_changed_on(session: Session, contract: Contract, on: date | None 
                        day)
 
 
-def _changed_on(contract_supervisor: uuid.UUID | None, now: SupervisorOn | None, day: date
-                ) -> date | None:
-    if now is None or now.supervisor_id == contract_supervisor:
+def _changed_on(contract_supervisor: uuid.UUID | str | None, now: SupervisorOn | None,
+                day: date) -> date | None:
+    """When the supervisor ``now`` (on ``day``) took over from the contract's (a UUID, or
+    its 32 hex digits), if they differ."""
+    if now is None:
+        return None
+    theirs = contract_supervisor.hex if isinstance(contract_supervisor, uuid.UUID) \
+        else contract_supervisor
+    if (now.supervisor_id.hex if now.supervisor_id else None) == theirs:
         return None
     return now.since or day
 
@@ -227,7 +226,7 @@ class ContractTerms:
     date_agreed: date | None
     frequency: str | None
     agreed_interval_days: int | None
-    supervisor_id: uuid.UUID | None
+    supervisor_id: str | None  # 32 hex digits
     version: int
     signed: date
 
@@ -250,15 +249,19 @@ def contract_status(session: Session, supervisee_uuid: uuid.UUID, as_of: date) -
 
 @dataclass(frozen=True, slots=True)
 class Contracts:
-    """Everyone's signed contract versions (oldest signed first) and who has any version."""
+    """Everyone's signed contract versions (oldest signed first) and who has any version,
+    by supervisee (32 hex digits)."""
 
-    signed: dict[uuid.UUID, list[ContractTerms]]
-    with_versions: frozenset[uuid.UUID]
+    signed: dict[str, list[ContractTerms]]
+    with_versions: frozenset[str]
 
     def in_force(self, supervisee: uuid.UUID, on: date) -> ContractTerms | None:
         """The newest version signed by both parties by ``on``."""
-        found = [c for c in self.signed.get(supervisee, ()) if c.signed <= on]
-        return max(found, key=lambda c: c.version) if found else None
+        best = None
+        for terms in self.signed.get(supervisee.hex, ()):
+            if terms.signed <= on and (best is None or terms.version > best.version):
+                best = terms
+        return best
 
     def status(self, supervisee: uuid.UUID, on: date, supervisor: SupervisorOn | None
                ) -> tuple[str, ContractTerms | None]:
@@ -268,37 +271,41 @@ class Contracts:
         due = None if terms is None else contract_review_due(
             terms.signed, _changed_on(terms.supervisor_id, supervisor, on))
         return status_of(terms.signed if terms else None, due,
-                         supervisee in self.with_versions, on), terms
+                         supervisee.hex in self.with_versions, on), terms
 
 
-def all_contracts(session: Session) -> Contracts:
-    """Every supervisee's signed contract versions, for the organisation-wide computations,
-    in two queries (the versions' columns and the day each was signed), read once per read
-    session (``db.memo``)."""
-    return memo(session, "contracts.all", lambda: _all_contracts(session))
+def all_contracts(session: Session, since: date) -> Contracts:
+    """Every supervisee's signed contract versions that can be in force on ``since`` or
+    later (not those a newer version signed before then replaced), for the
+    organisation-wide computations, in two queries (the versions' columns, and who has any
+    version), read once per read session (``db.memo``)."""
+    return memo(session, ("contracts.all", since), lambda: _all_contracts(session, since))
 
 
-def _all_contracts(session: Session) -> Contracts:
-    from supervision_audit.models import Signature
-
-    signed_at = (select(func.max(Signature.signed_at))
-                 .where(Signature.record_kind == "contract", Signature.record_id == Contract.id)
-                 .correlate(Contract).scalar_subquery())
-    frequency = json_text(Contract.values, "frequency")
+def _all_contracts(session: Session, since: date) -> Contracts:
+    newer = aliased(Contract)
+    # a day early, so that a lock stamped in UTC is before ``since`` in any time zone
+    replaced = exists().where(
+        newer.supervisee_id == Contract.supervisee_id, newer.version > Contract.version,
+        newer.locked_at < datetime.combine(since - timedelta(days=1), time(), tzinfo=UTC))
+    # the frequency agreed matters only where it can be more frequent than the role's own
+    # without being an agreed interval (which has its own column): monthly for a foster
+    # carer (R1). Anyone else's is their own cadence or was refused, so its JSON is not read.
+    frequency = case((Staff.role == Role.FOSTER_CARER.value,
+                      json_text(Contract.values, "frequency")), else_=None)
     read = session.connection().execute  # rows as SQLite makes them, not all at once
-    signed: dict[uuid.UUID, list[ContractTerms]] = {}
-    for (supervisee, version, agreed, freq, interval, supervisor, locked_at,
-         last) in read(select(Contract.supervisee_id, Contract.version, Contract.date_agreed,
-                              frequency, Contract.agreed_interval_days, Contract.supervisor_id,
-                              Contract.locked_at, signed_at)
-                       .where(Contract.locked_at != None)):  # noqa: E711
-        day = _signed_day(locked_at, last)
-        assert day is not None
+    signed: dict[str, list[ContractTerms]] = {}
+    for (supervisee, version, agreed, freq, interval, supervisor, moment) in read(
+            select(uuid_key(Contract.supervisee_id), Contract.version, Contract.date_agreed,
+                   frequency, Contract.agreed_interval_days, uuid_key(Contract.supervisor_id),
+                   Contract.locked_at)
+            .join(Staff, Staff.id == Contract.supervisee_id)
+            .where(Contract.locked_at != None, ~replaced)):  # noqa: E711
         signed.setdefault(supervisee, []).append(ContractTerms(
-            agreed, freq, interval, supervisor, version, day))
+            agreed, freq, interval, supervisor, version, _signed_day(moment)))
     for versions in signed.values():
         versions.sort(key=lambda c: (c.signed, c.version))
-    everyone = frozenset(session.exec(select(Contract.supervisee_id).distinct()))
+    everyone = frozenset(session.exec(select(uuid_key(Contract.supervisee_id)).distinct()))
     return Contracts(signed, everyone)
 
 

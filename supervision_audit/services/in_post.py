@@ -11,6 +11,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from sqlmodel import Session, col, select
 
@@ -27,45 +28,59 @@ class SupervisorOn:
     since: date | None
 
 
-def _periods(session: Session) -> dict[uuid.UUID, list[tuple[date, date | None,
-                                                              uuid.UUID | None]]]:
-    """Everyone's periods of supervision, oldest first (read once per read session)."""
-    def read() -> dict[uuid.UUID, list[tuple[date, date | None, uuid.UUID | None]]]:
-        out: dict[uuid.UUID, list[tuple[date, date | None, uuid.UUID | None]]] = {}
-        query = select(SupervisorChange.supervisee_id, SupervisorChange.started_on,
-                       SupervisorChange.ended_on, SupervisorChange.supervisor_id).order_by(
-            col(SupervisorChange.supervisee_id), col(SupervisorChange.started_on),
-            col(SupervisorChange.created_at))
-        for supervisee, started, ended, supervisor in session.exec(query):
-            out.setdefault(supervisee, []).append((started, ended, supervisor))
-        return out
-
-    return memo(session, "in_post.periods", read)
+Period = tuple[date, "date | None", Any]  # started, ended, the supervisor (id or position)
 
 
-def _on(periods: list[tuple[date, date | None, uuid.UUID | None]], day: date
-        ) -> SupervisorOn | None:
-    """The period covering ``day`` (the latest begun by then); before the first, the first."""
+def _on(periods: list[Period], day: date) -> tuple[Any, date | None] | None:
+    """The supervisor and start of the period covering ``day`` (the latest begun by then);
+    before the first period, the first one's supervisor (since unknown)."""
     found = None
     for started, ended, supervisor in periods:
         if started <= day and (ended is None or ended > day):
-            found = SupervisorOn(supervisor, started)
+            found = (supervisor, started)
     if found is None and periods and day < periods[0][0]:
-        return SupervisorOn(periods[0][2], None)
+        return periods[0][2], None
     return found
 
 
-def supervisors_on(session: Session, day: date) -> dict[uuid.UUID, SupervisorOn]:
-    """Everyone's supervisor on ``day`` (see the module's note), by person."""
-    def work() -> dict[uuid.UUID, SupervisorOn]:
-        periods = _periods(session)
-        out = {}
-        for person, now in session.exec(select(Staff.id, Staff.supervisor_id)):
-            found = _on(periods.get(person, []), day)
-            out[person] = found if found is not None else SupervisorOn(now, None)
+@dataclass(frozen=True, slots=True)
+class Lines:
+    """Everyone's supervision history, each person and supervisor by their position in
+    ``people``: read once, then asked about any day without touching a UUID again (the
+    monthly trend asks about twelve)."""
+
+    people: list[uuid.UUID]
+    index: dict[uuid.UUID, int]
+    periods: list[list[Period]]  # the supervisor as a position; None: none recorded
+    now: list[int | None]  # the supervisor now, for someone with no history
+
+    def on(self, day: date) -> list[tuple[int | None, date | None]]:
+        """Per position: the supervisor's position on ``day`` (None: none) and since when
+        (None: not known)."""
+        out: list[tuple[int | None, date | None]] = []
+        for periods, current in zip(self.periods, self.now, strict=True):
+            found = _on(periods, day) if periods else None
+            out.append(found if found is not None else (current, None))
         return out
 
-    return memo(session, ("in_post.supervisors_on", day), work)
+
+def lines(session: Session) -> Lines:
+    """Everyone's :class:`Lines` (read once per read session)."""
+    def read() -> Lines:
+        staff = list(session.exec(select(Staff.id, Staff.supervisor_id)))
+        people = [person for person, _ in staff]
+        index = {person: n for n, person in enumerate(people)}
+        periods: list[list[Period]] = [[] for _ in people]
+        for supervisee, started, ended, supervisor in session.exec(
+                select(SupervisorChange.supervisee_id, SupervisorChange.started_on,
+                       SupervisorChange.ended_on, SupervisorChange.supervisor_id).order_by(
+                    col(SupervisorChange.started_on), col(SupervisorChange.created_at))):
+            if supervisee in index:
+                periods[index[supervisee]].append((started, ended, index.get(supervisor)))
+        now = [index.get(boss) if boss is not None else None for _, boss in staff]
+        return Lines(people, index, periods, now)
+
+    return memo(session, "in_post.lines", read)
 
 
 def supervisor_on(session: Session, supervisee: Staff, day: date) -> SupervisorOn:
@@ -76,7 +91,8 @@ def supervisor_on(session: Session, supervisee: Staff, day: date) -> SupervisorO
         .where(SupervisorChange.supervisee_id == supervisee.id)
         .order_by(col(SupervisorChange.started_on), col(SupervisorChange.created_at))))
     found = _on([tuple(p) for p in periods], day)  # type: ignore[misc]
-    return found if found is not None else SupervisorOn(supervisee.supervisor_id, None)
+    return SupervisorOn(*found) if found is not None else \
+        SupervisorOn(supervisee.supervisor_id, None)
 
 
 def in_post(person: Staff | None, day: date) -> bool:
