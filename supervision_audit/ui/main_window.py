@@ -320,9 +320,16 @@ class MainWindow(RolesMixin, ToolsMixin, QMainWindow):
 
     @reports_errors("Import staff")
     def import_staff(self) -> None:
-        dialog = ImportDialog(self._run_import, last_folder("import"), self)
+        dialog = ImportDialog(self._run_import, last_folder("import"), self,
+                              preview=self._preview_import)
         dialog.finished.connect(lambda _code: self._imported(dialog))
         self._open_dialog(dialog, lambda: None)
+
+    def _preview_import(self, path: Path) -> Any:
+        from supervision_audit.services.staff_import_preview import preview_staff_import
+
+        with self.store.read() as session:
+            return preview_staff_import(session, self.actor, path)
 
     def _run_import(self, path: Path) -> Any:
         from supervision_audit.services.staff_import import import_staff

@@ -162,7 +162,7 @@ class MonthlyReturnDialog(QDialog):
         layout.addStretch(1)
         layout.addLayout(buttons)
         self._month_changed()
-        self.resize(620, 330)
+        self.resize(620, self.sizeHint().height())  # no more than it holds; it grows to build
 
     # -- inputs -----------------------------------------------------------------------
     def month_text(self) -> str:

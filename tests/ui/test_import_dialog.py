@@ -113,3 +113,61 @@ def test_cancelling_the_file_chooser_changes_nothing(qtbot, monkeypatch, dialog)
     qtbot.mouseClick(dialog.choose_button, Qt.MouseButton.LeftButton)
     assert dialog.path.text() == ""
     assert not dialog.import_button.isEnabled()
+
+
+@pytest.fixture
+def checked_dialog(qtbot, store, actor, run_import) -> ImportDialog:
+    from supervision_audit.services.staff_import_preview import preview_staff_import
+
+    def preview(path: Path):
+        with store.read() as session:
+            return preview_staff_import(session, actor, path)
+
+    widget = ImportDialog(run_import, "", preview=preview)
+    qtbot.addWidget(widget)
+    widget.show()
+    qtbot.waitExposed(widget)
+    return widget
+
+
+def test_choosing_a_file_shows_what_it_adds_and_changes_before_anything_is_written(
+        qtbot, monkeypatch, tmp_path, store, people, checked_dialog) -> None:
+    dialog = checked_dialog
+    good = tmp_path / "staff.csv"
+    good.write_text(HEADER
+                    + "P1,Pat Worker,Senior Social Worker,Assessment,Oldbury,practitioner,M1,"
+                      "01/03/2024,,p1@example.org,0121 000 0000\n"
+                    + "P2,Łucja Żak,Senior Social Worker,Assessment,Oldbury,practitioner,M1,"
+                      "14/10/2019,,p2@example.org,0121 000 0000\n"
+                    + "P40,Grace Obi,Social Worker,Assessment,Oldbury,practitioner,M1,"
+                      "2025-02-03,,grace@example.org,0121 111 2222\n",
+                    encoding="utf-8")
+    before = _count(store)
+    _choose(qtbot, monkeypatch, dialog, good)  # checked at once, nothing written
+    assert dialog.status.text() == ("staff.csv: 1 to add, 1 to change, 1 unchanged. "
+                                    "Nothing is written until you click Import.")
+    assert dialog.preview_rows() == [
+        ("4", "P40", "Grace Obi", "Added: a new member of staff"),
+        ("2", "P1", "Pat Worker", "Job title: Social Worker → Senior Social Worker")]
+    assert dialog.preview_table.isVisible() and not dialog.table.isVisible()
+    assert _count(store) == before and dialog.result is None
+    assert dialog.import_button.isEnabled()
+    qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
+    assert dialog.status.text() == "Imported staff.csv: 1 added, 2 updated."  # ids known
+    assert _count(store) == before + 1
+
+
+def test_a_bad_file_shows_every_problem_and_offers_no_import(
+        qtbot, monkeypatch, tmp_path, store, people, checked_dialog) -> None:
+    dialog = checked_dialog
+    bad = tmp_path / "staff.csv"
+    bad.write_text(HEADER
+                   + "P31,Amy Lee,Social Worker,Assessment,Oldbury,wizard,M1,01/03/2024,,,\n"
+                   + "P32,Dan Fry,Social Worker,Assessment,Oldbury,practitioner,NOBODY,,,,\n",
+                   encoding="utf-8")
+    _choose(qtbot, monkeypatch, dialog, bad)
+    assert dialog.status.text() == ("staff.csv has 2 problems. Nothing will be imported "
+                                    "until they are put right.")
+    assert [r[:2] for r in dialog.problem_rows()] == [("2", "role"), ("3", "supervisor_id")]
+    assert not dialog.import_button.isEnabled()
+    assert not dialog.preview_table.isVisible()

@@ -176,3 +176,16 @@ def test_closing_while_building_cancels_first(qtbot, dialog, tmp_path, monkeypat
     hold.set()
     qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=10_000)
     assert not (tmp_path / "r.xlsx").exists()
+
+
+def test_the_dialog_is_as_tall_as_what_it_holds_and_grows_to_build(qtbot, dialog, tmp_path,
+                                                                   monkeypatch) -> None:
+    assert dialog.height() <= dialog.sizeHint().height() + 4  # no band of empty space
+    _slowed(monkeypatch)
+    dialog.path.setText(str(tmp_path / "return.xlsx"))
+    qtbot.mouseClick(dialog.build_button, Qt.MouseButton.LeftButton)
+    with qtbot.waitSignal(dialog.written, timeout=20_000):
+        pass
+    for shown in (dialog.progress, dialog.result, dialog.close_button):
+        assert dialog.rect().contains(shown.geometry()), shown.objectName()
+    qtbot.waitUntil(lambda: dialog.job is None)
