@@ -210,6 +210,7 @@ class Store:
                  key: bytes | None = None):
         self.path = Path(path)
         self.key = key
+        self._busy_timeout_ms = busy_timeout_ms
         self.engine = _make_engine(self.path, busy_timeout_ms, key)
         self._write_engine = self.engine.execution_options(sqlite_begin="IMMEDIATE")
         self._check: threading.Thread | None = None
@@ -382,6 +383,36 @@ class Store:
         except BaseException:
             self.pending.put_back(queued)
             raise
+
+    def rekey(self, new_key: bytes) -> None:
+        """Encrypt the whole file with ``new_key`` (SQLCipher's rekey, one transaction); the
+        old key no longer opens it. Connections made with the old key are let go first, so
+        nothing else may be using the store meanwhile (in this process or another)."""
+        if self.key is None or len(new_key) != KEY_BYTES:
+            raise ValueError("only an encrypted store is re-keyed, with a 32-byte key")
+        damage = self.wait_for_check()
+        if damage is not None:
+            raise DamagedStoreError(damage)
+        self.engine.dispose()
+        if self._no_wait is not None:
+            self._no_wait.dispose()
+            self._no_wait = None
+        try:
+            conn = connect_raw(self.path, self.key)
+            try:
+                conn.execute(f"PRAGMA busy_timeout = {int(self._busy_timeout_ms)}")
+                conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+                conn.execute(f"PRAGMA rekey = \"x'{new_key.hex()}'\"")
+                conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            finally:
+                conn.close()
+        except driver.Error as exc:
+            raise explain(exc, self.path) from exc
+        event.remove(self.engine, "handle_error", self._on_error)
+        self.key = new_key
+        self.engine = _make_engine(self.path, self._busy_timeout_ms, new_key)
+        self._write_engine = self.engine.execution_options(sqlite_begin="IMMEDIATE")
+        event.listen(self.engine, "handle_error", self._on_error)
 
     def backup_to(self, dest: Path) -> Path:
         """A consistent copy through SQLite's backup API (safe while others write).

@@ -10,6 +10,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from sqlmodel import Session, select
 
@@ -23,20 +24,29 @@ from supervision_audit.services.events import log_event
 
 @dataclass(frozen=True)
 class Vault:
-    """Where the store's key slots live: the keyring beside ``db_path``; None key: plain store."""
+    """Where the store's key slots live: the keyring beside ``db_path``; None key: plain store.
+
+    With ``store``, the key is the store's own as it is now (it changes when the store is
+    re-keyed)."""
 
     db_path: Path
     key: bytes | None
+    store: Any = None
+
+    @property
+    def current_key(self) -> bytes | None:
+        return self.store.key if self.store is not None else self.key
 
     def set_password(self, username: str, password: str) -> None:
-        if self.key is None:
+        key = self.current_key
+        if key is None:
             return
         keyring = load_keyring(self.db_path) or Keyring()
-        keyring.add(username, password, self.key, Costs.kdf)
+        keyring.add(username, password, key, Costs.kdf)
         save_keyring(self.db_path, keyring)
 
     def remove(self, username: str) -> None:
-        if self.key is None:
+        if self.current_key is None:
             return
         keyring = load_keyring(self.db_path)
         if keyring is not None:

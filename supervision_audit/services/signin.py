@@ -98,7 +98,8 @@ def first_run(db_path: Path, setup: FirstRun) -> tuple[OpenStore, str | None]:
                          keyring_path(db_path), anchor_path(db_path)):
             leftover.unlink(missing_ok=True)
         raise
-    return OpenStore(store, actor, vault), (format_recovery_key(key) if key else None)
+    return (OpenStore(store, actor, Vault(db_path, key, store)),
+            format_recovery_key(key) if key else None)
 
 
 
@@ -146,7 +147,7 @@ def sign_in(db_path: Path, username: str, password: str, *, today: date | None =
     except Exception:
         store.close()
         raise
-    return OpenStore(store, actor, Vault(db_path, key))
+    return OpenStore(store, actor, Vault(db_path, key, store))
 
 
 def check_password(opened: OpenStore, password: str) -> bool:

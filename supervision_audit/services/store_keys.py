@@ -5,17 +5,23 @@ key, no longer opens it)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from supervision_audit.db import Store, open_store
-from supervision_audit.errors import WrongKeyError
+from supervision_audit.errors import StoreError, WrongKeyError
 from supervision_audit.security.keyring import (
     Keyring,
+    format_recovery_key,
     load_keyring,
+    new_store_key,
     save_keyring,
 )
 from supervision_audit.security.passwords import Costs
+from supervision_audit.services.access import Actor
+from supervision_audit.services.accounts import Vault, deactivate_account, reset_password
+from supervision_audit.services.events import Who, log_event
 from supervision_audit.services.log_anchor import LogAnchor, anchor_path
 
 
@@ -77,3 +83,56 @@ def start_anchoring(store: Store) -> None:
     keyring.add_anchor(store.key)
     save_keyring(store.path, keyring)
     attach_anchor(store, keyring)
+
+
+@dataclass(frozen=True)
+class Rekeyed:
+    """A store given a new key: the new recovery key to show the administrator (the old
+    one no longer opens it), and the accounts whose slot, written by an earlier version,
+    could not be given the new key (they need a new password from an administrator)."""
+
+    recovery_key: str
+    dropped: tuple[str, ...]
+
+
+def rekey_store(store: Store, who: Who, reason: str) -> Rekeyed | None:
+    """Encrypt the store with a new key and seal it to every remaining keyring slot (no
+    password needed: each slot has a key pair), with new anchor keys for the event log;
+    an old copy of the keyring, an old password or the old recovery key no longer opens
+    it. None for a plain store (there is no key). If it stops half way, the next sign-in
+    finishes it (the keyring offers both keys until then)."""
+    if store.key is None:
+        return None
+    keyring = load_keyring(store.path)
+    if keyring is None:
+        raise StoreError("The store's keyring is missing, so its key cannot be changed. Use "
+                         "the recovery key to open the store.")
+    new_key = new_store_key()
+    dropped = keyring.begin_rekey(store.key, new_key)
+    save_keyring(store.path, keyring)
+    store.rekey(new_key)
+    keyring.finish_rekey()
+    save_keyring(store.path, keyring)
+    attach_anchor(store, keyring)
+    with store.write() as session:
+        log_event(session, who, "store.rekey", subject_kind="store",
+                  detail=reason + (f"; no longer opened by {', '.join(dropped)} (a new "
+                                   "password is needed)" if dropped else ""))
+    return Rekeyed(format_recovery_key(new_key), tuple(dropped))
+
+
+def close_account(store: Store, actor: Actor, vault: Vault, username: str) -> Rekeyed | None:
+    """Close ``username``'s account and re-key the store, so that a copy of the keyring
+    they may have kept no longer opens it."""
+    with store.write() as session:
+        deactivate_account(session, actor, vault, username)
+    return rekey_store(store, actor.who, f"account {username} closed")
+
+
+def reset_password_and_rekey(store: Store, actor: Actor, vault: Vault, username: str,
+                             new_password: str) -> Rekeyed | None:
+    """An administrator gives ``username`` a new password, and the store a new key, so
+    that the old password with an old copy of the keyring no longer opens it."""
+    with store.write() as session:
+        reset_password(session, actor, vault, username, new_password)
+    return rekey_store(store, actor.who, f"password of {username} reset")

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from datetime import date, timedelta
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -37,11 +38,11 @@ from supervision_audit.services.access import Actor
 from supervision_audit.services.accounts import (
     Vault,
     create_account,
-    deactivate_account,
     grant_inspector,
     list_accounts,
 )
 from supervision_audit.services.staff import get_staff, list_staff, list_teams
+from supervision_audit.services.store_keys import close_account
 from supervision_audit.ui import messages
 from supervision_audit.ui.access_log_dialog import data_table
 from supervision_audit.ui.date_field import DateField
@@ -53,7 +54,14 @@ from supervision_audit.ui.password_dialog import (
     button_box,
     with_problem,
 )
-from supervision_audit.ui.style import heading_label, note_label, problem_label, show_problem
+from supervision_audit.ui.rekey_ui import background_stopped, show_new_key
+from supervision_audit.ui.style import (
+    NOTE,
+    heading_label,
+    note_label,
+    problem_label,
+    show_problem,
+)
 
 COLUMNS = ("User name", "Person", "Administrator", "Inspector until", "Active", "Last signed in")
 
@@ -302,8 +310,8 @@ class AccountsDialog(QDialog):
                      _item("Yes" if account.is_admin else ""), _item(until),
                      _item("Yes" if account.active else "Closed"), _item(last))
             for column, item in enumerate(cells):
-                if not account.active:
-                    item.setForeground(Qt.GlobalColor.gray)
+                if not account.active:  # a closed account: grey, still 4.5:1 or more
+                    item.setForeground(QColor(NOTE))
                 self.table.setItem(row, column, item)
         names = [r[0] for r in self.rows]
         if select in names:
@@ -354,17 +362,25 @@ class AccountsDialog(QDialog):
             return None
         username, person, _active = chosen
         dialog = ResetPasswordDialog(self.store, self.actor, self.vault, username, person, self)
-        return self._open(dialog, lambda: self._saved(username, "New password for"))
+
+        def reset() -> None:
+            self._saved(username, "New password for")
+            self.key_dialog = show_new_key(self, dialog.rekeyed,
+                                           f"the password of {username} was reset")
+
+        return self._open(dialog, reset)
 
     def close_account(self) -> bool:
         chosen = self.selected()
         if chosen is None or not confirm_close(self, chosen[0], chosen[1]):
             return False
-        try:
-            with self.store.write() as session:
-                deactivate_account(session, self.actor, self.vault, chosen[0])
+        if not background_stopped(self, "Close account"):
+            return False
+        try:  # the store is re-keyed: a keyring copy the person kept no longer opens it
+            rekeyed = close_account(self.store, self.actor, self.vault, chosen[0])
         except SupervisionAuditError as exc:
             messages.show_error(self, "Close account", str(exc))
             return False
         self.refresh(select=chosen[0])
+        self.key_dialog = show_new_key(self, rekeyed, f"the account {chosen[0]} was closed")
         return True

@@ -199,7 +199,9 @@ class RecoveryKeyDialog(QDialog):
     """Shows the recovery key, once. Continue is enabled only when the person confirms they
     have written it down; the dialog cannot be dismissed before that."""
 
-    def __init__(self, key: str, parent: QWidget | None = None) -> None:
+    def __init__(self, key: str, parent: QWidget | None = None, *, reason: str = "") -> None:
+        """``reason``: why the database has a new key (the old recovery key then no longer
+        opens it)."""
         super().__init__(parent)
         self.key = key
         self.setWindowTitle(f"Recovery key – {APP_NAME}")
@@ -244,6 +246,13 @@ class RecoveryKeyDialog(QDialog):
         layout.setSpacing(12)
         layout.setContentsMargins(*MARGINS)
         layout.addWidget(heading_label("Write down the recovery key", 1.4))
+        if reason:
+            changed = note_label(
+                f"The database has a new key because {reason}: copies of the keyring kept "
+                "elsewhere, old passwords and the recovery key written down before no longer "
+                "open it. Replace the old recovery key with this one.")
+            changed.setObjectName("new_key_reason")
+            layout.addWidget(changed)
         layout.addWidget(note_label(
             "The recovery key opens this database if every administrator forgets their "
             "password, and sets a new password with “Forgot password?” at sign-in. Keep it "

@@ -78,7 +78,7 @@ class MainWindow(RolesMixin, ToolsMixin, QMainWindow):
         super().__init__(parent)
         self.store = store
         self.actor = actor
-        self.opened = OpenStore(store, actor, Vault(store.path, store.key))
+        self.opened = OpenStore(store, actor, Vault(store.path, store.key, store))
         self.sign_in_again = False
         self._closed = False
         self.dialog: QDialog | None = None  # the dialog opened last (tests drive it)

@@ -28,9 +28,9 @@ from supervision_audit.services.accounts import (
     account_named,
     change_own_password,
     check_new_password,
-    reset_password,
 )
 from supervision_audit.services.signin import OpenStore, check_password, recover_account
+from supervision_audit.services.store_keys import Rekeyed, reset_password_and_rekey
 from supervision_audit.ui.style import heading_label, note_label, problem_label, show_problem
 
 PASSWORD_HINT = f"At least {MIN_PASSWORD_LENGTH} characters. A short sentence is easy to remember."
@@ -204,6 +204,7 @@ class ResetPasswordDialog(QDialog):
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.store, self.actor, self.vault, self.username = store, actor, vault, username
+        self.rekeyed: Rekeyed | None = None  # the store's new key, once reset
         self.setWindowTitle(f"Reset password – {username}")
         form = QFormLayout()
         self.fields = NewPasswordFields(form, "Temporary password")
@@ -226,9 +227,13 @@ class ResetPasswordDialog(QDialog):
         password = self.fields.value()
         if password is None:
             return False
-        try:
-            with self.store.write() as session:
-                reset_password(session, self.actor, self.vault, self.username, password)
+        from supervision_audit.ui.rekey_ui import background_stopped
+
+        if not background_stopped(self, "Reset password"):
+            return False
+        try:  # and a new key: the old password with an old keyring copy opens nothing
+            self.rekeyed = reset_password_and_rekey(self.store, self.actor, self.vault,
+                                                    self.username, password)
         except SupervisionAuditError as exc:
             show_problem(self.problem, str(exc))
             return False

@@ -1,0 +1,42 @@
+"""What the window does around a re-key of the store (closing an account, an administrator's
+password reset): background work is stopped first, and the new recovery key is shown once."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QWidget
+
+from supervision_audit.services.store_keys import Rekeyed
+from supervision_audit.ui import messages
+from supervision_audit.ui.first_run_dialog import RecoveryKeyDialog
+from supervision_audit.ui.workers import stop_all
+
+STOP_WAIT_MS = 10_000  # how long a re-key waits for background work to stop
+
+
+def background_stopped(parent: QWidget | None, title: str) -> bool:
+    """Stop the work running in the background (it reads with the old key); False, having
+    said so, if it did not stop in time."""
+    if stop_all(read_wait_ms=STOP_WAIT_MS, timeout_ms=STOP_WAIT_MS):
+        return True
+    messages.show_error(parent, title, (
+        "Work running in the background (an export or a report) did not stop in time. "
+        "Nothing was changed; try again when it has finished."))
+    return False
+
+
+def show_new_key(parent: QWidget | None, rekeyed: Rekeyed | None, reason: str
+                 ) -> RecoveryKeyDialog | None:
+    """The store's new recovery key, shown once (the old one no longer opens it); and the
+    accounts the new key could not reach, named."""
+    if rekeyed is None:
+        return None
+    if rekeyed.dropped:
+        messages.show_info(parent, "New database key", (
+            "These accounts were set up by an earlier version and have not signed in since, "
+            "so the new key could not be given to them: " + ", ".join(rekeyed.dropped)
+            + ". Give each a new password (Reset password…)."))
+    dialog = RecoveryKeyDialog(rekeyed.recovery_key, parent, reason=reason)
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    dialog.open()
+    return dialog
