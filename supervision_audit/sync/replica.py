@@ -122,12 +122,23 @@ def drop_pending(conn: Connection, name: str, key: str) -> int:
 
 
 def upsert(conn: Connection, name: str, row: dict[str, Any]) -> None:
+    upsert_many(conn, name, [row])
+
+
+def upsert_many(conn: Connection, name: str, rows: list[dict[str, Any]]) -> None:
+    """Write ``rows`` of table ``name`` as they are (inserted, or replacing the row of the
+    same key), one statement for each set of columns."""
     t = table(name)
     keys = [c.name for c in key_columns(t)]
-    statement = insert(t).values(**row)
-    rest = {c: statement.excluded[c] for c in row if c not in keys}
-    conn.execute(statement.on_conflict_do_update(index_elements=keys, set_=rest)
-                 if rest else statement.on_conflict_do_nothing(index_elements=keys))
+    shapes: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+    for row in rows:
+        shapes.setdefault(tuple(row), []).append(row)
+    for columns, found in shapes.items():
+        statement = insert(t)
+        rest = {c: statement.excluded[c] for c in columns if c not in keys}
+        conn.execute(statement.on_conflict_do_update(index_elements=keys, set_=rest)
+                     if rest else statement.on_conflict_do_nothing(index_elements=keys),
+                     found)
 
 
 def remove(conn: Connection, name: str, key: tuple[Any, ...]) -> None:
@@ -235,14 +246,17 @@ def apply_page(store: Store, page: dict[str, Any]) -> Applied:
         applied.files_removed = _remove_files(conn, gone, files, pending, applied)
         files |= set(gone) - set(applied.files_removed)  # to be removed at a later pull
         applied.files_added = sorted(files - held, key=str)
+        rows: dict[str, list[dict[str, Any]]] = {}
         for item in page["rows"]:
             t = table(item["t"])
             row = decode_row(t, item["r"])
             if (t.name, key_text(t, key_of(t, row))) in pending:
                 applied.kept_local += 1
                 continue
-            upsert(conn, t.name, row)
+            rows.setdefault(t.name, []).append(row)
             applied.rows += 1
+        for name, found in rows.items():
+            upsert_many(conn, name, found)
         order = {t.name: i for i, t in enumerate(replicated())}
         for item in sorted(page["deletes"], key=lambda d: -order.get(d["t"], 0)):
             if item["t"] not in order:
