@@ -239,5 +239,5 @@ def create_app(store: PgStore, *, token_lifetime: timedelta = DEFAULT_LIFETIME) 
             return [row.as_json() for row in compliance_for(session, actor,
                                                             as_of or date.today())]
 
-    add_sync_routes(app, store, signed)  # laptops' replicas (supervision_audit.sync)
+    add_sync_routes(app, store, signed, key, token_lifetime)  # laptops' replicas
     return app

@@ -1,5 +1,7 @@
 """The API's sync routes, for laptops keeping a replica (``supervision_audit.sync``).
 
+``POST /v1/sync/device``: a key for a replica (signed in with a password), and
+``POST /v1/sync/token``: a token for that key (a laptop syncs without asking the password);
 ``POST /v1/sync/pull``: the changes after the laptop's cursor in its user's scope, files newly
 in scope in full, files gone from it named; ``POST /v1/sync/push``: a batch from the laptop's
 outbox, applied in one transaction (409 with the earlier answer when the batch was applied
@@ -12,7 +14,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from contextlib import AbstractContextManager
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -21,8 +23,12 @@ from pydantic import BaseModel, Field
 from sqlmodel import Session
 
 from supervision_audit.pg.store import PgStore
+from supervision_audit.server.auth import account_problem
+from supervision_audit.server.schemas import Token
+from supervision_audit.server.tokens import TokenClaims, issue
 from supervision_audit.services.access import Actor
-from supervision_audit.services.events import log_event
+from supervision_audit.services.events import Who, log_event
+from supervision_audit.sync.device_keys import DeviceKeyRefused, account_of_key, register
 from supervision_audit.sync.pull import pull
 from supervision_audit.sync.push import AlreadyApplied, device_state, push
 from supervision_audit.sync.server_schema import ensure_server_sync
@@ -74,15 +80,67 @@ class PushOut(BaseModel):
     refused: list[Refusal]
 
 
+class DeviceIn(BaseModel):
+    device: str = DEVICE
+
+
+class DeviceKeyOut(BaseModel):
+    device: str
+    key: str
+
+
+class DeviceSignIn(BaseModel):
+    device: str = DEVICE
+    key: str = Field(min_length=1, max_length=200)
+
+
 class DeviceOut(BaseModel):
     device: str
     last_seq: int
     log_seq: int
 
 
-def add_sync_routes(app: FastAPI, store: PgStore, signed: Signed) -> None:
-    """The sync routes, on the database's change sequence (made if missing)."""
+def add_sync_routes(app: FastAPI, store: PgStore, signed: Signed, token_key: bytes,
+                    lifetime: timedelta) -> None:
+    """The sync routes, on the database's change sequence (made if missing); tokens are
+    signed with ``token_key`` and last ``lifetime``, as a password's are."""
     ensure_server_sync(store)
+
+    @app.post("/v1/sync/device", response_model=DeviceKeyOut)
+    def sync_device_key(body: DeviceIn, request: Request) -> DeviceKeyOut:
+        with signed(request, write=True) as (session, actor):
+            key = register(session, actor, body.device)
+            log_event(session, actor.who, "sync.device", subject_kind="device",
+                      subject_id=body.device, about_staff_id=actor.staff_id,
+                      detail="a replica's key made")
+        return DeviceKeyOut(device=body.device, key=key)
+
+    @app.post("/v1/sync/token", response_model=Token,
+              responses={401: {"description": "no such device or key; account closed"}})
+    def sync_token(body: DeviceSignIn, request: Request) -> Any:
+        request.state.username = body.device
+        with store.read() as session:
+            try:
+                account = account_of_key(session, body.device, body.key)
+            except DeviceKeyRefused as exc:
+                account, problem = None, str(exc)
+            else:
+                problem = account_problem(account, date.today()) or (
+                    "Change the one-time password first." if account.must_change_password
+                    else "")
+        with store.write() as session:
+            who = Who(account.username, account.staff_id) if account else Who(body.device[:100])
+            log_event(session, who, "sign_in.failed" if problem else "sign_in",
+                      subject_kind="device", subject_id=body.device,
+                      about_staff_id=account.staff_id if account else None,
+                      detail=f"device key: {problem}" if problem else "device key")
+        if problem or account is None:
+            return JSONResponse({"detail": problem}, status_code=401,
+                                headers={"WWW-Authenticate": "Bearer"})
+        claims = TokenClaims(account.id, account.username,
+                             datetime.now(UTC) + lifetime, False)
+        return Token(access_token=issue(token_key, claims), expires_at=claims.expires,
+                     must_change_password=False)
 
     @app.post("/v1/sync/pull", response_model=PullOut)
     def sync_pull(body: PullIn, request: Request) -> dict[str, Any]:

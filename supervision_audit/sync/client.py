@@ -82,6 +82,21 @@ class ServerLink:
                             "change it, then sync.")
         self.token = str(body["access_token"])
 
+    def sign_in_device(self, key: str) -> None:
+        """Sign in with this laptop's own key (no password)."""
+        status, body = self.call("POST", "/v1/sync/token", {"device": self.device, "key": key})
+        if status != 200:
+            raise SyncError(f"The server did not sign this laptop in: "
+                            f"{body.get('detail', status)}")
+        self.token = str(body["access_token"])
+
+    def device_key(self) -> str:
+        """A new key for this laptop (signed in with the password)."""
+        status, body = self.post("/v1/sync/device", {"device": self.device})
+        if status != 200:
+            raise SyncError(f"The server gave this laptop no key: {body.get('detail', status)}")
+        return str(body["key"])
+
     def post(self, path: str, body: dict[str, Any]) -> tuple[int, dict[str, Any]]:
         return self.call("POST", path, body)
 
@@ -169,9 +184,10 @@ def pull_all(store: Store, link: ServerLink, report: SyncReport,
     raise SyncError("The pull did not finish; sync again later.")
 
 
-def sync_store(store: Store, username: str, password: str, *, server: str | None = None,
-               progress: Progress | None = None) -> SyncReport:
-    """One sync of the replica ``store`` as ``username``: push, then pull."""
+def sync_store(store: Store, username: str, password: str | None = None, *,
+               server: str | None = None, progress: Progress | None = None) -> SyncReport:
+    """One sync of the replica ``store`` as ``username``: push, then pull. Signed in to the
+    server with ``password``, or without it by the laptop's own key."""
     with store.write() as session:
         state = read_state(session.connection())  # a standalone store is left untouched
         ensure_replica_schema(session.connection())
@@ -181,7 +197,16 @@ def sync_store(store: Store, username: str, password: str, *, server: str | None
     link = ServerLink(server or state.server, state.device)
     report = SyncReport()
     try:
-        link.sign_in(username, password)
+        if password is not None:
+            link.sign_in(username, password)
+            if not state.device_key:  # a replica made before laptops had keys
+                with store.write() as session:
+                    write_state(session.connection(), device_key=link.device_key())
+        elif state.device_key:
+            link.sign_in_device(state.device_key)
+        else:
+            raise SyncError("This laptop has no key of its own yet: sync once with your "
+                            "password.")
         _say(progress, "signed in to the server")
         push_all(store, link, report, progress)
         pull_all(store, link, report, progress)

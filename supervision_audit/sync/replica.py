@@ -41,7 +41,7 @@ from supervision_audit.sync.tables import (
     table,
 )
 
-STATE_KEYS = ("device", "server", "username", "cursor", "files", "directory",
+STATE_KEYS = ("device", "device_key", "server", "username", "cursor", "files", "directory",
               "directory_digest", "last_synced_at", "last_error")
 
 
@@ -50,6 +50,7 @@ class State:
     device: str
     server: str
     username: str
+    device_key: str = ""
     cursor: int = 0
     files: list[uuid.UUID] = field(default_factory=list)
     directory_digest: str = ""
@@ -66,7 +67,8 @@ def read_state(conn: Connection) -> State:
         raise NotAReplica("This store is not a replica of the organisation's server.")
     found = dict(conn.exec_driver_sql("SELECT key, value FROM sync_state").all())
     return State(device=found.get("device", ""), server=found.get("server", ""),
-                 username=found.get("username", ""), cursor=int(found.get("cursor", "0")),
+                 username=found.get("username", ""), device_key=found.get("device_key", ""),
+                 cursor=int(found.get("cursor", "0")),
                  files=[uuid.UUID(f) for f in json.loads(found.get("files", "[]"))],
                  directory_digest=found.get("directory_digest", ""),
                  last_synced_at=found.get("last_synced_at", ""),

@@ -11,7 +11,7 @@ seen a higher one, and a laptop's cursor never skips a change.
 
 ``sync_device`` remembers, per device, the highest outbox number applied (pushes are
 idempotent), what that last push answered (so a laptop that lost the answer gets it again),
-and the head of the device's own log chain.
+the head of the device's own log chain, and the hash of the device's key.
 """
 
 from __future__ import annotations
@@ -39,6 +39,8 @@ DEVICE_TABLE = """CREATE TABLE IF NOT EXISTS sync_device (
   log_seq BIGINT NOT NULL DEFAULT 0,
   first_seen TIMESTAMPTZ NOT NULL DEFAULT now(),
   last_seen TIMESTAMPTZ NOT NULL DEFAULT now())"""
+# a device's own key (its SHA-256), which signs the laptop in for syncing without the password
+DEVICE_KEY = "ALTER TABLE sync_device ADD COLUMN IF NOT EXISTS key_hash TEXT NOT NULL DEFAULT ''"
 
 CAPTURE = f"""CREATE OR REPLACE FUNCTION sync_capture() RETURNS trigger LANGUAGE plpgsql AS $body$
 DECLARE
@@ -65,7 +67,7 @@ $body$"""
 
 def capture_statements() -> list[str]:
     """The change table, the device table and a capture trigger on every replicated table."""
-    out = [CHANGE_TABLE, CHANGE_INDEX, DEVICE_TABLE, CAPTURE]
+    out = [CHANGE_TABLE, CHANGE_INDEX, DEVICE_TABLE, DEVICE_KEY, CAPTURE]
     for t in replicated():
         keys = ",".join(c.name for c in key_columns(t))
         ignored = ",".join(sorted(ignored_on_update(t.name)))

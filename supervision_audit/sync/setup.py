@@ -47,6 +47,7 @@ def create_replica(path: Path, server: str, username: str, password: str, *,
     device = new_device_id()
     link = ServerLink(server, device)
     link.sign_in(username, password)  # before anything is written
+    device_key = link.device_key()
     key = new_store_key()
     store = None
     try:
@@ -56,8 +57,8 @@ def create_replica(path: Path, server: str, username: str, password: str, *,
         with store.write() as session:
             conn = session.connection()
             ensure_replica_schema(conn)
-            write_state(conn, device=device, server=link.base, username=username, cursor=0,
-                        files=[], directory_digest="")
+            write_state(conn, device=device, device_key=device_key, server=link.base,
+                        username=username, cursor=0, files=[], directory_digest="")
         report = SyncReport()
         pull_all(store, link, report, progress)
         with store.write() as session:

@@ -15,14 +15,19 @@ from sqlmodel import select
 
 from supervision_audit.cli import main
 from supervision_audit.models import Signature, Staff, SupervisionRecord, UserAccount
+from supervision_audit.pg.store import open_pg_store
 from supervision_audit.security.keyring import keyring_path
+from supervision_audit.services.access import SYSTEM_ACTOR
+from supervision_audit.services.accounts import deactivate_account
 from supervision_audit.services.events import verify_chain
 from supervision_audit.services.records import records_of
 from supervision_audit.services.signatures import check_signatures, sign
 from supervision_audit.services.signin import sign_in
+from supervision_audit.sync.client import SyncError, sync_store
+from supervision_audit.sync.replica import read_state
 from supervision_audit.sync.replica_schema import is_replica
 from tests.pg.pg_helpers import create_database, drop_database, running_server
-from tests.pg.sync_helpers import PASSWORD, Laptop, completed, seed, server_rows
+from tests.pg.sync_helpers import NO_VAULT, PASSWORD, Laptop, completed, seed, server_rows
 
 
 @dataclass
@@ -153,3 +158,25 @@ def test_a_standalone_store_is_no_replica_to_sync(
             assert not is_replica(session.connection())  # and it stays as it was
     finally:
         store.close()
+
+
+def test_a_laptop_syncs_with_its_own_key_until_its_account_is_closed(
+        org: Org, tmp_path: Path) -> None:
+    ben = laptop(org, tmp_path, "ben")
+    ben.create()
+    with ben.opened() as found:
+        report = sync_store(found.store, "ben", None)  # no password asked
+        assert report.refused == [] and report.waiting == 0
+    store = open_pg_store(org.db)
+    try:
+        with store.write() as session:
+            deactivate_account(session, SYSTEM_ACTOR, NO_VAULT, "ben")
+    finally:
+        store.close()
+    with ben.opened() as found, pytest.raises(SyncError, match="account has been closed"):
+        sync_store(found.store, "ben", None)
+    refused = server_rows(org.db, "SELECT detail FROM event_log WHERE action = "
+                                  "'sign_in.failed' AND actor_username = 'ben'")
+    assert refused and "device key: This account has been closed." in refused[-1][0]
+    with ben.raw() as store, store.read() as session:  # the laptop says what went wrong
+        assert "account has been closed" in read_state(session.connection()).last_error
