@@ -25,6 +25,7 @@ from supervision_audit.ui.icons import icon
 from supervision_audit.ui.main_window import MainWindow
 from supervision_audit.ui.password_dialog import ChangePasswordDialog, must_change_password
 from supervision_audit.ui.sign_in_dialog import SignInDialog, StoreNotOpened
+from supervision_audit.ui.theme import apply_theme
 from supervision_audit.ui.window_state import APPLICATION, ORGANISATION, app_settings
 
 APP_FONT_FAMILY = "DejaVu Sans"
@@ -55,6 +56,7 @@ def application(argv: list[str] | None = None) -> QApplication:
     app.setApplicationDisplayName(APP_NAME)
     app.setApplicationVersion(__version__)
     app.setWindowIcon(icon("app"))
+    apply_theme(app)
     if APP_FONT_FAMILY in load_fonts() or APP_FONT_FAMILY in QFontDatabase.families():
         app.setFont(QFont(APP_FONT_FAMILY, APP_FONT_POINT_SIZE))
     return app

@@ -37,7 +37,7 @@ from supervision_audit.services.asye import Gap, MilestoneState
 from supervision_audit.ui.style import ACCENT, BAD_FG, NOTE, OK_FG, WARNING_FG
 
 INK = QColor("#37474f")
-FUTURE = QColor("#b0bec5")
+FUTURE = QColor("#7d8b93")  # the year still to come: a line, 3:1 or more on white
 RED = QColor(BAD_FG)
 # phase key: caption, legend text, band colour, caption colour
 PHASES = {"asye-weekly": ("Weekly", "Weekly (first 6 weeks)", "#e3f0fb", "#1f5f8b"),

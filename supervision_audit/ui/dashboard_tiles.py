@@ -37,9 +37,10 @@ QLabel#tile_number {{ color: {fg}; background: transparent; }}
 QLabel#tile_label {{ color: #37474f; background: transparent; }}
 QLabel#tile_urgent {{ color: {fg}; background: transparent; font-weight: bold; }}
 """
-TILE_COLOURS = {"ok": ("#f1f8f3", "#cfe5d6", "#1e6b3a"),
-                "due": ("#fff7ec", "#f2d4a8", "#8a4b00"),
-                "urgent": ("#fdf0ef", "#f1beb9", BAD_FG)}
+# background, edge, text: the edge 3:1 or more on the page, so the tile shows as a control
+TILE_COLOURS = {"ok": ("#f1f8f3", "#5a8f6b", "#1e6b3a"),
+                "due": ("#fff7ec", "#b07a35", "#8a4b00"),
+                "urgent": ("#fdf0ef", "#c0635a", BAD_FG)}
 
 
 def tile_name(section: str) -> str:

@@ -22,6 +22,8 @@ from supervision_audit.ui.style import BAD_FG, WARNING_BG, WARNING_FG
 from supervision_audit.ui.window_state import app_settings
 
 MAX_LINES = 6
+INK = "#3b2a12"  # the reminders' text on their pale orange
+LINK = "#0b4f8a"  # a reminder's name, which opens it
 _DAYS = re.compile(r"^\d+ days? overdue ")
 
 
@@ -85,7 +87,7 @@ class ReminderPanel(QFrame):
         self.setStyleSheet(
             f"QFrame#reminder_panel {{ background: {WARNING_BG}; border: 1px solid #f0c68c;"
             " border-radius: 8px; }"
-            f" QLabel {{ color: #3b2a12; background: transparent; }}"
+            f" QLabel {{ color: {INK}; background: transparent; }}"
             f" QLabel#reminder_title {{ color: {WARNING_FG}; font-weight: bold; }}")
         self.title = QLabel()
         self.title.setObjectName("reminder_title")
@@ -162,7 +164,7 @@ class ReminderPanel(QFrame):
                       f"person:{item.staff_uuid}" if item.staff_uuid else "")
             name = html.escape(item.title)
             if target:
-                name = f'<a href="{target}" style="color:#0b4f8a;">{name}</a>'
+                name = f'<a href="{target}" style="color:{LINK};">{name}</a>'
             dot = f'<span style="color:{BAD_FG};">●</span> ' if item.urgent else "○ "
             rows.append(f"{dot}<b>{html.escape(section)}</b>: {name}, "
                         f"{html.escape(item.detail)}")

@@ -20,7 +20,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QSizePolicy, QVBoxLayout, QWidget
 
-from supervision_audit.ui.style import ACCENT, NOTE, PROBLEM
+from supervision_audit.ui.style import ACCENT, BORDER, NOTE, PROBLEM
 
 INK = QColor("#1a2a6c")
 PEN_WIDTH = 2.4
@@ -130,12 +130,12 @@ class SignaturePad(QWidget):
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         frame = QRectF(self.rect()).adjusted(0.5, 0.5, -0.5, -0.5)
         border = QColor(PROBLEM) if self.required and self.is_empty() else \
-            QColor(ACCENT if self.hasFocus() else "#b8c0c6")
+            QColor(ACCENT if self.hasFocus() else BORDER)
         painter.setPen(QPen(border, 1.2))
         painter.setBrush(QColor("#ffffff"))
         painter.drawRoundedRect(frame, 6, 6)
         base_y = self.height() - 34
-        painter.setPen(QPen(QColor("#c5ccd2"), 1, Qt.PenStyle.DashLine))
+        painter.setPen(QPen(QColor(BORDER), 1, Qt.PenStyle.DashLine))
         painter.drawLine(QPointF(40, base_y), QPointF(self.width() - 24, base_y))
         painter.setPen(QColor(NOTE))
         font = painter.font()

@@ -21,6 +21,7 @@ from PySide6.QtGui import QBrush, QColor
 
 from supervision_audit.models.people import ROLE_LABELS
 from supervision_audit.services.staff import StaffRow
+from supervision_audit.ui.style import NOTE
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -30,7 +31,7 @@ SORT_ROLE = Qt.ItemDataRole.UserRole + 3  # the cell's rank in the name collator
 DISPLAY = Qt.ItemDataRole.DisplayRole
 FOREGROUND = Qt.ItemDataRole.ForegroundRole
 TOOLTIP = Qt.ItemDataRole.ToolTipRole
-LEFT_BRUSH = QBrush(QColor("#7b868c"))  # the text of people who have left
+LEFT_BRUSH = QBrush(QColor(NOTE))  # the text of people who have left (grey, 4.5:1 or more)
 
 
 class StaffColumn(IntEnum):

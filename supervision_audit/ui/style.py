@@ -14,6 +14,10 @@ OK_BG = "#e6f4ea"
 OK_FG = "#1e6b3a"
 BAD_BG = "#fdecea"
 BAD_FG = "#b3261e"
+# the edge of a field, button, check box or drawing pad: 3:1 or more on the window and on white
+BORDER = "#767676"
+HIGHLIGHT = "#1f6fb2"  # the selection, under white text (5.3:1)
+PLACEHOLDER = "#6b6b6b"  # the hint in an empty field (5.3:1 on white)
 
 
 def note_label(text: str = "", parent: QWidget | None = None) -> QLabel:

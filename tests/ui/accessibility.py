@@ -213,10 +213,12 @@ def audit(root: QWidget, *, backwards: bool = True, skip: Iterable[QWidget] = ()
     report.chain = tab_chain(root, presses)
     others = sum(1 for w in widgets if _expected_in_chain(w)) - 1
     report.trap = find_trap(report.chain, others)
-    if report.trap is None and backwards:
-        report.trap = find_trap(tab_chain(root, presses, Qt.Key.Key_Backtab), others)
+    back: list[QWidget] = []
+    if backwards:  # Shift+Tab too: it must not be kept, and it reaches what Tab enabled
+        back = tab_chain(root, presses, Qt.Key.Key_Backtab)  # behind it (a table's buttons)
+        report.trap = report.trap or find_trap(back, others)
     reached: set[int] = set()
-    for widget in report.chain:
+    for widget in (*report.chain, *back):
         reached |= _credited(widget, root)
         reached |= {id(w) for w in _radio_group(widget)}
     report.unreachable = [w for w in widgets
