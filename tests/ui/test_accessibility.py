@@ -313,3 +313,22 @@ def test_the_dialog_that_starts_a_record(qtbot) -> None:
     report = audit(shown(qtbot, dialog, 520, 260))
     assert_clean(report)
     assert accessible_name(dialog.date.line) == "Date the session was held"
+
+
+# -- reflow (1.4.10) ---------------------------------------------------------------------
+@pytest.mark.parametrize("screen", [(1280, 720), (960, 540)], ids=["150%", "200%"])
+def test_the_file_reflows_at_150_and_200_percent_of_a_1920_by_1080_screen(
+        qtbot, store, org, screen) -> None:
+    from supervision_audit.ui.layout_checks import scrolls_sideways
+
+    window = shown(qtbot, MainWindow(store, as_who(store, org["S1"])), *screen)
+    window.pages.setCurrentWidget(window.splitter)
+    for person in ("P1", "P3"):  # a file full of records, and an ASYE file with its year
+        window.staff_page.select(org[person])
+        QApplication.processEvents()
+        scroll = window.file_view.scroll
+        assert scrolls_sideways(scroll) is None, person
+        for number, box in enumerate(window.file_view.sections, start=1):
+            window.file_view.show_section(number)  # jumping to a section: its left edge shows
+            assert scroll.horizontalScrollBar().value() == 0
+            assert box.mapTo(scroll.viewport(), box.rect().topLeft()).x() >= 0, number
