@@ -38,6 +38,14 @@ class ChangedAfterSigningError(SupervisionAuditError):
     the app); it is never exported or sealed as genuine."""
 
 
+class LockedOutError(WrongKeyError):
+    """Too many wrong passwords for a user name: it must wait until ``until`` (UTC)."""
+
+    def __init__(self, message: str, until: object = None):
+        super().__init__(message)
+        self.until = until
+
+
 class StaleEditError(SupervisionAuditError):
     """Someone else saved the record after it was opened here; saving would overwrite them."""
 

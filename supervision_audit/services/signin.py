@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from sqlalchemy import event
 from sqlmodel import Session
 
-from supervision_audit.db import Store, open_store
-from supervision_audit.errors import StoreError, ValidationError, WrongKeyError
+from supervision_audit.db import Store, connect_raw, open_store
+from supervision_audit.errors import LockedOutError, StoreError, ValidationError, WrongKeyError
 from supervision_audit.models import Role, UserAccount, utcnow
 from supervision_audit.security.keyring import (
     format_recovery_key,
     keyring_path,
+    load_keyring,
     new_store_key,
     parse_recovery_key,
 )
@@ -28,6 +31,7 @@ from supervision_audit.services.accounts import (
 from supervision_audit.services.events import SYSTEM, Who, log_event
 from supervision_audit.services.log_anchor import anchor_path, checkpoint_now
 from supervision_audit.services.settings import set_setting
+from supervision_audit.services.signin_guard import UNKNOWN, Clock, SignInGuard
 from supervision_audit.services.staff import StaffInput, save_staff
 from supervision_audit.services.store_keys import (
     open_with_slot,
@@ -36,6 +40,7 @@ from supervision_audit.services.store_keys import (
 )
 
 WRONG = "The user name or password is not right."
+FAILED_SIGN_IN = "sign_in.failed"
 
 
 @dataclass
@@ -104,17 +109,78 @@ def first_run(db_path: Path, setup: FirstRun) -> tuple[OpenStore, str | None]:
 
 
 def sign_in(db_path: Path, username: str, password: str, *, today: date | None = None,
-            busy_timeout_ms: int | None = None) -> OpenStore:
-    """Unlock and open the store as ``username``; WrongKeyError for a bad name or password."""
+            busy_timeout_ms: int | None = None, clock: Clock | None = None) -> OpenStore:
+    """Unlock and open the store as ``username``; WrongKeyError for a bad name or password.
+
+    Each failure is kept for the event log (written at the next sign-in that succeeds);
+    after repeated wrong passwords the user name must wait, longer each time
+    (LockedOutError, before the password is even tried). ``clock`` gives the time now.
+    """
     db_path = Path(db_path)
     if is_new(db_path) and not is_encrypted(db_path):
         raise StoreError(f"There is no database at {db_path}; set up a new one first.")
+    name, now = username.strip(), (clock or utcnow)()
+    guard = SignInGuard(db_path)
+    known = _has_account(db_path, name)
+    guard.refuse_if_locked(name, now, known)
+    try:
+        opened = _sign_in(db_path, name, password, guard, today, busy_timeout_ms)
+    except LockedOutError:
+        raise
+    except WrongKeyError as exc:
+        until = guard.failed(name, now, str(exc), known)
+        if until is None:
+            raise
+        raise LockedOutError(f"{exc} After repeated wrong passwords this user name must "
+                             f"wait {math.ceil((until - now).total_seconds())} seconds before "
+                             "trying again.", until) from exc
+    guard.succeeded(name)
+    return opened
+
+
+def _has_account(db_path: Path, username: str) -> bool:
+    """Whether ``username`` names an account, as far as can be told without a password (an
+    encrypted store: a slot in its keyring)."""
+    keyring = load_keyring(db_path)
+    if keyring is not None:
+        return username in keyring.slots
+    try:
+        conn = connect_raw(db_path, None, read_only=True)
+    except Exception:  # noqa: BLE001 - unreadable: the sign-in says why
+        return False
+    try:
+        return conn.execute("SELECT 1 FROM user_account WHERE username = ?",
+                            (username,)).fetchone() is not None
+    except Exception:  # noqa: BLE001
+        return False
+    finally:
+        conn.close()
+
+
+def _log_failures(session: Session, guard: SignInGuard) -> None:
+    """The failed sign-ins kept beside the store, into the event log (once)."""
+    attempts = guard.pending()
+    for attempt in attempts:
+        account = account_named(session, attempt.username) if attempt.username != UNKNOWN \
+            else None
+        staff = account.staff_id if account is not None else None
+        log_event(session, Who(attempt.username, staff), FAILED_SIGN_IN,
+                  subject_kind="account", subject_id=account.id if account else "",
+                  about_staff_id=staff,
+                  detail=f"{attempt.at.astimezone():%d/%m/%Y %H:%M:%S}: {attempt.reason}")
+    if attempts:
+        done = {a.id for a in attempts}
+        event.listen(session, "after_commit", lambda _s: guard.logged(done), once=True)
+
+
+def _sign_in(db_path: Path, username: str, password: str, guard: SignInGuard,
+             today: date | None, busy_timeout_ms: int | None) -> OpenStore:
     kwargs = {} if busy_timeout_ms is None else {"busy_timeout_ms": busy_timeout_ms}
-    store, keyring = open_with_slot(db_path, username.strip(), password, **kwargs)
+    store, keyring = open_with_slot(db_path, username, password, **kwargs)
     key = store.key
     try:
         with store.read() as session:
-            account = account_named(session, username.strip())
+            account = account_named(session, username)
             # An encrypted store's key came from this person's own keyring slot, which only
             # their password unwraps (Argon2id, as the hash is): asking Argon2id again would
             # prove nothing more and cost as much again. A plain store checks the hash.
@@ -128,7 +194,7 @@ def sign_in(db_path: Path, username: str, password: str, *, today: date | None =
                 raise WrongKeyError("This inspector's access has ended.")
             actor = actor_for(session, account)
         account_id, signed_in_at = account.id, utcnow()
-        settle_slot(store, keyring, username.strip(), password)
+        settle_slot(store, keyring, username, password)
 
         def record_sign_in(session: Session) -> None:
             signed_in = session.get(UserAccount, account_id)
@@ -140,6 +206,7 @@ def sign_in(db_path: Path, username: str, password: str, *, today: date | None =
                 log_event(session, SYSTEM, "store.locks_restored", subject_kind="store",
                           detail="missing or altered, put back: "
                                  + ", ".join(store.locks_restored))
+            _log_failures(session, guard)
 
         # A large store is still being checked in the background: this is written when
         # the check has found it sound (at once for a small store).

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -32,13 +33,20 @@ from supervision_audit.db import Store
 from supervision_audit.errors import SupervisionAuditError
 from supervision_audit.services.access import Actor
 from supervision_audit.services.access_log import COLUMNS, access_log, write_access_log
+from supervision_audit.services.signin import FAILED_SIGN_IN
 from supervision_audit.services.staff import list_staff
 from supervision_audit.services.subject_access import export_subject_access
 from supervision_audit.ui.accessible import name_view
 from supervision_audit.ui.date_field import DateField
 from supervision_audit.ui.layout_checks import resize_within_screen
 from supervision_audit.ui.password_dialog import MARGINS, button_box
-from supervision_audit.ui.style import heading_label, note_label, problem_label, show_problem
+from supervision_audit.ui.style import (
+    PROBLEM,
+    heading_label,
+    note_label,
+    problem_label,
+    show_problem,
+)
 from supervision_audit.ui.window_state import last_folder, remember_folder
 
 EVERYONE = "Everyone"
@@ -149,8 +157,9 @@ class AccessLogDialog(QDialog):
         layout.setSpacing(10)
         layout.addWidget(heading_label("Access log", 1.3))
         layout.addWidget(note_label("Every opening of a file or record, every export and print, "
-                                    "and every change to accounts, newest first. Looking at "
-                                    "the log is recorded in it too."))
+                                    "every change to accounts and every failed sign-in (in "
+                                    "red), newest first. Looking at the log is recorded in it "
+                                    "too."))
         layout.addLayout(filters)
         layout.addWidget(self.problem)
         layout.addWidget(self.table, 1)
@@ -175,9 +184,12 @@ class AccessLogDialog(QDialog):
         self.rows = rows
         self.table.setRowCount(len(rows))
         for row, entry in enumerate(rows):
+            failed = entry["action"] == FAILED_SIGN_IN  # a wrong password: it stands out
             for column, key in enumerate(COLUMNS):
                 item = QTableWidgetItem(short_ids(str(entry[key])))
                 item.setToolTip(str(entry[key]))
+                if failed:
+                    item.setForeground(QColor(PROBLEM))
                 self.table.setItem(row, column, item)
         self.count.setText(f"{len(rows)} entr{'y' if len(rows) == 1 else 'ies'}.")
         self.export_button.setEnabled(bool(rows))
