@@ -200,6 +200,11 @@ def check_addendum(session: Session, actor: Actor, new: dict[str, Any]) -> None:
         raise Refused("Only the people who signed a record add addenda to it, as themselves.")
 
 
+def _words(column: str) -> str:
+    """A column as the reason names it."""
+    return {"values": "its answers"}.get(column, column.replace("_", " "))
+
+
 def _where(name: str, key: tuple[Any, ...]) -> Any:
     t = table(name)
     return [c == v for c, v in zip(key_columns(t), key, strict=True)]
@@ -251,7 +256,8 @@ def apply_change(session: Session, actor: Actor, name: str, op: str, key: tuple[
                  and current[c] != old[c]]
         if clash:
             raise Conflict("This was changed on the server since this laptop last had it, "
-                           "so it was not removed (" + ", ".join(clash) + ").")
+                           "so it was not removed (" + ", ".join(_words(c) for c in clash)
+                           + ").")
         check_write(session, actor, name, current, today)
         if name == RECORD:
             _one_author(session, actor, current)
@@ -264,15 +270,15 @@ def apply_change(session: Session, actor: Actor, name: str, op: str, key: tuple[
     clash = [c for c in changed if current[c] != old[c]]
     if clash:
         raise Conflict("This was changed on the server since this laptop last had it ("
-                       + ", ".join(clash) + "); the laptop keeps its version to merge.")
+                       + ", ".join(_words(c) for c in clash)
+                       + "); the laptop keeps its version to merge.")
     new = {**current, **{c: row[c] for c in changed}}
     check_write(session, actor, name, current, today)
     check_write(session, actor, name, new, today)
     if name == RECORD:
         check_record(session, actor, current, new, changed)
     values = {c: row[c] for c in changed}
-    if "updated_at" in row and "updated_at" in t.c:
-        values["updated_at"] = row["updated_at"]
+    values.update({c: row[c] for c in BOOKKEEPING if c in row and c in t.c})
     conn.execute(update(t).where(*_where(name, key)).values(**values))
     return "applied"
 

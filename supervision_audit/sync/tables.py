@@ -29,8 +29,8 @@ SERVER_OWNED = frozenset({"team", "staff", "supervisor_change", "user_account", 
 PRIVATE_SETTINGS = ("server.", "seal_")
 # set by the server from the signatures, never taken from a laptop
 DERIVED = frozenset({"locked_at"})
-# bookkeeping: a change to these alone is no change
-BOOKKEEPING = frozenset({"updated_at"})
+# bookkeeping: a change to these alone is no change (a draft saved again unchanged)
+BOOKKEEPING = frozenset({"updated_at", "draft_saved_at"})
 IGNORED_UPDATES: dict[str, frozenset[str]] = {"user_account": frozenset({"last_signed_in_at"})}
 SERVER_OWNED_REASON = ("Staff, teams, accounts and settings are kept on the organisation's "
                        "server: change them there (this laptop takes them from it).")

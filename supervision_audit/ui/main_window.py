@@ -48,6 +48,7 @@ from supervision_audit.ui.records_panel import RecordsPanel
 from supervision_audit.ui.section_panels import build_panels
 from supervision_audit.ui.staff_dialog import StaffDialog
 from supervision_audit.ui.staff_page import StaffPage
+from supervision_audit.ui.sync_panel import install_sync
 from supervision_audit.ui.waiting_panel import WaitingPanel
 from supervision_audit.ui.window_roles import RolesMixin, hidden_sections, role_actions
 from supervision_audit.ui.window_state import app_settings, last_folder, remember_folder
@@ -166,6 +167,7 @@ class MainWindow(RolesMixin, ToolsMixin, QMainWindow):
         self.restore_state()
         self._record_chosen(None)  # a record tool bar left shown last time waits for a record
         self.panes = install_pane_navigation(self)  # F6, and Enter on a person, into the file
+        self.sync_control = install_sync(self)  # a laptop's replica: sync with the server
 
     # -- building ---------------------------------------------------------------------
     def _action(self, text: str, slot: Callable[[], Any], shortcut: QKeySequence | str = "",
