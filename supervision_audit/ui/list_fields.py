@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QToolButton,
     QVBoxLayout,
+    QWidget,
 )
 
 from supervision_audit.forms import Field, Kind
@@ -134,6 +135,7 @@ class TableBinding(Binding):
     def __init__(self, field: Field, make_cell: Callable[[Field], Binding]) -> None:
         super().__init__(field)
         self._make_cell = make_cell
+        self._cell_makers: dict[str, Callable[[Field], Binding]] = {}  # a column's own
         self._rows: list[dict[str, Binding]] = []
         self._slot: Callable[[], None] | None = None
         self._readonly = False
@@ -154,6 +156,7 @@ class TableBinding(Binding):
         buttons.addWidget(self.add_button)
         buttons.addStretch(1)
         outer.addLayout(buttons)
+        self._buttons = buttons
         self._rebuild([])
 
     # -- rows -------------------------------------------------------------------------
@@ -191,7 +194,7 @@ class TableBinding(Binding):
         number = len(self._rows) + 1
         cells: dict[str, Binding] = {}
         for col, column in enumerate(self.field.columns):
-            cell = self._make_cell(column)
+            cell = self._cell_makers.get(column.key, self._make_cell)(column)
             cell.widget.setObjectName(f"{self.field.key}_{number}_{column.key}")
             cell.set_value(values.get(column.key))
             readonly = self._readonly or column.readonly
@@ -215,6 +218,19 @@ class TableBinding(Binding):
             remove.clicked.connect(lambda _checked=False, i=number - 1: self._remove(i))
             self.grid.addWidget(remove, number, len(self.field.columns), Qt.AlignmentFlag.AlignTop)
         self._rows.append(cells)
+
+    def use_cells(self, key: str, make: Callable[[Field], Binding]) -> None:
+        """Make column ``key``'s cells with ``make`` (the rows typed so far are kept)."""
+        self._cell_makers[key] = make
+        self._rebuild(self._rows_as_typed())
+
+    def add_beside_rows(self, widget: QWidget) -> None:
+        """A button of the table's own, beside "Add row"."""
+        self._buttons.insertWidget(1, widget)
+
+    def add_row(self) -> None:
+        self._rebuild(self._rows_as_typed() + [{}])
+        self._changed()
 
     def _add_clicked(self) -> None:
         self._rebuild(self._rows_as_typed() + [{}])

@@ -42,6 +42,8 @@ from supervision_audit.services.records import (
 )
 from supervision_audit.services.signatures import COPY_METHODS, is_final
 from supervision_audit.ui import messages
+from supervision_audit.ui.case_picker import KEY as CASES
+from supervision_audit.ui.case_picker import CasePicker, Choices, case_choices
 from supervision_audit.ui.form_editor import FormEditor
 from supervision_audit.ui.form_footer import FooterButton, form_footer
 from supervision_audit.ui.record_data import FORM_TITLES, ActionRow
@@ -160,10 +162,21 @@ class RecordDialog(QDialog):
         return rows
 
     def _load_extra(self, session: Session, record: SupervisionRecord) -> None:
-        """What a kind of record needs besides its values (group: the people to choose)."""
+        """What a kind of record needs besides its values (group: the people to choose;
+        a record of cases discussed: the caseload they are chosen from)."""
+        self.case_picker: CasePicker | None = None
+        self.case_choices: Choices | None = None
+        keys = {f.key for f in ALL_FORMS[record.form_key].value_fields()}
+        if record.supervisee_id is not None and CASES in keys:
+            self.supervisee_id = record.supervisee_id
+            self.case_choices = case_choices(session, record.supervisee_id, record.held_on)
 
     def _prepare_editor(self) -> None:
-        """Adjust the editor before the values are shown (group: offer the attendees)."""
+        """Adjust the editor before the values are shown (group: offer the attendees;
+        cases discussed: pick them from the caseload)."""
+        if self.case_choices is not None:
+            self.case_picker = CasePicker(self, self.supervisee_id, self.held_on,
+                                          self.case_choices)
 
     def _complete_kwargs(self) -> dict[str, Any]:
         return {"reviews": self.review.reviews() if self.review is not None else {}}

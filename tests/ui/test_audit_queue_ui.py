@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt
 from supervision_audit.models import FileAudit
 from supervision_audit.ui.app import create_main_window
 from supervision_audit.ui.audit_dialog import AuditDialog
-from tests.ui.test_roles import actor_of
+from tests.ui.signed_in import actor_of
 
 
 @pytest.fixture

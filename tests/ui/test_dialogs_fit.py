@@ -20,7 +20,7 @@ from supervision_audit.services.signin import OpenStore
 from supervision_audit.services.staff import get_by_staff_id
 from supervision_audit.ui.layout_checks import fits_screen
 from tests.record_helpers import completed_record, signed_record
-from tests.ui.test_roles import actor_of
+from tests.ui.signed_in import actor_of
 
 WIDTH, HEIGHT = 1280, 650  # a 720-pixel screen less its task bar and the dialog's title
 

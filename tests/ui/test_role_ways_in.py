@@ -12,23 +12,15 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QToolBar
 
-from supervision_audit.services.access import Actor
 from supervision_audit.services.demo import acting_as
 from supervision_audit.services.staff import StaffInput, get_by_staff_id, save_staff
 from supervision_audit.ui.app import create_main_window
 from supervision_audit.ui.sign_dialog import SignDialog
 from tests.record_helpers import completed_record
 from tests.ui.driving import click_row, right_click_row
+from tests.ui.signed_in import actor_of
 
 HELD = date(2025, 3, 3)
-
-
-def actor_of(store, staff_id: str, **extra) -> Actor:
-    """The person as they sign in (not the app acting for them)."""
-    with store.read() as s:
-        person = get_by_staff_id(s, staff_id)
-        return Actor(username=staff_id.lower(), staff_id=person.id, name=person.name,
-                     staff_role=person.role, **extra)
 
 
 @pytest.fixture
