@@ -25,7 +25,6 @@ from sqlmodel import Session
 from supervision_audit.services.access import Actor
 from supervision_audit.sync import scope
 from supervision_audit.sync.tables import (
-    SERVER_OWNED,
     decode_row,
     encode_row,
     key_of,
@@ -37,6 +36,8 @@ from supervision_audit.sync.tables import (
     table,
 )
 
+# the directory and the organisation's own: sent by who may see them, not by whose file
+DIRECTORY = frozenset({"staff", "team", "setting", "user_account"})
 CHANGES_PER_PULL = 5000
 BACKFILL_ROWS = 20000  # a page of back-fill stops after the file that passes this
 FILES_AT_ONCE = 25
@@ -121,7 +122,7 @@ def _global_rows(conn: Connection, page: Page, actor: Actor) -> None:
         page.add("user_account", row)
 
 
-def _server_owned_seen(name: str, row: dict[str, Any], directory: frozenset[uuid.UUID],
+def _directory_seen(name: str, row: dict[str, Any], directory: frozenset[uuid.UUID],
                        teams: set[Any], actor: Actor) -> bool:
     if name == "staff":
         return row["id"] in directory
@@ -162,8 +163,8 @@ def _changes(conn: Connection, page: Page, cursor: int, actor: Actor,
         for key in keys:
             row = current.get(parse_key(t, key))
             page.changes += 1
-            if row is not None and name in SERVER_OWNED:
-                if _server_owned_seen(name, row, directory, teams, actor):
+            if row is not None and name in DIRECTORY:
+                if _directory_seen(name, row, directory, teams, actor):
                     page.add(name, row)
                 continue
             if row is not None:
@@ -175,7 +176,7 @@ def _changes(conn: Connection, page: Page, cursor: int, actor: Actor,
                 continue
             old = _last_old_row(conn, name, key, latest[(name, key)])
             owners = scope.owners(look, name, decode_row(t, old, hex_bytes=True)) \
-                if old is not None and name not in SERVER_OWNED else None
+                if old is not None and name not in DIRECTORY else None
             if owners is None or owners.files & holding:
                 page.deletes.append((name, key))  # a key, nothing more
     return found[-1].seq if found and page.more else -1
@@ -195,13 +196,13 @@ def _with_parents(conn: Connection, page: Page, actor: Actor, holding: set[uuid.
     may hold, sent with it: a row never arrives before what it points at."""
     look = scope.Lookup(conn)
     pending = [(name, row) for name, rows in page.upserts.items()
-               if name not in SERVER_OWNED for row in list(rows.values())]
+               if name not in DIRECTORY for row in list(rows.values())]
     while pending:
         name, row = pending.pop()
         for fk in table(name).foreign_keys:
             parent = fk.column.table.name
             value = row.get(fk.parent.name)
-            if value is None or parent in SERVER_OWNED or \
+            if value is None or parent in DIRECTORY or \
                     (value,) in page.upserts.get(parent, {}):
                 continue
             found = look.row(parent, value)

@@ -18,7 +18,12 @@ from supervision_audit.pg.store import open_pg_store
 from supervision_audit.services.access import SYSTEM_ACTOR
 from supervision_audit.services.accounts import grant_inspector
 from supervision_audit.services.records import records_of
-from supervision_audit.services.staff import get_by_staff_id, save_staff, staff_input_of
+from supervision_audit.services.staff import (
+    get_by_staff_id,
+    save_staff,
+    staff_input_of,
+    supervisor_history,
+)
 from supervision_audit.sync.conflicts import kept_changes
 from supervision_audit.ui.app import create_main_window
 from tests.pg.pg_helpers import create_database, drop_database, running_server
@@ -141,3 +146,21 @@ def test_the_window_opens_a_replica_as_any_store(qtbot, org: Org, tmp_path: Path
             assert [table.item(row, 2).text() for row in range(table.rowCount())] == ["Final"]
         finally:
             window.close()
+
+
+def test_a_move_within_the_scope_brings_the_new_line_and_its_history(
+        org: Org, tmp_path: Path) -> None:
+    head = Laptop(tmp_path / "head.sqlite", "head", org.base)
+    head.create()
+    _move(org, "P2", "M2", "Children in Care")  # still below Sam Head: no back-fill
+    try:
+        report = head.sync()
+        assert report.files_added == [] and report.files_removed == []
+        with head.reading() as (session, _actor):
+            person = session.get(Staff, org.ids["P2"])
+            assert person is not None and person.supervisor_id == org.ids["M2"]
+            history = supervisor_history(session, org.ids["P2"])
+            assert [h.supervisor_id for h in history][-1] == org.ids["M2"]
+            assert len(history) == 2 and history[0].ended_on is not None
+    finally:
+        _move(org, "P2", "M1", "Assessment")
