@@ -320,7 +320,7 @@ class DashboardPage(QWidget):
         self.chart.set_series(lines, group=group, note=note)
         if not self._reminded:
             self._reminded = True
-            self.reminders.show_for(board, self.actor.username)
+            self.reminders.show_for(board, self.store, self.actor)
         self.refreshed.emit()
 
     def _list_pane(self) -> QWidget:

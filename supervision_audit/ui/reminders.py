@@ -1,9 +1,12 @@
 """Reminders: when the app opens, a short panel of what became due since the user last
 opened it (no network, no e-mail), which the user dismisses.
 
-What was seen is remembered as a set of item keys per user in QSettings
-(``reminders/<username>``), written when the panel is dismissed. The first opening lists
-everything urgent. :meth:`ReminderPanel.update_from` does the comparison without QSettings.
+What was seen is remembered as a set of item keys per user in the store
+(services/reminders_seen: the keys name people and records, so they stay encrypted),
+written when the panel is dismissed. The first opening lists everything urgent.
+:meth:`ReminderPanel.update_from` does the comparison without the store. An earlier version
+kept the keys in the Qt settings file (``[reminders]``): they are taken into the store and
+removed from the file.
 """
 
 from __future__ import annotations
@@ -12,12 +15,15 @@ import html
 import json
 import re
 import uuid
-from collections.abc import Iterable
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
+from supervision_audit.db import Store
+from supervision_audit.errors import SupervisionAuditError
+from supervision_audit.services.access import Actor
 from supervision_audit.services.dashboard import Dashboard, Item
+from supervision_audit.services.reminders_seen import load_seen, save_seen
 from supervision_audit.ui.style import BAD_FG, WARNING_BG, WARNING_FG
 from supervision_audit.ui.window_state import app_settings
 
@@ -44,13 +50,17 @@ def board_items(board: Dashboard) -> list[tuple[str, Item, str]]:
             for item in items]
 
 
-def settings_key(username: str) -> str:
-    return "reminders/" + re.sub(r"[\\/]", "_", username or "unknown")
+LEGACY_GROUP = "reminders"  # where an earlier version kept every user's keys, in clear
 
 
-def load_seen(username: str) -> set[str] | None:
-    """The keys recorded at the user's last dismissal, or None if they never dismissed."""
-    value = app_settings().value(settings_key(username))
+def take_legacy_seen(username: str) -> set[str] | None:
+    """``username``'s keys as an earlier version kept them in the Qt settings file; the
+    whole group is removed from the file (it named people and records in plain text)."""
+    settings = app_settings()
+    value = settings.value(f"{LEGACY_GROUP}/" + re.sub(r"[\\/]", "_", username or "unknown"))
+    if LEGACY_GROUP in settings.childGroups():
+        settings.remove(LEGACY_GROUP)
+        settings.sync()
     if not isinstance(value, str) or not value:
         return None
     try:
@@ -58,12 +68,6 @@ def load_seen(username: str) -> set[str] | None:
     except ValueError:
         return None
     return {str(k) for k in keys} if isinstance(keys, list) else None
-
-
-def save_seen(username: str, keys: Iterable[str]) -> None:
-    settings = app_settings()
-    settings.setValue(settings_key(username), json.dumps(sorted(keys)))
-    settings.sync()
 
 
 class ReminderPanel(QFrame):
@@ -81,7 +85,8 @@ class ReminderPanel(QFrame):
         super().__init__(parent)
         self.setObjectName("reminder_panel")
         self.max_lines = max_lines
-        self.username: str | None = None
+        self.store: Store | None = None
+        self.actor: Actor | None = None
         self.current_keys: set[str] = set()
         self._listed: list[tuple[str, Item]] = []
         self.setStyleSheet(
@@ -132,21 +137,32 @@ class ReminderPanel(QFrame):
         self.setVisible(bool(fresh))
         return {key for _, _, key in fresh}
 
-    def show_for(self, board: Dashboard, username: str) -> set[str]:
-        """Compare ``board`` with what ``username`` saw last (from QSettings) and show the
+    def show_for(self, board: Dashboard, store: Store, actor: Actor) -> set[str]:
+        """Compare ``board`` with what ``actor`` saw last (kept in the store) and show the
         panel if anything is new. Nothing new: the current set is recorded straight away."""
-        self.username = username
-        listed = self.update_from(board, load_seen(username))
-        if not listed:
-            save_seen(username, self.current_keys)
+        self.store, self.actor = store, actor
+        legacy = take_legacy_seen(actor.username)
+        with store.read() as session:
+            seen = load_seen(session, actor)
+        listed = self.update_from(board, seen if seen is not None else legacy)
+        if not listed or (seen is None and legacy is not None):
+            self._record(self.current_keys if not listed else legacy or set())
         return listed
 
     def dismiss(self) -> None:
         """Hide the panel and record the current set as seen."""
         self.hide()
-        if self.username is not None:
-            save_seen(self.username, self.current_keys)
+        self._record(self.current_keys)
         self.dismissed.emit()
+
+    def _record(self, keys: set[str]) -> None:
+        if self.store is None or self.actor is None:
+            return
+        actor, chosen = self.actor, set(keys)
+        try:  # after a large store's check; never on a damaged one
+            self.store.write_after_check(lambda session: save_seen(session, actor, chosen))
+        except SupervisionAuditError:
+            pass  # not remembered: the same reminders show again next time
 
     # -- drawing ----------------------------------------------------------------------
     def _render(self, first: bool) -> None:

@@ -4,25 +4,28 @@ reminders list only what is new since the last opening."""
 
 from __future__ import annotations
 
+import json
 import uuid
 from datetime import date, time
 
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
+from sqlmodel import select
 
-from supervision_audit.models import SupervisionSession
+from supervision_audit.models import Staff, SupervisionSession
 from supervision_audit.services.access import SYSTEM_ACTOR as SYS
 from supervision_audit.services.access import Actor, visible_staff
 from supervision_audit.services.contracts import draft_values, save_contract
 from supervision_audit.services.dashboard import build, in_timescale_by_month
 from supervision_audit.services.demo import acting_as
 from supervision_audit.services.records import complete_record, start_record
+from supervision_audit.services.reminders_seen import load_seen, save_seen
 from supervision_audit.services.sessions import miss_session, plan_year
 from supervision_audit.services.signatures import record_copy_given, sign
 from supervision_audit.services.staff import StaffInput, get_by_staff_id, save_staff
 from supervision_audit.ui.dashboard_page import DashboardPage
-from supervision_audit.ui.reminders import ReminderPanel, item_key, load_seen, save_seen
+from supervision_audit.ui.reminders import ReminderPanel, item_key
 
 D = date
 AS_OF = D(2026, 3, 5)
@@ -247,20 +250,24 @@ def test_only_items_new_since_the_stored_keys_are_listed(qtbot, store, mia) -> N
 def test_dismiss_records_the_current_set_for_the_user(qtbot, store, mia) -> None:
     with store.read() as s:
         board = build(s, mia, AS_OF)
+        assert load_seen(s, mia) is None
     panel = ReminderPanel()
     qtbot.addWidget(panel)
-    assert load_seen("mia") is None
-    panel.show_for(board, "mia")
+    panel.show_for(board, store, mia)
     assert not panel.isHidden()
     with qtbot.waitSignal(panel.dismissed):
         qtbot.mouseClick(panel.dismiss_button, Qt.MouseButton.LeftButton)
     assert panel.isHidden()
-    assert load_seen("mia") == {item_key(t, i) for t, items in board.sections() for i in items}
+    with store.read() as s:
+        assert load_seen(s, mia) == {item_key(t, i) for t, items in board.sections()
+                                     for i in items}
     again = ReminderPanel()
     qtbot.addWidget(again)
-    assert again.show_for(board, "mia") == set() and again.isHidden()
-    save_seen("mia", [])
-    assert load_seen("mia") == set()
+    assert again.show_for(board, store, mia) == set() and again.isHidden()
+    with store.write() as s:
+        save_seen(s, mia, [])
+    with store.read() as s:
+        assert load_seen(s, mia) == set()
 
 
 def test_the_page_shows_reminders_once_and_their_links_open(qtbot, store, mia, page) -> None:
@@ -314,3 +321,34 @@ def test_each_list_comes_most_urgent_first(store, mia) -> None:
     assert [item.title for item in board.overdue] == ["Wendy Monthly", "Asha Asye",
                                                       "Aaron Ahead"]
     assert days == sorted(days, reverse=True) and len(set(days)) == 3
+
+
+def test_nothing_personal_is_left_in_the_settings_file(qtbot, store, mia, page,
+                                                       isolated_qsettings) -> None:
+    """The reminders' keys (names, records, what is due) stay in the store; an earlier
+    version's [reminders] group in the settings file is taken in and removed."""
+    from supervision_audit.ui.window_state import app_settings
+
+    legacy = app_settings()
+    legacy.setValue("reminders/someone", json.dumps(["Copies due|Nia New|x|1|2|"]))
+    legacy.sync()
+    page.reminders.dismiss()
+    again = DashboardPage(store, mia, as_of=AS_OF, background=False)  # the next opening
+    qtbot.addWidget(again)
+    with store.read() as s:
+        seen = load_seen(s, mia)
+        names = [p.name for p in s.exec(select(Staff))]
+    assert seen and any("Nia New" in key for key in seen)
+    files = [f for f in isolated_qsettings.rglob("*") if f.is_file()]
+    assert files  # the window did write its settings
+    text = "".join(f.read_text(encoding="utf-8", errors="replace") for f in files)
+    assert "reminders" not in text.lower() and mia.username not in text
+    assert not [name for name in names if name in text]
+    assert not any(str(record) in text for record in _record_ids(store))
+
+
+def _record_ids(store) -> list:
+    from supervision_audit.models import SupervisionRecord
+
+    with store.read() as s:
+        return list(s.exec(select(SupervisionRecord.id)))
