@@ -9,7 +9,18 @@ shows it), put a field's problem in its description, and make tables that Tab le
 from __future__ import annotations
 
 from PySide6.QtGui import Qt, QTextDocumentFragment
-from PySide6.QtWidgets import QAbstractItemView, QLabel, QWidget
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QAbstractSpinBox,
+    QComboBox,
+    QFormLayout,
+    QLabel,
+    QLayout,
+    QLineEdit,
+    QPlainTextEdit,
+    QTextEdit,
+    QWidget,
+)
 
 REQUIRED = "Required"
 
@@ -54,3 +65,63 @@ def name_view(view: QAbstractItemView, name: str) -> QAbstractItemView:
     view.setAccessibleName(name)
     view.setTabKeyNavigation(False)
     return view
+
+
+FIELDS = (QLineEdit, QPlainTextEdit, QTextEdit, QComboBox, QAbstractSpinBox)
+
+
+def _fields_in(item_widget: QWidget | None, layout: QLayout | None) -> list[QWidget]:
+    """The fields a form row holds: its widget, or the widgets of its layout, in order (a
+    field made of parts, a date with its calendar, counts once)."""
+    if item_widget is not None:
+        if isinstance(item_widget, FIELDS) or hasattr(item_widget, "label_name"):
+            return [item_widget]
+        return _fields_in(None, item_widget.layout())  # a holder of the field and its problem
+    found: list[QWidget] = []
+    if layout is None:
+        return found
+    for index in range(layout.count()):
+        item = layout.itemAt(index)
+        found += _fields_in(item.widget(), item.layout())
+    return found
+
+
+def _has_name(widget: QWidget) -> bool:
+    if hasattr(widget, "label_name"):  # a date field: its line carries the name
+        return bool(widget.label_name())  # type: ignore[attr-defined]
+    return bool(widget.accessibleName())
+
+
+def _name(widget: QWidget, name: str, required: bool) -> None:
+    if hasattr(widget, "set_label"):  # a date field names its line and its calendar
+        widget.set_label(name, required=required)  # type: ignore[attr-defined]
+    else:
+        name_field(widget, name, required=required)
+
+
+def name_fields(root: QWidget) -> None:
+    """Give the fields of ``root`` that have no name of their own the plain words of their
+    caption: the caption of their row in a form layout, or the label whose buddy they are.
+    A caption with an asterisk makes the field "Required". A second field in one row (a
+    time beside a date) is called after the caption and its own kind."""
+    for form in root.findChildren(QFormLayout):
+        for row in range(form.rowCount()):
+            caption = form.itemAt(row, QFormLayout.ItemRole.LabelRole)
+            field = form.itemAt(row, QFormLayout.ItemRole.FieldRole)
+            label = caption.widget() if caption is not None else None
+            if not isinstance(label, QLabel) or field is None or not plain(label.text()):
+                continue
+            required = "*" in label.text()
+            for number, widget in enumerate(_fields_in(field.widget(), field.layout())):
+                if _has_name(widget):
+                    continue
+                own = widget.placeholderText() if number and \
+                    isinstance(widget, QLineEdit) else ""
+                kind = "time" if own == "hh:mm" else own
+                _name(widget, f"{plain(label.text())}: {kind}" if number else
+                      plain(label.text()), required)
+    for label in root.findChildren(QLabel):
+        buddy = label.buddy()
+        fields = _fields_in(buddy, None) if buddy is not None else []
+        if fields and not _has_name(fields[0]) and plain(label.text()):
+            _name(fields[0], plain(label.text()), "*" in label.text())

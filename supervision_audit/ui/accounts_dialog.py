@@ -45,6 +45,7 @@ from supervision_audit.services.staff import get_staff, list_staff, list_teams
 from supervision_audit.services.store_keys import close_account
 from supervision_audit.ui import messages
 from supervision_audit.ui.access_log_dialog import data_table
+from supervision_audit.ui.accessible import name_fields
 from supervision_audit.ui.date_field import DateField
 from supervision_audit.ui.layout_checks import resize_within_screen
 from supervision_audit.ui.password_dialog import (
@@ -179,6 +180,7 @@ class AccountFormDialog(QDialog):
         layout.addWidget(self.problem)
         layout.addWidget(buttons)
         self.setMinimumWidth(520)
+        name_fields(self)  # each field named after its caption, for screen readers
         self._suggest()
 
     def _suggest(self) -> None:

@@ -22,6 +22,7 @@ from supervision_audit.policy import CASE_TYPE_LABELS
 from supervision_audit.services.access import Actor
 from supervision_audit.services.cases import add_case
 from supervision_audit.ui import messages
+from supervision_audit.ui.accessible import name_fields
 from supervision_audit.ui.date_field import DateField
 from supervision_audit.ui.monitoring_common import FieldProblems
 from supervision_audit.ui.style import note_label
@@ -80,6 +81,7 @@ class CaseDialog(QDialog):
         layout.addWidget(self.problems["general"])
         layout.addWidget(buttons)
         self.setMinimumWidth(500)
+        name_fields(self)  # each field named after its caption, for screen readers
         self.reference.setFocus()
 
     def save(self) -> bool:

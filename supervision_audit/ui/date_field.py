@@ -100,6 +100,10 @@ class DateField(QWidget):
         self.button.setAccessibleName(f"{name}: pick from a calendar" if name
                                       else "Pick a date from the calendar")
 
+    def label_name(self) -> str:
+        """The name a screen reader gives the field ("" until it has one)."""
+        return self.line.accessibleName()
+
     def _name_parts(self, name: str) -> None:
         self.line.setObjectName(f"{name}_text" if name else "")
         self.button.setObjectName(f"{name}_calendar" if name else "")

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from supervision_audit import APP_NAME
 from supervision_audit.errors import SupervisionAuditError, ValidationError
 from supervision_audit.services.signin import FirstRun, OpenStore, first_run
+from supervision_audit.ui.accessible import name_fields
 from supervision_audit.ui.password_dialog import (
     MARGINS,
     PASSWORD_HINT,
@@ -119,6 +120,7 @@ class FirstRunDialog(QDialog):
         layout.addWidget(self.problem)
         layout.addWidget(buttons)
         self.setMinimumWidth(560)
+        name_fields(self)  # each field named after its caption, for screen readers
         self.organisation.setFocus()
 
     def _row(self, form: QFormLayout, key: str, label: str, field: QLineEdit) -> None:

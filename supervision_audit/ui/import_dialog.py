@@ -76,6 +76,7 @@ class ImportDialog(QDialog):
         self.path = QLineEdit()
         self.path.setObjectName("import_path")
         self.path.setPlaceholderText("A .xlsx or .csv file")
+        self.path.setAccessibleName("File to import")
         self.choose_button = QPushButton("Choose file…")
         self.choose_button.setObjectName("choose_file")
         self.check_button = QPushButton("Check file")

@@ -19,6 +19,7 @@ from supervision_audit.errors import SupervisionAuditError, ValidationError
 from supervision_audit.services.access import Actor
 from supervision_audit.services.staff import get_staff, list_staff, mark_left
 from supervision_audit.ui import messages
+from supervision_audit.ui.accessible import name_fields
 from supervision_audit.ui.date_field import DateField
 from supervision_audit.ui.style import note_label, problem_label, show_problem
 
@@ -62,6 +63,7 @@ class LeaverDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(buttons)
         self.setMinimumWidth(440)
+        name_fields(self)  # each field named after its caption, for screen readers
 
     def save(self) -> bool:
         try:

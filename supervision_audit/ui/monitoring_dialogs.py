@@ -20,6 +20,7 @@ from sqlmodel import Session
 from supervision_audit.db import Store
 from supervision_audit.errors import Problem, SupervisionAuditError, ValidationError
 from supervision_audit.ui import messages
+from supervision_audit.ui.accessible import name_fields
 from supervision_audit.ui.date_field import DateField
 from supervision_audit.ui.monitoring_common import FieldProblems
 from supervision_audit.ui.style import NOTE, note_label
@@ -80,6 +81,7 @@ class WhenDialog(QDialog):
         layout.addWidget(self.problems["general"])
         layout.addWidget(buttons)
         self.setMinimumWidth(460)
+        name_fields(self)  # each field named after its caption, for screen readers
         self.date.setFocus()
 
     def _date_problem(self, message: str) -> None:

@@ -26,6 +26,7 @@ from supervision_audit.services.access import Action, Actor, require
 from supervision_audit.services.audit_programme import record_observation
 from supervision_audit.services.staff import get_staff
 from supervision_audit.ui import messages
+from supervision_audit.ui.accessible import name_fields
 from supervision_audit.ui.date_field import DateField
 from supervision_audit.ui.style import heading_label, note_label, problem_label, show_problem
 
@@ -111,6 +112,7 @@ class ObservationDialog(QDialog):
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
         self.resize(640, 560)
+        name_fields(self)  # each field named after its caption, for screen readers
 
     def _session_chosen(self, _index: int) -> None:
         """Observing a session: the observation is dated the day it was held."""

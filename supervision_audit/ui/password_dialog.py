@@ -31,6 +31,7 @@ from supervision_audit.services.accounts import (
 )
 from supervision_audit.services.signin import OpenStore, check_password, recover_account
 from supervision_audit.services.store_keys import Rekeyed, reset_password_and_rekey
+from supervision_audit.ui.accessible import name_fields
 from supervision_audit.ui.style import heading_label, note_label, problem_label, show_problem
 
 PASSWORD_HINT = f"At least {MIN_PASSWORD_LENGTH} characters. A short sentence is easy to remember."
@@ -166,6 +167,7 @@ class ChangePasswordDialog(QDialog):
         layout.addWidget(self.problem)
         layout.addWidget(buttons)
         self.setMinimumWidth(460)
+        name_fields(self)  # each field named after its caption, for screen readers
         (self.current or self.fields.password).setFocus()
 
     def save(self) -> bool:
@@ -222,6 +224,7 @@ class ResetPasswordDialog(QDialog):
         layout.addWidget(self.problem)
         layout.addWidget(buttons)
         self.setMinimumWidth(460)
+        name_fields(self)  # each field named after its caption, for screen readers
 
     def save(self) -> bool:
         password = self.fields.value()
@@ -274,6 +277,7 @@ class RecoveryDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(self.problem)
         layout.addWidget(buttons)
+        name_fields(self)  # each field named after its caption, for screen readers
         self.key.setFocus()
 
     def save(self) -> bool:

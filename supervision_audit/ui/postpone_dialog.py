@@ -26,6 +26,7 @@ from supervision_audit.policy import RESCHEDULE_WINDOW_DAYS
 from supervision_audit.services.access import Actor
 from supervision_audit.services.sessions import get_session, miss_session
 from supervision_audit.ui import messages
+from supervision_audit.ui.accessible import name_fields
 from supervision_audit.ui.date_field import DateField
 from supervision_audit.ui.monitoring_common import FieldProblems
 from supervision_audit.ui.style import NOTE, WARNING_BG, WARNING_FG, note_label
@@ -123,6 +124,7 @@ class PostponeDialog(QDialog):
         layout.addWidget(self.problems["general"])
         layout.addWidget(buttons)
         self.setMinimumWidth(560)
+        name_fields(self)  # each field named after its caption, for screen readers
         self.new_date.line.textChanged.connect(self._update_r2)
         self._update_r2()
         self.reason.setFocus()

@@ -30,6 +30,7 @@ from supervision_audit.services.sessions import (
 )
 from supervision_audit.services.staff import get_staff
 from supervision_audit.ui import messages
+from supervision_audit.ui.accessible import name_fields
 from supervision_audit.ui.date_field import DateField
 from supervision_audit.ui.monitoring_common import FieldProblems
 from supervision_audit.ui.style import note_label
@@ -118,6 +119,7 @@ class PlanYearDialog(QDialog):
         layout.addStretch(1)
         layout.addWidget(buttons)
         self.setMinimumWidth(520)
+        name_fields(self)  # each field named after its caption, for screen readers
 
         self.start.changed.connect(self._start_changed)
         self.start.line.editingFinished.connect(self._start_changed)
@@ -229,6 +231,7 @@ class MoveDialog(QDialog):
         layout.addWidget(self.problems["general"])
         layout.addWidget(buttons)
         self.setMinimumWidth(440)
+        name_fields(self)  # each field named after its caption, for screen readers
 
     def save(self) -> bool:
         problems = []

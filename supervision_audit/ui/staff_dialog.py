@@ -39,6 +39,7 @@ from supervision_audit.services.staff import (
 )
 from supervision_audit.text_rules import STAFF_TEXT_MAX
 from supervision_audit.ui import messages
+from supervision_audit.ui.accessible import name_fields
 from supervision_audit.ui.date_field import DateField
 from supervision_audit.ui.style import PROBLEM, note_label, problem_label, show_problem
 
@@ -146,6 +147,7 @@ class StaffDialog(QDialog):
         self._role_changed()
         self._clean = self._snapshot()
         self.setMinimumWidth(540)
+        name_fields(self)  # each field named after its caption, for screen readers
 
     def _group(self, title: str, rows: tuple[tuple[str, str, QWidget, bool, str], ...]
                ) -> QGroupBox:

@@ -332,3 +332,72 @@ def test_the_file_reflows_at_150_and_200_percent_of_a_1920_by_1080_screen(
             window.file_view.show_section(number)  # jumping to a section: its left edge shows
             assert scroll.horizontalScrollBar().value() == 0
             assert box.mapTo(scroll.viewport(), box.rect().topLeft()).x() >= 0, number
+
+
+# -- the smaller dialogs: fields named after their captions ------------------------------
+def _dialogs(store: Store, org: dict[str, uuid.UUID]) -> dict[str, object]:
+    from datetime import time
+
+    from supervision_audit.services.sessions import plan_year
+    from supervision_audit.ui import (
+        access_log_dialog,
+        case_dialog,
+        first_run_dialog,
+        import_dialog,
+        leaver_dialog,
+        monitoring_dialogs,
+        observation_dialog,
+        password_dialog,
+        postpone_dialog,
+        schedule_dialog,
+        staff_dialog,
+    )
+    from supervision_audit.ui.accounts_dialog import AccountFormDialog
+
+    mia, sam = as_who(store, org["M1"]), as_who(store, org["S1"])
+    with store.write() as s:
+        planned = plan_year(s, mia, org["P2"], date(2025, 6, 2), 0, time(10))[0].id
+    vault = Vault(store.path, None)
+    return {
+        "plan a year": lambda: schedule_dialog.PlanYearDialog(store, mia, org["P2"]),
+        "move a session": lambda: schedule_dialog.MoveDialog(store, mia, planned),
+        "postpone a session": lambda: postpone_dialog.PostponeDialog(store, mia, planned),
+        "report a miss": lambda: monitoring_dialogs.WhenDialog(
+            store, "Reported", "", "Reported on:", "reported_on", lambda *_a: None,
+            with_time=True),
+        "mark as left": lambda: leaver_dialog.LeaverDialog(store, SYSTEM_ACTOR, org["P2"]),
+        "edit a person": lambda: staff_dialog.StaffDialog(store, SYSTEM_ACTOR, org["P2"]),
+        "add a case": lambda: case_dialog.CaseDialog(store, mia, org["P2"], "Łucja Żak"),
+        "observe a supervisor": lambda: observation_dialog.ObservationDialog(store, sam,
+                                                                             org["M1"]),
+        "access log": lambda: access_log_dialog.AccessLogDialog(store, SYSTEM_ACTOR),
+        "subject access": lambda: access_log_dialog.SubjectAccessDialog(store, SYSTEM_ACTOR),
+        "first run": lambda: first_run_dialog.FirstRunDialog(store.path.with_name("new.db")),
+        "import staff": lambda: import_dialog.ImportDialog(lambda _path: None, ""),
+        "new account": lambda: AccountFormDialog(store, SYSTEM_ACTOR, vault),
+        "reset a password": lambda: password_dialog.ResetPasswordDialog(
+            store, SYSTEM_ACTOR, vault, "mia", "Mia Manager"),
+        "forgotten password": lambda: password_dialog.RecoveryDialog(store.path),
+    }
+
+
+DIALOGS = ["plan a year", "move a session", "postpone a session", "report a miss",
+           "mark as left", "edit a person", "add a case", "observe a supervisor", "access log",
+           "subject access", "first run", "import staff", "new account", "reset a password",
+           "forgotten password"]
+
+
+@pytest.mark.parametrize("name", DIALOGS)
+def test_the_smaller_dialogs_name_every_field(qtbot, store, org, name) -> None:
+    dialog = _dialogs(store, org)[name]()
+    report = audit(shown(qtbot, dialog, 640, 560))
+    assert_clean(report)
+
+
+def test_a_required_caption_makes_its_field_say_required(qtbot, store, org) -> None:
+    from supervision_audit.ui.staff_dialog import StaffDialog
+
+    dialog = StaffDialog(store, SYSTEM_ACTOR, org["P2"])
+    shown(qtbot, dialog, 640, 560)
+    name = dialog.findChild(QLineEdit, "name")
+    assert accessible_name(name) == "Name" and name.accessibleDescription() == "Required"
