@@ -13,7 +13,7 @@ import uuid
 from bisect import bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -68,10 +68,11 @@ class Compliance:
     uuid: str = ""
 
     def as_json(self) -> dict[str, Any]:
-        data = asdict(self)
-        data.pop("uuid")
-        data.pop("team")
-        return data
+        """The row as JSON takes it, without ``dataclasses.asdict``'s deep copy of every
+        list and dict inside (thousands of rows a command): the lists are copied, the
+        escalations in them shared."""
+        return {name: list(value) if isinstance(value, list) else value
+                for name, value in self.__dict__.items() if name not in ("uuid", "team")}
 
 
 @dataclass(frozen=True, slots=True)
