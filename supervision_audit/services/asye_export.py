@@ -31,10 +31,10 @@ def tracker_signatures(session: Session, tracker: AsyeTracker | None) -> dict[st
 
 
 def export_asye_pdf(session: Session, actor: Actor, staff_uuid: uuid.UUID, out: Path, *,
-                    printed_on: date | None = None) -> Path:
+                    printed_on: date | None = None, seal: bool = True) -> Path:
     """Render the tracker laid out as Appendix 9, with its signatures and seal strip, to
     ``out`` (written whole or not at all), seal the file when a certificate is set up, and
-    log the export."""
+    log the export (``seal=False``: a copy to print)."""
     from supervision_audit.exports.pdf import render_part_pdf  # reportlab loads on first use
     from supervision_audit.services.documents import asye_part
     from supervision_audit.services.seal_setup import write_sealed
@@ -51,7 +51,7 @@ def export_asye_pdf(session: Session, actor: Actor, staff_uuid: uuid.UUID, out: 
         lambda path: render_part_pdf(asye_part(session, person), path,
                                      organisation=organisation_name(session),
                                      printed_on=printed_on),
-        signed=[("asye", tracker.id)] if tracker else ())
+        signed=[("asye", tracker.id)] if tracker else (), seal=seal)
     log_event(session, actor.who, "asye.export", subject_kind="asye",
               subject_id=tracker.id if tracker else person.id, about_staff_id=person.id,
               detail=f"{Path(out).name}{' (sealed)' if sealed else ''}")

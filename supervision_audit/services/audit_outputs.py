@@ -27,7 +27,10 @@ if TYPE_CHECKING:  # the PDF code (reportlab) loads when something is printed
     from supervision_audit.exports.pdf import FormPart
 
 
-def export_audit_pdf(session: Session, actor: Actor, audit_id: uuid.UUID, out: Path) -> Path:
+def export_audit_pdf(session: Session, actor: Actor, audit_id: uuid.UUID, out: Path, *,
+                     seal: bool = True) -> Path:
+    """One audit as its form, sealed when the seal is set up (``seal=False``: a copy to
+    print); logged."""
     from supervision_audit.exports.pdf import render_part_pdf
     from supervision_audit.services.documents import audit_part
 
@@ -36,7 +39,8 @@ def export_audit_pdf(session: Session, actor: Actor, audit_id: uuid.UUID, out: P
     person = get_staff(session, audit.supervisee_id)
     written = render_part_pdf(audit_part(session, audit), Path(out),
                               organisation=organisation_name(session))
-    seal_in_place(session, written, f"Supervision file audit of {person.name}")
+    if seal:
+        seal_in_place(session, written, f"Supervision file audit of {person.name}")
     log_event(session, actor.who, "audit.export", subject_kind="audit", subject_id=audit.id,
               about_staff_id=audit.supervisee_id, detail=Path(out).name)
     return written
@@ -129,10 +133,10 @@ def export_whole_file(session: Session, actor: Actor, staff_uuid: uuid.UUID, out
 
 def write_whole_file(session: Session, actor: Actor, staff_uuid: uuid.UUID, out: Path, *,
                      progress: Progress | None = None,
-                     cancelled: Callable[[], bool] | None = None) -> int:
+                     cancelled: Callable[[], bool] | None = None, seal: bool = True) -> int:
     """:func:`export_whole_file` without its log entry (it only reads the store, so it may
     run in a read session; log it with :func:`log_whole_file`). Returns the number of
-    documents in the file, not counting the index."""
+    documents in the file, not counting the index. ``seal=False``: a copy to print."""
     from supervision_audit.exports.atomic import atomic_output
     from supervision_audit.exports.pdf import numbered_front, render_bundle_pdf
 
@@ -170,7 +174,8 @@ def write_whole_file(session: Session, actor: Actor, staff_uuid: uuid.UUID, out:
                           subject="Appendix 8 order",
                           front=numbered_front(index, organisation=org), on_part=started)
         step(total - 1, "Sealing")
-        seal_in_place(session, tmp, f"Supervision file of {person.name}")
+        if seal:
+            seal_in_place(session, tmp, f"Supervision file of {person.name}")
         step(total, "Saved")
     return len(parts)
 

@@ -48,6 +48,7 @@ from supervision_audit.ui.asye_charts import CadenceTimeline, ReflectionChart
 from supervision_audit.ui.asye_dialog import TrackerDialog, export_tracker
 from supervision_audit.ui.file_data import SupervisionFile
 from supervision_audit.ui.flow_layout import button_row
+from supervision_audit.ui.print_actions import print_action, print_tracker
 from supervision_audit.ui.section_panels import register
 from supervision_audit.ui.style import (
     BAD_FG,
@@ -157,11 +158,18 @@ class AsyePanel(QWidget):
         self.export_button.setObjectName("export_asye_tracker")
         self.export_button.setToolTip("The tracker laid out as Appendix 9, signed and sealed")
         self.export_button.clicked.connect(self.export_pdf)
+        self.print_button = QPushButton("Print tracker…")
+        self.print_button.setObjectName("print_asye_tracker")
+        self.print_button.setToolTip("Print the tracker laid out as Appendix 9, with a preview "
+                                     "(Ctrl+P)")
+        self.print_button.clicked.connect(self.print_tracker)
+        print_action(self, self.print_tracker, name="print_asye_action")
         self.sign_button = QPushButton("Sign tracker…")
         self.sign_button.setObjectName("sign_asye_tracker")
         self.sign_button.clicked.connect(self.sign_tracker)
         top = button_row(heading_label("ASYE year", 1.15), self.state,
-                         right=(self.open_button, self.export_button, self.sign_button))
+                         right=(self.open_button, self.print_button, self.export_button,
+                                self.sign_button))
 
         self.facts: dict[str, QLabel] = {}
         self.captions: dict[str, QLabel] = {}
@@ -255,7 +263,7 @@ class AsyePanel(QWidget):
             self.problem.setText(str(exc))
         self.problem.setVisible(self.year is None)
         self.body.setVisible(self.year is not None)
-        for button in (self.open_button, self.export_button):
+        for button in (self.open_button, self.print_button, self.export_button):
             button.setEnabled(self.year is not None)
         self.sign_button.setEnabled(self.year is not None and self.year.saved
                                     and not self.year.final)
@@ -380,6 +388,12 @@ class AsyePanel(QWidget):
             return
         self.sign_dialog.finished.connect(lambda _result: self.refresh())
         self.sign_dialog.open()
+
+    def print_tracker(self) -> bool:
+        """Print preview of the tracker (the pages of its PDF); True when printed."""
+        if self.file is None:
+            return False
+        return print_tracker(self, self.store, self.actor, self.file.id)
 
     def export_pdf(self) -> None:
         if self.file is None:

@@ -52,6 +52,7 @@ from supervision_audit.ui.documents_panel import DocumentsPanel, plain_message
 from supervision_audit.ui.file_data import SupervisionFile
 from supervision_audit.ui.flow_layout import FlowLayout, button_row
 from supervision_audit.ui.observation_dialog import ObservationDialog, observations_text
+from supervision_audit.ui.print_actions import print_action, print_audit, print_whole_file
 from supervision_audit.ui.section_panels import register
 from supervision_audit.ui.sign_dialog import SignDialog
 from supervision_audit.ui.style import (
@@ -185,17 +186,26 @@ class AuditPanel(QWidget):
                                         "Open the chosen audit")
         self.export_button = self._button("Export PDF…", self.export_selected, "export_audit",
                                           "Save the chosen (complete) audit as a PDF")
+        self.print_button = self._button("Print…", self.print_selected, "print_audit",
+                                         "Print the chosen (complete) audit, with a preview "
+                                         "(Ctrl+P)")
+        print_action(self, self.print_selected, name="print_audit_action")
         self.whole_button = self._button("Whole file PDF…", self.export_file, "export_file",
                                          "The whole supervision file as one PDF, in the "
                                          "Appendix 8 order, with an index")
+        self.print_file_button = self._button("Print whole file…", self.print_file,
+                                              "print_file", "Print the whole supervision "
+                                              "file with its index, with a preview")
         self.observe_button = self._button("Observe supervisor…", self.observe,
                                            "observe_supervisor", "Record a direct observation "
                                            "of this supervisor supervising")
         self.programme_button = self._button("Audit programme…", self.show_programme,
                                              "audit_programme", "The supervisors below you and "
                                              "where their audits and observations stand")
-        return button_row(self.start_button, self.open_button, self.export_button,
-                          right=(self.observe_button, self.programme_button, self.whole_button))
+        return button_row(self.start_button, self.open_button, self.print_button,
+                          self.export_button,
+                          right=(self.observe_button, self.programme_button,
+                                 self.print_file_button, self.whole_button))
 
     def _export_progress(self) -> QHBoxLayout:
         """The whole-file PDF's progress bar, its current step and Cancel (shown while it
@@ -285,6 +295,8 @@ class AuditPanel(QWidget):
                                   "Start audit…")
         self.open_button.setEnabled(row is not None)
         self.export_button.setEnabled(row is not None and row.status != "draft")
+        self.print_button.setEnabled(row is not None and row.status != "draft")
+        self.print_file_button.setEnabled(shown)
         self.whole_button.setEnabled(shown and self.file_job is None)
         self.observe_button.setVisible(shown and self.data.may_observe)
         self.programme_button.setVisible(shown and self.data.may_plan)
@@ -400,6 +412,23 @@ class AuditPanel(QWidget):
         return self._export("Export audit PDF", f"Supervision file audit - "
                             f"{_safe(self.file.name)} - {row.completed_on:%Y-%m-%d}.pdf",
                             lambda s, out: export_audit_pdf(s, self.actor, row.id, out))
+
+    def print_selected(self) -> bool:
+        """Print preview of the chosen complete audit; True when printed."""
+        row = self.selected_row()
+        if row is None or self.file is None or row.status == "draft":
+            return False
+        return print_audit(self, self.store, self.actor, row.id, self.file.id)
+
+    def print_file(self) -> bool:
+        """Print preview of the whole file (the pages of its PDF, index first)."""
+        if self.file is None:
+            return False
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            return print_whole_file(self, self.store, self.actor, self.file.id)
+        finally:
+            QApplication.restoreOverrideCursor()
 
     def export_file(self) -> Job | None:
         """Ask where to save the whole file as one PDF, then print it in the background

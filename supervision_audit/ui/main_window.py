@@ -405,25 +405,13 @@ class MainWindow(RolesMixin, ToolsMixin, QMainWindow):
         self._open_dialog(dialog, self.show_current)
 
     @reports_errors("Could not print the contract")
-    def print_contract(self, contract_id: uuid.UUID) -> None:
+    def print_contract(self, contract_id: uuid.UUID) -> bool:
         """Print preview of the contract's PDF (the same document as the export); logged."""
-        import tempfile
+        from supervision_audit.ui.print_actions import print_contract
 
-        from supervision_audit.services.contract_export import export_contract_pdf
-        from supervision_audit.services.record_export import note_printed
-        from supervision_audit.ui.printing import preview_and_print
-
-        with tempfile.TemporaryDirectory() as folder:
-            pdf = Path(folder) / "contract.pdf"
-            with self.store.write() as session:
-                # a copy to print: not sealed, and one changed after signing says so on
-                # every page instead of being refused
-                export_contract_pdf(session, self.actor, contract_id, pdf, seal=False)
-                contract = get_contract(session, contract_id)
-            if preview_and_print(pdf, "Supervision contract", self):
-                with self.store.write() as session:
-                    note_printed(session, self.actor, "contract", contract_id,
-                                 contract.supervisee_id)
+        with self.store.read() as session:
+            supervisee_id = get_contract(session, contract_id).supervisee_id
+        return print_contract(self, self.store, self.actor, contract_id, supervisee_id)
 
     # -- help -------------------------------------------------------------------------
     def about(self) -> None:

@@ -7,11 +7,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, QPoint
+from PySide6.QtCore import QObject, QPoint, Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMenu, QPushButton
 
 from supervision_audit.ui.icons import icon
+from supervision_audit.ui.print_actions import print_key
 
 if TYPE_CHECKING:
     from supervision_audit.ui.records_panel import RecordsPanel
@@ -35,9 +36,13 @@ class RecordActions(QObject):
         self.copy = self._action("Copy given…", panel.copy_given, panel.copy_button)
         self.export = self._action("Export PDF…", panel.export_selected, panel.export_button,
                                    "export-pdf")
+        self.print = self._action("Print…", panel.print_selected, panel.print_button)
+        self.print.setShortcut(print_key())  # while the records panel has the focus
+        self.print.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        panel.addAction(self.print)
         self.writer_only = (self.new, self.reopen, self.copy)
         self.on_record = (self.open, self.sign, self.reopen, self.addendum, self.copy,
-                          self.export)
+                          self.print, self.export)
         self.menu: QMenu | None = None  # the context menu shown last (tests read it)
 
     def _action(self, text: str, slot: Callable[[], object], button: QPushButton,
@@ -76,7 +81,7 @@ class RecordActions(QObject):
         menu.addSeparator()
         menu.addActions([self.addendum, self.reopen, self.copy])
         menu.addSeparator()
-        menu.addAction(self.export)
+        menu.addActions([self.print, self.export])
         if self.new.isVisible():
             menu.addSeparator()
             menu.addAction(self.new)

@@ -250,7 +250,22 @@ class RecordDialog(QDialog):
             if self.editable else None)
         self.draft_note, self.buttons = footer.note, footer.buttons
         self.save_button, self.complete_button = footer.save, footer.complete
+        from supervision_audit.ui.print_actions import add_print_button
+
+        self.print_button = add_print_button(self, footer.buttons, self.print_record,
+                                             "print_record_dialog")
         return footer.row
+
+    def print_record(self) -> bool:
+        """Print preview of this record as its form (a draft's changes are saved first);
+        True when printed."""
+        from supervision_audit.ui.print_actions import print_record
+
+        self._save_if_changed()
+        with self.store.read() as session:
+            record = session.get(SupervisionRecord, self.record_id)
+            on_file = record.supervisee_id if record is not None else None
+        return print_record(self, self.store, self.actor, self.record_id, on_file)
 
     def _signing_note(self) -> QWidget:
         box = QGroupBox("Signatures")

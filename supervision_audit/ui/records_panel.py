@@ -35,6 +35,7 @@ from supervision_audit.ui.copy_dialog import CopyDialog
 from supervision_audit.ui.file_data import SupervisionFile
 from supervision_audit.ui.flow_layout import FlowLayout, button_row
 from supervision_audit.ui.icons import icon
+from supervision_audit.ui.print_actions import print_record
 from supervision_audit.ui.record_action_dialog import ActionDoneDialog
 from supervision_audit.ui.record_actions import RecordActions
 from supervision_audit.ui.record_data import PlannedSession, RecordRow, RecordsData, load_records
@@ -163,8 +164,11 @@ class RecordsPanel(QWidget):
                                         "Record when and how the supervisee got their copy")
         self.export_button = self._button("Export PDF…", self.export_selected, "export_record",
                                           "Save the chosen record as a PDF", "export-pdf")
+        self.print_button = self._button("Print…", self.print_selected, "print_record",
+                                         "Print the chosen record, with a preview (Ctrl+P)")
         return button_row(self.open_button, self.sign_button, self.addendum_button,
-                          self.reopen_button, self.copy_button, right=(self.export_button,))
+                          self.reopen_button, self.copy_button,
+                          right=(self.print_button, self.export_button))
 
     # -- showing ----------------------------------------------------------------------
     def show_for(self, file: SupervisionFile) -> None:
@@ -246,6 +250,7 @@ class RecordsPanel(QWidget):
         self.action_button.setEnabled(shown and data.may_write and bool(data.actions))
         self.open_button.setEnabled(row is not None)
         self.export_button.setEnabled(row is not None)
+        self.print_button.setEnabled(row is not None)
         self.sign_button.setEnabled(row is not None and (row.may_sign or row.may_witness))
         self.addendum_button.setEnabled(row is not None and row.may_addendum)
         self.copy_button.setEnabled(row is not None and row.may_copy)
@@ -384,6 +389,13 @@ class RecordsPanel(QWidget):
         if self.data.actions:
             self._show(ActionDoneDialog(self.store, self.actor, self.data.actions, self),
                        "Action marked done.")
+
+    def print_selected(self) -> bool:
+        """Print preview of the chosen record (the pages of its PDF); True when printed."""
+        row = self.selected_row()
+        if row is None or self.file is None:
+            return False
+        return print_record(self, self.store, self.actor, row.id, self.file.id)
 
     def export_selected(self) -> Path | None:
         row = self.selected_row()

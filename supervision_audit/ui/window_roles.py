@@ -80,7 +80,7 @@ class RolesMixin:
             w.record_menu.addSeparator()
             w.record_menu.addActions([actions.addendum, actions.reopen, actions.copy])
             w.record_menu.addSeparator()
-            w.record_menu.addAction(actions.export)
+            w.record_menu.addActions([actions.print, actions.export])
         view_menu = bar.addMenu("&View")
         view_menu.addActions([w.find_action, w.show_left_action])
         view_menu.addSeparator()

@@ -144,14 +144,15 @@ def test_a_chosen_record_brings_its_tool_bar_and_a_right_click_its_menu(qtbot, o
     assert window.record_toolbar.isVisible()
     assert window.record_label.text() == f"Individual record of {HELD:%d/%m/%Y}:"
     assert toolbar_texts(window.record_toolbar) == [
-        "Open", "Sign…", "Reopen as draft…", "Add addendum…", "Copy given…", "Export PDF…"]
+        "Open", "Sign…", "Reopen as draft…", "Add addendum…", "Copy given…", "Print…",
+        "Export PDF…"]
     right_click_row(table, HELD.strftime("%d/%m/%Y"))
     menu = window.records_panel.actions.menu
     assert menu is not None and menu.isVisible()
     entries = [a for a in menu.actions() if not a.isSeparator()]
     assert [a.text() for a in entries] == ["Open", "Sign…", "Add addendum…",
-                                           "Reopen as draft…", "Copy given…", "Export PDF…",
-                                           "New record…"]
+                                           "Reopen as draft…", "Copy given…", "Print…",
+                                           "Export PDF…", "New record…"]
     sign = next(a for a in entries if a.text() == "Sign…")
     assert sign.isEnabled()
     QTest.mouseClick(menu, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
