@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
 )
 
 from supervision_audit.dates import format_date
+from supervision_audit.services.integrity import CHANGED_LABEL
 from supervision_audit.ui.file_data import ContractSummary
 from supervision_audit.ui.flow_layout import button_row
 from supervision_audit.ui.icons import icon
@@ -99,8 +100,12 @@ class ContractPanel(QGroupBox):
     def show_summary(self, summary: ContractSummary, may_write: bool = True) -> None:
         self._summary = summary
         text, kind = STATUS_TEXT.get(summary.status, (summary.status, ""))
+        if summary.changed:  # altered outside the app: what shows is not what was signed
+            text, kind = CHANGED_LABEL, "bad"
         self.status.setText(text)
         self.status.setStyleSheet(chip_style(kind))
+        self.status.setToolTip(f"Not what was signed: {summary.changed}. It cannot be "
+                               "exported or sealed." if summary.changed else "")
         current = summary.current
         has = current is not None
         self.version.setText((f"Version {current.version}" + (
@@ -117,6 +122,9 @@ class ContractPanel(QGroupBox):
             self.earlier.setText(f"Earlier versions: {links}")
         else:
             self.earlier.setText("No earlier versions." if has else "")
+        # Tab stops on the links only: a line without one would take the focus and show none
+        self.earlier.setFocusPolicy(Qt.FocusPolicy.StrongFocus if summary.earlier
+                                    else Qt.FocusPolicy.NoFocus)
         self.earlier.setVisible(has)
         self.open_button.setEnabled(has)
         self.export_button.setEnabled(has)

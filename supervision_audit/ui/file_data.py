@@ -17,6 +17,7 @@ from supervision_audit.services.contracts import (
     in_force,
     review_due,
 )
+from supervision_audit.services.integrity import signature_problems
 from supervision_audit.services.staff import get_staff, supervisor_history
 
 
@@ -36,6 +37,7 @@ class ContractSummary:
     earlier: tuple[ContractVersion, ...] = ()
     final: bool = False  # the current version is signed by both parties
     in_force: int | None = None  # the version in force, when not the newest
+    changed: str = ""  # the current version no longer matches its signatures
 
 
 @dataclass(frozen=True)
@@ -83,6 +85,7 @@ def _contract_summary(session: Session, staff_uuid: uuid.UUID, today: date) -> C
         earlier=tuple(ContractVersion(c.id, c.version, c.date_agreed) for c in earlier),
         final=current.locked_at is not None,
         in_force=signed.version if signed is not None and signed.id != current.id else None,
+        changed="; ".join(signature_problems(session, "contract", current.id)),
     )
 
 

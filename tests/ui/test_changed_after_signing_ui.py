@@ -76,3 +76,24 @@ def test_the_record_opens_with_the_warning_and_will_not_export(
     assert not Path(chosen).exists()
     assert message_log.kinds() == ["show_error"]
     assert "changed after signing" in message_log.texts()[0]
+
+
+def test_the_file_header_marks_a_contract_changed_after_signing(qtbot, store, people) -> None:
+    from supervision_audit.ui.contract_panel import ContractPanel
+    from tests.record_helpers import signed_contract
+
+    with store.write() as s:
+        contract = signed_contract(s, people["P1"], "2025-01-06", "Sam Head")
+    conn = connect_raw(store.path, None)
+    try:
+        conn.execute("DROP TRIGGER contract_final_no_update")
+        conn.execute("UPDATE contract SET \"values\" = json_set(\"values\", '$.venue', "
+                     f"'Somewhere else') WHERE id = '{contract.id.hex}'")
+    finally:
+        conn.close()
+    panel = ContractPanel()
+    qtbot.addWidget(panel)
+    with store.read() as session:
+        panel.show_summary(load_file(session, SYSTEM_ACTOR, people["P1"]).contract)
+    assert panel.status.text() == "Changed after signing"
+    assert "Mia Manager (supervisor) signed different content" in panel.status.toolTip()
