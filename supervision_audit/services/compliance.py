@@ -23,7 +23,7 @@ from sqlmodel import Session, col, select
 
 from supervision_audit.dates import add_months, plausibility_problem
 from supervision_audit.db import memo
-from supervision_audit.models import Staff, SupervisionRecord, SupervisionSession, Team
+from supervision_audit.models import Role, Staff, SupervisionRecord, SupervisionSession, Team
 from supervision_audit.policy import (
     RESCHEDULE_WINDOW_DAYS,
     Supervisee,
@@ -42,6 +42,7 @@ from supervision_audit.sqlfuncs import add_days, minutes_between, uuid_key
 
 NO_START_DATE = "no start date"
 NO_SUPERVISOR = "no supervisor: line manager to arrange"
+OUTSIDE = Role.OTHER.value  # with no supervisor ever recorded: not in the line (see counted_on)
 
 
 @dataclass
@@ -156,8 +157,10 @@ def counted_on(session: Session, day: date, people: set[uuid.UUID] | None = None
     """R10: the supervisees a report as of ``day`` counts (of ``people`` when given), by
     name: everyone employed on ``day`` (a leaver who left later is in it), with the
     supervisor in post on ``day``. A person with no supervisor in post is counted with the
-    reason "no supervisor" unless they supervise others that day and so head the line of
-    management held here (their own supervision is arranged above the app's records).
+    reason "no supervisor", unless none was ever recorded and they either supervise others
+    that day, heading the line of management held here (their own supervision is arranged
+    above the app's records), or have the role "other" (the administrator who set the store
+    up, an external inspector: outside the line, until given a supervisor).
     A person with no start date is counted with the reason "no start date"; one whose start
     date is beyond reason, with the reason and the date not used."""
     staff = supervisees(session)
@@ -175,8 +178,8 @@ def counted_on(session: Session, day: date, people: set[uuid.UUID] | None = None
     for person, at, (named, since), boss in zip(staff, where, recorded, bosses, strict=True):
         if not employed[at] or (people is not None and person.id not in people):
             continue
-        if boss is None and named is None and at in heads:
-            continue  # heads the line held here
+        if boss is None and named is None and (at in heads or person.role == OUTSIDE):
+            continue  # heads the line held here, or stands outside it
         reasons = person.date_reasons
         if person.no_start_date:
             reasons += (NO_START_DATE,)

@@ -100,10 +100,12 @@ def test_a_day_in_a_past_month_counts_a_leaver_until_they_left(org) -> None:
 
 @pytest.fixture
 def gaps(org):
-    """No start date (U1), no supervisor allocated (V1), a supervisor who left (W1's M3)."""
+    """No start date (U1), no supervisor allocated (V1), a supervisor who left (W1's M3);
+    and the administrator (role "other", never supervised: outside the line)."""
     with org.write() as s:
         _add(s, "U1", "Una Undated", "M1", start=None)
         _add(s, "V1", "Vic Unallocated", "", team="Fostering")
+        _add(s, "Z1", "Zed Administrator", "", role="other", team="", start=None)
         _add(s, "M3", "Mo Moving On", "H1", role="team_manager", team="Fostering")
         _add(s, "W1", "Wyn Left Behind", "M3", team="Fostering")
         mark_left(s, SYS, get_by_staff_id(s, "M3").id, D(2026, 11, 20))
@@ -122,6 +124,7 @@ def test_no_start_date_and_no_supervisor_are_counted_with_their_reasons(gaps, tm
     assert rows["V1"].reasons == [NO_SUPERVISOR] and rows["V1"].supervisor_id is None
     assert rows["W1"].reasons == [NO_SUPERVISOR] and rows["W1"].supervisor_id is None
     assert "H1" not in rows  # heads the line of management held here: not a gap
+    assert "Z1" not in rows  # role "other", never given a supervisor: outside the line
     assert rows["P1"].reasons == []
     listed = {i.title: (i.detail, i.urgent) for i in board.to_arrange}
     assert listed == {"Una Undated": ("no start date", False),
