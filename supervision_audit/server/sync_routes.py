@@ -60,6 +60,7 @@ class PushIn(BaseModel):
     device: str = DEVICE
     first: int = Field(ge=1)
     last: int = Field(ge=1)
+    digest: str = Field(default="", max_length=64)  # of the outbox entries sent
     items: list[dict[str, Any]] = Field(max_length=5000)
 
 
@@ -74,7 +75,9 @@ class Refusal(BaseModel):
 
 
 class PushOut(BaseModel):
+    first: int
     last: int
+    digest: str
     applied: int
     unchanged: int
     refused: list[Refusal]
@@ -166,7 +169,7 @@ def add_sync_routes(app: FastAPI, store: PgStore, signed: Signed, token_key: byt
     def sync_push(body: PushIn, request: Request) -> Any:
         with signed(request, write=True) as (session, actor):
             result = push(session, actor, body.device, body.first, body.last, body.items,
-                          date.today())
+                          date.today(), body.digest)
         if isinstance(result, AlreadyApplied):
             return JSONResponse({"detail": f"applied already up to {result.last}",
                                  "last": result.last, "result": result.result},

@@ -17,7 +17,14 @@ from typing import Any
 
 from supervision_audit.db import Store
 from supervision_audit.errors import SupervisionAuditError
-from supervision_audit.sync.outbox import Refusal, acknowledge, next_batch, waiting
+from supervision_audit.sync.outbox import (
+    Refusal,
+    acknowledge,
+    digest_of,
+    next_batch,
+    renumber_after,
+    waiting,
+)
 from supervision_audit.sync.replica import apply_page, now_text, read_state, write_state
 from supervision_audit.sync.replica_schema import ensure_replica_schema
 
@@ -146,10 +153,17 @@ def push_all(store: Store, link: ServerLink, report: SyncReport,
         if batch is None:
             return
         status, body = link.post("/v1/sync/push", batch.wire(link.device))
-        if status == 409:  # applied already: the answer that was lost
-            answer = dict(body.get("result") or {"refused": []})
-            answer["last"] = int(body["last"])
-            report.refused += acknowledge(store, answer)
+        if status == 409:  # numbers the server has applied already
+            answer = body.get("result") or {}
+            with store.read() as session:
+                ours = bool(answer.get("digest")) and digest_of(
+                    session.connection(), int(answer["first"]), int(answer["last"])
+                ) == answer["digest"]
+            if ours:  # this batch: its answer was lost on the way
+                report.refused += acknowledge(store, answer)
+            else:  # new changes numbered again (a replica restored from a backup)
+                renumber_after(store, int(body["last"]))
+                _say(progress, "changes waiting renumbered after the server's last")
             continue
         if status != 200:
             raise SyncError(f"The server did not take the changes: {body.get('detail', status)}")

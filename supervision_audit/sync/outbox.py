@@ -11,6 +11,7 @@ and the laptop holds what the server holds.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass, field
 from typing import Any
@@ -46,9 +47,11 @@ class Batch:
     first: int
     last: int
     items: list[dict[str, Any]] = field(default_factory=list)
+    digest: str = ""
 
     def wire(self, device: str) -> dict[str, Any]:
-        return {"device": device, "first": self.first, "last": self.last, "items": self.items}
+        return {"device": device, "first": self.first, "last": self.last,
+                "digest": self.digest, "items": self.items}
 
 
 @dataclass
@@ -62,6 +65,34 @@ class Refusal:
 def waiting(conn: Connection) -> int:
     """How many changes wait to go up."""
     return int(conn.exec_driver_sql("SELECT count(*) FROM sync_outbox").scalar() or 0)
+
+
+def digest_of(conn: Connection, first: int, last: int) -> str:
+    """A digest of the outbox's entries ``first`` to ``last``: the server keeps it with its
+    answer, so that a laptop asking again can tell its own batch (an answer lost) from
+    entries numbered anew (a replica restored from a backup)."""
+    digest = hashlib.sha256()
+    for row in conn.exec_driver_sql(
+            "SELECT seq, tbl, op, row_key, old_row FROM sync_outbox WHERE seq BETWEEN ? AND ? "
+            "ORDER BY seq", (first, last)):
+        digest.update(json.dumps(list(row)).encode("utf-8"))
+    return digest.hexdigest()
+
+
+def renumber_after(store: Store, last: int) -> None:
+    """Number the waiting entries after ``last``, the server's high-water mark for this
+    device: a replica restored from a backup numbered its new changes again from where the
+    backup stood, and they would be taken for changes already applied."""
+    with store.write() as session:
+        conn = session.connection()
+        low = conn.exec_driver_sql("SELECT min(seq) FROM sync_outbox").scalar()
+        if low is None or low > last:
+            return
+        offset = last - int(low) + 1
+        conn.exec_driver_sql("UPDATE sync_outbox SET seq = -seq")
+        conn.exec_driver_sql("UPDATE sync_outbox SET seq = -seq + ?", (offset,))
+        conn.exec_driver_sql("UPDATE sqlite_sequence SET seq = (SELECT max(seq) FROM "
+                             "sync_outbox) WHERE name = 'sync_outbox'")
 
 
 def next_batch(conn: Connection, limit: int = BATCH_ENTRIES) -> Batch | None:
@@ -104,7 +135,8 @@ def next_batch(conn: Connection, limit: int = BATCH_ENTRIES) -> Batch | None:
                             "row": encode_row(t, current) if current is not None else None,
                             "old": old}))
     items = [item for _rank, item in sorted(data, key=lambda d: d[0])] + log
-    return Batch(entries[0].seq, entries[-1].seq, items)
+    first, last = entries[0].seq, entries[-1].seq
+    return Batch(first, last, items, digest_of(conn, first, last))
 
 
 def acknowledge(store: Store, answer: dict[str, Any]) -> list[Refusal]:

@@ -117,8 +117,10 @@ class _Log:
 
 
 def push(session: Session, actor: Actor, device: str, first: int, last: int,
-         items: list[dict[str, Any]], today: date) -> dict[str, Any] | AlreadyApplied:
-    """Apply a batch (outbox numbers ``first`` to ``last``) from ``device``; the answer."""
+         items: list[dict[str, Any]], today: date, digest: str = ""
+         ) -> dict[str, Any] | AlreadyApplied:
+    """Apply a batch (outbox numbers ``first`` to ``last``, ``digest`` the laptop's digest
+    of those entries) from ``device``; the answer, kept to be given again."""
     found = _device(session, device, actor)
     if first <= found["last_seq"]:
         result = found["last_result"]
@@ -155,7 +157,8 @@ def push(session: Session, actor: Actor, device: str, first: int, last: int,
             t = table(entry["t"])
             now = row_now(session, entry["t"], parse_key(t, entry["k"]))
             entry["server_row"] = encode_row(t, now) if now is not None else None
-    result = {"last": last, "applied": applied, "unchanged": unchanged, "refused": refused}
+    result = {"first": first, "last": last, "digest": digest, "applied": applied,
+              "unchanged": unchanged, "refused": refused}
     session.connection().execute(text(
         "UPDATE sync_device SET last_seq = :s, last_result = CAST(:r AS JSONB), "
         "log_head = :h, log_seq = :ls, last_seen = now() WHERE device_id = :d"),

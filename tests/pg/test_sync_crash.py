@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import random
+import shutil
 import signal
 import subprocess
 import sys
@@ -19,6 +20,7 @@ import pytest
 from sqlmodel import col, select
 
 from supervision_audit.models import EventLog, SupervisionRecord
+from supervision_audit.security.keyring import keyring_path
 from supervision_audit.services.events import verify_chain
 from supervision_audit.services.signatures import sign
 from supervision_audit.sync.client import ServerLink
@@ -145,3 +147,39 @@ def test_a_sync_killed_at_any_moment_then_run_again_loses_and_doubles_nothing(
     _in_step(org, mia, written)
     assert server_rows(org.db, "SELECT count(*) FROM signature WHERE record_id = ANY(%s)",
                        list(written)) == [(len(written),)]
+
+
+def test_a_replica_restored_from_a_backup_loses_none_of_what_is_written_after(
+        org: Org, tmp_path: Path) -> None:
+    mia = Laptop(tmp_path / "mia.sqlite", "mia", org.base)
+    mia.create()
+    written: dict[uuid.UUID, str] = {}
+    with mia.writing() as (session, actor):
+        written[completed(session, actor, org.ids["P1"], date(2025, 9, 1),
+                          discussion="Before the backup")] = "Before the backup"
+    mia.sync()
+    kept = tmp_path / "backup"
+    kept.mkdir()
+    for part in (mia.path, keyring_path(mia.path)):  # a copy of the replica, as it stood
+        shutil.copy2(part, kept / part.name)
+    with mia.writing() as (session, actor):
+        written[completed(session, actor, org.ids["P1"], date(2025, 9, 8),
+                          discussion="After the backup")] = "After the backup"
+    mia.sync()
+    for part in (mia.path, keyring_path(mia.path)):  # the backup put back
+        shutil.copy2(kept / part.name, part)
+    for extra in (Path(f"{mia.path}-wal"), Path(f"{mia.path}-shm")):
+        extra.unlink(missing_ok=True)
+    with mia.writing() as (session, actor):  # numbered again from where the backup stood
+        written[completed(session, actor, org.ids["P2"], date(2025, 9, 15),
+                          discussion="After the restore")] = "After the restore"
+    report = mia.sync()
+    # its data all taken; its log, which forked from the one the server chained, is not
+    assert {r.table for r in report.refused} <= {"event_log"}
+    on_server = dict(server_rows(
+        org.db, """SELECT id, "values" ->> 'discussion' FROM supervision_record
+                   WHERE id = ANY(%s)""", list(written)))
+    assert on_server == written
+    with mia.reading() as (session, _actor):
+        assert {r.id for r in session.exec(select(SupervisionRecord).where(
+            col(SupervisionRecord.id).in_(list(written))))} == set(written)
