@@ -45,6 +45,7 @@ from supervision_audit.ui.leaver_dialog import LeaverDialog
 from supervision_audit.ui.messages import reports_errors
 from supervision_audit.ui.pane_navigation import install_pane_navigation
 from supervision_audit.ui.records_panel import RecordsPanel
+from supervision_audit.ui.seal_notice import SealNotice
 from supervision_audit.ui.section_panels import build_panels
 from supervision_audit.ui.staff_dialog import StaffDialog
 from supervision_audit.ui.staff_page import StaffPage
@@ -130,7 +131,15 @@ class MainWindow(RolesMixin, ToolsMixin, QMainWindow):
         self.pages.addTab(self.splitter, "My supervision" if own else "Staff and files")
         self.staff_page.setVisible(not own)
         self.waiting.setVisible(own)
-        self.setCentralWidget(self.pages)
+        self.seal_notice = SealNotice(store, actor)  # exports unsealed: said before
+        self.seal_notice.dialog_opened.connect(lambda dialog: setattr(self, "dialog", dialog))
+        central = QWidget()
+        central_column = QVBoxLayout(central)
+        central_column.setContentsMargins(0, 0, 0, 0)
+        central_column.setSpacing(0)
+        central_column.addWidget(self.seal_notice)
+        central_column.addWidget(self.pages, 1)
+        self.setCentralWidget(central)
         self.status_label = QLabel()
         self.status_label.setObjectName("status_counts")
         self.statusBar().addPermanentWidget(self.status_label)

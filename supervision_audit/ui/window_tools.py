@@ -133,6 +133,9 @@ class ToolsMixin:
 
         self._open_tool("Signing certificate",
                         lambda: CertificateDialog(self.store, self.actor, self))
+        dialog = getattr(self, "dialog", None)
+        if isinstance(dialog, CertificateDialog):  # a seal set up here ends the notice
+            dialog.finished.connect(lambda _result: self.seal_notice.check())  # type: ignore[attr-defined]
 
     # -- reports ----------------------------------------------------------------------
     def open_monthly_return(self) -> None:
