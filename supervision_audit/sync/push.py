@@ -4,8 +4,9 @@ Each change is applied under the sync rules (``rules``) in a savepoint of its ow
 or refused with its reason (the rest of the batch still lands). The batch and the device's
 new high-water mark (the last outbox number in it) commit together, so a batch is applied
 once: a laptop that sends again numbers it has sent (it lost the answer) is told so, with
-the answer it lost. Log entries from the laptop are checked against the device's own chain
-and appended to the organisation's log.
+the answer it lost. Log entries from the laptop are checked (an entry changed since it was
+written is refused; a break in the device's chain, as after restoring a backup, is written
+into the log before the entries that follow it) and appended to the organisation's log.
 """
 
 from __future__ import annotations
@@ -96,10 +97,17 @@ class _Log:
         if entry.actor_username not in (actor.username, *SYSTEM_NAMES):
             raise Refused(f"A log entry by {entry.actor_username} does not come from "
                           f"{actor.username}'s laptop.")
-        if entry.seq != self.seq + 1 or entry.prev_hash != self.head or \
-                entry.hash != _digest(entry.prev_hash, entry):
-            raise Refused(f"The laptop's log entry {entry.seq} does not follow its entry "
-                          f"{self.seq} as the server has it (its chain is broken).")
+        if entry.hash != _digest(entry.prev_hash, entry):
+            raise Refused(f"The laptop's log entry {entry.seq} was changed after it was "
+                          "written (its hash does not fit it).")
+        if entry.seq != self.seq + 1 or entry.prev_hash != self.head:
+            # kept, and the break in the device's chain is written into the log first
+            log_event(self.session, actor.who, "sync.log_break", subject_kind="device",
+                      subject_id=self.device[:64], about_staff_id=actor.staff_id,
+                      detail=f"device {self.device}: its log entry {entry.seq} does not "
+                             f"follow its entry {self.seq} as the server had it (a replica "
+                             "restored from a backup, or replaced); its entries are appended "
+                             "from here")
         last = self.session.exec(select(EventLog).order_by(col(EventLog.seq).desc())
                                  .limit(1)).first()
         copy = EventLog(seq=(last.seq or 0) + 1 if last else 1, id=entry.id, at=entry.at,

@@ -208,7 +208,7 @@ def test_signatures_addenda_and_log_entries_only_add(org: Org, tmp_path: Path) -
     assert answer.status_code == 200, answer.text
     refused = {r["t"]: r["reason"] for r in answer.json()["refused"]}
     assert "only add" in refused["signature"]
-    assert "chain is broken" in refused["event_log"]
+    assert "was changed after it was written" in refused["event_log"]
     assert server_rows(org.db, "SELECT 1 FROM signature WHERE id = %s", signature.id) != []
 
 
