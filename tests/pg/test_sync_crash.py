@@ -9,6 +9,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
 import uuid
 from collections.abc import Iterator
@@ -19,6 +20,7 @@ from pathlib import Path
 import pytest
 from sqlmodel import col, select
 
+from supervision_audit.errors import SupervisionAuditError
 from supervision_audit.models import EventLog, SupervisionRecord
 from supervision_audit.security.keyring import keyring_path
 from supervision_audit.services.events import verify_chain
@@ -184,3 +186,46 @@ def test_a_replica_restored_from_a_backup_loses_none_of_what_is_written_after(
     with mia.reading() as (session, _actor):
         assert {r.id for r in session.exec(select(SupervisionRecord).where(
             col(SupervisionRecord.id).in_(list(written))))} == set(written)
+
+
+@pytest.mark.slow
+def test_the_server_killed_while_a_laptop_syncs_loses_and_doubles_nothing(
+        pg_server: str, pg_template: str, tmp_path: Path) -> None:
+    db = create_database(pg_server, pg_template)
+    try:
+        ids = seed(db)
+        written: dict[uuid.UUID, str] = {}
+        with running_server(db) as (base, _process):
+            mia = Laptop(tmp_path / "mia.sqlite", "mia", base)
+            mia.create()
+        org = Org(base, db, ids)
+        day = date(2025, 10, 6)
+        for number, delay in enumerate((0.0, 0.05, 0.15, 0.3)):
+            with mia.writing() as (session, actor):
+                for person in ("P1", "P2"):
+                    text = f"Round {number}, {person}"
+                    record_id = completed(session, actor, ids[person], day, discussion=text)
+                    sign(session, actor, "record", record_id, password=PASSWORD)
+                    written[record_id] = text
+            day += timedelta(days=7)
+            with running_server(db) as (base, process):
+                worker = threading.Thread(target=_try_sync, args=(mia, base))
+                worker.start()
+                time.sleep(delay)
+                process.send_signal(signal.SIGKILL)  # mid-push or mid-pull, or not at all
+                process.wait(timeout=60)
+                worker.join(timeout=300)
+                assert not worker.is_alive()
+        with running_server(db) as (base, _process):
+            org = Org(base, db, ids)
+            assert mia.sync(server=base).refused == []
+            _in_step(org, mia, written)
+    finally:
+        drop_database(db)
+
+
+def _try_sync(laptop: Laptop, server: str) -> None:
+    try:
+        laptop.sync(server=server)
+    except SupervisionAuditError:
+        pass  # the server went away: said so, nothing lost (checked after)
