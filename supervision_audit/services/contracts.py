@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
@@ -127,12 +128,14 @@ def _signed_day(locked_at: datetime) -> date:
     return locked_at.astimezone().date()
 
 
-def in_force(session: Session, supervisee_uuid: uuid.UUID, on: date | None = None
-             ) -> Contract | None:
+def in_force(session: Session, supervisee_uuid: uuid.UUID, on: date | None = None,
+             versions: Sequence[Any] | None = None) -> Any:
     """R4: the contract in force, the newest version signed by both parties (by ``on``, when
     given). A draft, or a version signed by one party, is not in force: its terms do not
-    apply anywhere."""
-    for contract in contract_versions(session, supervisee_uuid):
+    apply anywhere. ``versions``: the person's versions already read, newest first
+    (contracts or rows of their columns), so as not to read them again."""
+    for contract in contract_versions(session, supervisee_uuid) if versions is None \
+            else versions:
         signed = signed_on(session, contract)
         if signed is not None and (on is None or signed <= on):
             return contract

@@ -4,9 +4,11 @@ carried forward from one record to the next, group records on every attendee's f
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Any
 
+from sqlalchemy import bindparam
 from sqlmodel import Session, col, or_, select
 
 from supervision_audit.errors import NotFoundError, Problem, ValidationError
@@ -366,17 +368,48 @@ def mark_action_done(session: Session, actor: Actor, action_id: uuid.UUID, done_
     return action
 
 
+@dataclass(slots=True)
+class RecordView:
+    """A record as read for showing and printing: the columns of ``SupervisionRecord`` by
+    the same names (all but when the row was made and last changed), without an ORM object
+    behind it (a five-year file has a hundred records, each with its form's answers). To
+    change a record, use ``get_record``."""
+
+    id: uuid.UUID
+    form_key: str
+    session_id: uuid.UUID | None
+    supervisee_id: uuid.UUID | None
+    supervisor_id: uuid.UUID
+    held_on: date
+    start_time: time | None
+    end_time: time | None
+    status: str
+    values: dict[str, Any]
+    draft_saved_at: datetime | None
+    locked_at: datetime | None
+    copy_given_on: date | None
+    copy_method: str
+
+
+_RECORD_COLUMNS = [getattr(SupervisionRecord, name) for name in RecordView.__dataclass_fields__]
+_FILE_RECORDS = (
+    select(*_RECORD_COLUMNS).where(or_(
+        SupervisionRecord.supervisee_id == bindparam("person"),
+        col(SupervisionRecord.id).in_(select(GroupAttendee.record_id).where(
+            GroupAttendee.staff_id == bindparam("person")))))
+    .order_by(col(SupervisionRecord.held_on).desc()))
+
+
 def records_of(session: Session, actor: Actor, supervisee_uuid: uuid.UUID
-               ) -> list[SupervisionRecord]:
-    """Every record on a person's file, their group records included, newest first."""
+               ) -> list[RecordView]:
+    """Every record on a person's file, their group records included, newest first.
+
+    One statement, built once, read as rows (see ``RecordView``)."""
     require(session, actor, Action.READ_FILE, supervisee_uuid)
-    group_ids = select(GroupAttendee.record_id).where(GroupAttendee.staff_id == supervisee_uuid)
-    records = session.exec(select(SupervisionRecord).where(or_(
-        SupervisionRecord.supervisee_id == supervisee_uuid,
-        col(SupervisionRecord.id).in_(group_ids))).order_by(
-        col(SupervisionRecord.held_on).desc()))
+    session.flush()  # this session's own changes first, as the ORM would
+    rows = session.connection().execute(_FILE_RECORDS, {"person": supervisee_uuid})
     # a draft is its writer's until it is complete
-    return [r for r in records if r.status != "draft" or actor.is_system
+    return [RecordView(*r) for r in rows if r.status != "draft" or actor.is_system
             or r.supervisor_id == actor.staff_id]
 
 
