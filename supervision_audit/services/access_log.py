@@ -18,6 +18,7 @@ from supervision_audit.services.events import events, log_event
 from supervision_audit.services.staff import get_by_staff_id
 
 COLUMNS = ("when", "who", "action", "record", "about", "detail")
+WHEN_FORMAT = "%d/%m/%Y %H:%M:%S"  # local time, as the log is shown
 
 
 def _local_midnight(day: date) -> datetime:
@@ -64,7 +65,7 @@ def access_log(
         if allowed is not None and entry.about_staff_id not in allowed:
             continue
         out.append({
-            "when": entry.at.astimezone().strftime("%d/%m/%Y %H:%M:%S"),
+            "when": entry.at.astimezone().strftime(WHEN_FORMAT),
             "who": entry.actor_username,
             "action": entry.action,
             "record": f"{entry.subject_kind} {entry.subject_id}".strip(),
@@ -84,9 +85,12 @@ def _names(session: Session) -> dict[Any, str]:
 
 
 def write_access_log(rows: list[dict[str, Any]], out: Path) -> Path:
-    """The rows as CSV, or as a workbook for a .xlsx name; written whole or not at all."""
+    """The rows as CSV, or as a workbook for a .xlsx name; written whole or not at all.
+    The workbook's When is a real date and time (it sorts as one); the CSV is UTF-8 with a
+    byte-order mark, so Excel and LibreOffice read its names as written ("Łucja Żak")."""
     from supervision_audit.exports.atomic import atomic_output
     from supervision_audit.exports.cells import append_row, csv_cell
+    from supervision_audit.exports.sheet_layout import well_formed
 
     with atomic_output(Path(out)) as tmp:
         if Path(out).suffix.lower() == ".xlsx":
@@ -97,10 +101,12 @@ def write_access_log(rows: list[dict[str, Any]], out: Path) -> Path:
             ws.title = "Access log"
             append_row(ws, [c.capitalize() for c in COLUMNS])
             for row in rows:
-                append_row(ws, [row[c] for c in COLUMNS])
+                append_row(ws, [datetime.strptime(row["when"], WHEN_FORMAT)]
+                           + [row[c] for c in COLUMNS[1:]])
+            well_formed(ws)
             wb.save(tmp)
         else:
-            with open(tmp, "w", newline="", encoding="utf-8") as fh:
+            with open(tmp, "w", newline="", encoding="utf-8-sig") as fh:
                 writer = csv.writer(fh)
                 writer.writerow(COLUMNS)
                 writer.writerows([csv_cell(row[c]) for c in COLUMNS] for row in rows)

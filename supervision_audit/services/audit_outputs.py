@@ -62,6 +62,7 @@ def audit_summary(session: Session, actor: Actor, first: str, last: str, out: Pa
 
     from supervision_audit.exports.atomic import atomic_output
     from supervision_audit.exports.cells import append_row
+    from supervision_audit.exports.sheet_layout import well_formed
     from supervision_audit.services.monthly_return import parse_month
 
     start, end = _month(first, "from"), parse_month(last)[1]
@@ -81,9 +82,10 @@ def audit_summary(session: Session, actor: Actor, first: str, last: str, out: Pa
     counts: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
     for audit in audits:
         counts[(teams.get(audit.supervisee_id) or "No team",
-                audit.completed_on.strftime("%Y-%m"))][audit.judgement] += 1
+                audit.completed_on.replace(day=1))][audit.judgement] += 1
     for (team, month), c in sorted(counts.items()):
         append_row(ws, [team, month] + [c[key] for key, _ in JUDGEMENTS] + [sum(c.values())])
+        ws.cell(row=ws.max_row, column=2).number_format = "MMM YYYY"  # a real month
     noes = Counter(key for a in audits for key, *_ in SUBJECTS
                    if a.values.get(f"{key}_outcome") == "no")
     titles = {key: title for key, title, *_ in SUBJECTS}
@@ -102,6 +104,7 @@ def audit_summary(session: Session, actor: Actor, first: str, last: str, out: Pa
     for sheet in (ws, ws2, ws3):
         for cell in sheet[1]:
             cell.font = Font(bold=True)
+        well_formed(sheet)
     with atomic_output(Path(out)) as tmp:
         wb.save(tmp)
     log_event(session, actor.who, "audit_summary.export", subject_kind="report",

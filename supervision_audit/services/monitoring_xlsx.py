@@ -54,6 +54,7 @@ def export_monitoring(session: Session, actor: Actor, people: list[uuid.UUID], o
 
     from supervision_audit.exports.atomic import atomic_output
     from supervision_audit.exports.cells import put_text
+    from supervision_audit.exports.sheet_layout import well_formed
 
     wb = Workbook()
     wb.remove(wb.active)
@@ -83,8 +84,9 @@ def export_monitoring(session: Session, actor: Actor, people: list[uuid.UUID], o
             if text:
                 put_text(ws.cell(row=row, column=5), text)
             ws.cell(row=row, column=5).alignment = Alignment(wrap_text=True)
-        for column, width in zip("ABCDE", (14, 24, 22, 24, 60), strict=True):
-            ws.column_dimensions[column].width = width
+        # the paper form's columns; its header repeated on every printed page, one page wide
+        well_formed(ws, header_row=3, widths=dict(zip("ABCDE", (14, 24, 22, 24, 60),
+                                                      strict=True)))
         log_event(session, actor.who, "monitoring.export", subject_kind="staff",
                   subject_id=person.id, about_staff_id=person.id, detail=Path(out).name)
     if not wb.worksheets:

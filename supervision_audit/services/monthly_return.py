@@ -143,6 +143,11 @@ def _sheet_name(name: str, used: set[str]) -> str:
     return title
 
 
+def _day(iso: str | None) -> date | None:
+    """An ISO date as a real date for a cell (shown dd/mm/yyyy, sorted as a date)."""
+    return date.fromisoformat(iso) if iso else None
+
+
 def _trend_table(ws: Any, trend: Trend) -> list[date]:
     """Month ends down, groups across, percentages in the cells; returns the month ends."""
     names = sorted(trend)
@@ -170,6 +175,7 @@ def build_monthly_return(session: Session, actor: Actor, month: str, out: Path, 
     from openpyxl.styles import Alignment, Font, PatternFill
 
     from supervision_audit.exports.atomic import atomic_output
+    from supervision_audit.exports.sheet_layout import well_formed
 
     first, last = parse_month(month)
     as_of = min(last, today or date.today())
@@ -216,15 +222,10 @@ def build_monthly_return(session: Session, actor: Actor, month: str, out: Path, 
         cell.font = bold
     for reason, count in reasons.most_common() or [("None this month", 0)]:
         append_row(summary, [reason, count])
-    for column, width in zip("ABCDEFGHIJKLMNO", (32, 24) + (12,) * 13, strict=True):
-        summary.column_dimensions[column].width = width
+    # headings wrap in narrow columns; the total and the reasons below are not filtered
+    well_formed(summary, header_row=3, freeze="C4", autofilter=False, title_rows=2,
+                widths=dict(zip("ABCDEFGHIJKLMNO", (32, 24) + (12,) * 13, strict=True)))
     summary.row_dimensions[3].height = 62
-    for sheet in (summary,):
-        sheet.page_setup.orientation = "landscape"
-        sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
-        sheet.sheet_properties.pageSetUpPr.fitToPage = True
-        sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
-        sheet.freeze_panes = "C4"
     used = {"summary", "in timescale", "in timescale by team"}
     for line in lines:
         ws = wb.create_sheet(_sheet_name(line.team, used))
@@ -234,15 +235,16 @@ def build_monthly_return(session: Session, actor: Actor, month: str, out: Path, 
         for cell in ws[2]:
             cell.font, cell.fill = bold, head_fill
         for r in line.rows:
-            append_row(ws, [r.staff_id, r.name, r.cadence, r.last_completed, r.next_due,
+            append_row(ws, [r.staff_id, r.name, r.cadence, _day(r.last_completed),
+                            _day(r.next_due),
                        "Yes" if r.overdue else "No", r.days_overdue,
                        sum(e["reported_on"] is None for e in r.escalations), r.unsigned_records,
                        r.late_copies_12m, CONTRACT_WORDS.get(r.contract_status,
                                                              r.contract_status),
                        r.supervisor_id or "", "; ".join(r.reasons)])
-        for column, width in zip("ABCDEFGHIJKLM", (10, 26, 17, 14, 14, 9, 12, 16, 16, 16, 18,
-                                                   12, 36), strict=True):
-            ws.column_dimensions[column].width = width
+        well_formed(ws, header_row=2, title_rows=1, widths={"M": 36})
+        for cell in ws[2]:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
     step(2, "Twelve months in timescale")
     trends = in_timescale_trends(session, people, as_of)
     # a line per team while they can be told apart; else a line per service, and the teams'
@@ -252,8 +254,11 @@ def build_monthly_return(session: Session, actor: Actor, month: str, out: Path, 
     months = _trend_table(chart_ws, trends["service" if by_service else "team"])
     for i in range(len(months)):
         step(3 + i, f"Month {i + 1} of {len(months)}")
+    well_formed(chart_ws)
     if by_service:
-        _trend_table(wb.create_sheet("In timescale by team"), trends["team"])
+        by_team = wb.create_sheet("In timescale by team")
+        _trend_table(by_team, trends["team"])
+        well_formed(by_team)
     if months:
         chart = LineChart()
         chart.title = "% supervised in timescale at month end" + (

@@ -200,7 +200,8 @@ def test_a_senior_manager_reads_and_exports_the_access_log(window_of, tmp_path,
     out.parent.mkdir()
     monkeypatch.setattr(access_log_dialog, "choose_export_path", lambda _p, _s: out)
     qtbot.mouseClick(log.export_button, Qt.MouseButton.LeftButton)
-    with out.open(encoding="utf-8", newline="") as fh:
+    assert out.read_bytes().startswith(b"\xef\xbb\xbf")  # UTF-8 with a byte-order mark
+    with out.open(encoding="utf-8-sig", newline="") as fh:
         rows = list(csv.DictReader(fh))
     assert rows == [{k: str(v) for k, v in r.items()} for r in log.rows]
     assert "saved to" in log.count.text()

@@ -3,7 +3,7 @@ overrule and rationale rules, actions, observations, the programme and the cap."
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 import pytest
 
@@ -216,7 +216,8 @@ def test_audit_outputs_read_back(file, tmp_path) -> None:
     assert "Is the supervision contract on the file?" in text
     wb = load_workbook(tmp_path / "summary.xlsx")
     rows = [[c.value for c in r] for r in wb["Judgements"].iter_rows()]
-    assert rows[1][1] == "2026-06"
+    assert rows[1][1] == datetime(2026, 6, 1)  # the month as a real date, shown as one
+    assert wb["Judgements"]["B2"].number_format == "MMM YYYY"
     assert rows[1][3] == 1  # one Good
     assert [r[0].value for r in wb["Subjects answered no"].iter_rows(min_row=2)] == [
         "Welfare", "Audits"]

@@ -138,7 +138,9 @@ def test_compliance_dashboard_return_and_audit_evidence_agree(store, tmp_path) -
     assert {(i.title, i.detail) for i in board.to_arrange} == {
         (r["name"], "; ".join(r["reasons"])) for r in rows.values() if r["reasons"]}
     for sid, r in sheet.items():
-        assert (r["Last completed"], r["Next due"], r["Days overdue"]) == (
+        shown = [d.date().isoformat() if d else None for d in (r["Last completed"],
+                                                                 r["Next due"])]
+        assert (*shown, r["Days overdue"]) == (
             rows[sid]["last_completed"], rows[sid]["next_due"], rows[sid]["days_overdue"]), sid
     for sid, found in evidence.items():
         assert (found["contract"].outcome == "yes") == (
