@@ -30,6 +30,7 @@ from supervision_audit.locks import lock_problems
 from supervision_audit.models import EventLog
 from supervision_audit.security.keyring import keyring_path
 from supervision_audit.services.access import Action, Actor, PermissionDenied, require
+from supervision_audit.services.backup_retention import RETENTION, Retention, to_keep
 from supervision_audit.services.events import log_event
 from supervision_audit.services.log_anchor import anchor_path, checkpoint_now
 
@@ -61,8 +62,10 @@ def list_backups(folder: Path, db_path: Path) -> list[Path]:
     return sorted(folder.glob(f"{db_path.stem}.backup-*.sqlite"), reverse=True)
 
 
-def take_backup(store: Store, folder: Path, keep: int = 10) -> Path:
-    """Write a backup into ``folder`` and keep only the newest ``keep`` of this store's.
+def take_backup(store: Store, folder: Path, keep: int | Retention = RETENTION) -> Path:
+    """Write a backup into ``folder`` and keep of this store's the newest ``keep`` (a
+    number), or those the ``Retention`` keeps (by default the newest of each of the last 7
+    days, 4 weeks and 12 months).
 
     A store found damaged is not backed up (its copy would push out the good backups). Only
     files that are backups of this very store are ever pruned: another store's backups of
@@ -81,7 +84,12 @@ def take_backup(store: Store, folder: Path, keep: int = 10) -> Path:
     lineage = live_lineage(store)
     ours = [p for p in list_backups(folder, store.path)
             if lineage is not None and store_lineage(p, store.key) == lineage]
-    for old in ours[max(keep, 1):]:
+    if isinstance(keep, Retention):
+        kept = to_keep(ours, datetime.now(), keep) | {dest}
+        gone = [p for p in ours if p not in kept]
+    else:
+        gone = ours[max(keep, 1):]
+    for old in gone:
         old.unlink(missing_ok=True)
         for beside in SIDECARS:
             beside(old).unlink(missing_ok=True)

@@ -1,6 +1,7 @@
-"""Backups in the window: where they go and how many are kept (per-user settings), the
-automatic backup on close and on a timer, the Backups dialog, and the offer of the latest
-good backup when the database is found damaged at sign-in."""
+"""Backups in the window: where they go and how often (per-user settings), the automatic
+backup on close and on a timer (kept by day, week and month: services.backup_retention),
+the Backups dialog, and the offer of the latest good backup when the database is found
+damaged at sign-in."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
+    QLabel,
     QLineEdit,
     QMessageBox,
     QPushButton,
@@ -28,6 +30,8 @@ from supervision_audit import APP_NAME, paths
 from supervision_audit.db import Store
 from supervision_audit.errors import StoreError, SupervisionAuditError, WrongKeyError
 from supervision_audit.services.access import Action, Actor, PermissionDenied, require
+from supervision_audit.services.backup_retention import RETENTION
+from supervision_audit.services.backup_retention import taken_at as named_time
 from supervision_audit.services.backups import (
     check_backup,
     list_backups,
@@ -42,7 +46,6 @@ from supervision_audit.ui.style import heading_label, note_label
 from supervision_audit.ui.window_state import app_settings
 from supervision_audit.ui.workers import stop_all
 
-DEFAULT_KEEP = 10
 DEFAULT_EVERY_MINUTES = 60
 STOP_WAIT_MS = 10_000  # how long a restore waits for background work to stop
 
@@ -50,7 +53,6 @@ STOP_WAIT_MS = 10_000  # how long a restore waits for background work to stop
 @dataclass(frozen=True)
 class BackupSettings:
     folder: Path
-    keep: int = DEFAULT_KEEP
     every_minutes: int = DEFAULT_EVERY_MINUTES
 
 
@@ -72,7 +74,6 @@ def backup_settings() -> BackupSettings:
     folder = settings.value("backups/folder", "")
     return BackupSettings(
         folder=Path(folder) if isinstance(folder, str) and folder else default_backup_folder(),
-        keep=_number(settings.value("backups/keep", DEFAULT_KEEP), DEFAULT_KEEP, 1, 999),
         every_minutes=_number(settings.value("backups/every_minutes", DEFAULT_EVERY_MINUTES),
                               DEFAULT_EVERY_MINUTES, 1, 24 * 60))
 
@@ -80,7 +81,6 @@ def backup_settings() -> BackupSettings:
 def save_backup_settings(chosen: BackupSettings) -> None:
     settings = app_settings()
     settings.setValue("backups/folder", str(chosen.folder))
-    settings.setValue("backups/keep", chosen.keep)
     settings.setValue("backups/every_minutes", chosen.every_minutes)
     settings.sync()
 
@@ -88,11 +88,7 @@ def save_backup_settings(chosen: BackupSettings) -> None:
 def taken_at(path: Path) -> datetime:
     """When a backup was taken: from its name (NAME.backup-YYYYmmdd-HHMMSS-ffffff), else the
     file's time."""
-    stamp = path.stem.rpartition(".backup-")[2]
-    try:
-        return datetime.strptime(stamp, "%Y%m%d-%H%M%S-%f")
-    except ValueError:
-        return datetime.fromtimestamp(path.stat().st_mtime)
+    return named_time(path) or datetime.fromtimestamp(path.stat().st_mtime)
 
 
 def human_size(size: int) -> str:
@@ -153,7 +149,7 @@ class AutoBackup(QObject):
             return None
         chosen = backup_settings()
         try:
-            path = take_backup(self.store, chosen.folder, chosen.keep)
+            path = take_backup(self.store, chosen.folder)
         except Exception as exc:  # an automatic backup must never stop anyone's work
             if not isinstance(exc, (SupervisionAuditError, OSError)):
                 traceback.print_exc()
@@ -188,11 +184,10 @@ class BackupsDialog(QDialog):
         folder_row = QHBoxLayout()
         folder_row.addWidget(self.folder, 1)
         folder_row.addWidget(change)
-        self.keep = QSpinBox()
-        self.keep.setObjectName("keep")
-        self.keep.setRange(1, 999)
-        self.keep.setValue(chosen.keep)
-        self.keep.setSuffix(" backups")
+        kept = RETENTION.describe()
+        self.kept = QLabel(kept[:1].upper() + kept[1:] + ", and the newest always.")
+        self.kept.setObjectName("kept")
+        self.kept.setWordWrap(True)
         self.every = QSpinBox()
         self.every.setObjectName("every")
         self.every.setRange(1, 24 * 60)
@@ -200,9 +195,8 @@ class BackupsDialog(QDialog):
         self.every.setSuffix(" minutes")
         form = QFormLayout()
         form.addRow("Folder:", folder_row)
-        form.addRow("Keep the last:", self.keep)
+        form.addRow("Kept:", self.kept)
         form.addRow("Back up every:", self.every)
-        self.keep.valueChanged.connect(lambda _v: self.save_settings())
         self.every.valueChanged.connect(lambda _v: self.save_settings())
 
         self.table = data_table(("Taken", "Size", "File"), "backups", "Backups")
@@ -225,7 +219,8 @@ class BackupsDialog(QDialog):
         layout.addWidget(heading_label("Backups", 1.3))
         layout.addWidget(note_label(
             "Every signed-in user's copy of the app backs up this database when its window "
-            "closes and on the schedule below. Backups are encrypted like the database and "
+            "closes and on the schedule below, into the folder below; older backups are "
+            "thinned out by day, week and month. Backups are encrypted like the database and "
             "are checked before a restore."))
         layout.addLayout(form)
         layout.addWidget(self.table, 1)
@@ -236,7 +231,7 @@ class BackupsDialog(QDialog):
         self.refresh()
 
     def settings(self) -> BackupSettings:
-        return BackupSettings(Path(self.folder.text()), self.keep.value(), self.every.value())
+        return BackupSettings(Path(self.folder.text()), self.every.value())
 
     def save_settings(self) -> None:
         save_backup_settings(self.settings())
@@ -283,7 +278,7 @@ class BackupsDialog(QDialog):
     def back_up_now(self) -> Path | None:
         chosen = self.settings()
         try:
-            path = take_backup(self.store, chosen.folder, chosen.keep)
+            path = take_backup(self.store, chosen.folder)
         except (SupervisionAuditError, OSError) as exc:
             messages.show_error(self, "Back up now", str(exc))
             return None

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import json
 import threading
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -16,7 +17,7 @@ from supervision_audit.security.keyring import KdfParams
 from supervision_audit.security.passwords import Costs
 from supervision_audit.services.access import SYSTEM_ACTOR
 from supervision_audit.services.accounts import add_account
-from supervision_audit.services.backups import list_backups, take_backup
+from supervision_audit.services.backups import SIDECARS, backup_name, list_backups, take_backup
 from supervision_audit.services.signin import FirstRun, first_run, sign_in
 from supervision_audit.services.staff import StaffInput, find_by_staff_id, list_staff, save_staff
 from supervision_audit.ui import access_log_dialog, accounts_dialog, backup_ui
@@ -45,7 +46,7 @@ def cheap_argon2(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.fixture(autouse=True)
 def backup_folder(tmp_path: Path) -> Path:
     folder = tmp_path / "backups"
-    save_backup_settings(BackupSettings(folder, keep=2, every_minutes=60))
+    save_backup_settings(BackupSettings(folder, every_minutes=60))
     return folder
 
 
@@ -234,23 +235,37 @@ def test_subject_access_export_writes_the_pdf_and_json(window_of, tmp_path, qtbo
 
 
 # -- backups -----------------------------------------------------------------------------
-def test_closing_the_window_backs_up_and_keeps_only_n(window_of, org, backup_folder) -> None:
+def _backdate(backup: Path, org: Path, when: datetime) -> Path:
+    """The backup as if taken at ``when`` (its name says when; its files go with it)."""
+    moved = backup.with_name(backup_name(org, when))
+    for beside in SIDECARS:
+        if beside(backup).exists():
+            beside(backup).rename(beside(moved))
+    backup.rename(moved)
+    return moved
+
+
+def test_closing_the_window_keeps_one_backup_a_day(window_of, org, backup_folder) -> None:
     opened = sign_in(org, "ada", PASSWORD)
-    older = [take_backup(opened.store, backup_folder, keep=5) for _ in range(3)]
+    last_week = _backdate(take_backup(opened.store, backup_folder), org,
+                          datetime.now() - timedelta(days=8))
+    today = [take_backup(opened.store, backup_folder, keep=99) for _ in range(3)]
     opened.store.close()
     window = window_of("pat")  # any signed-in user: the backup is the app's duty
     window.close()
     kept = list_backups(backup_folder, org)
-    assert len(kept) == 2 and older[-1] in kept and older[0] not in kept
-    assert kept[0] not in older  # the newest is the one taken on close
-    assert "Backed up" in window.statusBar().currentMessage()
+    # today's closes leave one backup of today (the one on close), not four; last week's
+    # stays as that week's
+    assert len(kept) == 2 and last_week in kept and not set(today) & set(kept)
+    assert window.statusBar().currentMessage().startswith("Backed up at ")
+    assert str(backup_folder) in window.statusBar().currentMessage()  # and says where
 
 
 def test_a_failed_automatic_backup_shows_in_the_status_bar(window_of, tmp_path,
                                                            message_log) -> None:
     blocker = tmp_path / "a file"
     blocker.write_text("not a folder", encoding="utf-8")
-    save_backup_settings(BackupSettings(blocker / "backups", keep=2, every_minutes=60))
+    save_backup_settings(BackupSettings(blocker / "backups", every_minutes=60))
     window = window_of("pat")
     assert window.auto_backup.timer.isActive()
     assert window.auto_backup.run() is None
@@ -264,7 +279,8 @@ def test_restoring_a_backup_brings_back_the_old_data(window_of, org, backup_fold
     window.backups_action.trigger()
     dialog = window.dialog
     assert isinstance(dialog, BackupsDialog)
-    assert dialog.folder.text() == str(backup_folder) and dialog.keep.value() == 2
+    assert dialog.folder.text() == str(backup_folder)
+    assert "each of the last 7 days, 4 weeks and 12 months" in dialog.kept.text()
     qtbot.mouseClick(dialog.backup_button, Qt.MouseButton.LeftButton)
     assert dialog.table.rowCount() == 1
     with window.store.write() as session:

@@ -43,7 +43,7 @@ def cheap_argon2(monkeypatch: pytest.MonkeyPatch) -> None:
 def backup_folder(tmp_path: Path) -> Path:
     """Backups of every window closed in these tests go to the test's own folder."""
     folder = tmp_path / "backups"
-    save_backup_settings(BackupSettings(folder, keep=3, every_minutes=60))
+    save_backup_settings(BackupSettings(folder, every_minutes=60))
     return folder
 
 
