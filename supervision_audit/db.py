@@ -145,8 +145,11 @@ def _give_back_cache(dbapi_conn: Any) -> None:
 
 def wide_read(session: Session) -> None:
     """Mark ``session``'s connection as serving an organisation-wide read: its page cache
-    is lifted to ``WIDE_CACHE_KIB`` now and given back when it returns to the pool."""
+    is lifted to ``WIDE_CACHE_KIB`` now and given back when it returns to the pool. (The
+    organisation's PostgreSQL keeps its own cache: nothing to do there.)"""
     connection = session.connection()
+    if connection.dialect.name != "sqlite":
+        return
     if not connection.info.get(_WIDE):
         connection.info[_WIDE] = True
         connection.exec_driver_sql(f"PRAGMA cache_size = -{WIDE_CACHE_KIB}")

@@ -13,7 +13,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlmodel import SQLModel, select
 
-from supervision_audit.db import open_store, schema_head
+from supervision_audit.db import memo, open_store, schema_head
 from supervision_audit.errors import ForeignFileError, NewerSchemaError, StoreError
 from supervision_audit.models import EventLog
 from supervision_audit.pg.store import PgStore, open_pg_store
@@ -114,3 +114,12 @@ def test_the_demo_gives_the_same_compliance_on_postgresql_as_on_sqlite(
     assert any(row["late_copies_12m"] for row in on_pg)
     assert any(row["escalations"] for row in on_pg)
     assert on_pg == on_sqlite
+
+
+def test_an_organisation_wide_read_works_on_postgresql(pg_store: PgStore) -> None:
+    """``memo`` lifts SQLite's page cache for a wide read; on PostgreSQL it leaves the
+    connection alone (SQLite's PRAGMA is a syntax error there, which stopped every list,
+    dashboard and compliance the server answers)."""
+    with pg_store.read() as session:
+        assert memo(session, "answer", lambda: 42) == 42
+        assert memo(session, "answer", lambda: 0) == 42  # kept for the session
