@@ -11,6 +11,7 @@ from __future__ import annotations
 from PySide6.QtGui import Qt, QTextDocumentFragment
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QAbstractScrollArea,
     QAbstractSpinBox,
     QComboBox,
     QFormLayout,
@@ -21,6 +22,8 @@ from PySide6.QtWidgets import (
     QTextEdit,
     QWidget,
 )
+
+from supervision_audit.ui.style import HIGHLIGHT
 
 REQUIRED = "Required"
 
@@ -58,6 +61,15 @@ def name_field(widget: QWidget, name: str, *, required: bool = False) -> None:
     """A plain accessible name for a field, and "required" in its description."""
     widget.setAccessibleName(plain(name))
     describe_field(widget, required=required)
+
+
+def focus_frame(area: QAbstractScrollArea, object_name: str, name: str) -> None:
+    """A page that scrolls as a whole takes the focus so that the arrows and Page Up/Down
+    scroll it: show that it has it (a frame in the selection blue), and name it."""
+    area.setObjectName(object_name)
+    area.setAccessibleName(name)
+    area.setStyleSheet(f"#{object_name} {{ border: 2px solid transparent; }}"
+                       f" #{object_name}:focus {{ border-color: {HIGHLIGHT}; }}")
 
 
 def name_view(view: QAbstractItemView, name: str) -> QAbstractItemView:

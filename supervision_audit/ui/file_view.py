@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from supervision_audit.dates import format_date
 from supervision_audit.forms.folder import FOLDER_SECTIONS, FolderSection
+from supervision_audit.ui.accessible import focus_frame
 from supervision_audit.ui.contract_panel import ContractPanel
 from supervision_audit.ui.file_data import SupervisionFile, SupervisorPeriod
 from supervision_audit.ui.style import NOTE, chip_style, heading_label, note_label
@@ -71,6 +72,7 @@ class FileView(QStackedWidget):
         self.scroll = QScrollArea()
         self.scroll.setWidgetResizable(True)
         self.scroll.setFrameShape(QFrame.Shape.NoFrame)
+        focus_frame(self.scroll, "file_scroll", "Supervision file")
         body = QWidget()
         body.setObjectName("file_body")
         column = QVBoxLayout(body)
@@ -192,6 +194,7 @@ class FileView(QStackedWidget):
         if file is None:
             self.setCurrentWidget(self.placeholder)
             return
+        self.scroll.setAccessibleName(f"Supervision file of {file.name}")
         self.name.setText(file.name)
         if file.active:
             self.state.setText("Active")

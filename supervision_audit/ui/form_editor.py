@@ -10,7 +10,7 @@ import html
 from collections import defaultdict
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFrame,
@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from supervision_audit.errors import Problem
 from supervision_audit.forms import Field, FormDef, Kind, Section
+from supervision_audit.ui.accessible import focus_frame
 from supervision_audit.ui.field_binding import Binding
 from supervision_audit.ui.field_widgets import make_binding
 from supervision_audit.ui.list_fields import TagsBinding
@@ -71,6 +72,7 @@ class FormEditor(QWidget):
         self.scroll = QScrollArea(self)
         self.scroll.setWidgetResizable(True)
         self.scroll.setFrameShape(QFrame.Shape.NoFrame)
+        focus_frame(self.scroll, "form_scroll", form.title)
         body = QWidget()
         body.setObjectName("form_body")
         body.setStyleSheet(_READONLY_STYLE)
@@ -269,9 +271,24 @@ class FormEditor(QWidget):
             self._describe(key, self.problem_text(key))
 
 
+class _NoDefaultButton(QObject):
+    """A button box shown makes its first accept button the dialog's default (Qt does so
+    as it shows, whatever was set before); this takes that back straight after."""
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
+        if event.type() == QEvent.Type.Show and isinstance(watched, QDialogButtonBox):
+            watched.event(event)  # the box's own handling, which sets the default
+            for button in watched.buttons():
+                button.setDefault(False)
+            return True
+        return False
+
+
 def return_stays_in_the_form(buttons: QDialogButtonBox) -> None:
     """A long form's buttons are not default buttons: Return ends typing in a one-line
     field and presses nothing (not Complete, Save or Close, half-way through a form)."""
     for button in buttons.buttons():
         button.setDefault(False)
         button.setAutoDefault(False)
+    keeper = _NoDefaultButton(buttons)
+    buttons.installEventFilter(keeper)

@@ -20,7 +20,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QSizePolicy, QVBoxLayout, QWidget
 
-from supervision_audit.ui.style import ACCENT, BORDER, NOTE, PROBLEM
+from supervision_audit.ui.style import ACCENT, BORDER, HIGHLIGHT, NOTE, PROBLEM
 
 INK = QColor("#1a2a6c")
 PEN_WIDTH = 2.4
@@ -134,6 +134,10 @@ class SignaturePad(QWidget):
         painter.setPen(QPen(border, 1.2))
         painter.setBrush(QColor("#ffffff"))
         painter.drawRoundedRect(frame, 6, 6)
+        if self.hasFocus():  # seen even on the red edge of a pad still to be signed
+            painter.setPen(QPen(QColor(HIGHLIGHT), 2))
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawRoundedRect(frame.adjusted(2, 2, -2, -2), 5, 5)
         base_y = self.height() - 34
         painter.setPen(QPen(QColor(BORDER), 1, Qt.PenStyle.DashLine))
         painter.drawLine(QPointF(40, base_y), QPointF(self.width() - 24, base_y))

@@ -41,12 +41,15 @@ def _has_focus(option: QStyleOption) -> bool:
 class ContrastStyle(QProxyStyle):
     """Fusion, with the edges of controls drawn again in ``BORDER``: buttons, one-line
     fields, spin boxes, combo boxes, text boxes one types in, check boxes and radio buttons
-    (a control with the focus keeps Fusion's highlighted edge, a disabled one its faint
-    edge, a flat button none)."""
+    (a field with the focus keeps Fusion's highlighted edge, a disabled control its faint
+    edge, a flat button none). A button reached with the keyboard, and a text box with the
+    focus (read-only ones too), get a 2-pixel edge in the selection blue: Fusion showed the
+    button's focus only as it shows the default button, and a text box's not at all."""
 
     def __init__(self) -> None:
         super().__init__(BASE_STYLE)
         self.border = QColor(BORDER)
+        self.focus = QColor(HIGHLIGHT)
 
     def drawPrimitive(self, element: QStyle.PrimitiveElement, option: QStyleOption,  # noqa: N802
                       painter: QPainter, widget: QWidget | None = None) -> None:
@@ -60,16 +63,20 @@ class ContrastStyle(QProxyStyle):
             default = features is not None and bool(features & Feature.DefaultButton)
             focused = _has_focus(option) and \
                 bool(option.state & QStyle.StateFlag.State_KeyboardFocusChange)
-            if not (flat or default or focused):
+            if focused:  # a ring of its own: Fusion drew a default button the same way
+                self._ring_inside(painter, QRectF(option.rect).adjusted(1, 2, -2, -1))
+            elif not (flat or default):
                 self._rounded(painter, QRectF(option.rect).adjusted(0, 1, -1, 0), 0.5, -0.5)
         elif element == PE.PE_FrameLineEdit:
             if not _has_focus(option):
                 self._rounded(painter, QRectF(option.rect).adjusted(0, 0, -1, -1), 0.5, 0.5)
         elif element == PE.PE_Frame and isinstance(widget, (QPlainTextEdit, QTextEdit)) \
-                and not widget.isReadOnly() and not widget.hasFocus():
-            painter.save()
-            painter.setPen(QPen(self.border, 1))
-            painter.drawRect(option.rect.adjusted(0, 0, -1, -1))
+                and (widget.hasFocus() or not widget.isReadOnly()):
+            painter.save()  # Fusion draws a text box alike with and without the focus
+            focused = widget.hasFocus()
+            painter.setPen(QPen(self.focus if focused else self.border, 2 if focused else 1))
+            painter.drawRect(QRectF(option.rect).adjusted(1, 1, -1, -1) if focused
+                             else option.rect.adjusted(0, 0, -1, -1))
             painter.restore()
         elif element == PE.PE_IndicatorCheckBox:
             self._box(painter, QRectF(option.rect).adjusted(0, 0, -1, -1))
@@ -95,6 +102,14 @@ class ContrastStyle(QProxyStyle):
         painter.save()
         self._pen(painter)
         painter.translate(dx, dy)
+        painter.drawRoundedRect(rect, RADIUS, RADIUS)
+        painter.restore()
+
+    def _ring_inside(self, painter: QPainter, rect: QRectF) -> None:
+        painter.save()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        painter.setPen(QPen(self.focus, 2))
+        painter.setBrush(Qt.BrushStyle.NoBrush)
         painter.drawRoundedRect(rect, RADIUS, RADIUS)
         painter.restore()
 

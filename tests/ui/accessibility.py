@@ -9,7 +9,8 @@ presses (``QTest.keyClick``) and reports:
 - unreachable: enabled interactive widgets that Tab never reaches (a radio button counts as
   reached when Tab reaches its group, whose buttons the arrows choose between);
 - trap: the widget that keeps the focus when Tab is pressed (a table moving from cell to
-  cell, a field that will not let go), or None.
+  cell, a field that will not let go), or None;
+- focus_unseen: widgets that look the same with the focus as without it.
 
 Widgets in tool bars and menu bars are left out (their actions are in the menus, which the
 keyboard reaches with Alt), as are the inner parts of a widget (a spin box's line, a combo
@@ -19,7 +20,7 @@ box's list, an item view's headers and scroll bars).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from PySide6.QtCore import Qt
@@ -110,19 +111,31 @@ def interactive_widgets(root: QWidget) -> list[QWidget]:
     return found
 
 
-def tab_chain(root: QWidget, presses: int, key: Qt.Key = Qt.Key.Key_Tab) -> list[QWidget]:
+def tab_chain(root: QWidget, presses: int, key: Qt.Key = Qt.Key.Key_Tab,
+              unseen: list[QWidget] | None = None) -> list[QWidget]:
     """Press Tab (or Backtab) on whatever has the focus, until the focus is back where the
-    walk began or ``presses`` presses were made; the widget holding the focus after each."""
+    walk began or ``presses`` presses were made; the widget holding the focus after each.
+    With ``unseen``, each widget the focus leaves is drawn with and without it, and those
+    that look the same are added (focus not visible, WCAG 2.4.7)."""
     window = root.window()
     window.activateWindow()
     QApplication.processEvents()
     visited: list[QWidget] = []
     start = QApplication.focusWidget()
     left = False
+    looked: set[int] = set()
     for _ in range(presses):
         target = QApplication.focusWidget() or root
+        focused = target.grab().toImage() if unseen is not None else None
         QTest.keyClick(target, key)
         focus = QApplication.focusWidget()
+        # a widget that had the focus before any key was pressed may show it only once the
+        # keyboard is used (as Qt draws focus): it is judged when Tab brings it round again
+        if unseen is not None and focus is not target and id(target) not in looked \
+                and any(widget is target for widget in visited):
+            looked.add(id(target))
+            if target.grab().toImage() == focused:
+                unseen.append(target)
         if focus is None:
             continue
         visited.append(focus)
@@ -171,18 +184,21 @@ class AccessReport:
     unreachable: list[QWidget] = field(default_factory=list)
     trap: QWidget | None = None
     chain: list[QWidget] = field(default_factory=list)
+    focus_unseen: list[QWidget] = field(default_factory=list)
 
     def summary(self) -> str:
         lines = [f"{len(self.interactive)} interactive"]
         for title, widgets in (("unnamed", self.unnamed), ("marked up", self.marked_up),
-                               ("not reached by Tab", self.unreachable)):
+                               ("not reached by Tab", self.unreachable),
+                               ("focus not shown", self.focus_unseen)):
             lines.append(f"{len(widgets)} {title}: " + "; ".join(describe(w) for w in widgets))
         lines.append(f"trap: {describe(self.trap) if self.trap is not None else 'none'}")
         return "\n".join(lines)
 
     @property
     def clean(self) -> bool:
-        return not (self.unnamed or self.marked_up or self.unreachable or self.trap)
+        return not (self.unnamed or self.marked_up or self.unreachable or self.trap
+                    or self.focus_unseen)
 
 
 def _expected_in_chain(widget: QWidget) -> bool:
@@ -210,7 +226,7 @@ def audit(root: QWidget, *, backwards: bool = True, skip: Iterable[QWidget] = ()
         elif MARKUP.search(name):
             report.marked_up.append(widget)
     presses = 4 * len(widgets) + 40
-    report.chain = tab_chain(root, presses)
+    report.chain = tab_chain(root, presses, unseen=report.focus_unseen)
     others = sum(1 for w in widgets if _expected_in_chain(w)) - 1
     report.trap = find_trap(report.chain, others)
     back: list[QWidget] = []
@@ -238,3 +254,17 @@ def _radio_group(widget: QWidget) -> list[QWidget]:
         return [w for w in parent.findChildren(QRadioButton)
                 if w.parentWidget() is parent and w.autoExclusive()]
     return []
+
+
+def apply_app_theme(app: QApplication) -> Iterator[None]:
+    """The app's style and palette, as ``application()`` sets them, put back afterwards (for a
+    fixture: screens are measured as the app shows them)."""
+    from PySide6.QtGui import QPalette
+
+    from supervision_audit.ui.theme import apply_theme
+
+    before_style, before_palette = app.style().name(), QPalette(app.palette())
+    apply_theme(app)
+    yield
+    app.setStyle(before_style)
+    app.setPalette(before_palette)
