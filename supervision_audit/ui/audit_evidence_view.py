@@ -302,7 +302,7 @@ class EvidenceListDialog(QDialog):
         return dialog
 
     def _dialog_for(self, item: EvidenceItem) -> QDialog | None:
-        from supervision_audit.ui.record_dialog import open_record_dialog
+        from supervision_audit.ui.record_opening import open_record_dialog
 
         if item.kind == "session":
             with self.store.read() as session:

@@ -288,7 +288,7 @@ class MainWindow(RolesMixin, ToolsMixin, QMainWindow):
             self.open_person(record.supervisee_id)
             self.file_view.show_section(2)
         self.opened_record = record_id
-        from supervision_audit.ui.record_dialog import open_record_dialog
+        from supervision_audit.ui.record_opening import open_record_dialog
 
         dialog = open_record_dialog(self.store, self.actor, record_id, self)
         self._open_dialog(dialog, self.show_current)

@@ -408,16 +408,3 @@ class RecordDialog(QDialog):
             return
         super().done(result)
 
-
-def open_record_dialog(store: Store, actor: Actor, record_id: uuid.UUID,
-                       parent: QWidget | None = None, *, autosave_ms: int = AUTOSAVE_MS
-                       ) -> RecordDialog:
-    """The dialog for any record: a group record gets its attendee picker."""
-    with store.read() as session:
-        record = session.get(SupervisionRecord, record_id)
-        form_key = record.form_key if record is not None else ""
-    if form_key == "group":
-        from supervision_audit.ui.group_dialog import GroupRecordDialog
-
-        return GroupRecordDialog(store, actor, record_id, parent, autosave_ms=autosave_ms)
-    return RecordDialog(store, actor, record_id, parent, autosave_ms=autosave_ms)

@@ -39,7 +39,8 @@ from supervision_audit.ui.print_actions import print_record
 from supervision_audit.ui.record_action_dialog import ActionDoneDialog
 from supervision_audit.ui.record_actions import RecordActions
 from supervision_audit.ui.record_data import PlannedSession, RecordRow, RecordsData, load_records
-from supervision_audit.ui.record_dialog import AUTOSAVE_MS, RecordDialog, open_record_dialog
+from supervision_audit.ui.record_dialog import AUTOSAVE_MS, RecordDialog
+from supervision_audit.ui.record_opening import open_record_dialog
 from supervision_audit.ui.record_start_dialog import StartRecordDialog
 from supervision_audit.ui.record_table import RecordsTable
 from supervision_audit.ui.reopen_dialog import ReopenDialog
