@@ -61,6 +61,8 @@ def _indent_text(ws: Worksheet, first_row: int) -> None:
             if isinstance(cell.value, str) and cell.value:
                 alignment = copy(cell.alignment)
                 alignment.indent = max(alignment.indent or 0, 1)
+                if alignment.horizontal in (None, "general"):
+                    alignment.horizontal = "left"  # LibreOffice indents left-aligned text only
                 cell.alignment = alignment
 
 

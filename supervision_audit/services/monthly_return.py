@@ -220,6 +220,8 @@ def build_monthly_return(session: Session, actor: Actor, month: str, out: Path, 
     append_row(summary, ["Reasons for postponements and cancellations", "Count"])
     for cell in summary[summary.max_row]:
         cell.font = bold
+        cell.alignment = Alignment(wrap_text=True, vertical="top")  # not cut by "Count"
+    summary.row_dimensions[summary.max_row].height = 30  # two lines (not all readers size it)
     for reason, count in reasons.most_common() or [("None this month", 0)]:
         append_row(summary, [reason, count])
     # headings wrap in narrow columns; the total and the reasons below are not filtered

@@ -68,6 +68,7 @@ def test_the_monthly_return_holds_real_dates_and_numbers_set_apart_from_text(
     # text beside a number starts one indent in: "2" and "1 of 1" do not run together
     asye = line["ASYE supervisees on cadence"]
     assert isinstance(asye.value, str) and asye.alignment.indent >= 1
+    assert asye.alignment.horizontal == "left"  # indented in LibreOffice too
     for ws in wb.worksheets[1:]:
         if ws.title.startswith("In timescale"):
             assert ws["A2"].number_format == "MMM YYYY"
