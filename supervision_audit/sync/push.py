@@ -28,6 +28,7 @@ from supervision_audit.sync.rules import Refused, apply_change, row_now
 from supervision_audit.sync.tables import LOG, decode_row, encode_row, parse_key, table
 
 SYSTEM_NAMES = ("system", "")
+UNIQUE_VIOLATION = "23505"
 
 
 class DeviceRefused(PermissionDenied):
@@ -71,6 +72,20 @@ def device_state(session: Session, device: str, actor: Actor) -> dict[str, Any]:
     return {"last_seq": found["last_seq"], "log_seq": found["log_seq"]}
 
 
+def _which(diag: Any) -> str:
+    """The unique column a clash was on, as a reason names it."""
+    detail = str(getattr(diag, "message_detail", "") or "")
+    column = detail.partition("(")[2].partition(")")[0]
+    return f"the same {column.replace('_', ' ')}" if column else "the same"
+
+
+def _kind(exc: Exception) -> str:
+    if isinstance(exc, IntegrityError) and \
+            getattr(exc.orig, "sqlstate", "") == UNIQUE_VIOLATION:
+        return "conflict"
+    return str(getattr(exc, "kind", "refused"))
+
+
 def _reason(exc: Exception) -> str:
     if isinstance(exc, IntegrityError):
         orig = exc.orig
@@ -79,6 +94,9 @@ def _reason(exc: Exception) -> str:
         if "foreign key" in message.lower():
             return ("It refers to something the server does not hold (refused earlier in "
                     "this batch, or outside what this account may change).")
+        if getattr(orig, "sqlstate", "") == UNIQUE_VIOLATION:
+            return ("Another was made on the server first (" + _which(diag) + "); the laptop "
+                    "keeps its own to compare.")
         return str(message)
     if isinstance(exc, ValidationError):
         return exc.summary if not exc.problems else "; ".join(p.message for p in exc.problems)
@@ -154,7 +172,7 @@ def push(session: Session, actor: Actor, device: str, first: int, last: int,
             unchanged += outcome == "unchanged"
         except (Refused, PermissionDenied, ValidationError, NotFoundError, IntegrityError,
                 KeyError) as exc:
-            kind = getattr(exc, "kind", "refused")
+            kind = _kind(exc)
             reason = _reason(exc) if not isinstance(exc, KeyError) else \
                 f"The server has no table {name}."
             refused.append({"seq": item["seq"], "t": name, "k": str(item["k"]), "op": op,

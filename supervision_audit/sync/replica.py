@@ -31,6 +31,7 @@ from supervision_audit.locks import LOCKS, restoring_statements
 from supervision_audit.sync import scope
 from supervision_audit.sync.replica_schema import is_replica
 from supervision_audit.sync.tables import (
+    chunks,
     decode_row,
     encode_row,
     key_columns,
@@ -127,11 +128,37 @@ def upsert(conn: Connection, name: str, row: dict[str, Any]) -> None:
     upsert_many(conn, name, [row])
 
 
-def upsert_many(conn: Connection, name: str, rows: list[dict[str, Any]]) -> None:
+def _free_unique(conn: Connection, t: Any, key: str, rows: list[dict[str, Any]],
+                 pending: set[tuple[str, str]]) -> None:
+    """Rows of another key holding a value these rows hold in a unique column (a team
+    renamed, a person made again with the same staff id, a tracker made on two laptops)
+    give way: the server's rows are what the laptop holds. One the laptop made itself is
+    kept aside first."""
+    mine = {row[key] for row in rows}
+    for column in (c.name for c in t.columns if c.unique and c.name != key):
+        values = [row[column] for row in rows if row.get(column) is not None]
+        for chunk in chunks(values):
+            for found in conn.execute(select(t).where(t.c[column].in_(chunk))).mappings():
+                if found[key] in mine:
+                    continue
+                text_key = key_text(t, (found[key],))
+                if (t.name, text_key) in pending:
+                    keep_aside(conn, t.name, text_key, "conflict",
+                               f"The server holds another with the same {column.replace('_', ' ')}"
+                               " (made elsewhere first); this laptop's is kept here.",
+                               encode_row(t, dict(found)), None, "I")
+                    drop_pending(conn, t.name, text_key)
+                remove(conn, t.name, (found[key],))
+
+
+def upsert_many(conn: Connection, name: str, rows: list[dict[str, Any]],
+                pending: set[tuple[str, str]] | None = None) -> None:
     """Write ``rows`` of table ``name`` as they are (inserted, or replacing the row of the
     same key), one statement for each set of columns."""
     t = table(name)
     keys = [c.name for c in key_columns(t)]
+    if len(keys) == 1:
+        _free_unique(conn, t, keys[0], rows, pending or set())
     shapes: dict[tuple[str, ...], list[dict[str, Any]]] = {}
     for row in rows:
         shapes.setdefault(tuple(row), []).append(row)
@@ -248,6 +275,17 @@ def apply_page(store: Store, page: dict[str, Any]) -> Applied:
         applied.files_removed = _remove_files(conn, gone, files, pending, applied)
         files |= set(gone) - set(applied.files_removed)  # to be removed at a later pull
         applied.files_added = sorted(files - held, key=str)
+        order = {t.name: i for i, t in enumerate(replicated())}
+        # removals first: a row the server made again under a new key (a person added
+        # again with the same staff id) finds its old self gone
+        for item in sorted(page["deletes"], key=lambda d: -order.get(d["t"], 0)):
+            if item["t"] not in order:
+                continue
+            if (item["t"], item["k"]) in pending:
+                applied.kept_local += 1
+                continue
+            remove(conn, item["t"], parse_key(table(item["t"]), item["k"]))
+            applied.deleted += 1
         rows: dict[str, list[dict[str, Any]]] = {}
         for item in page["rows"]:
             t = table(item["t"])
@@ -258,16 +296,7 @@ def apply_page(store: Store, page: dict[str, Any]) -> Applied:
             rows.setdefault(t.name, []).append(row)
             applied.rows += 1
         for name, found in rows.items():
-            upsert_many(conn, name, found)
-        order = {t.name: i for i, t in enumerate(replicated())}
-        for item in sorted(page["deletes"], key=lambda d: -order.get(d["t"], 0)):
-            if item["t"] not in order:
-                continue
-            if (item["t"], item["k"]) in pending:
-                applied.kept_local += 1
-                continue
-            remove(conn, item["t"], parse_key(table(item["t"]), item["k"]))
-            applied.deleted += 1
+            upsert_many(conn, name, found, pending)
         if page.get("directory") is not None:
             _unreferenced_staff(conn, {uuid.UUID(s) for s in page["directory"]})
         applied.orphans = clear_orphans(conn, pending)

@@ -20,7 +20,10 @@ import httpx
 import pytest
 from sqlmodel import select
 
-from supervision_audit.models import Signature, Staff, SupervisionRecord
+from supervision_audit.models import AsyeTracker, Signature, Staff, SupervisionRecord
+from supervision_audit.pg.store import open_pg_store
+from supervision_audit.services.access import SYSTEM_ACTOR
+from supervision_audit.services.asye import get_tracker, save_tracker
 from supervision_audit.services.records import (
     complete_record,
     reopen_record,
@@ -28,7 +31,12 @@ from supervision_audit.services.records import (
     start_record,
 )
 from supervision_audit.services.signatures import sign
-from supervision_audit.services.staff import save_staff, staff_input_of
+from supervision_audit.services.staff import (
+    StaffInput,
+    delete_staff,
+    save_staff,
+    staff_input_of,
+)
 from supervision_audit.sync.conflicts import kept_changes, take_mine
 from tests.pg.pg_helpers import create_database, drop_database, running_server
 from tests.pg.sync_helpers import PASSWORD, Laptop, completed, seed, server_rows
@@ -227,3 +235,42 @@ def test_staff_teams_accounts_and_settings_are_the_servers(org: Org, tmp_path: P
         assert [k.table for k in kept_changes(session.connection())] == ["staff"]
     assert server_rows(org.db, "SELECT job_title FROM staff WHERE staff_id = 'P10'") == [
         ("Social Worker",)]
+
+
+def test_a_tracker_made_on_two_laptops_keeps_the_second_aside(org: Org, tmp_path: Path
+                                                              ) -> None:
+    first = org.laptop(tmp_path, "omar", "omar-a")
+    second = org.laptop(tmp_path, "omar", "omar-b")
+    for laptop, note in ((first, "Made on laptop A"), (second, "Made on laptop B")):
+        with laptop.writing() as (session, actor):  # both offline: a tracker for Aisha
+            values = get_tracker(session, actor, org.ids["P3"])
+            save_tracker(session, actor, org.ids["P3"], {**values, "reflections": note})
+    assert first.sync().refused == []
+    report = second.sync()
+    assert [(r.table, r.kind) for r in report.refused] == [("asye_tracker", "conflict")]
+    assert "Another was made on the server first (the same supervisee id)" in \
+        report.refused[0].reason
+    with second.reading() as (session, _actor):
+        trackers = list(session.exec(select(AsyeTracker)))
+        kept = kept_changes(session.connection())
+    assert [t.values["reflections"] for t in trackers] == ["Made on laptop A"]
+    assert [k.local["values"]["reflections"] for k in kept if k.local] == ["Made on laptop B"]
+
+
+def test_a_person_made_again_with_the_same_staff_id_reaches_the_laptops(
+        org: Org, tmp_path: Path) -> None:
+    admin = org.laptop(tmp_path, "admin")
+    store = open_pg_store(org.db)
+    try:
+        with store.write() as session:
+            first = save_staff(session, SYSTEM_ACTOR, StaffInput("T1", "Tess Temp", "Temp"))
+        admin.sync()
+        with store.write() as session:  # entered by mistake, then entered again
+            delete_staff(session, SYSTEM_ACTOR, first.id)
+            again = save_staff(session, SYSTEM_ACTOR, StaffInput("T1", "Tess Temple", "Temp"))
+    finally:
+        store.close()
+    assert admin.sync().refused == []
+    with admin.reading() as (session, _actor):
+        found = session.exec(select(Staff).where(Staff.staff_id == "T1")).all()
+    assert [(p.id, p.name) for p in found] == [(again.id, "Tess Temple")]
