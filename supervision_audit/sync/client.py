@@ -15,6 +15,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from sqlalchemy.exc import SQLAlchemyError
+
 from supervision_audit.db import Store
 from supervision_audit.errors import SupervisionAuditError
 from supervision_audit.sync.outbox import (
@@ -186,7 +188,12 @@ def pull_all(store: Store, link: ServerLink, report: SyncReport,
             "directory_digest": state.directory_digest})
         if status != 200:
             raise SyncError(f"The server did not answer the pull: {body.get('detail', status)}")
-        applied = apply_page(store, body)
+        try:
+            applied = apply_page(store, body)
+        except SQLAlchemyError as exc:  # the page did not land: nothing of it was written
+            raise SyncError(f"This laptop could not take in the server's changes "
+                            f"({str(exc.orig if hasattr(exc, 'orig') else exc)[:200]}); "
+                            "nothing of them was written. Tell your administrator.") from exc
         report.rows += applied.rows
         report.deleted += applied.deleted
         report.kept_local += applied.kept_local
