@@ -58,6 +58,9 @@ class RolesMixin:
         records = w.records_panel
         if records is not None:
             records.actions.set_writes(caps.supervises)
+            signs = caps.supervises or caps.has_file  # an inspector signs nothing
+            for action in (records.actions.sign, records.actions.addendum):
+                action.setVisible(signs)
             for action in records.actions.all():
                 action.setVisible(action.isVisible() and reads)
 

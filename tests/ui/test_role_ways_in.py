@@ -226,3 +226,15 @@ def test_the_record_tool_bar_waits_for_a_record_after_a_restart(qtbot, open_as) 
     first.close()  # the window's layout, tool bars with it, is remembered
     second = open_as("M1")
     assert second.record_toolbar.isHidden()
+
+
+def test_an_inspector_reads_and_is_offered_nothing_to_write_or_sign(open_as) -> None:
+    from datetime import timedelta
+
+    window = open_as("X1", is_inspector=True, inspector_scope=("*",),
+                     inspector_until=date.today() + timedelta(days=30))
+    assert tabs(window) == ["Dashboard", "Staff and files"]
+    shown = menus(window)
+    assert shown["Record"] == ["Open", "Print…", "Export PDF…"]
+    assert "Staff" not in shown and "Admin" not in shown
+    assert toolbar_texts(window.main_toolbar) == ["Export contract PDF…"]
