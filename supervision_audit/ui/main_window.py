@@ -250,8 +250,11 @@ class MainWindow(RolesMixin, ToolsMixin, QMainWindow):
             self.staff_page.show_left.setChecked(True)  # the person has left: show leavers
             self.staff_page.select(select)
         self.show_current()
-        self.status_label.setText(status_text(self.store.path.name, sum(r.active for r in rows),
-                                              len(rows), len(teams)))
+        self.status_label.setText(
+            f"{self.store.path.name}  ·  signed in as {self.actor.name}"  # her list is herself
+            if self.caps.supervisee_only else
+            status_text(self.store.path.name, sum(r.active for r in rows), len(rows),
+                        len(teams)))
         self.status_label.setToolTip(str(self.store.path))
 
     @reports_errors("Could not open the supervision file")

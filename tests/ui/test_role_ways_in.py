@@ -88,6 +88,7 @@ def test_a_social_worker_has_her_own_file_as_her_home(open_as, org) -> None:
     assert not window.staff_page.isVisible()
     assert window.file_view.name.text() == "Pat Worker"  # her file, open at once
     assert window.waiting.isVisible()
+    assert window.status_label.text() == "t.sqlite  ·  signed in as Pat Worker"
     shown = menus(window)
     assert set(shown) == {"File", "Record", "View", "Reports", "Account", "Help"}
     assert shown["File"] == ["Export contract PDF…", "Quit"]
