@@ -99,7 +99,8 @@ class Counts:
 class Writer:
     """Row buffers per table, written with Core ``insert()`` in dependency order.
 
-    Foreign keys stay checked as rows go in, so parents go first. Records go in unlocked and
+    Each flush is one transaction. Foreign keys stay checked as rows go in, so parents go
+    first (in this chunk or an earlier one). Records go in unlocked and
     are made final (``locked_at``) after their actions and attendees, as in the app: the
     locking triggers refuse an action or an attendee added to a final record.
     """
@@ -145,3 +146,4 @@ class Writer:
         if self.locks:
             self.conn.execute(self.lock_statement, self.locks)
             self.locks.clear()
+        self.conn.commit()  # each chunk whole: its rows' parents went in before them

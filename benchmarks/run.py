@@ -32,76 +32,23 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+from benchmarks.baselines import (
+    RawFile,
+    flatten,
+    own_queries,
+    pdf_pages,
+    raw_aggregate,
+    raw_file_sql,
+    raw_reportlab,
+    raw_workbook,
+    replay,
+)
+from benchmarks.table import Row, Rows, fmt, table, timed, timed_pair
+from benchmarks.user_runs import Command, cli_rows, long_session_rows, scope_rows, tiny_store
+
 PASSWORD = "benchmark-password"
 SEAL_PASSPHRASE = "benchmark seal passphrase"
 ROOT = Path(__file__).resolve().parents[1]
-
-
-class Rows(list):  # type: ignore[type-arg]
-    """The table's rows; each is printed to stderr as soon as it is measured."""
-
-    def append(self, row: Row) -> None:  # type: ignore[override]
-        super().append(row)
-        print(f"  {row.what}: {_fmt(row.median, row.unit)} (first {_fmt(row.times[0], row.unit)}"
-              f"; baseline {_fmt(row.baseline)})", file=sys.stderr, flush=True)
-
-
-@dataclass
-class Row:
-    what: str
-    times: list[float]  # seconds; the first run first
-    baseline: float | None = None  # seconds
-    baseline_what: str = ""
-    target: float | None = None  # seconds, an absolute limit
-    target_ratio: float | None = None  # times the baseline
-    note: str = ""
-    unit: str = "s"
-
-    @property
-    def median(self) -> float:
-        later = self.times[1:] or self.times
-        return statistics.median(later)
-
-    def verdict(self) -> str:
-        if self.target is None and self.target_ratio is None:
-            return ""
-        ok = self.target is None or self.median <= self.target
-        if self.target_ratio is not None and self.baseline:
-            ok = ok and self.median <= self.target_ratio * self.baseline
-        return "yes" if ok else "**NO**"
-
-
-def _fmt(seconds: float | None, unit: str = "s") -> str:
-    if seconds is None:
-        return ""
-    if unit == "MiB":
-        return f"{seconds:.0f} MiB"
-    return f"{seconds * 1000:.0f} ms" if seconds < 10 else f"{seconds:.1f} s"
-
-
-def table(rows: list[Row]) -> str:
-    out = ["| operation | median | first run | baseline | × baseline | target | met | note |",
-           "|---|---:|---:|---|---:|---|---|---|"]
-    for r in rows:
-        ratio = f"{r.median / r.baseline:.1f}×" if r.baseline else ""
-        base = f"{_fmt(r.baseline, r.unit)} ({r.baseline_what})" if r.baseline is not None \
-            else r.baseline_what
-        target = " and ".join(t for t in (
-            f"< {_fmt(r.target, r.unit)}" if r.target is not None else "",
-            f"≤ {r.target_ratio:g}× baseline" if r.target_ratio is not None else "") if t)
-        first = _fmt(r.times[0], r.unit) if len(r.times) > 1 else ""
-        out.append(f"| {r.what} | {_fmt(r.median, r.unit)} | {first} | {base} | {ratio} | "
-                   f"{target} | {r.verdict()} | {r.note} |")
-    return "\n".join(out)
-
-
-def timed(work: Callable[[], Any], runs: int) -> list[float]:
-    times = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        work()
-        times.append(time.perf_counter() - started)
-    return times
 
 
 def private_folders() -> Path:
@@ -147,138 +94,6 @@ def cold_starts(db: Path, runs: int, user: str) -> tuple[list[dict[str, float]],
     return app, bare
 
 
-# -- baselines ------------------------------------------------------------------------------
-LAST_COMPLETED_SQL = ("SELECT supervisee_id, max(planned_date) FROM supervision_session "
-                      "WHERE status = 'completed' AND planned_date <= ? GROUP BY supervisee_id")
-
-
-def raw_aggregate(store: Any, today: date) -> int:
-    """The aggregate the compliance view needs, by hand: last completed per supervisee."""
-    with store.engine.connect() as conn:
-        return len(conn.exec_driver_sql(LAST_COMPLETED_SQL, (today.isoformat(),)).fetchall())
-
-
-def raw_file_sql(store: Any, staff_uuid: uuid.UUID) -> int:
-    """The rows one file shows, by hand: the person and their contracts, sessions, records
-    (own and group) with their JSON decoded, open actions, and the records' signatures, each
-    query on its index. What any loader of the file must at least do."""
-    key = staff_uuid.hex
-    records_sql = ("SELECT * FROM supervision_record WHERE supervisee_id = ? UNION ALL "
-                   "SELECT r.* FROM group_attendee g JOIN supervision_record r ON "
-                   "r.id = g.record_id WHERE g.staff_id = ?")
-    with store.engine.connect() as conn:
-        n = len(conn.exec_driver_sql("SELECT * FROM staff WHERE id = ?", (key,)).fetchall())
-        contracts = conn.exec_driver_sql("SELECT * FROM contract WHERE supervisee_id = ?",
-                                         (key,)).fetchall()
-        n += len(contracts)
-        n += len(conn.exec_driver_sql(
-            "SELECT * FROM supervision_session WHERE supervisee_id = ? ORDER BY planned_date",
-            (key,)).fetchall())
-        cursor = conn.exec_driver_sql(records_sql + " ORDER BY held_on DESC", (key, key))
-        names = list(cursor.keys())
-        records = cursor.fetchall()
-        values = names.index("values")
-        n += sum(len(json.loads(r[values]) or {}) for r in records)
-        n += len(conn.exec_driver_sql(
-            "SELECT * FROM action_item WHERE supervisee_id = ? AND status = 'open'",
-            (key,)).fetchall())
-        for kind, rows in (("record", records), ("contract", contracts)):
-            ids = [r[0] for r in rows]
-            if ids:
-                marks = ",".join("?" * len(ids))
-                n += len(conn.exec_driver_sql(
-                    f"SELECT * FROM signature WHERE record_kind = ? AND record_id IN ({marks})",
-                    (kind, *ids)).fetchall())
-        return n
-
-
-def own_queries(store: Any, work: Callable[[], Any]) -> list[tuple[str, Any]]:
-    """The SQL statements (with their parameters) ``work`` sends to SQLite."""
-    from sqlalchemy import event
-
-    sent: list[tuple[str, Any]] = []
-
-    def record(_conn: Any, _cursor: Any, statement: str, parameters: Any, *_rest: Any) -> None:
-        if not statement.lstrip().upper().startswith(("BEGIN", "PRAGMA")):
-            sent.append((statement, parameters))
-
-    event.listen(store.engine, "before_cursor_execute", record)
-    try:
-        work()
-    finally:
-        event.remove(store.engine, "before_cursor_execute", record)
-    return sent
-
-
-def replay(store: Any, statements: list[tuple[str, Any]]) -> int:
-    """The same statements run raw (DB-API, every row fetched, nothing made of them): what
-    the operation costs SQLite alone, the baseline its own Python work is judged against."""
-    raw = store.engine.raw_connection()
-    try:
-        cursor = raw.cursor()
-        return sum(len(cursor.execute(sql, params).fetchall()) for sql, params in statements)
-    finally:
-        raw.close()
-
-
-def _flatten(values: Any) -> Iterator[str]:
-    if isinstance(values, dict):
-        for key, value in values.items():
-            for text in _flatten(value):
-                yield f"{key}: {text}"
-    elif isinstance(values, list):
-        for item in values:
-            yield from _flatten(item)
-    elif values not in (None, ""):
-        yield str(values)
-
-
-def raw_reportlab(texts: list[str], pages: int, out: Path) -> int:
-    """A plain reportlab document of ``pages`` pages holding ``texts`` (the same font the
-    app embeds); returns the pages written."""
-    from xml.sax.saxutils import escape
-
-    from reportlab.lib.pagesizes import A4
-    from reportlab.lib.styles import ParagraphStyle
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.ttfonts import TTFont
-    from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate
-
-    from supervision_audit.paths import font_path
-
-    if "BenchSans" not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(TTFont("BenchSans", str(font_path("DejaVuSans.ttf"))))
-    style = ParagraphStyle("body", fontName="BenchSans", fontSize=9, leading=11)
-    story: list[Any] = []
-    per_page = max(1, -(-len(texts) // max(pages, 1)))
-    for start in range(0, len(texts), per_page):
-        if story:
-            story.append(PageBreak())
-        story += [Paragraph(escape(t), style) for t in texts[start:start + per_page]]
-    doc = SimpleDocTemplate(str(out), pagesize=A4)
-    doc.build(story)
-    return doc.page
-
-
-def raw_workbook(shape: list[tuple[str, int, int]], out: Path) -> None:
-    """A plain openpyxl workbook with the same sheets, rows and columns."""
-    from openpyxl import Workbook
-
-    wb = Workbook()
-    wb.remove(wb.active)
-    for title, rows, cols in shape:
-        ws = wb.create_sheet(title[:31])
-        for r in range(rows):
-            ws.append([f"cell {r}-{c}" if c % 2 else r * c for c in range(cols)])
-    wb.save(out)
-
-
-def pdf_pages(path: Path) -> int:
-    from pypdf import PdfReader
-
-    return len(PdfReader(path).pages)
-
-
 # -- the run --------------------------------------------------------------------------------
 @dataclass
 class Subjects:
@@ -287,6 +102,7 @@ class Subjects:
     person: uuid.UUID  # the five-year file: the manager's supervisee with most records
     other: uuid.UUID  # another of the manager's supervisees (to switch files in the window)
     record: uuid.UUID  # that person's latest complete record
+    person_staff_id: str  # the five-year file's staff id, as the command line takes it
 
 
 def pick_subjects(db: Path) -> Subjects:
@@ -303,7 +119,10 @@ def pick_subjects(db: Path) -> Subjects:
         record = conn.exec_driver_sql(
             "SELECT id FROM supervision_record WHERE supervisee_id = ? AND status = 'complete'"
             " ORDER BY held_on DESC LIMIT 1", (person.hex,)).fetchone()[0]
-    return Subjects(director, manager, person, uuid.UUID(rows[1][0]), uuid.UUID(record))
+        staff_id = conn.exec_driver_sql("SELECT staff_id FROM staff WHERE id = ?",
+                                        (person.hex,)).fetchone()[0]
+    return Subjects(director, manager, person, uuid.UUID(rows[1][0]), uuid.UUID(record),
+                    staff_id)
 
 
 @contextmanager
@@ -312,7 +131,8 @@ def reading(opened: Any) -> Iterator[Any]:
         yield session
 
 
-def run(db: Path, runs: int, work: Path, cold_runs: int) -> tuple[list[Row], dict[str, Any]]:
+def run(db: Path, runs: int, work: Path, cold_runs: int, cli_runs: int = 3, files: int = 300
+        ) -> tuple[list[Row], dict[str, Any]]:
     from supervision_audit.services.compliance import compute
     from supervision_audit.services.dashboard import build
     from supervision_audit.services.monthly_return import build_monthly_return
@@ -335,9 +155,9 @@ def run(db: Path, runs: int, work: Path, cold_runs: int) -> tuple[list[Row], dic
     rows.append(Row("cold start to an interactive main window (director)",
                     [s["total_s"] for s in app], median(bare), "bare QApplication + "
                     "QMainWindow", target=1.5,
-                    note=f"of which sign-in {_fmt(sign_in_s)} (Argon2id; the store is "
-                         "checked whole in the background), imports "
-                         f"{_fmt(info['cold']['imports_s'])}; a new process each run"))
+                    note=f"of which sign-in {fmt(sign_in_s)} (Argon2id; the store unchanged "
+                         "since its last check is not checked again), imports "
+                         f"{fmt(info['cold']['imports_s'])}; a new process each run"))
     if "dashboard_total_s" in app[0]:
         rows.append(Row("… until the dashboard's figures are shown",
                         [s["dashboard_total_s"] for s in app], median(bare),
@@ -350,6 +170,8 @@ def run(db: Path, runs: int, work: Path, cold_runs: int) -> tuple[list[Row], dic
 
     subjects = pick_subjects(db)
     director, manager = subjects.director, subjects.manager
+    for opened in (director, manager):  # a second store open in one process sees the
+        opened.store.wait_for_check()  # first one's log and checks the file: let it end
     admin = sign_in(db, "admin", PASSWORD)
     with admin.store.write() as session:
         set_up_seal(session, admin.actor, SEAL_PASSPHRASE)
@@ -383,6 +205,16 @@ def run(db: Path, runs: int, work: Path, cold_runs: int) -> tuple[list[Row], dic
     rows.append(Row("open one file: the same, as the director",
                     timed(open_file(director), runs + 1), base_file,
                     "raw SQL of the file's rows", 0.3, 3))
+    raw_driver = RawFile(store.path, store.key)
+    mine, by_hand = timed_pair(
+        open_file(manager), lambda: raw_driver.open_file(manager.actor.staff_id,
+                                                         subjects.person), runs * 5 + 1)
+    raw_driver.close()
+    rows.append(Row("open one file (data), against the raw driver (team manager)", mine,
+                    median(by_hand[1:]), "the same reads by hand through sqlcipher3 "
+                    "(benchmarks/baselines.RawFile)", 0.3, 2,
+                    note=f"{runs * 5} runs each, by turns; no SQLAlchemy or app code in the "
+                         "baseline"))
     window_row = open_in_window(manager, subjects, runs)
     if window_row is not None:
         rows.append(window_row)
@@ -397,7 +229,7 @@ def run(db: Path, runs: int, work: Path, cold_runs: int) -> tuple[list[Row], dic
         return (median(timed(lambda: replay(store, sent), runs + 1)[1:]),
                 f"its own {len(sent)} queries as raw SQL")
 
-    group_by = f"; the single raw GROUP BY of the last completed sessions: {_fmt(base_agg)}"
+    group_by = f"; the single raw GROUP BY of the last completed sessions: {fmt(base_agg)}"
     info["compliance_rows"] = len(compliance())
     base, what = own_sql(compliance)
     rows.append(Row("compliance computation, whole organisation (compute)",
@@ -437,7 +269,7 @@ def run(db: Path, runs: int, work: Path, cold_runs: int) -> tuple[list[Row], dic
     with reading(manager) as session:
         from supervision_audit.services.records import get_record
 
-        texts = list(_flatten(get_record(session, subjects.record).values))
+        texts = list(flatten(get_record(session, subjects.record).values))
     raw = timed(lambda: raw_reportlab(texts, pages, work / "raw-record.pdf"), runs + 1)
     rows.append(Row("export one record to a sealed PDF (export_record_pdf)", record_times,
                     median(raw[1:]), f"raw reportlab, {pages} page(s), unsealed", 0.3,
@@ -458,7 +290,7 @@ def run(db: Path, runs: int, work: Path, cold_runs: int) -> tuple[list[Row], dic
         pages = pdf_pages(whole)
         with reading(manager) as session:
             texts = [t for r in records_of(session, manager.actor, subjects.person)
-                     for t in _flatten(r.values)]
+                     for t in flatten(r.values)]
         raw = timed(lambda: raw_reportlab(texts, pages, work / "raw-file.pdf"), 2)
         rows.append(Row("whole-file PDF of a five-year file, sealed (export_whole_file)",
                         file_times, median(raw[1:]), f"raw reportlab, {pages} pages, one "
@@ -482,6 +314,9 @@ def run(db: Path, runs: int, work: Path, cold_runs: int) -> tuple[list[Row], dic
                     median(raw[1:]), f"raw openpyxl, {len(shape)} sheets, same cells",
                     target=5.0))
 
+    for row in scope_rows(director, manager, month, runs, work):
+        rows.append(row)
+
     self_peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     rows.append(Row("peak memory: the app process (cold start with the dashboard)",
                     [max(s["maxrss_mib"] for s in app)], None, "", target=500, unit="MiB",
@@ -490,7 +325,31 @@ def run(db: Path, runs: int, work: Path, cold_runs: int) -> tuple[list[Row], dic
                     None, "", target=500, unit="MiB",
                     note="maxrss; includes a main window and both exports"))
     for opened in (director, manager):
-        opened.store.close()
+        opened.store.close()  # before the new processes: as a person's window is closed
+    if cli_runs:
+        person_id = subjects.person_staff_id
+        commands = [
+            Command(f"list-records --staff {person_id} (read only)", "manager",
+                    ["list-records", "--staff", person_id], ["list-records", "--staff", "ADMIN"]),
+            Command("compliance --json (read only)", "director", ["compliance", "--json"],
+                    ["compliance", "--json"]),
+            Command("compliance --json (read only)", "manager", ["compliance", "--json"],
+                    ["compliance", "--json"]),
+            Command("list-staff --json (read only)", "director", ["list-staff", "--json"],
+                    ["list-staff", "--json"]),
+            Command(f"monthly-return --month {month}", "director",
+                    ["monthly-return", "--month", month, "--out", str(work / "cli.xlsx")],
+                    ["monthly-return", "--month", month, "--out", str(work / "cli1.xlsx")],
+                    read_only=False),
+        ]
+        from supervision_audit.check_memo import forget
+
+        tiny = tiny_store(work, PASSWORD)
+        for row in cli_rows(db, tiny, PASSWORD, commands, cli_runs, lambda: forget(db)):
+            rows.append(row)
+    if files:
+        for row in long_session_rows(db, "director", PASSWORD, files):
+            rows.append(row)
     return rows, info
 
 
@@ -564,6 +423,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--db", required=True, type=Path)
     parser.add_argument("--runs", type=int, default=5, help="runs per figure (median)")
     parser.add_argument("--cold-runs", type=int, default=5, help="new processes to start")
+    parser.add_argument("--cli-runs", type=int, default=3,
+                        help="runs of each command-line command (0: none)")
+    parser.add_argument("--files", type=int, default=300,
+                        help="files opened in the long session's window (0: none)")
     parser.add_argument("--staff", type=int, default=2000, help="when generating")
     parser.add_argument("--years", type=int, default=5, help="when generating")
     parser.add_argument("--encrypted", action="store_true", help="when generating")
@@ -578,14 +441,18 @@ def main(argv: list[str] | None = None) -> int:
     work = private / "out"
     work.mkdir()
     started = time.perf_counter()
-    rows, _info = run(db, max(1, args.runs), work, max(1, args.cold_runs))
+    load = os.getloadavg()
+    rows, _info = run(db, max(1, args.runs), work, max(1, args.cold_runs), args.cli_runs,
+                      args.files)
+    load_after = os.getloadavg()
     print(f"\nSupervision Audit benchmarks, {date.today().isoformat()}, {platform.node()}: "
           f"{os.cpu_count()} cores, Python {platform.python_version()}, "
           f"{platform.platform(terse=True)}")
     print(describe(db))
     print(f"each figure: median of {args.runs} runs after a first (shown apart); cold start: "
           f"median of {args.cold_runs} new processes; took {time.perf_counter() - started:.0f}"
-          " s in all\n")
+          f" s in all; load average {load[0]:.1f} at the start, {load_after[0]:.1f} at the end"
+          "\n")
     print(table(rows))
     return 0
 

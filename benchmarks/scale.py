@@ -1,0 +1,143 @@
+"""How the app grows with the organisation: the same figures on several stores, one table.
+
+    python -m benchmarks.scale --db s2000.sqlite --db s6000.sqlite --db s20000.sqlite
+
+For each store (made by ``benchmarks.generate --staff N``): the cold start to the window,
+compliance and the dashboard for the director (the whole organisation) and compliance for
+a team manager, the monthly return, one file opened (its data), and two commands end to
+end (``list-records`` for one file, ``compliance --json`` for everyone) with the command
+line's peak memory. Each time is a median (the first run left out); the last columns say
+how each figure grew from the smallest store against how the staff grew.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import statistics
+import sys
+import time
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+from benchmarks.run import PASSWORD, cold_starts, pick_subjects, private_folders, reading
+from benchmarks.table import fmt, timed
+from benchmarks.user_runs import _run
+
+FIGURES = ("cold start to the window", "compliance, whole organisation",
+           "compliance, a team manager", "dashboard, whole organisation",
+           "monthly return (director)", "open one file (data)",
+           "command line: list-records, one file", "command line: compliance --json",
+           "command line: peak memory")
+
+
+def _staff(store: Any) -> int:
+    with store.engine.connect() as conn:
+        return int(conn.exec_driver_sql("SELECT count(*) FROM staff").scalar_one())
+
+
+def measure(db: Path, runs: int, work: Path) -> dict[str, float]:
+    from supervision_audit.services.compliance import compliance_for
+    from supervision_audit.services.dashboard import build
+    from supervision_audit.services.monthly_return import build_monthly_return
+    from supervision_audit.services.records import records_of
+    from supervision_audit.services.sessions import monitoring_sheet
+    from supervision_audit.ui.file_data import load_file
+
+    median = statistics.median
+    out: dict[str, float] = {}
+    app, _bare = cold_starts(db, runs, "director")
+    out[FIGURES[0]] = median(s["total_s"] for s in app)
+    subjects = pick_subjects(db)
+    director, manager = subjects.director, subjects.manager
+    for opened in (director, manager):
+        opened.store.wait_for_check()
+    out["staff"] = _staff(director.store)
+    today = date.today()
+
+    def later(times: list[float]) -> float:
+        return median(times[1:] or times)
+
+    def read(opened: Any, work_fn: Any) -> Any:
+        def one() -> Any:
+            with reading(opened) as session:
+                return work_fn(session)
+        return one
+
+    out[FIGURES[1]] = later(timed(read(director, lambda s: compliance_for(
+        s, director.actor, today)), runs + 1))
+    out[FIGURES[2]] = later(timed(read(manager, lambda s: compliance_for(
+        s, manager.actor, today)), runs + 1))
+    out[FIGURES[3]] = later(timed(read(director, lambda s: build(
+        s, director.actor, today)), runs + 1))
+    month = (today.replace(day=1) - timedelta(days=1)).strftime("%Y-%m")
+
+    def monthly() -> Any:
+        with director.store.write() as session:
+            return build_monthly_return(session, director.actor, month,
+                                        work / f"return-{db.stem}.xlsx")
+
+    out[FIGURES[4]] = later(timed(monthly, 2))
+
+    def open_file(session: Any) -> Any:
+        load_file(session, manager.actor, subjects.person)
+        monitoring_sheet(session, manager.actor, subjects.person)
+        return records_of(session, manager.actor, subjects.person)
+
+    out[FIGURES[5]] = later(timed(read(manager, open_file), runs * 3 + 1))
+    for opened in (director, manager):
+        opened.store.close()
+    person = subjects.person_staff_id
+    listing = [_run(db, "manager", PASSWORD, ["list-records", "--staff", person])
+               for _ in range(runs + 1)]
+    everyone = [_run(db, "director", PASSWORD, ["compliance", "--json"])
+                for _ in range(runs + 1)]
+    out[FIGURES[6]] = later([t for t, _ in listing])
+    out[FIGURES[7]] = later([t for t, _ in everyone])
+    out[FIGURES[8]] = max(peak for _, peak in listing + everyone)
+    return out
+
+
+def table(results: list[dict[str, float]]) -> str:
+    sizes = [int(r["staff"]) for r in results]
+    head = "| figure | " + " | ".join(f"{n:,} staff" for n in sizes)
+    growth = [f"× at {n:,} (staff ×{n / sizes[0]:.0f})" for n in sizes[1:]]
+    lines = [head + "".join(f" | {g}" for g in growth) + " |",
+             "|---|" + "---:|" * (len(sizes) + len(growth))]
+    for figure in FIGURES:
+        unit = "MiB" if "memory" in figure else "s"
+        cells = [fmt(r[figure], unit) for r in results]
+        grew = [f"{r[figure] / results[0][figure]:.1f}" for r in results[1:]]
+        lines.append(f"| {figure} | " + " | ".join(cells + grew) + " |")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.scale",
+                                     description=__doc__.split("\n\n")[0])
+    parser.add_argument("--db", required=True, type=Path, action="append",
+                        help="a store (give several, smallest first)")
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args(argv)
+    private = private_folders()
+    work = private / "out"
+    work.mkdir()
+    started = time.perf_counter()
+    load = os.getloadavg()
+    results = []
+    for db in args.db:
+        print(f"measuring {db} ...", file=sys.stderr, flush=True)
+        results.append(measure(db.resolve(), max(1, args.runs), work))
+        print(f"  {results[-1]}", file=sys.stderr, flush=True)
+    print(f"\nSupervision Audit at scale, {date.today().isoformat()}, {platform.node()}: "
+          f"{os.cpu_count()} cores, Python {platform.python_version()}; medians of "
+          f"{args.runs} runs after a first; took {time.perf_counter() - started:.0f} s; load "
+          f"average {load[0]:.1f} at the start, {os.getloadavg()[0]:.1f} at the end\n")
+    print(table(results))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
