@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy.exc import SQLAlchemyError
 
 from supervision_audit.db import Store
-from supervision_audit.errors import SupervisionAuditError
+from supervision_audit.errors import StoreError, StoreLockedError, SupervisionAuditError
 from supervision_audit.sync.outbox import (
     Refusal,
     acknowledge,
@@ -190,9 +190,12 @@ def pull_all(store: Store, link: ServerLink, report: SyncReport,
             raise SyncError(f"The server did not answer the pull: {body.get('detail', status)}")
         try:
             applied = apply_page(store, body)
-        except SQLAlchemyError as exc:  # the page did not land: nothing of it was written
-            raise SyncError(f"This laptop could not take in the server's changes "
-                            f"({str(exc.orig if hasattr(exc, 'orig') else exc)[:200]}); "
+        except StoreLockedError:
+            raise  # busy for a moment: said as such, tried again at the next sync
+        except (SQLAlchemyError, StoreError) as exc:  # the page did not land, none of it
+            cause = exc.__cause__ if isinstance(exc, StoreError) and exc.__cause__ else exc
+            reason = str(getattr(cause, "orig", None) or cause).splitlines()[0][:200]
+            raise SyncError(f"This laptop could not take in the server's changes ({reason}); "
                             "nothing of them was written. Tell your administrator.") from exc
         report.rows += applied.rows
         report.deleted += applied.deleted

@@ -21,6 +21,7 @@ from supervision_audit.services.access import SYSTEM_ACTOR
 from supervision_audit.services.accounts import deactivate_account
 from supervision_audit.services.events import verify_chain
 from supervision_audit.services.records import records_of
+from supervision_audit.services.settings import set_setting
 from supervision_audit.services.signatures import check_signatures, sign
 from supervision_audit.services.signin import sign_in
 from supervision_audit.sync.client import SyncError, sync_store
@@ -180,3 +181,27 @@ def test_a_laptop_syncs_with_its_own_key_until_its_account_is_closed(
     assert refused and "device key: This account has been closed." in refused[-1][0]
     with ben.raw() as store, store.read() as session:  # the laptop says what went wrong
         assert "account has been closed" in read_state(session.connection()).last_error
+
+
+def test_a_page_the_laptop_cannot_take_in_is_said_and_its_cursor_stays(
+        org: Org, tmp_path: Path) -> None:
+    lucja = laptop(org, tmp_path, "lucja")
+    lucja.create()
+    with lucja.raw() as store, store.write() as session:  # around the app: a broken laptop
+        conn = session.connection()
+        cursor = read_state(conn).cursor
+        for event in ("INSERT", "UPDATE"):
+            conn.exec_driver_sql(f"CREATE TRIGGER refuse_setting_{event} BEFORE {event} ON "
+                                 "setting BEGIN SELECT RAISE(ABORT, 'this laptop refuses "
+                                 "settings'); END")
+    store = open_pg_store(org.db)
+    try:
+        with store.write() as session:
+            set_setting(session, SYSTEM_ACTOR, "organisation_name", "Renamed")
+    finally:
+        store.close()
+    with pytest.raises(SyncError, match="could not take in the server's changes .*this "
+                                        "laptop refuses settings.*nothing of them was written"):
+        lucja.sync()
+    with lucja.raw() as store, store.read() as session:
+        assert read_state(session.connection()).cursor == cursor
