@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine
@@ -30,7 +30,13 @@ from supervision_audit.errors import (
     StoreLockedError,
     WrongKeyError,
 )
-from supervision_audit.memory import give_back_freed_memory
+from supervision_audit.read_cache import _READ_ONLY as _READ_ONLY
+from supervision_audit.read_cache import _WIDE, give_back_cache
+from supervision_audit.read_cache import PAGE_CACHE_KIB as PAGE_CACHE_KIB
+from supervision_audit.read_cache import WIDE_CACHE_KIB as WIDE_CACHE_KIB
+from supervision_audit.read_cache import kept as kept
+from supervision_audit.read_cache import memo as memo
+from supervision_audit.read_cache import wide_read as wide_read
 from supervision_audit.store_queue import Pending, close_after_pending, write_or_queue
 
 APPLICATION_ID = 0x53415544  # "SAUD": marks a file as ours
@@ -40,15 +46,6 @@ KEY_BYTES = 32
 # Stores up to this size are checked whole (quick_check) before they open; a bigger one is
 # checked in a background thread while the app starts, and writes wait for that check.
 INLINE_CHECK_BYTES = 64 * 1024 * 1024
-# SQLite's page cache per pooled connection, in KiB: what a connection keeps of the pages
-# it has read (decrypted, for an encrypted store). Small, so that a window open all day,
-# each of its pooled connections holding a full cache, stays small.
-PAGE_CACHE_KIB = 16384
-# An organisation-wide read (one that uses ``memo``) lifts its connection's cache to this
-# while it runs, so that its queries do not decrypt the same pages again, and gives the
-# pages back when the connection returns to the pool (``PRAGMA shrink_memory``).
-WIDE_CACHE_KIB = 131072
-_WIDE = "wide_read"  # marks a pooled connection that served an organisation-wide read
 # how many of SQLite's steps a whole-file check takes between looks at whether to give up
 CHECK_PROGRESS_STEPS = 1000
 # where a write session keeps its store's event-log anchor (services/log_anchor)
@@ -123,7 +120,7 @@ def _make_engine(path: Path, busy_timeout_ms: int, key: bytes | None) -> Engine:
     @event.listens_for(engine, "checkin")
     def _on_checkin(dbapi_conn, record) -> None:  # type: ignore[no-untyped-def]
         if dbapi_conn is not None and record is not None and record.info.pop(_WIDE, False):
-            _give_back_cache(dbapi_conn)
+            give_back_cache(dbapi_conn)
 
     @event.listens_for(engine, "begin")
     def _begin(conn: Connection) -> None:
@@ -131,28 +128,6 @@ def _make_engine(path: Path, busy_timeout_ms: int, key: bytes | None) -> Engine:
         conn.exec_driver_sql(f"BEGIN {mode}")
 
     return engine
-
-
-def _give_back_cache(dbapi_conn: Any) -> None:
-    """The connection's cache back to its cap, and every page it holds freed."""
-    try:
-        dbapi_conn.execute(f"PRAGMA cache_size = -{PAGE_CACHE_KIB}")
-        dbapi_conn.execute("PRAGMA shrink_memory")
-    except driver.Error:
-        return  # a connection being discarded; its memory goes with it
-    give_back_freed_memory()
-
-
-def wide_read(session: Session) -> None:
-    """Mark ``session``'s connection as serving an organisation-wide read: its page cache
-    is lifted to ``WIDE_CACHE_KIB`` now and given back when it returns to the pool. (The
-    organisation's PostgreSQL keeps its own cache: nothing to do there.)"""
-    connection = session.connection()
-    if connection.dialect.name != "sqlite":
-        return
-    if not connection.info.get(_WIDE):
-        connection.info[_WIDE] = True
-        connection.exec_driver_sql(f"PRAGMA cache_size = -{WIDE_CACHE_KIB}")
 
 
 def explain(exc: Exception, path: Path) -> StoreError:
@@ -176,34 +151,6 @@ def explain(exc: Exception, path: Path) -> StoreError:
     if "readonly" in text or "read-only" in text:
         return StoreError(f"{path.name} cannot be written (read-only). Nothing was saved.")
     return StoreError(f"The database {path.name} could not be used: {exc}")
-
-
-T = TypeVar("T")
-_READ_ONLY = "read_only"
-_MEMO = "memo"
-
-
-def memo(session: Session, key: object, work: Callable[[], T]) -> T:
-    """``work()`` once per read session, kept for the session's later calls: a read session
-    sees one snapshot of the store, so the answer cannot change while it lasts. In a write
-    session (which may change what ``work`` reads) it is worked out at every call.
-
-    For organisation-wide lookups several services make in one go (the supervisor map, the
-    latest contracts); what ``work`` returns must not be changed by its callers. The
-    session counts as an organisation-wide read (``wide_read``).
-    """
-    wide_read(session)
-    if not session.info.get(_READ_ONLY):
-        return work()
-    kept = session.info.setdefault(_MEMO, {})
-    if key not in kept:
-        kept[key] = work()
-    return kept[key]  # type: ignore[no-any-return]
-
-
-def kept(session: Session, key: object) -> Any:
-    """What ``memo`` keeps under ``key`` in this session, or None."""
-    return session.info.get(_MEMO, {}).get(key)
 
 
 class Store:
