@@ -19,7 +19,8 @@ from supervision_audit.models import AuditAction, FileAudit, Staff, Team
 from supervision_audit.services.access import Action, Actor, require, visible_staff
 from supervision_audit.services.audits import get_audit
 from supervision_audit.services.events import log_event
-from supervision_audit.services.seal_setup import seal_in_place
+from supervision_audit.services.integrity import require_unchanged
+from supervision_audit.services.seal_setup import seal_in_place, write_sealed
 from supervision_audit.services.settings import organisation_name
 from supervision_audit.services.staff import get_staff
 
@@ -37,13 +38,13 @@ def export_audit_pdf(session: Session, actor: Actor, audit_id: uuid.UUID, out: P
     audit = get_audit(session, audit_id)
     require(session, actor, Action.READ_FILE, audit.supervisee_id)
     person = get_staff(session, audit.supervisee_id)
-    written = render_part_pdf(audit_part(session, audit), Path(out),
-                              organisation=organisation_name(session))
-    if seal:
-        seal_in_place(session, written, f"Supervision file audit of {person.name}")
+    write_sealed(session, Path(out), f"Supervision file audit of {person.name}",
+                 lambda path: render_part_pdf(audit_part(session, audit), path,
+                                              organisation=organisation_name(session)),
+                 signed=[("audit", audit.id)], seal=seal)
     log_event(session, actor.who, "audit.export", subject_kind="audit", subject_id=audit.id,
               about_staff_id=audit.supervisee_id, detail=Path(out).name)
-    return written
+    return Path(out)
 
 
 def _month(text: str, field: str) -> date:
@@ -156,6 +157,9 @@ def write_whole_file(session: Session, actor: Actor, staff_uuid: uuid.UUID, out:
     require(session, actor, Action.READ_FILE, staff_uuid)
     person = get_staff(session, staff_uuid)
     org = organisation_name(session)
+    signed = _signed_documents(session, actor, person) if seal else []
+    for kind, subject_id in signed:  # a document changed after signing: nothing is written
+        require_unchanged(session, kind, subject_id)
     found = _file_parts(session, actor, person)
     parts = [part for _, _, part in found]
     total = len(parts) + 3  # gathering, each document, the index, the seal
@@ -188,6 +192,26 @@ def log_whole_file(session: Session, actor: Actor, staff_uuid: uuid.UUID,
     """The event log's entry for a whole-file export of ``documents`` documents."""
     log_event(session, actor.who, "file.export", subject_kind="staff", subject_id=staff_uuid,
               about_staff_id=staff_uuid, detail=f"{documents} documents")
+
+
+def _signed_documents(session: Session, actor: Actor, person: Staff
+                      ) -> list[tuple[str, uuid.UUID]]:
+    """The signed documents of ``person``'s file, as (kind, id), each checked against its
+    signatures before the file is sealed."""
+    from supervision_audit.services.asye_export import tracker_row
+    from supervision_audit.services.contracts import contract_versions
+    from supervision_audit.services.records import records_of
+
+    out: list[tuple[str, uuid.UUID]] = [("contract", c.id)
+                                        for c in contract_versions(session, person.id)]
+    out += [("record", r.id) for r in records_of(session, actor, person.id)
+            if r.status != "draft"]
+    out += [("audit", a.id) for a in session.exec(select(FileAudit).where(
+        FileAudit.supervisee_id == person.id, FileAudit.status == "complete"))]
+    tracker = tracker_row(session, person.id)
+    if tracker is not None:
+        out.append(("asye", tracker.id))
+    return out
 
 
 def _file_parts(session: Session, actor: Actor, person: Staff

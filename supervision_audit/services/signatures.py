@@ -284,10 +284,11 @@ def is_final(row: Any) -> bool:
 
 
 def check_signatures(session: Session, kind: str, record_id: uuid.UUID) -> list[str]:
-    """Problems with a record's signatures: any that did not sign the content as it is now."""
-    current = content_hash_of(session, kind, record_id)
-    return [f"{s.typed_name} ({s.role}) signed different content"
-            for s in signatures_of(session, kind, record_id) if s.content_hash != current]
+    """Problems with a record's signatures: any that did not sign the content as it is now
+    (and its addenda's; as services.integrity, which every view and export asks)."""
+    from supervision_audit.services.integrity import signature_problems
+
+    return signature_problems(session, kind, record_id)
 
 
 def add_addendum(session: Session, actor: Actor, kind: str, record_id: uuid.UUID, *,

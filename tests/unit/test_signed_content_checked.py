@@ -14,6 +14,7 @@ from supervision_audit.cli import main
 from supervision_audit.db import connect_raw, open_store
 from supervision_audit.errors import ChangedAfterSigningError
 from supervision_audit.locks import LOCKS, lock_problems
+from supervision_audit.models import SupervisionRecord
 from supervision_audit.services.access import SYSTEM_ACTOR as SYS
 from supervision_audit.services.contract_export import export_contract_pdf
 from supervision_audit.services.integrity import signature_problems
@@ -116,8 +117,7 @@ def test_an_addendum_changed_after_signing_marks_its_record(signed) -> None:
 
     store, record_id, _contract = signed
     with store.write() as s:
-        record = s.get(__import__("supervision_audit.models", fromlist=["x"]).SupervisionRecord,
-                       record_id)
+        record = s.get(SupervisionRecord, record_id)
         addendum = add_addendum(s, acting_as(s, record.supervisor_id), "record", record_id,
                                 reason="Typo", text="Read 'chronology'.", password=None)
     _raw(store.path, "DROP TRIGGER addendum_no_update",
@@ -146,8 +146,6 @@ def test_locks_dropped_or_altered_come_back_when_the_store_opens(signed) -> None
             raw.close()
         with pytest.raises(Exception, match="final record cannot be changed"):
             with reopened.write() as s:
-                from supervision_audit.models import SupervisionRecord
-
                 record = s.get(SupervisionRecord, record_id)
                 record.values = {**record.values, "welcome": "Changed"}
     finally:
@@ -191,3 +189,22 @@ def test_restore_refuses_a_backup_whose_locks_were_removed(tmp_path) -> None:
                                         r"or altered \(event_log_no_delete\)"):
         restore_backup(backup, path, key)
     assert path.read_bytes() == before
+
+
+def test_a_whole_file_holding_a_record_changed_after_signing_is_not_sealed(signed,
+                                                                          tmp_path) -> None:
+    from supervision_audit.services.audit_outputs import export_whole_file, write_whole_file
+
+    store, record_id, _contract = signed
+    _edit_record_behind_the_app(store.path, str(record_id), "Changed later.")
+    out = tmp_path / "file.pdf"
+    with pytest.raises(ChangedAfterSigningError, match="changed after signing"):
+        with store.write() as s:
+            export_whole_file(s, SYS, s.get(SupervisionRecord, record_id).supervisee_id, out)
+    assert not out.exists()
+    printed = tmp_path / "print.pdf"  # a copy to print says so on the record's pages
+    with store.read() as s:
+        person = s.get(SupervisionRecord, record_id).supervisee_id
+        write_whole_file(s, SYS, person, printed, seal=False)
+    text = " ".join(" ".join(p.extract_text().split()) for p in PdfReader(printed).pages)
+    assert "CHANGED AFTER SIGNING: Mia Manager (supervisor) signed different" in text
