@@ -79,7 +79,7 @@ def name_view(view: QAbstractItemView, name: str) -> QAbstractItemView:
     return view
 
 
-FIELDS = (QLineEdit, QPlainTextEdit, QTextEdit, QComboBox, QAbstractSpinBox)
+FIELDS = (QLineEdit, QPlainTextEdit, QTextEdit, QComboBox, QAbstractSpinBox, QAbstractItemView)
 
 
 def _fields_in(item_widget: QWidget | None, layout: QLayout | None) -> list[QWidget]:

@@ -27,6 +27,7 @@ from supervision_audit.services.access import Actor
 from supervision_audit.services.monitoring_xlsx import export_monitoring, import_monitoring
 from supervision_audit.services.record_export import export_monitoring_pdf, export_schedule_ics
 from supervision_audit.ui import messages
+from supervision_audit.ui.accessible import name_view
 from supervision_audit.ui.file_data import SupervisionFile
 from supervision_audit.ui.layout_checks import resize_within_screen
 from supervision_audit.ui.messages import reports_errors
@@ -95,6 +96,7 @@ class ImportProblemsDialog(QDialog):
         self.status.setStyleSheet(f"color: {PROBLEM}; font-weight: bold;")
         self.table = QTableWidget(count, 3)
         self.table.setObjectName("import_problems")
+        name_view(self.table, "Problems found")
         self.table.setHorizontalHeaderLabels(["Row", "Column", "Problem"])
         self.table.verticalHeader().hide()
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)

@@ -25,6 +25,7 @@ from supervision_audit.db import Store
 from supervision_audit.errors import SupervisionAuditError
 from supervision_audit.services.access import Actor
 from supervision_audit.services.signatures import TaskItem, tasks_for
+from supervision_audit.ui.accessible import name_view
 from supervision_audit.ui.record_data import FORM_LABELS
 from supervision_audit.ui.style import PROBLEM, heading_label, note_label
 
@@ -61,6 +62,7 @@ class TasksPanel(QWidget):
                                     "(within 3 working days of the session)."))
         self.tree = QTreeWidget()
         self.tree.setObjectName("tasks_tree")
+        name_view(self.tree, "Records to sign and copies due")
         self.tree.setColumnCount(len(COLUMNS))
         self.tree.setHeaderLabels(COLUMNS)
         self.tree.setRootIsDecorated(False)

@@ -384,13 +384,24 @@ def _dialogs(store: Store, org: dict[str, uuid.UUID]) -> dict[str, object]:
         "reset a password": lambda: password_dialog.ResetPasswordDialog(
             store, SYSTEM_ACTOR, vault, "mia", "Mia Manager"),
         "forgotten password": lambda: password_dialog.RecoveryDialog(store.path),
+        "grant inspector access": lambda: AccountFormDialog(store, SYSTEM_ACTOR, vault,
+                                                            inspector=True),
+        "audits due this month": lambda: _queue(store, sam),
     }
+
+
+def _queue(store: Store, sam: Actor) -> QWidget:
+    from supervision_audit.ui.audit_queue_view import AuditQueueView
+
+    view = AuditQueueView(store, sam, today=lambda: date(2025, 6, 2))
+    view.reload()
+    return view
 
 
 DIALOGS = ["plan a year", "move a session", "postpone a session", "report a miss",
            "mark as left", "edit a person", "add a case", "observe a supervisor", "access log",
            "subject access", "first run", "import staff", "new account", "reset a password",
-           "forgotten password"]
+           "forgotten password", "grant inspector access", "audits due this month"]
 
 
 @pytest.mark.parametrize("name", DIALOGS)
