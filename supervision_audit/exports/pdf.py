@@ -7,7 +7,6 @@ import functools
 import io
 import itertools
 import re
-from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -39,6 +38,7 @@ from reportlab.platypus.flowables import KeepTogether, PageBreakIfNotEmpty
 from supervision_audit import paths
 from supervision_audit.errors import SupervisionAuditError
 from supervision_audit.exports.atomic import atomic_output
+from supervision_audit.exports.pdf_canvas import FRONT, CountingCanvas, NumberedCanvas
 from supervision_audit.exports.pdf_tables import (
     BLANK_ROWS,
     CHECKED,
@@ -206,6 +206,15 @@ def _rows_table(fields: list[Field], values: Mapping[str, Any]) -> Table:
     return Table(rows, colWidths=[WIDTH * 0.32, WIDTH * 0.68], style=TableStyle(cmds))
 
 
+def _label_width(labels: Sequence[str]) -> float:
+    """The signature labels' column: a fifth of the line, or as wide as the longest word of
+    a label so none breaks inside a word ("Manager/Supervisor"), up to a third."""
+    style = _styles()["label"]
+    longest = max((pdfmetrics.stringWidth(word, style.fontName, style.fontSize)
+                   for label in labels for word in label.split()), default=0.0)
+    return min(max(WIDTH * 0.2, longest + 8), WIDTH * 0.34)
+
+
 def _signature_table(fields: list[Field], values: Mapping[str, Any]) -> Table:
     """Signature lines: 'Signed: <typed name>' and 'Date: dd/mm/yyyy', blank lines if unsigned."""
     rows = []
@@ -219,7 +228,8 @@ def _signature_table(fields: list[Field], values: Mapping[str, Any]) -> Table:
                 when = signed.strftime("%d/%m/%Y") if signed else ""
         rows.append([_para(f.label, "label"), _para(f"Signed: {name}", "cell"), "",
                      _para(f"Date: {when}", "cell")])
-    return Table(rows, colWidths=[WIDTH * 0.2, WIDTH * 0.47, WIDTH * 0.05, WIDTH * 0.28],
+    label = _label_width([f.label for f in fields])
+    return Table(rows, colWidths=[label, WIDTH * 0.67 - label, WIDTH * 0.05, WIDTH * 0.28],
                  style=TableStyle(_BOX + [
                      ("VALIGN", (0, 0), (-1, -1), "BOTTOM"), ("TOPPADDING", (0, 0), (-1, -1), 20),
                      ("BOTTOMPADDING", (0, 0), (-1, -1), 3), ("LEFTPADDING", (0, 0), (0, -1), 0),
@@ -291,7 +301,10 @@ class _Chrome:
     note: str
     seal: Seal | None = None
 
-    def draw(self, canvas: Canvas, page: int, pages: int) -> None:
+    def draw(self, canvas: Canvas, page: int, pages: int,
+             file_page: tuple[int, int] | None = None) -> None:
+        """The header and footer of a page: page ``page`` of ``pages`` of this document,
+        and in a bundle its page of the whole file too (``file_page``, as the index cites)."""
         canvas.saveState()
         canvas.setFillColor(MUTED)
         canvas.setStrokeColor(MUTED)
@@ -305,7 +318,10 @@ class _Chrome:
         canvas.line(left, bottom, right, bottom)
         canvas.drawString(left, bottom - 4 * mm, _fit(f"Record {self.record}", WIDTH * 0.4, 7.5))
         canvas.drawCentredString(PAGE_W / 2 + 12 * mm, bottom - 4 * mm, f"Printed {self.printed}")
-        canvas.drawRightString(right, bottom - 4 * mm, f"Page {page} of {pages}")
+        numbering = f"Page {page} of {pages}"
+        if file_page is not None:
+            numbering += f" \u00b7 file page {file_page[0]} of {file_page[1]}"
+        canvas.drawRightString(right, bottom - 4 * mm, numbering)
         if self.note:
             canvas.drawString(left, bottom - 7.5 * mm, _fit(self.note, WIDTH, 7.5))
         if self.seal is not None:
@@ -336,65 +352,20 @@ class _KeepWithContent(KeepTogether):
         return super().split(aW, aH)
 
 
-class _NumberedCanvas(Canvas):
-    """Holds every page back until the end so each footer can say 'Page X of Y'.
-
-    A bundle of forms (:func:`render_bundle_pdf`) numbers each form's pages on its own, as
-    if printed alone, and may move one part (its front matter) before the others.
-    """
-
-    def __init__(self, *args: Any, chrome: _Chrome | None = None, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._chromes: dict[int, _Chrome] = {0: chrome} if chrome is not None else {}
-        self._part = 0
-        self._held: list[dict[str, Any]] = []
-
-    def start_part(self, number: int, chrome: _Chrome) -> None:
-        """The pages from this one on belong to part ``number`` (``_FRONT``: goes first)."""
-        self._chromes[number] = chrome
-        self._part = number
-
-    def part_pages(self) -> dict[int, int]:
-        """Pages finished so far, by part."""
-        return dict(Counter(state["_part"] for state in self._held))
-
-    def showPage(self) -> None:  # noqa: N802 (reportlab's name)
-        self._held.append(dict(self.__dict__))
-        self._startPage()
-
-    def save(self) -> None:
-        held = sorted(self._held, key=lambda state: state["_part"] != _FRONT)  # stable
-        totals, seen = self.part_pages(), Counter[int]()
-        for state in held:
-            self.__dict__.update(state)
-            seen[self._part] += 1
-            self._chromes[self._part].draw(self, seen[self._part], totals[self._part])
-            super().showPage()
-        super().save()
-
-
-class _CountingCanvas(_NumberedCanvas):
-    """Lays pages out to count them; writes nothing."""
-
-    def save(self) -> None:
-        pass
-
-
-_FRONT = -1
-
-
 class _StartPart(ActionFlowable):
     """Where a form of a bundle starts (always at the top of a page)."""
 
     def __init__(self, number: int, chrome: _Chrome,
-                 on_part: Callable[[int], None] | None) -> None:
+                 on_part: Callable[[int], None] | None,
+                 outline: tuple[str, str] | None = None) -> None:
         super().__init__()
         self.number, self.chrome, self.on_part = number, chrome, on_part
+        self.outline = outline
 
     def apply(self, doc: Any) -> None:
         if self.on_part is not None:
             self.on_part(self.number)
-        doc.canv.start_part(self.number, self.chrome)
+        doc.canv.start_part(self.number, self.chrome, self.outline)
 
 
 class _FrontMatter(Flowable):
@@ -475,17 +446,21 @@ class _FormDoc(BaseDocTemplate):
             flowables[0:1] = head.make(self.canv.part_pages())
 
 
-def _build(parts: Sequence[FormPart], target: Any, canvas_class: type[_NumberedCanvas], *,
+def _build(parts: Sequence[FormPart], target: Any, canvas_class: type[NumberedCanvas], *,
            organisation: str, title: str, subject: str, printed_on: date | None,
            front: Callable[[list[int]], FormPart] | None = None,
-           on_part: Callable[[int], None] | None = None) -> dict[int, int]:
+           on_part: Callable[[int], None] | None = None,
+           outline: Sequence[tuple[str, str]] = ()) -> dict[int, int]:
     """Lay ``parts`` out one after another (each from the top of a page, on its own page
-    template) and the ``front`` part after them; returns the pages of each part."""
+    template) and the ``front`` part after them; returns the pages of each part.
+    ``outline``: each part's (section, title) in the bookmarks (default: its title)."""
     register_fonts()
     story: list[Flowable] = []
     for number, part in enumerate(parts):
         after = parts[number + 1].seal if number + 1 < len(parts) else None
-        story += [_StartPart(number, _chrome(part, organisation, printed_on), on_part),
+        entry = outline[number] if number < len(outline) else (
+            "", f"{part.form.title} {part.record_label}".strip())
+        story += [_StartPart(number, _chrome(part, organisation, printed_on), on_part, entry),
                   *_story(part, organisation), PageBreakIfNotEmpty(nextTemplate=_template(after))]
 
     def front_story(pages: dict[int, int]) -> list[Flowable]:
@@ -493,14 +468,15 @@ def _build(parts: Sequence[FormPart], target: Any, canvas_class: type[_NumberedC
         if on_part is not None:
             on_part(len(parts))
         first = front([pages.get(n, 0) for n in range(len(parts))])
-        return [_StartPart(_FRONT, _chrome(first, organisation, printed_on), None),
+        return [_StartPart(FRONT, _chrome(first, organisation, printed_on), None,
+                           ("", first.form.title)),
                 *_story(first, organisation)]
 
     if front is not None:
         story.append(_FrontMatter(front_story))
-    made: list[_NumberedCanvas] = []
+    made: list[NumberedCanvas] = []
 
-    def canvas(*args: Any, **kwargs: Any) -> _NumberedCanvas:
+    def canvas(*args: Any, **kwargs: Any) -> NumberedCanvas:
         made.append(canvas_class(*args, **kwargs))
         return made[-1]
 
@@ -535,7 +511,7 @@ def render_form_pdf(form: FormDef, values: Mapping[str, Any], out: Path, *, orga
 
 def count_pages(part: FormPart, *, organisation: str) -> int:
     """How many pages ``part`` takes printed alone (laid out, not written)."""
-    pages = _build([part], io.BytesIO(), _CountingCanvas, organisation=organisation, title="",
+    pages = _build([part], io.BytesIO(), CountingCanvas, organisation=organisation, title="",
                    subject="", printed_on=None)
     return pages.get(0, 0)
 
@@ -565,19 +541,21 @@ def render_bundle_pdf(parts: Sequence[FormPart], out: Path, *, organisation: str
                       title: str, subject: str = "",
                       front: Callable[[list[int]], FormPart] | None = None,
                       on_part: Callable[[int], None] | None = None,
-                      printed_on: date | None = None) -> list[int]:
+                      printed_on: date | None = None,
+                      outline: Sequence[tuple[str, str]] = ()) -> list[int]:
     """Print ``parts`` one after another as one PDF at ``out`` (written whole or not at all).
 
     Each part starts on a new page and prints as it does alone: its own header, footer,
     signature strip and "Page X of Y"; the fonts are embedded once. When every part is laid
     out, ``front(pages)`` is given their page counts and returns a part to print before them
     (e.g. an index). ``on_part(n)`` is called as part ``n`` starts (``len(parts)`` for the
-    front part), and may raise to stop: nothing is then written. Returns the page counts of
-    the parts, in the order printed.
+    front part), and may raise to stop: nothing is then written. ``outline`` gives each
+    part's (section, title) for the bookmarks. Returns the page counts of the parts, in the
+    order printed.
     """
     with atomic_output(Path(out)) as tmp:
-        pages = _build(parts, str(tmp), _NumberedCanvas, organisation=organisation,
+        pages = _build(parts, str(tmp), NumberedCanvas, organisation=organisation,
                        title=title, subject=subject, printed_on=printed_on, front=front,
-                       on_part=on_part)
-    return ([pages[_FRONT]] if _FRONT in pages else []) + [pages.get(n, 0)
+                       on_part=on_part, outline=outline)
+    return ([pages[FRONT]] if FRONT in pages else []) + [pages.get(n, 0)
                                                            for n in range(len(parts))]

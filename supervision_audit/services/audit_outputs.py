@@ -164,13 +164,14 @@ def write_whole_file(session: Session, actor: Actor, staff_uuid: uuid.UUID, out:
     parts = [part for _, _, part in found]
     total = len(parts) + 3  # gathering, each document, the index, the seal
 
+    def where(section: int) -> str:
+        return "Contract" if section == 0 else \
+            f"Section {section} – {FOLDER_SECTIONS[section - 1].title}"
+
     def index(starts: list[int]) -> FormPart:
-        lines = []
-        for (section, title, _part), page in zip(found, starts, strict=True):
-            where = "Contract" if section == 0 else \
-                f"Section {section} – {FOLDER_SECTIONS[section - 1].title}"
-            lines.append(f"{where}: {title} .... page {page}")
-        return _index_part(lines, person)
+        return _index_part([f"{where(section)}: {title} .... page {page}"
+                            for (section, title, _part), page in zip(found, starts,
+                                                                      strict=True)], person)
 
     def started(number: int) -> None:
         step(number + 1, "Writing the index" if number == len(parts) else
@@ -179,7 +180,8 @@ def write_whole_file(session: Session, actor: Actor, staff_uuid: uuid.UUID, out:
     with atomic_output(Path(out)) as tmp:
         render_bundle_pdf(parts, tmp, organisation=org, title=f"Supervision file {person.name}",
                           subject="Appendix 8 order",
-                          front=numbered_front(index, organisation=org), on_part=started)
+                          front=numbered_front(index, organisation=org), on_part=started,
+                          outline=[(where(section), title) for section, title, _ in found])
         step(total - 1, "Sealing")
         if seal:
             seal_in_place(session, tmp, f"Supervision file of {person.name}")

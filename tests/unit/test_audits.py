@@ -226,7 +226,7 @@ def test_audit_outputs_read_back(file, tmp_path) -> None:
     index = whole.pages[0].extract_text()
     assert "Section 1 – Supervision Monitoring Sheet" in index
     assert "Section 6 – Case-file Audits" in index
-    pages = [int(x) for x in __import__("re").findall(r"page (\d+)", index)]
+    pages = [int(x) for x in __import__("re").findall(r"\.\.\.\.\s+page\s+(\d+)", index)]
     assert pages == sorted(pages) and pages[-1] < len(whole.pages) + 1
     last = pages[-1] - 1  # the audit starts on the page the index gives
     assert "Supervision File Audit" in whole.pages[last].extract_text()

@@ -27,6 +27,7 @@ from supervision_audit.services.audits import save_audit, start_audit
 from supervision_audit.services.contract_export import export_contract_pdf
 from supervision_audit.services.demo import acting_as
 from supervision_audit.services.record_export import export_monitoring_pdf, export_record_pdf
+from supervision_audit.services.records import records_of
 from supervision_audit.services.seal_setup import set_up_seal, verify
 from supervision_audit.services.signatures import add_addendum, sign
 from supervision_audit.services.staff import get_staff
@@ -72,6 +73,9 @@ def pat(store, people) -> uuid.UUID:
     return pat.id
 
 
+FILE_PAGE = re.compile(r" · file page \d+ of \d+")
+
+
 def _pages(path: Path) -> list[str]:
     return [page.extract_text() for page in PdfReader(path).pages]
 
@@ -109,7 +113,7 @@ def test_each_document_prints_as_its_own_export_after_a_true_index(store, people
         # each document exported on its own, as a user would
         alone = [_pages(_own_export(s, manager, part, tmp_path / f"{n}.pdf"))
                  for n, (_section, _title, part) in enumerate(found)]
-    bundle = _pages(out)
+    bundle = [FILE_PAGE.sub("", text) for text in _pages(out)]  # each document's own pages
 
     index_pages = len(bundle) - sum(len(pages) for pages in alone)
     assert index_pages == 2  # 33 entries: the index runs over
@@ -185,3 +189,36 @@ def test_the_file_is_sealed_whole_and_the_export_logged(store, people, pat, tmp_
         logged = s.exec(select(EventLog).where(EventLog.action == "file.export")).all()
     assert report.intact and report.covers_whole_file and report.trusted
     assert [(e.about_staff_id, e.detail) for e in logged] == [(pat, f"{RECORDS + 3} documents")]
+
+
+def test_the_file_numbers_its_pages_whole_and_has_an_outline(store, people, pat,
+                                                             tmp_path) -> None:
+    out = tmp_path / "file.pdf"
+    with store.write() as s:
+        export_whole_file(s, _actor(s, people["M1"]), pat, out)
+        alone = _pages(export_record_pdf(s, SYS, records_of(s, SYS, pat)[0].id,
+                                         tmp_path / "one.pdf"))
+    reader = PdfReader(out)
+    pages = _pages(out)
+    total = len(pages)
+    for number, text in enumerate(pages, start=1):  # the file's page, beside the document's
+        assert re.search(rf"Page \d+ of \d+ · file page {number} of {total}\b", text), number
+    assert not any("file page" in text for text in alone)  # a document alone: its own only
+    assert PdfReader(tmp_path / "one.pdf").outline == []
+
+    # the outline: the index, then each section with its documents under it, each landing
+    # on the page the index cites
+    index = "\n".join(pages[:2])
+    cited = [int(n) for n in re.findall(r"\.\.\.\.\s+page\s+(\d+)", index)]
+    top = reader.outline
+    assert top[0].title == "Supervision file"
+    assert reader.get_destination_page_number(top[0]) == 0
+    headings = [entry.title for entry in top if not isinstance(entry, list)]
+    assert headings[1:4] == ["Contract", "Section 1 – Supervision Monitoring Sheet",
+                             "Section 2 – Monthly Supervision Record"]
+    documents = [entry for entry in top if isinstance(entry, list)]
+    flat = [d for group in documents for d in group]
+    assert [d.title for d in flat][:3] == ["Supervision contract, version 1",
+                                           "Supervision monitoring sheet",
+                                           "Supervision record, 02/04/2024"]
+    assert [reader.get_destination_page_number(d) + 1 for d in flat] == cited
