@@ -6,8 +6,10 @@ For each store (made by ``benchmarks.generate --staff N``): the cold start to th
 compliance and the dashboard for the director (the whole organisation) and compliance for
 a team manager, the monthly return, one file opened (its data), and two commands end to
 end (``list-records`` for one file, ``compliance --json`` for everyone) with the command
-line's peak memory. Each time is a median (the first run left out); the last columns say
-how each figure grew from the smallest store against how the staff grew.
+line's peak memory. Each cell is a median (the first run left out), with the processor
+time of the same runs beside it; the last columns say how each figure grew from the
+smallest store (by processor time where it is known: on a shared, loaded machine it moves
+far less than the wall clock) against how the staff grew.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.run import PASSWORD, cold_starts, pick_subjects, private_folders, reading
-from benchmarks.table import fmt, timed
+from benchmarks.table import Times, fmt, later, later_cpu, timed
 from benchmarks.user_runs import _run
 
 FIGURES = ("cold start to the window", "compliance, whole organisation",
@@ -38,7 +40,8 @@ def _staff(store: Any) -> int:
         return int(conn.exec_driver_sql("SELECT count(*) FROM staff").scalar_one())
 
 
-def measure(db: Path, runs: int, work: Path) -> dict[str, float]:
+def measure(db: Path, runs: int, work: Path) -> dict[str, tuple[float, float | None]]:
+    """Each figure as (wall-clock median, processor-time median)."""
     from supervision_audit.services.compliance import compliance_for
     from supervision_audit.services.dashboard import build
     from supervision_audit.services.monthly_return import build_monthly_return
@@ -47,18 +50,18 @@ def measure(db: Path, runs: int, work: Path) -> dict[str, float]:
     from supervision_audit.ui.file_data import load_file
 
     median = statistics.median
-    out: dict[str, float] = {}
+    out: dict[str, tuple[float, float | None]] = {}
     app, _bare = cold_starts(db, runs, "director")
-    out[FIGURES[0]] = median(s["total_s"] for s in app)
+    out[FIGURES[0]] = (median(s["total_s"] for s in app), None)
     subjects = pick_subjects(db)
     director, manager = subjects.director, subjects.manager
     for opened in (director, manager):
         opened.store.wait_for_check()
-    out["staff"] = _staff(director.store)
+    out["staff"] = (_staff(director.store), None)
     today = date.today()
 
-    def later(times: list[float]) -> float:
-        return median(times[1:] or times)
+    def both(times: list[float]) -> tuple[float, float | None]:
+        return later(times), later_cpu(times)
 
     def read(opened: Any, work_fn: Any) -> Any:
         def one() -> Any:
@@ -66,11 +69,11 @@ def measure(db: Path, runs: int, work: Path) -> dict[str, float]:
                 return work_fn(session)
         return one
 
-    out[FIGURES[1]] = later(timed(read(director, lambda s: compliance_for(
+    out[FIGURES[1]] = both(timed(read(director, lambda s: compliance_for(
         s, director.actor, today)), runs + 1))
-    out[FIGURES[2]] = later(timed(read(manager, lambda s: compliance_for(
+    out[FIGURES[2]] = both(timed(read(manager, lambda s: compliance_for(
         s, manager.actor, today)), runs + 1))
-    out[FIGURES[3]] = later(timed(read(director, lambda s: build(
+    out[FIGURES[3]] = both(timed(read(director, lambda s: build(
         s, director.actor, today)), runs + 1))
     month = (today.replace(day=1) - timedelta(days=1)).strftime("%Y-%m")
 
@@ -79,14 +82,14 @@ def measure(db: Path, runs: int, work: Path) -> dict[str, float]:
             return build_monthly_return(session, director.actor, month,
                                         work / f"return-{db.stem}.xlsx")
 
-    out[FIGURES[4]] = later(timed(monthly, 2))
+    out[FIGURES[4]] = both(timed(monthly, 2))
 
     def open_file(session: Any) -> Any:
         load_file(session, manager.actor, subjects.person)
         monitoring_sheet(session, manager.actor, subjects.person)
         return records_of(session, manager.actor, subjects.person)
 
-    out[FIGURES[5]] = later(timed(read(manager, open_file), runs * 3 + 1))
+    out[FIGURES[5]] = both(timed(read(manager, open_file), runs * 3 + 1))
     for opened in (director, manager):
         opened.store.close()
     person = subjects.person_staff_id
@@ -94,22 +97,26 @@ def measure(db: Path, runs: int, work: Path) -> dict[str, float]:
                for _ in range(runs + 1)]
     everyone = [_run(db, "director", PASSWORD, ["compliance", "--json"])
                 for _ in range(runs + 1)]
-    out[FIGURES[6]] = later([t for t, _ in listing])
-    out[FIGURES[7]] = later([t for t, _ in everyone])
-    out[FIGURES[8]] = max(peak for _, peak in listing + everyone)
+    for figure, runs_of in ((FIGURES[6], listing), (FIGURES[7], everyone)):
+        out[figure] = both(Times([t for t, _, _ in runs_of], [c for _, _, c in runs_of]))
+    out[FIGURES[8]] = (max(peak for _, peak, _ in listing + everyone), None)
     return out
 
 
-def table(results: list[dict[str, float]]) -> str:
-    sizes = [int(r["staff"]) for r in results]
+def table(results: list[dict[str, tuple[float, float | None]]]) -> str:
+    sizes = [int(r["staff"][0]) for r in results]
     head = "| figure | " + " | ".join(f"{n:,} staff" for n in sizes)
     growth = [f"× at {n:,} (staff ×{n / sizes[0]:.0f})" for n in sizes[1:]]
     lines = [head + "".join(f" | {g}" for g in growth) + " |",
              "|---|" + "---:|" * (len(sizes) + len(growth))]
     for figure in FIGURES:
         unit = "MiB" if "memory" in figure else "s"
-        cells = [fmt(r[figure], unit) for r in results]
-        grew = [f"{r[figure] / results[0][figure]:.1f}" for r in results[1:]]
+        cells = [fmt(r[figure][0], unit) + (f" ({fmt(r[figure][1])} CPU)"
+                                             if r[figure][1] is not None else "")
+                 for r in results]
+        key = 1 if all(r[figure][1] for r in results) else 0  # grown by CPU when known
+        grew = [f"{r[figure][key] / results[0][figure][key]:.1f}"  # type: ignore[operator]
+                for r in results[1:]]
         lines.append(f"| {figure} | " + " | ".join(cells + grew) + " |")
     return "\n".join(lines)
 

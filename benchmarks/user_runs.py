@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from benchmarks.table import Row, fmt, timed
+from benchmarks.table import Row, Times, fmt, timed
 
 ROOT = Path(__file__).resolve().parents[1]
 TINY_ADMIN = "admin"
@@ -35,8 +35,17 @@ class Command:
     read_only: bool = True  # (its target: within 1.5x of the store of one person)
 
 
-def _run(db: Path, user: str, password: str, args: list[str]) -> tuple[float, float]:
-    """One command in a new process: (wall seconds, its peak memory in MiB)."""
+def children_cpu() -> float:
+    """Processor seconds used so far by the child processes this one has waited for."""
+    import resource
+
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return used.ru_utime + used.ru_stime
+
+
+def _run(db: Path, user: str, password: str, args: list[str]) -> tuple[float, float, float]:
+    """One command in a new process: (wall seconds, its peak memory in MiB, its processor
+    seconds)."""
     import tempfile
 
     env = {**os.environ, "SUPERVISION_AUDIT_USER": user,
@@ -44,16 +53,16 @@ def _run(db: Path, user: str, password: str, args: list[str]) -> tuple[float, fl
     env.pop("PYTHONDONTWRITEBYTECODE", None)
     with tempfile.TemporaryDirectory() as folder:
         peak = Path(folder) / "peak.txt"
-        started = time.perf_counter()
+        started, used = time.perf_counter(), children_cpu()
         result = subprocess.run([sys.executable, "-m", "benchmarks.peak", str(peak),
                                  "supervision_audit", "--db", str(db), *args], cwd=ROOT,
                                 env=env, stdin=subprocess.DEVNULL, capture_output=True,
                                 timeout=3600)
-        took = time.perf_counter() - started
+        took, cpu = time.perf_counter() - started, children_cpu() - used
         if result.returncode != 0:
             raise RuntimeError(f"{' '.join(args)} failed ({result.returncode}):\n"
                                f"{result.stderr.decode(errors='replace')}")
-        return took, float(peak.read_text())
+        return took, float(peak.read_text()), cpu
 
 
 def tiny_store(folder: Path, password: str) -> Path:
@@ -76,22 +85,27 @@ def cli_rows(db: Path, tiny: Path, password: str, commands: list[Command], runs:
     peaks: dict[str, float] = {}
     for command in commands:
         _run(tiny, TINY_ADMIN, password, command.tiny_args)
-        base = [_run(tiny, TINY_ADMIN, password, command.tiny_args)[0] for _ in range(runs)]
+        base = [_run(tiny, TINY_ADMIN, password, command.tiny_args) for _ in range(runs)]
         warm = _run(db, command.user, password, command.args)
         measured = [_run(db, command.user, password, command.args) for _ in range(runs)]
         peak = max(m[1] for m in measured)
         peaks[f"{command.what}, {command.user}"] = peak
-        rows.append(Row(f"command line: {command.what}", [warm[0]] +
-                        [m[0] for m in measured], statistics.median(base),
+        rows.append(Row(f"command line: {command.what}",
+                        Times([warm[0]] + [m[0] for m in measured],
+                              [warm[2]] + [m[2] for m in measured]),
+                        statistics.median(b[0] for b in base),
                         "the same command on a store of one person",
+                        baseline_cpu=statistics.median(b[2] for b in base),
                         target_ratio=1.5 if command.read_only else None,
                         note=f"signed in as {command.user}; a new process each run, "
                              f"Argon2id and all; peak {peak:.0f} MiB"))
     first = commands[0]
     forget_memo()
-    changed = _run(db, first.user, password, first.args)[0]
+    changed = _run(db, first.user, password, first.args)
     rows.append(Row(f"command line: {first.what}, the store changed since its last check",
-                    [changed], rows[0].baseline, "the same command on a store of one person",
+                    Times([changed[0]], [changed[2]]), rows[0].baseline,
+                    "the same command on a store of one person",
+                    baseline_cpu=rows[0].baseline_cpu,
                     note="once: the whole-file check runs (the sign-in's log entry waits for "
                          "it); the next command does not check again"))
     worst = max(peaks, key=lambda k: peaks[k])
