@@ -49,22 +49,28 @@ def free_port() -> int:
 
 
 @contextmanager
-def running_server(database: str, *extra: str) -> Iterator[tuple[str, subprocess.Popen[str]]]:
+def running_server(database: str, *extra: str, log_to: Path | None = None
+                   ) -> Iterator[tuple[str, subprocess.Popen[str]]]:
     """``supervision-audit serve`` as its own process on a free port of 127.0.0.1, up and
     answering /health; its base URL and process. Stopped with SIGTERM after the block (if
-    the block has not stopped it)."""
+    the block has not stopped it).
+
+    Its log (stderr, a line per request) is a pipe the test may read, unless ``log_to``
+    names a file: give one when the block makes more than a few hundred requests, or the
+    unread pipe fills and the server waits on it."""
     port = free_port()
     log = open(os.devnull, "w")  # noqa: SIM115 - closed below
+    errors = open(log_to, "w") if log_to else subprocess.PIPE  # noqa: SIM115 - closed below
     process = subprocess.Popen(
         [sys.executable, "-m", "supervision_audit", "serve", "--database", database,
-         "--port", str(port), *extra], cwd=ROOT, stdout=log, stderr=subprocess.PIPE,
-        text=True)
+         "--port", str(port), *extra], cwd=ROOT, stdout=log, stderr=errors, text=True)
     base = f"http://127.0.0.1:{port}"
     try:
         for _ in range(600):  # up to a minute for a cold start on a busy machine
             if process.poll() is not None:
-                raise RuntimeError(f"the server ended: {process.stderr.read()}"  # type: ignore[union-attr]
-                                   )
+                said = process.stderr.read() if process.stderr else \
+                    log_to.read_text() if log_to else ""
+                raise RuntimeError(f"the server ended: {said}")
             try:
                 if httpx.get(f"{base}/health", timeout=2).status_code == 200:
                     break
@@ -82,3 +88,5 @@ def running_server(database: str, *extra: str) -> Iterator[tuple[str, subprocess
                 process.kill()
                 process.wait()
         log.close()
+        if log_to:
+            errors.close()  # type: ignore[union-attr]
