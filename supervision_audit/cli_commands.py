@@ -61,7 +61,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
     path = db_path(args, paths.demo_db_path())
     if args.reset:
-        for suffix in ("", "-wal", "-shm", ".keys"):
+        for suffix in ("", "-wal", "-shm", ".keys", ".anchor", ".signin"):
             Path(str(path) + suffix).unlink(missing_ok=True)
     if is_new(path) and not is_encrypted(path):
         print("Building the demo organisation: staff, a year of supervision, contracts and "

@@ -76,7 +76,9 @@ def attach_anchor(store: Store, keyring: Keyring) -> None:
 
 
 def start_anchoring(store: Store) -> None:
-    """A new encrypted store's first anchor key (its keyring has just been written)."""
+    """A new encrypted store's first anchor key (its keyring has just been written). An
+    anchor file left beside the name by an earlier store is not this store's: removed."""
+    anchor_path(store.path).unlink(missing_ok=True)
     keyring = load_keyring(store.path)
     if keyring is None or store.key is None:
         return

@@ -191,3 +191,16 @@ def test_a_restored_backup_brings_its_own_anchor(opened, tmp_path) -> None:
     finally:
         again.store.close()
     assert report.intact and report.anchored_to is not None
+
+
+def test_a_new_store_does_not_take_an_anchor_left_by_an_earlier_one(tmp_path) -> None:
+    path = tmp_path / "org.sqlite"
+    anchor_path(path).write_text('{"format": "supervision-audit-log-anchor", "seq": 9, '
+                                 '"head": "x", "kid": "k", "mac": "m"}')
+    opened, _ = first_run(path, FirstRun("Org", "Ada Admin", "AD1", "ada", PASSWORD))
+    try:
+        with opened.store.read() as session:
+            report = verify_log(session, opened.store.log_anchor)
+    finally:
+        opened.store.close()
+    assert report.intact and report.anchored_to is not None
