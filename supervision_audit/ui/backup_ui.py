@@ -41,6 +41,7 @@ from supervision_audit.services.backups import (
 )
 from supervision_audit.ui import messages
 from supervision_audit.ui.access_log_dialog import data_table
+from supervision_audit.ui.layout_checks import resize_within_screen
 from supervision_audit.ui.password_dialog import MARGINS, button_box
 from supervision_audit.ui.style import heading_label, note_label
 from supervision_audit.ui.window_state import app_settings
@@ -227,7 +228,7 @@ class BackupsDialog(QDialog):
         layout.addWidget(self.status)
         layout.addLayout(actions)
         layout.addWidget(buttons)
-        self.resize(720, 520)
+        resize_within_screen(self, 720, 520)
         self.refresh()
 
     def settings(self) -> BackupSettings:

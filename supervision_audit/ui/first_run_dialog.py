@@ -26,6 +26,7 @@ from supervision_audit import APP_NAME
 from supervision_audit.errors import SupervisionAuditError, ValidationError
 from supervision_audit.services.signin import FirstRun, OpenStore, first_run
 from supervision_audit.ui.accessible import name_fields
+from supervision_audit.ui.layout_checks import resize_within_screen
 from supervision_audit.ui.password_dialog import (
     MARGINS,
     PASSWORD_HINT,
@@ -120,6 +121,7 @@ class FirstRunDialog(QDialog):
         layout.addWidget(self.problem)
         layout.addWidget(buttons)
         self.setMinimumWidth(560)
+        resize_within_screen(self, 560, self.sizeHint().height())
         name_fields(self)  # each field named after its caption, for screen readers
         self.organisation.setFocus()
 

@@ -28,6 +28,7 @@ from supervision_audit.services.staff import get_staff
 from supervision_audit.ui import messages
 from supervision_audit.ui.accessible import name_fields
 from supervision_audit.ui.date_field import DateField
+from supervision_audit.ui.layout_checks import resize_within_screen
 from supervision_audit.ui.style import heading_label, note_label, problem_label, show_problem
 
 SESSIONS_SHOWN = 40  # the supervisor's most recent sessions offered as "the session observed"
@@ -111,7 +112,7 @@ class ObservationDialog(QDialog):
         buttons.accepted.connect(self.save)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
-        self.resize(640, 560)
+        resize_within_screen(self, 640, 560)
         name_fields(self)  # each field named after its caption, for screen readers
 
     def _session_chosen(self, _index: int) -> None:

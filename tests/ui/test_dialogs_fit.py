@@ -7,6 +7,8 @@ from datetime import date, time
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import QRect
+from PySide6.QtGui import QScreen
 from PySide6.QtWidgets import QApplication, QWidget
 
 from supervision_audit.errors import Problem
@@ -23,6 +25,8 @@ from tests.record_helpers import completed_record, signed_record
 from tests.ui.signed_in import actor_of
 
 WIDTH, HEIGHT = 1280, 650  # a 720-pixel screen less its task bar and the dialog's title
+LAPTOP = QRect(0, 0, 1280, 690)  # 1280×720 less a task bar
+SMALL = QRect(0, 0, 960, 500)  # a small screen, or a laptop at a larger scale
 
 
 @pytest.fixture
@@ -140,7 +144,10 @@ NAMES = ["new person", "edit person", "mark as left", "import staff", "contract"
 
 
 @pytest.mark.parametrize("name", NAMES)
-def test_the_dialog_fits_a_1280_by_720_screen(qtbot, store, actor, world, name) -> None:
+def test_the_dialog_fits_a_1280_by_720_screen(qtbot, monkeypatch, store, actor, world,
+                                              name) -> None:
+    # the dialogs size themselves from the screen: make it a laptop's, less its task bar
+    monkeypatch.setattr(QScreen, "availableGeometry", lambda _screen: LAPTOP)
     parent = QWidget()
     qtbot.addWidget(parent)
     dialog = _factories(store, actor, world, parent)[name]()
@@ -148,7 +155,24 @@ def test_the_dialog_fits_a_1280_by_720_screen(qtbot, store, actor, world, name) 
     qtbot.waitExposed(dialog)
     QApplication.processEvents()
     assert fits_screen(dialog, WIDTH, HEIGHT) is None
-    area = dialog.screen().availableGeometry()  # it opens within the screen it is on
-    assert dialog.width() <= area.width() and dialog.height() <= area.height(), dialog.size()
+    assert dialog.width() <= WIDTH and dialog.height() <= HEIGHT, dialog.size()
+    dialog.close()
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_the_dialog_opens_within_a_smaller_screen(qtbot, monkeypatch, store, actor, world,
+                                                 name) -> None:
+    """On a smaller screen (or a larger scale) it opens no larger than the screen, unless
+    it cannot be that small."""
+    monkeypatch.setattr(QScreen, "availableGeometry", lambda _screen: SMALL)
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    dialog = _factories(store, actor, world, parent)[name]()
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    QApplication.processEvents()
+    least = dialog.minimumSizeHint()
+    assert dialog.width() <= max(SMALL.width(), least.width()), dialog.size()
+    assert dialog.height() <= max(SMALL.height(), least.height()), dialog.size()
     dialog.close()
 
