@@ -8,7 +8,8 @@ shows it), put a field's problem in its description, and make tables that Tab le
 
 from __future__ import annotations
 
-from PySide6.QtGui import Qt, QTextDocumentFragment
+from PySide6.QtCore import QEvent, QObject, QRectF
+from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPen, Qt, QTextDocumentFragment
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QAbstractScrollArea,
@@ -63,13 +64,38 @@ def name_field(widget: QWidget, name: str, *, required: bool = False) -> None:
     describe_field(widget, required=required)
 
 
+class _FocusRing(QWidget):
+    """A blue frame drawn over a scroll area while it has the focus (a style sheet would do
+    it too, but a style sheet changes how everything inside is measured)."""
+
+    def __init__(self, area: QAbstractScrollArea) -> None:
+        super().__init__(area)
+        self.area = area
+        self.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.hide()
+        area.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
+        if event.type() in (QEvent.Type.FocusIn, QEvent.Type.FocusOut, QEvent.Type.Resize):
+            self.setGeometry(self.area.rect())
+            self.setVisible(self.area.hasFocus())
+            self.raise_()
+        return False
+
+    def paintEvent(self, _event: QPaintEvent) -> None:  # noqa: N802 (Qt's name)
+        painter = QPainter(self)
+        painter.setPen(QPen(QColor(HIGHLIGHT), 2))
+        painter.drawRect(QRectF(self.rect()).adjusted(1, 1, -1, -1))
+        painter.end()
+
+
 def focus_frame(area: QAbstractScrollArea, object_name: str, name: str) -> None:
     """A page that scrolls as a whole takes the focus so that the arrows and Page Up/Down
     scroll it: show that it has it (a frame in the selection blue), and name it."""
     area.setObjectName(object_name)
     area.setAccessibleName(name)
-    area.setStyleSheet(f"#{object_name} {{ border: 2px solid transparent; }}"
-                       f" #{object_name}:focus {{ border-color: {HIGHLIGHT}; }}")
+    _FocusRing(area)
 
 
 def name_view(view: QAbstractItemView, name: str) -> QAbstractItemView:
