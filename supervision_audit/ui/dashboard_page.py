@@ -45,6 +45,7 @@ from supervision_audit.ui.reminders import ReminderPanel
 from supervision_audit.ui.style import (
     ACCENT,
     BAD_FG,
+    HIGHLIGHT,
     NOTE,
     PROBLEM,
     heading_label,
@@ -212,7 +213,10 @@ class DashboardPage(QWidget):
         self.tree.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.tree.setColumnWidth(0, 210)
         self.tree.setStyleSheet("QTreeWidget#dashboard_lists { border: 1px solid #dde3e7;"
-                                " border-radius: 8px; background: white; }"
+                                " border-radius: 8px; background: white; padding: 1px; }"
+                                # the focus shows even before a line is chosen
+                                " QTreeWidget#dashboard_lists:focus { border: 2px solid"
+                                f" {HIGHLIGHT}; padding: 0; }}"
                                 " QTreeWidget#dashboard_lists::item { padding: 2px 0; }")
         self.tree.itemActivated.connect(lambda item, _column: self.activate_item(item))
         # "and N more" is a link: one click shows the rest (a double-click's second click
