@@ -31,12 +31,16 @@ def _settle() -> None:
 
 
 @pytest.mark.parametrize("staff_width", [None, 900])
-def test_no_file_scrolls_sideways_at_1280_wide(window, staff_width) -> None:
+def test_no_file_scrolls_sideways_at_1280_wide(qtbot, window, staff_width) -> None:
     if staff_width is not None:  # a staff list widened last time, as restored
         window.splitter.setSizes([staff_width, SCREEN[0] - staff_width])
+    view = window.file_view
     for name in window.staff_page.visible_names():  # the ASYE file shows its year too
         click_row(window.staff_page.view, name)
         _settle()
+        # a file wider than the last (the ASYE year) widens its pane once the splitter has
+        # laid out again, which may take a turn of the event loop more
+        qtbot.waitUntil(lambda: view.width() >= view.minimumSizeHint().width(), timeout=2000)
         assert window.file_view.file.name == name
         assert scrolls_sideways(window.file_view.scroll) is None, name
         body = window.file_view.scroll.widget()
