@@ -186,6 +186,24 @@ def journeys(window: Any) -> list[tuple[str, Callable[[], Any]]]:
             return w.dialog
         return run
 
+    def import_staff() -> Any:
+        """The import dialog with a file chosen: what it would add and change."""
+        from supervision_audit.ui.import_dialog import ImportDialog
+
+        sheet = Path(tempfile.mkdtemp()) / "staff.csv"
+        sheet.write_text(
+            "staff_id,name,job_title,team,location,role,supervisor_id,employment_start,"
+            "asye_start,email,phone\n"
+            "P102,Daniel Osei,Senior Social Worker,Assessment Team,Riverside House,"
+            "practitioner,T100,,,,\n"
+            "P150,Nadia Hussain,Social Worker,Assessment Team,Riverside House,practitioner,"
+            "T100,,,,\n", encoding="utf-8")
+        ImportDialog.choose_file = staticmethod(lambda _parent, _start: sheet)  # type: ignore
+        w.import_action.trigger()
+        settle()
+        click(w.dialog.choose_button)
+        return w.dialog
+
     def sign_waiting() -> Any:
         if not w.waiting.open_current():
             return None
@@ -218,7 +236,7 @@ def journeys(window: Any) -> list[tuple[str, Callable[[], Any]]]:
         steps.append(("monthly-return", dialog_of(w.monthly_return_action.trigger)))
     if caps.manages_staff:
         steps += [("new-person", dialog_of(w.new_person_action.trigger)),
-                  ("import-staff", dialog_of(w.import_action.trigger)),
+                  ("import-staff", import_staff),
                   ("accounts", dialog_of(w.accounts_action.trigger)),
                   ("backups", dialog_of(w.backups_action.trigger))]
     return steps
