@@ -15,7 +15,7 @@ actions to the window (and to its View menu when it has one).
 from __future__ import annotations
 
 import shiboken6
-from PySide6.QtCore import QObject, Qt
+from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QApplication, QMainWindow, QMenu, QWidget
 
@@ -54,6 +54,11 @@ class PaneNavigator(QObject):
         app = QApplication.instance()
         if isinstance(app, QApplication):
             app.focusChanged.connect(self._focus_changed)
+        # with one page the tab bar hides itself, and Qt's Tab then stuck trying to give the
+        # hidden bar the focus: the tabs take the focus only while they show
+        self._tab_bar = window.pages.tabBar()  # type: ignore[attr-defined]
+        self._tab_bar.installEventFilter(self)
+        self._tabs_take_focus()
         if getattr(window, "dashboard", None) is not None:  # not every role has one
             window.dashboard.open_person.connect(lambda _id: self.focus_file())
         window.staff_page.activated.connect(lambda _id: self.focus_file())
@@ -68,6 +73,16 @@ class PaneNavigator(QObject):
         action.triggered.connect(lambda _checked=False: slot())  # type: ignore[operator]
         self.window.addAction(action)
         return action
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
+        if watched is self._tab_bar and event.type() in (QEvent.Type.Show, QEvent.Type.Hide):
+            self._tabs_take_focus()
+        return False
+
+    def _tabs_take_focus(self) -> None:
+        shown = not self._tab_bar.isHidden()
+        self.window.pages.setFocusPolicy(  # type: ignore[attr-defined]
+            Qt.FocusPolicy.TabFocus if shown else Qt.FocusPolicy.NoFocus)
 
     def actions(self) -> list[QAction]:
         return [self.next_action, self.previous_action, self.file_action]

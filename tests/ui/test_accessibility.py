@@ -435,3 +435,23 @@ def test_return_in_a_one_line_field_of_a_record_presses_nothing(qtbot, records) 
     assert dialog.isVisible() and not dialog.completed
     assert dialog.editor.problem_text("start_time") == ""
     assert venue.text() == "Room 4"
+
+
+def test_an_administrators_window_of_one_page_lets_tab_go_round(qtbot, store, org) -> None:
+    """One page: its tab bar hides. Tab stuck on the seal notice's button, trying to give
+    the hidden tab bar the focus."""
+    from supervision_audit.services.access import actor_for
+    from supervision_audit.services.staff import StaffInput, save_staff
+
+    with store.write() as s:
+        ada = save_staff(s, SYSTEM_ACTOR, StaffInput("X1", "Ada Admin", role="other"))
+        account = add_account(s, Vault(store.path, None), ada.id, "ada", "ada password 1",
+                              is_admin=True)
+        admin = actor_for(s, account)
+    window = shown(qtbot, MainWindow(store, admin), 1280, 800)
+    try:
+        assert window.pages.count() == 1 and window.pages.tabBar().isHidden()
+        assert window.seal_notice.set_up_button.isVisible()  # no seal yet: offered here
+        assert_clean(audit(window))
+    finally:
+        window.close()
