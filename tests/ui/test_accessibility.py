@@ -455,3 +455,19 @@ def test_an_administrators_window_of_one_page_lets_tab_go_round(qtbot, store, or
         assert_clean(audit(window))
     finally:
         window.close()
+
+
+def test_a_supervisees_own_window(qtbot, store, org) -> None:
+    from supervision_audit.services.access import actor_for
+
+    with store.write() as s:
+        account = add_account(s, Vault(store.path, None), org["P2"], "lucja", "lucja pass 1")
+        lucja = actor_for(s, account)
+    window = shown(qtbot, MainWindow(store, lucja), 1280, 800)
+    try:
+        assert window.file_view.file is not None  # her own file, straight away
+        report = audit(window)
+        assert_clean(report)
+        assert window.waiting.list in report.interactive  # what waits for her to sign
+    finally:
+        window.close()
