@@ -62,7 +62,10 @@ def opened(tmp_path):
 
 
 def _pages(path: Path) -> list[str]:
-    return [page.extract_text() for page in PdfReader(path).pages]
+    """Each page's text, less the bundle's own "· file page N of M" beside a document's
+    "Page n of m" (a document alone has no file pages)."""
+    return [re.sub(r" \u00b7 file page \d+ of \d+", "", page.extract_text())
+            for page in PdfReader(path).pages]
 
 
 def test_the_pdf_is_a_document_fit_to_hand_to_the_person(opened, tmp_path) -> None:
