@@ -60,7 +60,7 @@ def cmd_sync(args: argparse.Namespace) -> int:
     from supervision_audit.cli import credentials, db_path, signed_in
     from supervision_audit.services.signin import sign_in
     from supervision_audit.sync.client import sync_store
-    from supervision_audit.sync.replica import NotAReplica
+    from supervision_audit.sync.replica import NotAReplica, read_state
 
     if args.status:
         opened = signed_in(args)
@@ -71,7 +71,11 @@ def cmd_sync(args: argparse.Namespace) -> int:
     user, password = credentials(args)
     opened = sign_in(db_path(args), user, password)
     try:
-        report = sync_store(opened.store, user, password, server=args.server, progress=_say)
+        with opened.store.read() as session:
+            has_key = bool(read_state(session.connection()).device_key)
+        # the server is signed in to with the laptop's own key where it has one
+        report = sync_store(opened.store, user, None if has_key else password,
+                            server=args.server, progress=_say)
     except NotAReplica as exc:
         raise SupervisionAuditError(f"{exc} Make one with 'replica init'.") from exc
     finally:
