@@ -40,9 +40,14 @@ def _asye_person(session: Session, supervisee_uuid: uuid.UUID) -> Staff:
     return person
 
 
+def tracker_row(session: Session, staff_uuid: uuid.UUID) -> AsyeTracker | None:
+    """The person's saved tracker, or None before it was first saved."""
+    return session.exec(select(AsyeTracker).where(AsyeTracker.supervisee_id == staff_uuid)
+                        ).first()
+
+
 def tracker_values(session: Session, person: Staff) -> dict[str, Any]:
-    tracker = session.exec(select(AsyeTracker).where(AsyeTracker.supervisee_id == person.id)
-                           ).first()
+    tracker = tracker_row(session, person.id)
     values = dict(tracker.values) if tracker else {}
     values.update(nqsw_name=person.name,
                   asye_start=person.asye_start.isoformat() if person.asye_start else None)
@@ -69,8 +74,7 @@ def save_tracker(session: Session, actor: Actor, supervisee_uuid: uuid.UUID,
     problems = validate(ASYE_TRACKER, merged)
     if problems:
         raise ValidationError(problems)
-    tracker = session.exec(select(AsyeTracker).where(AsyeTracker.supervisee_id == person.id)
-                           ).first()
+    tracker = tracker_row(session, person.id)
     if tracker is None:
         tracker = AsyeTracker(supervisee_id=person.id)
         session.add(tracker)

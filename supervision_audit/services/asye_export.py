@@ -7,19 +7,14 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from supervision_audit.errors import Problem, ValidationError
 from supervision_audit.models import AsyeTracker
 from supervision_audit.services.access import Action, Actor, require
+from supervision_audit.services.asye import tracker_row
 from supervision_audit.services.events import log_event
 from supervision_audit.services.staff import get_staff
-
-
-def tracker_row(session: Session, staff_uuid: uuid.UUID) -> AsyeTracker | None:
-    """The person's saved tracker, or None before it was first saved."""
-    return session.exec(select(AsyeTracker).where(AsyeTracker.supervisee_id == staff_uuid)
-                        ).first()
 
 
 def tracker_signatures(session: Session, tracker: AsyeTracker | None) -> dict[str, Any]:

@@ -200,7 +200,7 @@ def _signed_documents(session: Session, actor: Actor, person: Staff
                       ) -> list[tuple[str, uuid.UUID]]:
     """The signed documents of ``person``'s file, as (kind, id), each checked against its
     signatures before the file is sealed."""
-    from supervision_audit.services.asye_export import tracker_row
+    from supervision_audit.services.asye import tracker_row
     from supervision_audit.services.contracts import contract_versions
     from supervision_audit.services.records import records_of
 

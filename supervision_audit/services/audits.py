@@ -288,27 +288,6 @@ def save_audit(session: Session, actor: Actor, audit_id: uuid.UUID, values: dict
     return audit
 
 
-def open_audit_actions(session: Session, supervisor_uuid: uuid.UUID) -> list[AuditAction]:
-    """Audit actions still open for a supervisor: raised in their own supervision (item 8)."""
-    return list(session.exec(select(AuditAction).where(
-        AuditAction.supervisor_id == supervisor_uuid, AuditAction.status == "open")
-        .order_by(col(AuditAction.due_date))))
-
-
-def mark_audit_action_done(session: Session, actor: Actor, action_id: uuid.UUID,
-                           done_on: date) -> AuditAction:
-    action = session.get(AuditAction, action_id)
-    if action is None:
-        raise NotFoundError("That audit action is not in the database.")
-    require(session, actor, Action.WRITE_RECORDS, action.supervisor_id)
-    action.status, action.done_on = "done", done_on
-    action.updated_at = utcnow()
-    session.flush()
-    log_event(session, actor.who, "audit_action.done", subject_kind="audit_action",
-              subject_id=action.id, about_staff_id=action.supervisor_id)
-    return action
-
-
 def audits_of(session: Session, actor: Actor, supervisee_uuid: uuid.UUID) -> list[FileAudit]:
     require(session, actor, Action.READ_FILE, supervisee_uuid)
     return list(session.exec(select(FileAudit).where(FileAudit.supervisee_id == supervisee_uuid)

@@ -135,8 +135,12 @@ def case_statuses(session: Session, supervisee_uuid: uuid.UUID, on: date) -> lis
 def case_file_is_late(record: SupervisionRecord, discussion: CaseDiscussion) -> bool:
     """R3: the decision reached the child's file more than 24 hours after the session (a
     decision not yet recorded is late once 24 hours have passed)."""
-    from supervision_audit.services.records import held_at
-
     session_at = held_at(record)
     return late_on_file(session_at,
                         discussion.decision_recorded_at or datetime.now().astimezone())
+
+
+def held_at(record: SupervisionRecord) -> datetime:
+    """When the session ended, as a moment in this computer's time zone."""
+    return datetime.combine(record.held_on,
+                            record.end_time or record.start_time or time(17)).astimezone()

@@ -5,6 +5,8 @@ a document prints the same wherever it is printed."""
 
 from __future__ import annotations
 
+import uuid
+
 from sqlmodel import Session
 
 from supervision_audit.dates import format_date
@@ -12,7 +14,9 @@ from supervision_audit.exports.pdf import FormPart
 from supervision_audit.forms import ALL_FORMS, ASYE_TRACKER, AUDIT, CONTRACT, MONITORING
 from supervision_audit.models import Contract, FileAudit, Staff, SupervisionRecord
 from supervision_audit.services.print_views import addenda_lines, seal_of, signature_values
+from supervision_audit.services.sessions import STATUS_LABELS, sessions_of
 from supervision_audit.services.signatures import SIGNATURE_FIELDS
+from supervision_audit.services.staff import get_staff
 
 
 def record_part(session: Session, record: SupervisionRecord) -> FormPart:
@@ -63,8 +67,7 @@ def audit_part(session: Session, audit: FileAudit) -> FormPart:
 
 def asye_part(session: Session, person: Staff) -> FormPart:
     """A person's ASYE tracker (Appendix 9) as it prints."""
-    from supervision_audit.services.asye import tracker_values
-    from supervision_audit.services.asye_export import tracker_row
+    from supervision_audit.services.asye import tracker_row, tracker_values
 
     tracker = tracker_row(session, person.id)
     values = tracker_values(session, person)
@@ -77,10 +80,24 @@ def asye_part(session: Session, person: Staff) -> FormPart:
                     addenda_lines(session, "asye", tracker.id) if tracker else ())
 
 
+def monitoring_values(session: Session, supervisee_uuid: uuid.UUID) -> dict[str, object]:
+    """What a person's monitoring sheet (Appendix 3) shows: each planned session's line."""
+    person = get_staff(session, supervisee_uuid)
+    boss = session.get(Staff, person.supervisor_id) if person.supervisor_id else None
+    return {
+        "supervisee_name": person.name, "supervisor_name": boss.name if boss else "",
+        "entries": [{
+            "date": s.planned_date.isoformat(),
+            "time": s.planned_time.isoformat(timespec="minutes") if s.planned_time else "",
+            "status": "" if s.status == "planned" else STATUS_LABELS[s.status],
+            "rescheduled_for": s.rescheduled_for.isoformat() if s.rescheduled_for else "",
+            "comments": "; ".join(t for t in (s.reason, s.comments) if t),
+        } for s in sessions_of(session, supervisee_uuid)],
+    }
+
+
 def monitoring_part(session: Session, person: Staff) -> FormPart:
     """A person's supervision monitoring sheet (Appendix 3) as it prints."""
-    from supervision_audit.services.record_export import monitoring_values
-
     values = monitoring_values(session, person.id)
     return FormPart(MONITORING, values, f"monitoring {person.id}",
                     str(values["supervisee_name"]))

@@ -8,12 +8,10 @@ from pathlib import Path
 
 from sqlmodel import Session
 
-from supervision_audit.models import Staff
 from supervision_audit.services.access import Action, Actor, require
 from supervision_audit.services.events import log_event
 from supervision_audit.services.records import open_record
 from supervision_audit.services.seal_setup import write_sealed
-from supervision_audit.services.sessions import STATUS_LABELS, sessions_of
 from supervision_audit.services.settings import organisation_name
 from supervision_audit.services.staff import get_staff
 
@@ -41,21 +39,6 @@ def export_record_pdf(session: Session, actor: Actor, record_id: uuid.UUID, out:
               about_staff_id=record.supervisee_id,
               detail=f"{Path(out).name}{' (sealed)' if sealed else ''}")
     return Path(out)
-
-
-def monitoring_values(session: Session, supervisee_uuid: uuid.UUID) -> dict[str, object]:
-    person = get_staff(session, supervisee_uuid)
-    boss = session.get(Staff, person.supervisor_id) if person.supervisor_id else None
-    return {
-        "supervisee_name": person.name, "supervisor_name": boss.name if boss else "",
-        "entries": [{
-            "date": s.planned_date.isoformat(),
-            "time": s.planned_time.isoformat(timespec="minutes") if s.planned_time else "",
-            "status": "" if s.status == "planned" else STATUS_LABELS[s.status],
-            "rescheduled_for": s.rescheduled_for.isoformat() if s.rescheduled_for else "",
-            "comments": "; ".join(t for t in (s.reason, s.comments) if t),
-        } for s in sessions_of(session, supervisee_uuid)],
-    }
 
 
 def export_monitoring_pdf(session: Session, actor: Actor, supervisee_uuid: uuid.UUID,

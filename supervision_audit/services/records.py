@@ -123,7 +123,7 @@ def start_record(session: Session, actor: Actor, *, form_key: str, held_on: date
                       actions_reviewed=_review_rows(open_actions(session, supervisee.id,
                                                                  before=held_on)))
         if form_key == "manager":
-            from supervision_audit.services.audits import open_audit_actions
+            from supervision_audit.services.audit_actions import open_audit_actions
 
             values["audit_actions"] = [
                 {"id": str(a.id), "action": a.description, "owner": a.owner,
@@ -420,9 +420,3 @@ def open_record(session: Session, actor: Actor, record_id: uuid.UUID) -> Supervi
     log_event(session, actor.who, "record.open", subject_kind="record", subject_id=record.id,
               about_staff_id=record.supervisee_id)
     return record
-
-
-def held_at(record: SupervisionRecord) -> datetime:
-    """When the session ended, as a moment in this computer's time zone."""
-    return datetime.combine(record.held_on,
-                            record.end_time or record.start_time or time(17)).astimezone()

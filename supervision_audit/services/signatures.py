@@ -283,14 +283,6 @@ def is_final(row: Any) -> bool:
     return getattr(row, "locked_at", None) is not None
 
 
-def check_signatures(session: Session, kind: str, record_id: uuid.UUID) -> list[str]:
-    """Problems with a record's signatures: any that did not sign the content as it is now
-    (and its addenda's; as services.integrity, which every view and export asks)."""
-    from supervision_audit.services.integrity import signature_problems
-
-    return signature_problems(session, kind, record_id)
-
-
 def add_addendum(session: Session, actor: Actor, kind: str, record_id: uuid.UUID, *,
                  reason: str, text: str, password: str | None,
                  written_on: date | None = None) -> Addendum:

@@ -136,7 +136,9 @@ def export_subject_access(session: Session, actor: Actor, staff_id: str, out_dir
     json_path, pdf_path = out_dir / f"{stem}.json", out_dir / f"{stem}.pdf"
     with atomic_output(json_path) as tmp:
         tmp.write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
-    write_subject_access_pdf(session, person, data, pdf_path, companion=json_path.name)
+    write_subject_access_pdf(session, person, data, pdf_path, companion=json_path.name,
+                             records=file_records(session, person),
+                             audits=file_audits(session, person))
     log_event(session, actor.who, "subject_access.export", subject_kind="staff",
               subject_id=person.id, about_staff_id=person.id, detail=str(out_dir.name))
     return [json_path, pdf_path]

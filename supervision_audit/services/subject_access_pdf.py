@@ -6,6 +6,7 @@ those they made. Dates are printed dd/mm/yyyy, times in this computer's time zon
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -15,11 +16,18 @@ from sqlmodel import Session, col, or_, select
 from supervision_audit.dates import format_date
 from supervision_audit.exports.pdf import FormPart, numbered_front, render_bundle_pdf
 from supervision_audit.forms.base import Field, FormDef, Kind, Section
-from supervision_audit.models import Contract, EventLog, Staff, Team, UserAccount
+from supervision_audit.models import (
+    Contract,
+    EventLog,
+    FileAudit,
+    Staff,
+    SupervisionRecord,
+    Team,
+    UserAccount,
+)
 from supervision_audit.models.people import ROLE_LABELS
 from supervision_audit.services import documents
 from supervision_audit.services.settings import organisation_name
-from supervision_audit.services.subject_access import file_audits, file_records
 
 # what an entry of the event log means, in words (others print as recorded)
 ACTIONS = {
@@ -159,20 +167,23 @@ def _log_part(session: Session, person: Staff) -> FormPart:
 
 
 def write_subject_access_pdf(session: Session, person: Staff, data: dict[str, Any],
-                             out: Path, *, companion: str) -> Path:
-    """The subject access PDF at ``out`` (written whole or not at all)."""
+                             out: Path, *, companion: str,
+                             records: Sequence[SupervisionRecord],
+                             audits: Sequence[FileAudit]) -> Path:
+    """The subject access PDF at ``out`` (written whole or not at all): ``records`` and
+    ``audits`` are those of the person's file, each printed as its own export prints it."""
     parts: list[tuple[str, FormPart]] = []
     for contract in session.exec(select(Contract).where(Contract.supervisee_id == person.id)
                                  .order_by(col(Contract.version))):
         parts.append((f"Supervision contract, version {contract.version}",
                       documents.contract_part(session, contract)))
-    for record in file_records(session, person):
+    for record in records:
         kind = {"group": "Group supervision record", "manager": "Manager supervision record"
                 }.get(record.form_key, "Supervision record")
         draft = " (draft)" if record.status == "draft" else ""
         parts.append((f"{kind}, {record.held_on:%d/%m/%Y}{draft}",
                       documents.record_part(session, record)))
-    for audit in file_audits(session, person):
+    for audit in audits:
         draft = " (draft)" if audit.status == "draft" else ""
         parts.append((f"Supervision file audit, {audit.completed_on:%d/%m/%Y}{draft}",
                       documents.audit_part(session, audit)))

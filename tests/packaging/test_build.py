@@ -169,7 +169,7 @@ def test_the_benchmark_generator_writes_a_small_organisation_the_app_can_read(
     from benchmarks.generate import PASSWORD, generate
     from supervision_audit.models import Signature
     from supervision_audit.services.compliance import compute
-    from supervision_audit.services.signatures import check_signatures
+    from supervision_audit.services.integrity import signature_problems
     from supervision_audit.services.signin import sign_in
 
     db = tmp_path / "small.sqlite"
@@ -183,6 +183,6 @@ def test_the_benchmark_generator_writes_a_small_organisation_the_app_can_read(
             signed = session.exec(select(Signature.record_kind, Signature.record_id)).all()
             assert {kind for kind, _ in signed} >= {"record", "contract"}
             for kind, record_id in signed[:200]:
-                assert check_signatures(session, kind, record_id) == []
+                assert signature_problems(session, kind, record_id) == []
     finally:
         opened.store.close()

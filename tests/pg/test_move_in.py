@@ -19,7 +19,7 @@ from supervision_audit.services.access import SYSTEM_ACTOR
 from supervision_audit.services.compliance import compute
 from supervision_audit.services.demo import DEMO_PASSWORD, create_demo
 from supervision_audit.services.events import verify_chain
-from supervision_audit.services.signatures import check_signatures
+from supervision_audit.services.integrity import signature_problems
 from supervision_audit.services.signin import FirstRun, first_run
 from supervision_audit.services.staff import StaffInput, save_staff
 from tests.pg.pg_helpers import libpq_url
@@ -79,7 +79,7 @@ def test_the_demo_moves_in_whole_and_reads_the_same(
             signatures = t.exec(select(Signature)).all()
             assert len(signatures) > 100
             assert f"signatures checked against their content: {len(signatures)}" in out
-            assert all(check_signatures(t, x.record_kind, x.record_id) == []
+            assert all(signature_problems(t, x.record_kind, x.record_id) == []
                        for x in signatures)
             assert verify_chain(t).intact
             final = select(func.count()).select_from(SupervisionRecord).where(

@@ -17,7 +17,7 @@ from sqlmodel import select
 from supervision_audit.models import Signature
 from supervision_audit.pg.store import PgStore, open_pg_store
 from supervision_audit.services.events import verify_chain
-from supervision_audit.services.signatures import check_signatures
+from supervision_audit.services.integrity import signature_problems
 from tests.pg.pg_helpers import libpq_url
 from tests.record_helpers import signed_record
 
@@ -43,7 +43,7 @@ def test_a_dump_restores_into_an_empty_database_whole_and_locked(
         with restored.read() as s:
             signatures = s.exec(select(Signature)).all()
             assert {x.record_id for x in signatures} == {record.id}
-            assert check_signatures(s, "record", record.id) == []
+            assert signature_problems(s, "record", record.id) == []
             assert verify_chain(s).intact
     finally:
         restored.close()

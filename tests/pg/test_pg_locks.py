@@ -15,7 +15,8 @@ from supervision_audit.pg.store import PgStore
 from supervision_audit.services.access import SYSTEM_ACTOR
 from supervision_audit.services.demo import acting_as
 from supervision_audit.services.events import log_event, verify_chain
-from supervision_audit.services.signatures import add_addendum, check_signatures
+from supervision_audit.services.integrity import signature_problems
+from supervision_audit.services.signatures import add_addendum
 from supervision_audit.services.staff import get_staff
 from tests.record_helpers import completed_record, signed_contract, signed_record
 
@@ -111,5 +112,5 @@ def test_the_services_see_a_lock_as_an_integrity_error_and_signatures_check_out(
         assert record is not None
         record.values = {**record.values, "concerns": "changed after signing"}
     with pg_store.read() as s:
-        assert check_signatures(s, "record", final["record"]) == []
-        assert check_signatures(s, "contract", final["contract"]) == []
+        assert signature_problems(s, "record", final["record"]) == []
+        assert signature_problems(s, "contract", final["contract"]) == []

@@ -20,9 +20,10 @@ from supervision_audit.security.keyring import keyring_path
 from supervision_audit.services.access import SYSTEM_ACTOR
 from supervision_audit.services.accounts import deactivate_account
 from supervision_audit.services.events import verify_chain
+from supervision_audit.services.integrity import signature_problems
 from supervision_audit.services.records import records_of
 from supervision_audit.services.settings import set_setting
-from supervision_audit.services.signatures import check_signatures, sign
+from supervision_audit.services.signatures import sign
 from supervision_audit.services.signin import sign_in
 from supervision_audit.sync.client import SyncError, sync_store
 from supervision_audit.sync.replica import read_state
@@ -93,7 +94,7 @@ def test_a_record_written_offline_on_one_laptop_is_signed_on_the_other(
         assert record is not None and record.locked_at is not None  # final on her laptop
         assert len(list(session.exec(select(Signature).where(
             Signature.record_id == record_id)))) == 2
-        assert check_signatures(session, "record", record_id) == []
+        assert signature_problems(session, "record", record_id) == []
         assert verify_chain(session).intact
     (locked,), = server_rows(org.db, "SELECT locked_at FROM supervision_record WHERE id = %s",
                              record_id)

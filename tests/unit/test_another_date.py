@@ -16,8 +16,8 @@ from supervision_audit.errors import StoreError
 from supervision_audit.models import SupervisionRecord, SupervisionSession
 from supervision_audit.services.access import SYSTEM_ACTOR as SYS
 from supervision_audit.services.compliance import compute
+from supervision_audit.services.documents import monitoring_values
 from supervision_audit.services.monitoring_xlsx import export_monitoring
-from supervision_audit.services.record_export import monitoring_values
 from supervision_audit.services.records import complete_record, reopen_record, start_record
 from supervision_audit.services.sessions import (
     UNPLANNED_NOTE,

@@ -11,14 +11,13 @@ from supervision_audit.errors import ValidationError
 from supervision_audit.services.access import SYSTEM_ACTOR as SYS
 from supervision_audit.services.access import PermissionDenied
 from supervision_audit.services.attachments import add_attachment, checklist
+from supervision_audit.services.audit_actions import mark_audit_action_done, open_audit_actions
 from supervision_audit.services.audit_programme import (
     pick_supervisee,
     programme,
     record_observation,
 )
 from supervision_audit.services.audits import (
-    mark_audit_action_done,
-    open_audit_actions,
     save_audit,
     start_audit,
     suggest_judgement,

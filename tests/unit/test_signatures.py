@@ -12,6 +12,7 @@ from supervision_audit.services.access import SYSTEM_ACTOR as SYS
 from supervision_audit.services.access import actor_for
 from supervision_audit.services.accounts import Vault, add_account
 from supervision_audit.services.contracts import draft_values, save_contract
+from supervision_audit.services.integrity import signature_problems
 from supervision_audit.services.records import (
     complete_record,
     mark_action_done,
@@ -24,7 +25,6 @@ from supervision_audit.services.signatures import (
     SUPERVISOR_MEANING,
     add_addendum,
     addenda_of,
-    check_signatures,
     record_copy_given,
     sign,
     signatures_of,
@@ -87,7 +87,7 @@ def test_both_signatures_make_the_record_final(world) -> None:
         assert second.meaning == DISAGREE_MEANING.format(text="The caseload figure is wrong")
         sigs = signatures_of(s, "record", record_id)
         assert sigs[0].content_hash == sigs[1].content_hash and len(sigs[0].content_hash) == 64
-        assert check_signatures(s, "record", record_id) == []
+        assert signature_problems(s, "record", record_id) == []
 
 
 @pytest.fixture

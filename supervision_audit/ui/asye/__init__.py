@@ -1,0 +1,1 @@
+"""Section 10 of the file: the ASYE year and its tracker (Appendix 9)."""

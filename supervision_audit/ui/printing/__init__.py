@@ -1,0 +1,2 @@
+"""Printing: the print preview of an export's own pages, painted from its PDF, and the printers
+Qt sees."""

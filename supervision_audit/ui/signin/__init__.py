@@ -1,0 +1,2 @@
+"""Getting in: the first run, signing in, passwords and the recovery key, locking after a while
+without input."""
