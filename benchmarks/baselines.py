@@ -2,7 +2,7 @@
 
 ``RawFile`` opens one supervision file through the raw driver alone (``sqlcipher3``, no
 SQLAlchemy, none of the app's code): exactly what the window's file view is given when a
-person is chosen (``ui.file_data.load_file``, ``services.sessions.monitoring_sheet`` and
+person is chosen (``ui.file.file_data.load_file``, ``services.sessions.monitoring_sheet`` and
 ``services.records.records_of``): the person with their team and supervisor, the
 permission walk up the line of management, the supervision history, the contract
 versions with their last signature, the supervisor in post today, the monitoring sheet's

@@ -60,7 +60,7 @@ def main(argv: list[str] | None = None) -> int:
 
     from supervision_audit.services.signin import sign_in
     from supervision_audit.ui.app import application, create_main_window, settle_heap
-    from supervision_audit.ui.staff_model import ID_ROLE
+    from supervision_audit.ui.staff.staff_model import ID_ROLE
 
     app = application([sys.argv[0]])
     opened = sign_in(args.db, args.user, args.password)

@@ -152,7 +152,7 @@ def run(db: Path, runs: int, work: Path, cold_runs: int, cli_runs: int = 3, file
     from supervision_audit.services.seal_setup import set_up_seal
     from supervision_audit.services.sessions import monitoring_sheet
     from supervision_audit.services.signin import sign_in
-    from supervision_audit.ui.file_data import load_file
+    from supervision_audit.ui.file.file_data import load_file
 
     today = date.today()
     info: dict[str, Any] = {}
@@ -256,7 +256,7 @@ def run(db: Path, runs: int, work: Path, cold_runs: int, cli_runs: int = 3, file
     rows.append(Row("dashboard for the director (dashboard.build)", timed(dashboard, runs + 1),
                     base, what, 0.3, 3, baseline_cpu=base_cpu, note=group_by[2:]))
     try:
-        from supervision_audit.ui.dashboard_page import load_dashboard
+        from supervision_audit.ui.dashboard.dashboard_page import load_dashboard
     except ImportError:
         load_dashboard = None  # type: ignore[assignment]
     if load_dashboard is not None:

@@ -47,7 +47,7 @@ def measure(db: Path, runs: int, work: Path) -> dict[str, tuple[float, float | N
     from supervision_audit.services.monthly_return import build_monthly_return
     from supervision_audit.services.records import records_of
     from supervision_audit.services.sessions import monitoring_sheet
-    from supervision_audit.ui.file_data import load_file
+    from supervision_audit.ui.file.file_data import load_file
 
     median = statistics.median
     out: dict[str, tuple[float, float | None]] = {}

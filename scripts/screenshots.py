@@ -71,10 +71,10 @@ def shoot(folder: Path, out: Path, width: int, height: int, scale: str,
     for fmt in (QSettings.Format.IniFormat, QSettings.Format.NativeFormat):
         for scope in (QSettings.Scope.UserScope, QSettings.Scope.SystemScope):
             QSettings.setPath(fmt, scope, str(folder / "settings"))
-    from supervision_audit.services.demo import DEMO_PASSWORD, create_demo
+    from supervision_audit.demo import DEMO_PASSWORD, create_demo
     from supervision_audit.services.signin import sign_in
-    from supervision_audit.ui import messages
     from supervision_audit.ui.app import application
+    from supervision_audit.ui.common import messages
 
     def say(_parent: object, title: str, text: str, *_args: object) -> None:
         print(f"    message: {title}: {text}")
@@ -105,7 +105,7 @@ def screens(opened: Any, width: int, height: int
     """(name, widget, what does not fit or None) for each screen of one person."""
     from PySide6.QtWidgets import QDialog
 
-    from supervision_audit.ui.layout_checks import fits_screen, scrolls_sideways
+    from supervision_audit.ui.common.layout_checks import fits_screen, scrolls_sideways
     from supervision_audit.ui.main_window import MainWindow
 
     window = MainWindow(opened.store, opened.actor)
@@ -188,7 +188,7 @@ def journeys(window: Any) -> list[tuple[str, Callable[[], Any]]]:
 
     def import_staff() -> Any:
         """The import dialog with a file chosen: what it would add and change."""
-        from supervision_audit.ui.import_dialog import ImportDialog
+        from supervision_audit.ui.staff.import_dialog import ImportDialog
 
         sheet = Path(tempfile.mkdtemp()) / "staff.csv"
         sheet.write_text(

@@ -68,7 +68,7 @@ def cmd_gui(args: argparse.Namespace) -> int:
 
 
 def cmd_printers(_args: argparse.Namespace) -> int:
-    from supervision_audit.ui.printers import printer_names  # Qt's print support
+    from supervision_audit.ui.printing.printers import printer_names  # Qt's print support
 
     names, default = printer_names()
     if not names:

@@ -61,7 +61,7 @@ def store(tmp_path: Path) -> Iterator[Store]:
 def _finish_background_jobs() -> None:
     """A UI test may leave a job running (a read the window abandoned): stop it and let it
     end before its store is closed, so that no test's work runs on into the next."""
-    workers = sys.modules.get("supervision_audit.ui.workers")
+    workers = sys.modules.get("supervision_audit.ui.common.workers")
     if workers is not None:
         workers.stop_all(timeout_ms=10_000, read_wait_ms=10_000)
 

@@ -19,14 +19,14 @@ from supervision_audit.errors import SupervisionAuditError
 from supervision_audit.paths import font_path
 from supervision_audit.services.access import Actor
 from supervision_audit.services.signin import OpenStore, is_encrypted, is_new
-from supervision_audit.ui import messages
-from supervision_audit.ui.first_run_dialog import FirstRunDialog
-from supervision_audit.ui.icons import icon
+from supervision_audit.ui.common import messages
+from supervision_audit.ui.common.icons import icon
+from supervision_audit.ui.common.theme import apply_theme
+from supervision_audit.ui.common.window_state import APPLICATION, ORGANISATION, app_settings
 from supervision_audit.ui.main_window import MainWindow
-from supervision_audit.ui.password_dialog import ChangePasswordDialog, must_change_password
-from supervision_audit.ui.sign_in_dialog import SignInDialog, StoreNotOpened
-from supervision_audit.ui.theme import apply_theme
-from supervision_audit.ui.window_state import APPLICATION, ORGANISATION, app_settings
+from supervision_audit.ui.signin.first_run_dialog import FirstRunDialog
+from supervision_audit.ui.signin.password_dialog import ChangePasswordDialog, must_change_password
+from supervision_audit.ui.signin.sign_in_dialog import SignInDialog, StoreNotOpened
 
 APP_FONT_FAMILY = "DejaVu Sans"
 APP_FONT_POINT_SIZE = 10

@@ -31,30 +31,30 @@ from supervision_audit.services.contracts import get_contract, latest_contract
 from supervision_audit.services.my_supervision import waiting_for
 from supervision_audit.services.signin import OpenStore
 from supervision_audit.services.staff import get_staff, list_staff, list_teams
-from supervision_audit.ui import messages
-from supervision_audit.ui.backup_ui import AutoBackup
-from supervision_audit.ui.contract_dialog import ContractDialog
-from supervision_audit.ui.dashboard_page import DashboardPage
-from supervision_audit.ui.export_pdf import export_contract, suggested_file_name
-from supervision_audit.ui.file_data import load_file
-from supervision_audit.ui.file_view import FileView
-from supervision_audit.ui.icons import icon
-from supervision_audit.ui.idle_lock import IdleLock, idle_minutes
-from supervision_audit.ui.import_dialog import ImportDialog
-from supervision_audit.ui.leaver_dialog import LeaverDialog
-from supervision_audit.ui.messages import reports_errors
-from supervision_audit.ui.pane_navigation import install_pane_navigation
-from supervision_audit.ui.records_panel import RecordsPanel
-from supervision_audit.ui.seal_notice import SealNotice
-from supervision_audit.ui.section_panels import build_panels
-from supervision_audit.ui.staff_dialog import StaffDialog
-from supervision_audit.ui.staff_page import StaffPage
-from supervision_audit.ui.sync_panel import install_sync
-from supervision_audit.ui.waiting_panel import WaitingPanel
-from supervision_audit.ui.window_roles import RolesMixin, hidden_sections, role_actions
-from supervision_audit.ui.window_state import app_settings, last_folder, remember_folder
-from supervision_audit.ui.window_tools import PRELOAD_AFTER_MS, ToolsMixin
-from supervision_audit.ui.workers import stop_all
+from supervision_audit.ui.admin.backup_ui import AutoBackup
+from supervision_audit.ui.common import messages
+from supervision_audit.ui.common.icons import icon
+from supervision_audit.ui.common.messages import reports_errors
+from supervision_audit.ui.common.window_state import app_settings, last_folder, remember_folder
+from supervision_audit.ui.common.workers import stop_all
+from supervision_audit.ui.dashboard.dashboard_page import DashboardPage
+from supervision_audit.ui.dashboard.waiting_panel import WaitingPanel
+from supervision_audit.ui.file.contract_dialog import ContractDialog
+from supervision_audit.ui.file.export_pdf import export_contract, suggested_file_name
+from supervision_audit.ui.file.file_data import load_file
+from supervision_audit.ui.file.file_view import FileView
+from supervision_audit.ui.file.section_panels import build_panels
+from supervision_audit.ui.records.records_panel import RecordsPanel
+from supervision_audit.ui.signin.idle_lock import IdleLock, idle_minutes
+from supervision_audit.ui.staff.import_dialog import ImportDialog
+from supervision_audit.ui.staff.leaver_dialog import LeaverDialog
+from supervision_audit.ui.staff.staff_dialog import StaffDialog
+from supervision_audit.ui.staff.staff_page import StaffPage
+from supervision_audit.ui.window.pane_navigation import install_pane_navigation
+from supervision_audit.ui.window.seal_notice import SealNotice
+from supervision_audit.ui.window.sync_panel import install_sync
+from supervision_audit.ui.window.window_roles import RolesMixin, hidden_sections, role_actions
+from supervision_audit.ui.window.window_tools import PRELOAD_AFTER_MS, ToolsMixin
 
 
 def _plural(n: int, one: str, many: str) -> str:
@@ -291,7 +291,7 @@ class MainWindow(RolesMixin, ToolsMixin, QMainWindow):
             self.open_person(record.supervisee_id)
             self.file_view.show_section(2)
         self.opened_record = record_id
-        from supervision_audit.ui.record_opening import open_record_dialog
+        from supervision_audit.ui.records.record_opening import open_record_dialog
 
         dialog = open_record_dialog(self.store, self.actor, record_id, self)
         self._open_dialog(dialog, self.show_current)
@@ -407,7 +407,7 @@ class MainWindow(RolesMixin, ToolsMixin, QMainWindow):
         return written
 
     def sign_contract(self, contract_id: uuid.UUID) -> None:
-        from supervision_audit.ui.sign_dialog import SignDialog
+        from supervision_audit.ui.records.sign_dialog import SignDialog
 
         try:
             dialog = SignDialog(self.store, self.actor, "contract", contract_id, self)
@@ -419,7 +419,7 @@ class MainWindow(RolesMixin, ToolsMixin, QMainWindow):
     @reports_errors("Could not print the contract")
     def print_contract(self, contract_id: uuid.UUID) -> bool:
         """Print preview of the contract's PDF (the same document as the export); logged."""
-        from supervision_audit.ui.print_actions import print_contract
+        from supervision_audit.ui.printing.print_actions import print_contract
 
         with self.store.read() as session:
             supervisee_id = get_contract(session, contract_id).supervisee_id

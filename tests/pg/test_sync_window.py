@@ -20,7 +20,7 @@ from supervision_audit.db import open_store
 from supervision_audit.services.access import SYSTEM_ACTOR
 from supervision_audit.services.records import save_draft, start_record
 from supervision_audit.ui.app import create_main_window
-from supervision_audit.ui.sync_panel import SyncStatusDialog
+from supervision_audit.ui.window.sync_panel import SyncStatusDialog
 from tests.pg.pg_helpers import create_database, drop_database, running_server
 from tests.pg.sync_helpers import Laptop, seed, server_rows
 from tests.ui.driving import click_row

@@ -261,7 +261,7 @@ def apply_app_theme(app: QApplication) -> Iterator[None]:
     fixture: screens are measured as the app shows them)."""
     from PySide6.QtGui import QPalette
 
-    from supervision_audit.ui.theme import apply_theme
+    from supervision_audit.ui.common.theme import apply_theme
 
     before_style, before_palette = app.style().name(), QPalette(app.palette())
     apply_theme(app)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from supervision_audit.ui import messages
+from supervision_audit.ui.common import messages
 
 
 @pytest.fixture(autouse=True)

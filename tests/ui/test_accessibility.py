@@ -26,22 +26,22 @@ from PySide6.QtWidgets import (
 )
 
 from supervision_audit.db import Store
+from supervision_audit.demo import acting_as
 from supervision_audit.services.access import SYSTEM_ACTOR, Actor
 from supervision_audit.services.accounts import Vault, add_account
-from supervision_audit.services.demo import acting_as
 from supervision_audit.services.signatures import sign
 from supervision_audit.services.staff import get_by_staff_id
-from supervision_audit.ui import records_panel
-from supervision_audit.ui.accounts_dialog import AccountsDialog
-from supervision_audit.ui.asye_panel import AsyePanel
-from supervision_audit.ui.audit_panel import AuditPanel
-from supervision_audit.ui.contract_dialog import ContractDialog
-from supervision_audit.ui.dashboard_page import DashboardPage
-from supervision_audit.ui.file_data import load_file
+from supervision_audit.ui.admin.accounts_dialog import AccountsDialog
+from supervision_audit.ui.asye.asye_panel import AsyePanel
+from supervision_audit.ui.audits.audit_panel import AuditPanel
+from supervision_audit.ui.dashboard.dashboard_page import DashboardPage
+from supervision_audit.ui.file.contract_dialog import ContractDialog
+from supervision_audit.ui.file.file_data import load_file
 from supervision_audit.ui.main_window import MainWindow
-from supervision_audit.ui.records_panel import RecordsPanel
-from supervision_audit.ui.sign_dialog import SignDialog
-from supervision_audit.ui.sign_in_dialog import SignInDialog
+from supervision_audit.ui.records import records_panel
+from supervision_audit.ui.records.records_panel import RecordsPanel
+from supervision_audit.ui.records.sign_dialog import SignDialog
+from supervision_audit.ui.signin.sign_in_dialog import SignInDialog
 from tests.record_helpers import completed_record, signed_contract, signed_record
 from tests.ui.accessibility import AccessReport, accessible_name, apply_app_theme, audit
 
@@ -315,7 +315,7 @@ def test_a_long_form_in_its_dialog_is_left_by_tab_from_every_multiline_field(
 
 
 def test_the_dialog_that_starts_a_record(qtbot) -> None:
-    from supervision_audit.ui.record_start_dialog import StartRecordDialog
+    from supervision_audit.ui.records.record_start_dialog import StartRecordDialog
 
     dialog = StartRecordDialog("New supervision record", "Give the date the session was held.",
                                [], today=HELD)
@@ -328,7 +328,7 @@ def test_the_dialog_that_starts_a_record(qtbot) -> None:
 @pytest.mark.parametrize("screen", [(1280, 720), (960, 540)], ids=["150%", "200%"])
 def test_the_file_reflows_at_150_and_200_percent_of_a_1920_by_1080_screen(
         qtbot, store, org, screen) -> None:
-    from supervision_audit.ui.layout_checks import scrolls_sideways
+    from supervision_audit.ui.common.layout_checks import scrolls_sideways
 
     window = shown(qtbot, MainWindow(store, as_who(store, org["S1"])), *screen)
     window.pages.setCurrentWidget(window.splitter)
@@ -348,20 +348,13 @@ def _dialogs(store: Store, org: dict[str, uuid.UUID]) -> dict[str, object]:
     from datetime import time
 
     from supervision_audit.services.sessions import plan_year
-    from supervision_audit.ui import (
-        access_log_dialog,
-        case_dialog,
-        first_run_dialog,
-        import_dialog,
-        leaver_dialog,
-        monitoring_dialogs,
-        observation_dialog,
-        password_dialog,
-        postpone_dialog,
-        schedule_dialog,
-        staff_dialog,
-    )
-    from supervision_audit.ui.accounts_dialog import AccountFormDialog
+    from supervision_audit.ui.admin.accounts_dialog import AccountFormDialog
+    from supervision_audit.ui.audits import observation_dialog
+    from supervision_audit.ui.file import case_dialog
+    from supervision_audit.ui.monitoring import monitoring_dialogs, postpone_dialog, schedule_dialog
+    from supervision_audit.ui.reports import access_log_dialog
+    from supervision_audit.ui.signin import first_run_dialog, password_dialog
+    from supervision_audit.ui.staff import import_dialog, leaver_dialog, staff_dialog
 
     mia, sam = as_who(store, org["M1"]), as_who(store, org["S1"])
     with store.write() as s:
@@ -394,7 +387,7 @@ def _dialogs(store: Store, org: dict[str, uuid.UUID]) -> dict[str, object]:
 
 
 def _queue(store: Store, sam: Actor) -> QWidget:
-    from supervision_audit.ui.audit_queue_view import AuditQueueView
+    from supervision_audit.ui.audits.audit_queue_view import AuditQueueView
 
     view = AuditQueueView(store, sam, today=lambda: date(2025, 6, 2))
     view.reload()
@@ -415,7 +408,7 @@ def test_the_smaller_dialogs_name_every_field(qtbot, store, org, name) -> None:
 
 
 def test_a_required_caption_makes_its_field_say_required(qtbot, store, org) -> None:
-    from supervision_audit.ui.staff_dialog import StaffDialog
+    from supervision_audit.ui.staff.staff_dialog import StaffDialog
 
     dialog = StaffDialog(store, SYSTEM_ACTOR, org["P2"])
     shown(qtbot, dialog, 640, 560)

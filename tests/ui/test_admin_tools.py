@@ -20,13 +20,14 @@ from supervision_audit.services.accounts import add_account
 from supervision_audit.services.backups import SIDECARS, backup_name, list_backups, take_backup
 from supervision_audit.services.signin import FirstRun, first_run, sign_in
 from supervision_audit.services.staff import StaffInput, find_by_staff_id, list_staff, save_staff
-from supervision_audit.ui import access_log_dialog, accounts_dialog, backup_ui
-from supervision_audit.ui.access_log_dialog import AccessLogDialog, SubjectAccessDialog
-from supervision_audit.ui.accounts_dialog import AccountFormDialog, AccountsDialog
-from supervision_audit.ui.backup_ui import BackupsDialog, BackupSettings, save_backup_settings
+from supervision_audit.ui.admin import accounts_dialog, backup_ui
+from supervision_audit.ui.admin.accounts_dialog import AccountFormDialog, AccountsDialog
+from supervision_audit.ui.admin.backup_ui import BackupsDialog, BackupSettings, save_backup_settings
+from supervision_audit.ui.common.workers import in_session, run_in_background, running_jobs
 from supervision_audit.ui.main_window import MainWindow
-from supervision_audit.ui.password_dialog import ResetPasswordDialog
-from supervision_audit.ui.workers import in_session, run_in_background, running_jobs
+from supervision_audit.ui.reports import access_log_dialog
+from supervision_audit.ui.reports.access_log_dialog import AccessLogDialog, SubjectAccessDialog
+from supervision_audit.ui.signin.password_dialog import ResetPasswordDialog
 
 PASSWORD = "correct horse battery staple"
 STAFF = (  # staff id, name, team, role, supervisor

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QApplication
 from supervision_audit.services.signin import FirstRun, first_run
 from supervision_audit.ui import app as app_module
 from supervision_audit.ui.main_window import MainWindow
-from supervision_audit.ui.sign_in_dialog import SignInDialog
+from supervision_audit.ui.signin.sign_in_dialog import SignInDialog
 
 PASSWORD = "correct horse battery staple"
 
@@ -49,7 +49,7 @@ def test_the_application_uses_the_shipped_font_and_names(qapp) -> None:
 
 def test_no_database_offers_first_run_and_cancelling_creates_nothing(
         tmp_path, monkeypatch, message_log) -> None:
-    from supervision_audit.ui.first_run_dialog import FirstRunDialog
+    from supervision_audit.ui.signin.first_run_dialog import FirstRunDialog
 
     asked = []
     monkeypatch.setattr(FirstRunDialog, "ask",

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QDialog
 from sqlmodel import select
 
 from supervision_audit.db import Store
+from supervision_audit.demo import acting_as
 from supervision_audit.models import AsyeTracker, EventLog, SupervisionSession
 from supervision_audit.services.access import SYSTEM_ACTOR, Actor
 from supervision_audit.services.asye import (
@@ -22,16 +23,15 @@ from supervision_audit.services.asye import (
     get_tracker,
     save_tracker,
 )
-from supervision_audit.services.demo import acting_as
 from supervision_audit.services.records import complete_record, start_record
 from supervision_audit.services.signatures import sign
 from supervision_audit.services.staff import StaffInput, get_staff, save_staff
-from supervision_audit.ui import asye_dialog
-from supervision_audit.ui.asye_charts import RED
-from supervision_audit.ui.asye_dialog import TrackerDialog
-from supervision_audit.ui.asye_panel import AsyePanel
-from supervision_audit.ui.file_data import load_file
-from supervision_audit.ui.style import BAD_FG
+from supervision_audit.ui.asye import asye_dialog
+from supervision_audit.ui.asye.asye_charts import RED
+from supervision_audit.ui.asye.asye_dialog import TrackerDialog
+from supervision_audit.ui.asye.asye_panel import AsyePanel
+from supervision_audit.ui.common.style import BAD_FG
+from supervision_audit.ui.file.file_data import load_file
 
 D = date
 START = D(2026, 1, 5)
@@ -281,7 +281,7 @@ def test_export_writes_the_tracker_pdf(qtbot, store, ids, show, monkeypatch,
 
 
 def test_the_panel_fills_section_10_of_the_file(qtbot, store, ids) -> None:
-    from supervision_audit.ui.section_panels import build_panels
+    from supervision_audit.ui.file.section_panels import build_panels
 
     panels = build_panels(store, actor_for(store, ids["M1"]))
     for panel in panels.values():
@@ -293,13 +293,13 @@ def test_the_panel_fills_section_10_of_the_file(qtbot, store, ids) -> None:
 
 
 def test_the_tracker_is_signed_from_the_panel(qtbot, store) -> None:
+    from supervision_audit.demo import acting_as
     from supervision_audit.services.access import SYSTEM_ACTOR
     from supervision_audit.services.asye import save_tracker
-    from supervision_audit.services.demo import acting_as
     from supervision_audit.services.staff import StaffInput, get_by_staff_id, save_staff
-    from supervision_audit.ui.asye_panel import AsyePanel
-    from supervision_audit.ui.file_data import load_file
-    from supervision_audit.ui.sign_dialog import SignDialog
+    from supervision_audit.ui.asye.asye_panel import AsyePanel
+    from supervision_audit.ui.file.file_data import load_file
+    from supervision_audit.ui.records.sign_dialog import SignDialog
 
     with store.write() as s:
         save_staff(s, SYSTEM_ACTOR, StaffInput("TM", "Tia Manager", role="team_manager"))

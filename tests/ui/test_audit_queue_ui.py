@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt
 
 from supervision_audit.models import FileAudit
 from supervision_audit.ui.app import create_main_window
-from supervision_audit.ui.audit_dialog import AuditDialog
+from supervision_audit.ui.audits.audit_dialog import AuditDialog
 from tests.ui.signed_in import actor_of
 
 

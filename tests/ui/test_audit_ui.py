@@ -18,15 +18,15 @@ from supervision_audit.services.access import SYSTEM_ACTOR as SYS
 from supervision_audit.services.access import Actor
 from supervision_audit.services.audits import get_audit, save_audit, start_audit
 from supervision_audit.services.staff import StaffInput, get_by_staff_id, save_staff
-from supervision_audit.ui import audit_panel
-from supervision_audit.ui.audit_dialog import AuditDialog
-from supervision_audit.ui.audit_panel import AuditPanel
-from supervision_audit.ui.audit_programme_dialog import AuditProgrammeDialog
-from supervision_audit.ui.file_data import load_file
-from supervision_audit.ui.observation_dialog import ObservationDialog
-from supervision_audit.ui.record_dialog import RecordDialog
-from supervision_audit.ui.sign_dialog import SignDialog
-from supervision_audit.ui.style import BAD_BG
+from supervision_audit.ui.audits import audit_panel
+from supervision_audit.ui.audits.audit_dialog import AuditDialog
+from supervision_audit.ui.audits.audit_panel import AuditPanel
+from supervision_audit.ui.audits.audit_programme_dialog import AuditProgrammeDialog
+from supervision_audit.ui.audits.observation_dialog import ObservationDialog
+from supervision_audit.ui.common.style import BAD_BG
+from supervision_audit.ui.file.file_data import load_file
+from supervision_audit.ui.records.record_dialog import RecordDialog
+from supervision_audit.ui.records.sign_dialog import SignDialog
 from tests.record_helpers import signed_contract, signed_record
 
 D = date
@@ -430,7 +430,7 @@ def test_the_auditor_signs_a_complete_audit_with_the_password_and_it_locks(
     from supervision_audit.services.access import actor_for
     from supervision_audit.services.accounts import Vault, add_account
     from supervision_audit.services.signatures import content_hash_of
-    from supervision_audit.ui.record_trail import TrailView
+    from supervision_audit.ui.records.record_trail import TrailView
 
     monkeypatch.setattr(Costs, "kdf", KdfParams(time_cost=1, memory_cost=8, parallelism=1))
     with store.write() as s:

@@ -13,8 +13,8 @@ from PySide6.QtWidgets import QApplication
 
 from supervision_audit.services.cases import add_case, close_case
 from supervision_audit.services.records import start_record
-from supervision_audit.ui.case_picker import CaseBinding
-from supervision_audit.ui.record_opening import open_record_dialog
+from supervision_audit.ui.records.case_picker import CaseBinding
+from supervision_audit.ui.records.record_opening import open_record_dialog
 
 HELD = date(2025, 3, 3)
 # typing drops the list of cases down off screen, where it cannot be raised or take the keys

@@ -12,11 +12,11 @@ from sqlmodel import select
 from supervision_audit.models import Case
 from supervision_audit.services.access import SYSTEM_ACTOR, Actor
 from supervision_audit.services.cases import add_case
-from supervision_audit.ui.case_dialog import CaseDialog
-from supervision_audit.ui.caseload_panel import CaseColumn, CaseloadPanel
-from supervision_audit.ui.file_data import load_file
-from supervision_audit.ui.monitoring_dialogs import WhenDialog
-from supervision_audit.ui.style import BAD_FG
+from supervision_audit.ui.common.style import BAD_FG
+from supervision_audit.ui.file.case_dialog import CaseDialog
+from supervision_audit.ui.file.caseload_panel import CaseColumn, CaseloadPanel
+from supervision_audit.ui.file.file_data import load_file
+from supervision_audit.ui.monitoring.monitoring_dialogs import WhenDialog
 
 TODAY = date(2025, 6, 1)
 LEFT = Qt.MouseButton.LeftButton

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from supervision_audit.services.access import SYSTEM_ACTOR
 from supervision_audit.services.seal_setup import seal_ready
-from supervision_audit.ui.certificate_dialog import CertificateDialog
+from supervision_audit.ui.admin.certificate_dialog import CertificateDialog
 
 
 def test_create_then_a_wrong_passphrase_import_changes_nothing(qtbot, store, tmp_path,

@@ -12,11 +12,11 @@ from PySide6.QtGui import QColor
 
 from supervision_audit.db import connect_raw
 from supervision_audit.services.access import SYSTEM_ACTOR
-from supervision_audit.ui import records_panel
-from supervision_audit.ui.file_data import load_file
-from supervision_audit.ui.record_dialog import RecordDialog
-from supervision_audit.ui.records_panel import RecordsPanel
-from supervision_audit.ui.style import PROBLEM
+from supervision_audit.ui.common.style import PROBLEM
+from supervision_audit.ui.file.file_data import load_file
+from supervision_audit.ui.records import records_panel
+from supervision_audit.ui.records.record_dialog import RecordDialog
+from supervision_audit.ui.records.records_panel import RecordsPanel
 from tests.record_helpers import signed_record
 
 
@@ -79,7 +79,7 @@ def test_the_record_opens_with_the_warning_and_will_not_export(
 
 
 def test_the_file_header_marks_a_contract_changed_after_signing(qtbot, store, people) -> None:
-    from supervision_audit.ui.contract_panel import ContractPanel
+    from supervision_audit.ui.file.contract_panel import ContractPanel
     from tests.record_helpers import signed_contract
 
     with store.write() as s:

@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel
 
 from supervision_audit.services.contracts import contract_versions, latest_contract, save_contract
-from supervision_audit.ui.contract_dialog import ContractDialog
+from supervision_audit.ui.file.contract_dialog import ContractDialog
 
 
 @pytest.fixture

@@ -24,21 +24,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from supervision_audit.ui import (
-    asye_charts,
-    audit_evidence_view,
-    dashboard_tiles,
-    monitoring_model,
-    record_table,
-    reminders,
-    staff_model,
-    style,
-    trend_chart,
-)
-from supervision_audit.ui.date_field import DateField
-from supervision_audit.ui.signature_pad import SignaturePad
-from supervision_audit.ui.theme import apply_theme
-from supervision_audit.ui.time_field import TimeField
+from supervision_audit.ui.asye import asye_charts
+from supervision_audit.ui.audits import audit_evidence_view
+from supervision_audit.ui.common import style
+from supervision_audit.ui.common.theme import apply_theme
+from supervision_audit.ui.dashboard import dashboard_tiles, reminders, trend_chart
+from supervision_audit.ui.monitoring import monitoring_model
+from supervision_audit.ui.records import record_table
+from supervision_audit.ui.staff import staff_model
+from supervision_audit.ui.widgets.date_field import DateField
+from supervision_audit.ui.widgets.signature_pad import SignaturePad
+from supervision_audit.ui.widgets.time_field import TimeField
 
 TEXT = 4.5  # WCAG 1.4.3, normal text
 EDGE = 3.0  # WCAG 1.4.11, the parts of controls and meaningful graphics

@@ -13,19 +13,19 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from sqlmodel import select
 
+from supervision_audit.demo import acting_as
 from supervision_audit.models import Staff, SupervisionSession
 from supervision_audit.services.access import SYSTEM_ACTOR as SYS
 from supervision_audit.services.access import Actor, visible_staff
 from supervision_audit.services.contracts import draft_values, save_contract
 from supervision_audit.services.dashboard import build, in_timescale_by_month
-from supervision_audit.services.demo import acting_as
 from supervision_audit.services.records import complete_record, start_record
 from supervision_audit.services.reminders_seen import load_seen, save_seen
 from supervision_audit.services.sessions import miss_session, plan_year
 from supervision_audit.services.signatures import record_copy_given, sign
 from supervision_audit.services.staff import StaffInput, get_by_staff_id, save_staff
-from supervision_audit.ui.dashboard_page import DashboardPage
-from supervision_audit.ui.reminders import ReminderPanel, item_key
+from supervision_audit.ui.dashboard.dashboard_page import DashboardPage
+from supervision_audit.ui.dashboard.reminders import ReminderPanel, item_key
 
 D = date
 AS_OF = D(2026, 3, 5)
@@ -190,7 +190,7 @@ def test_the_chart_shows_the_twelve_month_series(store, mia, page) -> None:
 
 
 def test_the_chart_paints_with_nothing_to_show(qtbot) -> None:
-    from supervision_audit.ui.trend_chart import TrendChart
+    from supervision_audit.ui.dashboard.trend_chart import TrendChart
 
     chart = TrendChart()
     qtbot.addWidget(chart)
@@ -327,7 +327,7 @@ def test_nothing_personal_is_left_in_the_settings_file(qtbot, store, mia, page,
                                                        isolated_qsettings) -> None:
     """The reminders' keys (names, records, what is due) stay in the store; an earlier
     version's [reminders] group in the settings file is taken in and removed."""
-    from supervision_audit.ui.window_state import app_settings
+    from supervision_audit.ui.common.window_state import app_settings
 
     legacy = app_settings()
     legacy.setValue("reminders/someone", json.dumps(["Copies due|Nia New|x|1|2|"]))

@@ -11,6 +11,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
+from supervision_audit.demo import acting_as
 from supervision_audit.services.access import SYSTEM_ACTOR as SYS
 from supervision_audit.services.access import Actor
 from supervision_audit.services.compliance import compute
@@ -20,16 +21,15 @@ from supervision_audit.services.dashboard import (
     in_timescale_by_month,
     share,
 )
-from supervision_audit.services.demo import acting_as
 from supervision_audit.services.staff import StaffInput, get_by_staff_id, save_staff
-from supervision_audit.ui import dashboard_page
-from supervision_audit.ui.dashboard_page import (
+from supervision_audit.ui.common.workers import running_jobs, stop_all
+from supervision_audit.ui.dashboard import dashboard_page
+from supervision_audit.ui.dashboard.dashboard_page import (
     LIST_LIMIT,
     DashboardPage,
     chart_lines,
     scope_of,
 )
-from supervision_audit.ui.workers import running_jobs, stop_all
 
 AS_OF = date(2026, 3, 5)
 MONTHS = [date(2026, 1, 31), date(2026, 2, 28), AS_OF]

@@ -8,10 +8,10 @@ from datetime import date
 import pytest
 from PySide6.QtCore import Qt
 
+from supervision_audit.demo import acting_as
 from supervision_audit.services.access import SYSTEM_ACTOR as SYS
-from supervision_audit.services.demo import acting_as
 from supervision_audit.services.staff import StaffInput, get_by_staff_id, mark_left, save_staff
-from supervision_audit.ui.dashboard_page import DashboardPage
+from supervision_audit.ui.dashboard.dashboard_page import DashboardPage
 
 D = date
 AS_OF = D(2026, 12, 1)

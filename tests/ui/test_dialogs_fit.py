@@ -11,16 +11,16 @@ from PySide6.QtCore import QRect
 from PySide6.QtGui import QScreen
 from PySide6.QtWidgets import QApplication, QWidget
 
+from supervision_audit.demo import acting_as
 from supervision_audit.errors import Problem
 from supervision_audit.services.accounts import Vault
 from supervision_audit.services.audits import start_audit
-from supervision_audit.services.demo import acting_as
 from supervision_audit.services.records import save_draft, start_record
 from supervision_audit.services.sessions import plan_year
 from supervision_audit.services.signatures import sign
 from supervision_audit.services.signin import OpenStore
 from supervision_audit.services.staff import get_by_staff_id
-from supervision_audit.ui.layout_checks import fits_screen
+from supervision_audit.ui.common.layout_checks import fits_screen
 from tests.record_helpers import completed_record, signed_record
 from tests.ui.signed_in import actor_of
 
@@ -51,36 +51,27 @@ def world(store, actor, people):
 
 
 def _factories(store, actor, w, parent: QWidget):  # type: ignore[no-untyped-def]
-    from supervision_audit.ui import (
-        access_log_dialog,
-        accounts_dialog,
-        addendum_dialog,
-        asye_dialog,
-        audit_dialog,
-        audit_programme_dialog,
-        backup_ui,
+    from supervision_audit.ui.admin import accounts_dialog, backup_ui, certificate_dialog
+    from supervision_audit.ui.asye import asye_dialog
+    from supervision_audit.ui.audits import audit_dialog, audit_programme_dialog, observation_dialog
+    from supervision_audit.ui.file import (
         case_dialog,
-        certificate_dialog,
         checklist_dialog,
         contract_dialog,
-        copy_dialog,
         documents_panel,
-        first_run_dialog,
-        import_dialog,
-        leaver_dialog,
-        monitoring_files,
-        monthly_return_dialog,
-        observation_dialog,
-        password_dialog,
-        postpone_dialog,
+    )
+    from supervision_audit.ui.monitoring import monitoring_files, postpone_dialog, schedule_dialog
+    from supervision_audit.ui.records import (
+        addendum_dialog,
+        copy_dialog,
         record_opening,
         record_start_dialog,
         reopen_dialog,
-        schedule_dialog,
         sign_dialog,
-        sign_in_dialog,
-        staff_dialog,
     )
+    from supervision_audit.ui.reports import access_log_dialog, monthly_return_dialog
+    from supervision_audit.ui.signin import first_run_dialog, password_dialog, sign_in_dialog
+    from supervision_audit.ui.staff import import_dialog, leaver_dialog, staff_dialog
 
     opened = OpenStore(store, actor, Vault(store.path, store.key))
     tmp = Path(store.path).parent

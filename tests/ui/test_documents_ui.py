@@ -14,12 +14,12 @@ from sqlmodel import func, select
 from supervision_audit.models import Attachment
 from supervision_audit.services.access import Actor
 from supervision_audit.services.attachments import MAX_ATTACHMENT_BYTES
-from supervision_audit.ui import documents_panel
-from supervision_audit.ui.audit_panel import AuditPanel
-from supervision_audit.ui.checklist_dialog import ChecklistDialog
-from supervision_audit.ui.documents_panel import DocumentsPanel
-from supervision_audit.ui.file_data import load_file
-from supervision_audit.ui.section_panels import build_panels
+from supervision_audit.ui.audits.audit_panel import AuditPanel
+from supervision_audit.ui.file import documents_panel
+from supervision_audit.ui.file.checklist_dialog import ChecklistDialog
+from supervision_audit.ui.file.documents_panel import DocumentsPanel
+from supervision_audit.ui.file.file_data import load_file
+from supervision_audit.ui.file.section_panels import build_panels
 
 
 def signed_in(store, staff_uuid: uuid.UUID) -> Actor:
@@ -144,7 +144,7 @@ def test_a_file_view_reads_the_folder_once_for_all_its_sections(
     shown is read afresh."""
     from sqlalchemy import event
 
-    from supervision_audit.ui.file_view import FileView
+    from supervision_audit.ui.file.file_view import FileView
 
     mia = signed_in(store, people["M1"])
     view = FileView()

@@ -7,9 +7,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 
 from supervision_audit.services.signin import sign_in
-from supervision_audit.ui.access_log_dialog import AccessLogDialog
-from supervision_audit.ui.sign_in_dialog import SignInDialog
-from supervision_audit.ui.style import PROBLEM
+from supervision_audit.ui.common.style import PROBLEM
+from supervision_audit.ui.reports.access_log_dialog import AccessLogDialog
+from supervision_audit.ui.signin.sign_in_dialog import SignInDialog
 from tests.ui.test_admin_tools import PASSWORD, org  # noqa: F401 (fixture)
 
 

@@ -11,8 +11,8 @@ from supervision_audit.forms.folder import FOLDER_SECTIONS
 from supervision_audit.services.access import SYSTEM_ACTOR, Actor
 from supervision_audit.services.contracts import save_contract
 from supervision_audit.services.staff import change_supervisor, get_staff
-from supervision_audit.ui.file_data import load_file
-from supervision_audit.ui.file_view import FileView
+from supervision_audit.ui.file.file_data import load_file
+from supervision_audit.ui.file.file_view import FileView
 
 TERMS = {"venue": "Oldbury", "intermediary": "Sam Head", "duration_minutes": 90,
          "frequency": "monthly"}
@@ -129,7 +129,7 @@ def test_a_draft_is_not_the_contract_in_force(view, store, people) -> None:
 def _sign(session, staff_uuid, contract, on: date) -> None:
     from datetime import datetime, time
 
-    from supervision_audit.services.demo import acting_as
+    from supervision_audit.demo import acting_as
     from supervision_audit.services.signatures import sign
 
     person = get_staff(session, staff_uuid)

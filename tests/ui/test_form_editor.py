@@ -22,10 +22,10 @@ from PySide6.QtWidgets import (
 
 from supervision_audit.errors import Problem
 from supervision_audit.forms import ALL_FORMS, CONTRACT, Field, FormDef, Kind, Section, validate
-from supervision_audit.ui.date_field import DateField
-from supervision_audit.ui.field_widgets import FACTORIES
-from supervision_audit.ui.form_editor import FormEditor
-from supervision_audit.ui.time_field import TimeField
+from supervision_audit.ui.widgets.date_field import DateField
+from supervision_audit.ui.widgets.field_widgets import FACTORIES
+from supervision_audit.ui.widgets.form_editor import FormEditor
+from supervision_audit.ui.widgets.time_field import TimeField
 
 WIDGET_CLASS = {
     Kind.TEXT: QLineEdit, Kind.MULTILINE: QPlainTextEdit, Kind.DATE: DateField,

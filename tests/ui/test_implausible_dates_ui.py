@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QDialog
 from sqlmodel import func, select
 
 from supervision_audit.models import Staff
-from supervision_audit.ui.staff_dialog import StaffDialog
+from supervision_audit.ui.staff.staff_dialog import StaffDialog
 
 
 def test_the_staff_form_refuses_a_start_date_in_year_9999(qtbot, store, actor, people,

@@ -11,7 +11,7 @@ from sqlmodel import func, select
 from supervision_audit.models import Staff
 from supervision_audit.services.staff import get_by_staff_id
 from supervision_audit.services.staff_import import import_staff
-from supervision_audit.ui.import_dialog import ImportDialog
+from supervision_audit.ui.staff.import_dialog import ImportDialog
 
 HEADER = ("staff_id,name,job_title,team,location,role,supervisor_id,employment_start,"
           "asye_start,email,phone\n")

@@ -18,9 +18,9 @@ from supervision_audit.db import Store
 from supervision_audit.models import Signature, SupervisionRecord, SupervisionSession
 from supervision_audit.services.accounts import Vault, add_account
 from supervision_audit.ui.main_window import MainWindow
-from supervision_audit.ui.record_dialog import RecordDialog
-from supervision_audit.ui.sign_dialog import SignDialog
-from supervision_audit.ui.sign_in_dialog import SignInDialog
+from supervision_audit.ui.records.record_dialog import RecordDialog
+from supervision_audit.ui.records.sign_dialog import SignDialog
+from supervision_audit.ui.signin.sign_in_dialog import SignInDialog
 
 PASSWORD = "mia password 1"
 PLANNED = date(2025, 3, 3)

@@ -15,12 +15,13 @@ from PySide6.QtWidgets import QDialogButtonBox
 from supervision_audit.errors import NotFoundError
 from supervision_audit.services.access import Actor
 from supervision_audit.services.contracts import latest_contract, save_contract
-from supervision_audit.ui import export_pdf, main_window
+from supervision_audit.ui import main_window
 from supervision_audit.ui.app import create_main_window
-from supervision_audit.ui.contract_dialog import ContractDialog
-from supervision_audit.ui.import_dialog import ImportDialog
-from supervision_audit.ui.leaver_dialog import LeaverDialog
-from supervision_audit.ui.staff_dialog import StaffDialog
+from supervision_audit.ui.file import export_pdf
+from supervision_audit.ui.file.contract_dialog import ContractDialog
+from supervision_audit.ui.staff.import_dialog import ImportDialog
+from supervision_audit.ui.staff.leaver_dialog import LeaverDialog
+from supervision_audit.ui.staff.staff_dialog import StaffDialog
 from tests.ui.driving import click_row
 
 TERMS = {"venue": "Oldbury", "intermediary": "Sam Head", "duration_minutes": 90,
@@ -224,8 +225,8 @@ def test_a_window_deleted_before_its_background_work_ends_still_sees_it_end(
 
     import shiboken6
 
-    from supervision_audit.ui import window_tools
-    from supervision_audit.ui.workers import running_jobs
+    from supervision_audit.ui.common.workers import running_jobs
+    from supervision_audit.ui.window import window_tools
 
     qtbot.waitUntil(lambda: running_jobs() == 0, timeout=5000)
     started, release = threading.Event(), threading.Event()

@@ -8,8 +8,8 @@ from datetime import date, time
 from supervision_audit.services.access import SYSTEM_ACTOR, Actor
 from supervision_audit.services.records import complete_record, start_record
 from supervision_audit.services.sessions import UNPLANNED_NOTE, plan_year
-from supervision_audit.ui.file_data import load_file
-from supervision_audit.ui.monitoring_panel import MonitoringPanel
+from supervision_audit.ui.file.file_data import load_file
+from supervision_audit.ui.monitoring.monitoring_panel import MonitoringPanel
 
 TODAY = date(2025, 3, 20)
 

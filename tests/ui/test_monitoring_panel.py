@@ -18,17 +18,17 @@ from supervision_audit.models import SupervisionSession
 from supervision_audit.services.access import SYSTEM_ACTOR, Actor
 from supervision_audit.services.sessions import plan_year
 from supervision_audit.services.staff import StaffInput, get_by_staff_id, save_staff
-from supervision_audit.ui import monitoring_common, monitoring_files
-from supervision_audit.ui.file_data import load_file
-from supervision_audit.ui.file_view import FileView
-from supervision_audit.ui.monitoring_dialogs import WhenDialog
-from supervision_audit.ui.monitoring_files import ImportProblemsDialog
-from supervision_audit.ui.monitoring_model import Column
-from supervision_audit.ui.monitoring_panel import MonitoringPanel
-from supervision_audit.ui.postpone_dialog import PostponeDialog
-from supervision_audit.ui.schedule_dialog import MoveDialog, PlanYearDialog
-from supervision_audit.ui.section_panels import build_panels
-from supervision_audit.ui.style import BAD_FG, OK_FG
+from supervision_audit.ui.common.style import BAD_FG, OK_FG
+from supervision_audit.ui.file.file_data import load_file
+from supervision_audit.ui.file.file_view import FileView
+from supervision_audit.ui.file.section_panels import build_panels
+from supervision_audit.ui.monitoring import monitoring_common, monitoring_files
+from supervision_audit.ui.monitoring.monitoring_dialogs import WhenDialog
+from supervision_audit.ui.monitoring.monitoring_files import ImportProblemsDialog
+from supervision_audit.ui.monitoring.monitoring_model import Column
+from supervision_audit.ui.monitoring.monitoring_panel import MonitoringPanel
+from supervision_audit.ui.monitoring.postpone_dialog import PostponeDialog
+from supervision_audit.ui.monitoring.schedule_dialog import MoveDialog, PlanYearDialog
 
 TODAY = date(2025, 6, 1)
 LEFT = Qt.MouseButton.LeftButton

@@ -17,8 +17,8 @@ from supervision_audit.models import SupervisionSession
 from supervision_audit.services import monthly_return
 from supervision_audit.services.access import Actor
 from supervision_audit.services.staff import get_staff
-from supervision_audit.ui import monthly_return_dialog
-from supervision_audit.ui.monthly_return_dialog import MonthlyReturnDialog, last_month
+from supervision_audit.ui.reports import monthly_return_dialog
+from supervision_audit.ui.reports.monthly_return_dialog import MonthlyReturnDialog, last_month
 
 TODAY = date(2026, 3, 5)
 REAL_BUILD = monthly_return.build_monthly_return

@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from supervision_audit.ui.app import create_main_window
 from supervision_audit.ui.main_window import MainWindow
-from supervision_audit.ui.pane_navigation import first_control
+from supervision_audit.ui.window.pane_navigation import first_control
 
 
 def _key(widget: QWidget | None, key: Qt.Key,

@@ -15,20 +15,20 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from sqlmodel import select
 
+from supervision_audit.demo import acting_as
 from supervision_audit.forms.audit import JUDGEMENTS
 from supervision_audit.models import EventLog
 from supervision_audit.services.access import SYSTEM_ACTOR, Actor
 from supervision_audit.services.asye import save_tracker
 from supervision_audit.services.audits import save_audit, start_audit
-from supervision_audit.services.demo import acting_as
 from supervision_audit.services.records import complete_record, start_record
-from supervision_audit.ui import printing
-from supervision_audit.ui.asye_panel import AsyePanel
-from supervision_audit.ui.audit_panel import AuditPanel
-from supervision_audit.ui.file_data import load_file
-from supervision_audit.ui.group_dialog import GroupRecordDialog
-from supervision_audit.ui.record_dialog import RecordDialog
-from supervision_audit.ui.records_panel import RecordsPanel
+from supervision_audit.ui.asye.asye_panel import AsyePanel
+from supervision_audit.ui.audits.audit_panel import AuditPanel
+from supervision_audit.ui.file.file_data import load_file
+from supervision_audit.ui.printing import preview
+from supervision_audit.ui.records.group_dialog import GroupRecordDialog
+from supervision_audit.ui.records.record_dialog import RecordDialog
+from supervision_audit.ui.records.records_panel import RecordsPanel
 
 LEFT = Qt.MouseButton.LeftButton
 CTRL = Qt.KeyboardModifier.ControlModifier
@@ -51,7 +51,7 @@ class Previews:
 @pytest.fixture
 def previews(monkeypatch: pytest.MonkeyPatch) -> Previews:
     seen = Previews()
-    monkeypatch.setattr(printing, "preview_and_print", seen)
+    monkeypatch.setattr(preview, "preview_and_print", seen)
     return seen
 
 
@@ -143,7 +143,7 @@ def test_the_records_panel_prints_the_chosen_record_by_button_key_and_menu(
 
 def test_ctrl_p_in_a_group_record_prints_the_group_form(qtbot, store, people, previews,
                                                        monkeypatch) -> None:
-    from supervision_audit.ui import records_panel
+    from supervision_audit.ui.records import records_panel
 
     monkeypatch.setattr(records_panel, "ask_new_record",
                         lambda *_args: (None, date(2026, 3, 2)))

@@ -14,7 +14,7 @@ from PySide6.QtPrintSupport import QPrinter
 
 from supervision_audit.exports.signature_strip import Seal, SignatureLine
 from supervision_audit.forms import CONTRACT
-from supervision_audit.ui.printing import a4_printer, paint_pdf
+from supervision_audit.ui.printing.preview import a4_printer, paint_pdf
 
 WORD = re.compile(r'<word xMin="([\d.]+)" yMin="[\d.]+" xMax="[\d.]+" yMax="([\d.]+)">([^<]*)<')
 

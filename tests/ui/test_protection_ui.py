@@ -22,13 +22,13 @@ from supervision_audit.services.backups import list_backups, take_backup
 from supervision_audit.services.signin import FirstRun, first_run, is_encrypted, sign_in
 from supervision_audit.services.staff import StaffInput, list_staff, save_staff
 from supervision_audit.ui import app as app_module
-from supervision_audit.ui import backup_ui
-from supervision_audit.ui.backup_ui import BackupSettings, save_backup_settings
-from supervision_audit.ui.first_run_dialog import FirstRunDialog, RecoveryKeyDialog
+from supervision_audit.ui.admin import backup_ui
+from supervision_audit.ui.admin.backup_ui import BackupSettings, save_backup_settings
 from supervision_audit.ui.main_window import MainWindow
-from supervision_audit.ui.password_dialog import ChangePasswordDialog, RecoveryDialog
-from supervision_audit.ui.sign_in_dialog import SignInDialog
-from supervision_audit.ui.staff_dialog import StaffDialog
+from supervision_audit.ui.signin.first_run_dialog import FirstRunDialog, RecoveryKeyDialog
+from supervision_audit.ui.signin.password_dialog import ChangePasswordDialog, RecoveryDialog
+from supervision_audit.ui.signin.sign_in_dialog import SignInDialog
+from supervision_audit.ui.staff.staff_dialog import StaffDialog
 
 PASSWORD = "correct horse battery staple"
 NEW_PASSWORD = "a brand new sentence"
@@ -476,7 +476,7 @@ def test_the_window_says_while_a_large_store_is_checked_and_when_it_is_sound(
     import time as clock
 
     from supervision_audit import check_memo, db
-    from supervision_audit.ui.window_tools import CHECKING_MESSAGE
+    from supervision_audit.ui.window.window_tools import CHECKING_MESSAGE
 
     path = tmp_path / "large.sqlite"
     opened, _ = first_run(path, FirstRun("Org", "Ada Lovelace", "A1", "ada", PASSWORD,

@@ -9,12 +9,12 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QWidget
 
-from supervision_audit.services.demo import acting_as
+from supervision_audit.demo import acting_as
 from supervision_audit.services.records import save_draft, start_record
-from supervision_audit.ui import record_dialog
-from supervision_audit.ui.group_dialog import GroupRecordDialog
-from supervision_audit.ui.record_dialog import RecordDialog
-from supervision_audit.ui.record_opening import open_record_dialog
+from supervision_audit.ui.records import record_dialog
+from supervision_audit.ui.records.group_dialog import GroupRecordDialog
+from supervision_audit.ui.records.record_dialog import RecordDialog
+from supervision_audit.ui.records.record_opening import open_record_dialog
 
 
 def _imports(module: object) -> set[str]:
@@ -24,7 +24,7 @@ def _imports(module: object) -> set[str]:
 
 
 def test_the_record_dialog_does_not_import_the_group_dialog() -> None:
-    assert "supervision_audit.ui.group_dialog" not in _imports(record_dialog)
+    assert "supervision_audit.ui.records.group_dialog" not in _imports(record_dialog)
 
 
 def test_each_record_opens_in_its_own_dialog(qtbot, store, actor, people) -> None:

@@ -23,13 +23,13 @@ from supervision_audit.services.records import (
     start_record,
 )
 from supervision_audit.services.sessions import plan_year
-from supervision_audit.ui import records_panel
-from supervision_audit.ui.file_data import load_file
-from supervision_audit.ui.group_dialog import GroupRecordDialog
-from supervision_audit.ui.record_action_dialog import ActionDoneDialog
-from supervision_audit.ui.record_dialog import RecordDialog
-from supervision_audit.ui.records_panel import RecordsPanel
-from supervision_audit.ui.reopen_dialog import ReopenDialog
+from supervision_audit.ui.file.file_data import load_file
+from supervision_audit.ui.records import records_panel
+from supervision_audit.ui.records.group_dialog import GroupRecordDialog
+from supervision_audit.ui.records.record_action_dialog import ActionDoneDialog
+from supervision_audit.ui.records.record_dialog import RecordDialog
+from supervision_audit.ui.records.records_panel import RecordsPanel
+from supervision_audit.ui.records.reopen_dialog import ReopenDialog
 
 MIA_PASSWORD = "mia password 1"
 
@@ -357,9 +357,9 @@ def test_the_table_reads_signatures_for_all_rows_at_once_and_agrees_with_each_re
     holds four records or eight."""
     from sqlalchemy import event
 
-    from supervision_audit.services.demo import acting_as
+    from supervision_audit.demo import acting_as
     from supervision_audit.services.signatures import sign
-    from supervision_audit.ui.record_data import load_records, sign_state
+    from supervision_audit.ui.records.record_data import load_records, sign_state
 
     def add(n: int, start: date) -> list[uuid.UUID]:
         made = []
@@ -459,7 +459,7 @@ def test_a_complete_unsigned_record_is_reopened_as_a_draft_with_a_reason(
 
 def test_reopen_is_refused_for_signed_records_and_people_who_do_not_write_them(
         qtbot, store, people, mia, show_panel) -> None:
-    from supervision_audit.services.demo import acting_as
+    from supervision_audit.demo import acting_as
     from supervision_audit.services.signatures import sign
 
     with store.write() as session:

@@ -14,8 +14,8 @@ from supervision_audit.errors import WrongKeyError
 from supervision_audit.security.keyring import keyring_path
 from supervision_audit.services.signin import open_with_recovery_key, sign_in
 from supervision_audit.services.staff import list_staff
-from supervision_audit.ui import accounts_dialog
-from supervision_audit.ui.first_run_dialog import RecoveryKeyDialog
+from supervision_audit.ui.admin import accounts_dialog
+from supervision_audit.ui.signin.first_run_dialog import RecoveryKeyDialog
 from tests.ui.test_admin_tools import PASSWORD, org, window_of  # noqa: F401 (fixtures)
 
 

@@ -12,10 +12,10 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QToolBar
 
-from supervision_audit.services.demo import acting_as
+from supervision_audit.demo import acting_as
 from supervision_audit.services.staff import StaffInput, get_by_staff_id, save_staff
 from supervision_audit.ui.app import create_main_window
-from supervision_audit.ui.sign_dialog import SignDialog
+from supervision_audit.ui.records.sign_dialog import SignDialog
 from tests.record_helpers import completed_record
 from tests.ui.driving import click_row, right_click_row
 from tests.ui.signed_in import actor_of
@@ -211,7 +211,7 @@ def test_what_waits_for_a_supervisee_opens_her_signing(qtbot, store, open_as, or
 @pytest.mark.parametrize(("staff_id", "extra"), [("M1", {}), ("S1", {}), ("P1", {}),
                                                  ("X1", {"is_admin": True})])
 def test_each_roles_window_fits_a_1280_by_720_screen(open_as, staff_id, extra) -> None:
-    from supervision_audit.ui.layout_checks import fits_screen
+    from supervision_audit.ui.common.layout_checks import fits_screen
 
     window = open_as(staff_id, **extra)
     assert fits_screen(window, 1280, 690) is None  # 720 less the title bar

@@ -8,10 +8,10 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
-from supervision_audit.services.demo import acting_as
+from supervision_audit.demo import acting_as
 from supervision_audit.services.staff import StaffInput, save_staff
+from supervision_audit.ui.admin.certificate_dialog import CertificateDialog
 from supervision_audit.ui.app import create_main_window
-from supervision_audit.ui.certificate_dialog import CertificateDialog
 from tests.ui.signed_in import actor_of
 
 

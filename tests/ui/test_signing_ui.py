@@ -22,15 +22,15 @@ from supervision_audit.services.signatures import (
     sign,
     signatures_of,
 )
-from supervision_audit.ui.addendum_dialog import AddendumDialog
-from supervision_audit.ui.copy_dialog import CopyDialog
-from supervision_audit.ui.file_data import load_file
-from supervision_audit.ui.record_dialog import RecordDialog
-from supervision_audit.ui.records_panel import RecordsPanel
-from supervision_audit.ui.sign_dialog import SignDialog
-from supervision_audit.ui.signature_pad import SignaturePad
-from supervision_audit.ui.style import PROBLEM
-from supervision_audit.ui.tasks_panel import TasksPanel
+from supervision_audit.ui.common.style import PROBLEM
+from supervision_audit.ui.dashboard.tasks_panel import TasksPanel
+from supervision_audit.ui.file.file_data import load_file
+from supervision_audit.ui.records.addendum_dialog import AddendumDialog
+from supervision_audit.ui.records.copy_dialog import CopyDialog
+from supervision_audit.ui.records.record_dialog import RecordDialog
+from supervision_audit.ui.records.records_panel import RecordsPanel
+from supervision_audit.ui.records.sign_dialog import SignDialog
+from supervision_audit.ui.widgets.signature_pad import SignaturePad
 
 PW = {"mia": "mia password 1", "pat": "pat password 1"}
 HELD = date(2026, 3, 2)  # a Monday: the copy is due Thursday 05/03/2026

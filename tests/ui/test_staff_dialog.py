@@ -12,8 +12,8 @@ from sqlmodel import func, select
 
 from supervision_audit.models import Staff, Team
 from supervision_audit.services.staff import get_by_staff_id, get_staff
-from supervision_audit.ui.leaver_dialog import LeaverDialog
-from supervision_audit.ui.staff_dialog import StaffDialog
+from supervision_audit.ui.staff.leaver_dialog import LeaverDialog
+from supervision_audit.ui.staff.staff_dialog import StaffDialog
 
 
 @pytest.fixture

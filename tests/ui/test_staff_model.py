@@ -11,7 +11,7 @@ from PySide6.QtCore import QPersistentModelIndex, Qt
 
 from supervision_audit.services.access import SYSTEM_ACTOR
 from supervision_audit.services.staff import StaffRow, list_staff, mark_left
-from supervision_audit.ui.staff_model import (
+from supervision_audit.ui.staff.staff_model import (
     ID_ROLE,
     StaffColumn,
     StaffFilterProxy,

@@ -8,8 +8,8 @@ import pytest
 from PySide6.QtCore import QPoint, Qt
 
 from supervision_audit.services.staff import list_staff, list_teams, mark_left
-from supervision_audit.ui.staff_model import StaffColumn
-from supervision_audit.ui.staff_page import StaffPage
+from supervision_audit.ui.staff.staff_model import StaffColumn
+from supervision_audit.ui.staff.staff_page import StaffPage
 
 
 @pytest.fixture
@@ -109,7 +109,7 @@ def test_columns_fit_the_longest_text_of_any_row(qtbot, page) -> None:
     import uuid
 
     from supervision_audit.services.staff import StaffRow
-    from supervision_audit.ui.staff_page import ROOMY_LIMIT
+    from supervision_audit.ui.staff.staff_page import ROOMY_LIMIT
 
     def person(n: int, name: str, title: str = "Social Worker") -> StaffRow:
         return StaffRow(uuid.uuid4(), f"X{n}", name, title, "Team A", "practitioner", None,

@@ -17,7 +17,7 @@ from supervision_audit.db import open_store
 from supervision_audit.services.access import SYSTEM_ACTOR
 from supervision_audit.ui.app import application
 from supervision_audit.ui.main_window import MainWindow
-from supervision_audit.ui.window_tools import HEAVY_MODULES
+from supervision_audit.ui.window.window_tools import HEAVY_MODULES
 
 HEAVY = ("reportlab", "openpyxl", "pyhanko", "pypdfium2", "pypdf")
 def loaded():

@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QLabel, QListWidget
 
 from supervision_audit.forms import AUDIT, MANAGER
 from supervision_audit.forms.audit import FREQUENCY_NOTE
-from supervision_audit.ui.form_editor import FormEditor
+from supervision_audit.ui.widgets.form_editor import FormEditor
 
 
 def _shown(qtbot, editor: FormEditor) -> FormEditor:

@@ -8,7 +8,7 @@ from datetime import date
 from PySide6.QtWidgets import QApplication, QWidget
 
 from supervision_audit.services.staff import get_by_staff_id
-from supervision_audit.ui.record_opening import open_record_dialog
+from supervision_audit.ui.records.record_opening import open_record_dialog
 from tests.record_helpers import completed_record
 
 

@@ -10,8 +10,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from supervision_audit.forms import ALL_FORMS
-from supervision_audit.ui.form_editor import FormEditor
-from supervision_audit.ui.time_field import TimeField, parse_typed_time
+from supervision_audit.ui.widgets.form_editor import FormEditor
+from supervision_audit.ui.widgets.time_field import TimeField, parse_typed_time
 
 
 @pytest.mark.parametrize(("typed", "meant"), [

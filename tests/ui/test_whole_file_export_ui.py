@@ -20,9 +20,9 @@ from supervision_audit.services.access import SYSTEM_ACTOR as SYS
 from supervision_audit.services.access import Actor
 from supervision_audit.services.seal_setup import set_up_seal, verify
 from supervision_audit.services.staff import get_staff
-from supervision_audit.ui import audit_panel
-from supervision_audit.ui.audit_panel import AuditPanel
-from supervision_audit.ui.file_data import load_file
+from supervision_audit.ui.audits import audit_panel
+from supervision_audit.ui.audits.audit_panel import AuditPanel
+from supervision_audit.ui.file.file_data import load_file
 from tests.record_helpers import completed_record, signed_contract
 
 TODAY = date(2026, 6, 26)

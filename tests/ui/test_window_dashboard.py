@@ -8,8 +8,8 @@ from datetime import date, time
 import pytest
 from PySide6.QtCore import Qt
 
+from supervision_audit.demo import acting_as
 from supervision_audit.services.access import SYSTEM_ACTOR as SYS
-from supervision_audit.services.demo import acting_as
 from supervision_audit.services.records import complete_record, start_record
 from supervision_audit.services.staff import StaffInput, get_by_staff_id, save_staff
 from supervision_audit.ui.main_window import MainWindow
@@ -37,7 +37,7 @@ def window(store, qtbot, monkeypatch):
             complete_record(s, SYS, record.id, {**record.values, "start_time": "10:00",
                                                 "end_time": "11:30"})
         mia = acting_as(s, get_by_staff_id(s, "M1").id)
-    import supervision_audit.ui.dashboard_page as page
+    import supervision_audit.ui.dashboard.dashboard_page as page
 
     monkeypatch.setattr(page.DashboardPage, "__init__", _foreground(page.DashboardPage.__init__))
     win = MainWindow(store, SYS)
@@ -94,7 +94,7 @@ def test_verify_a_pdf_from_the_reports_menu(window, tmp_path, monkeypatch, messa
 def test_the_contract_panel_signs_and_prints(window, qtbot, monkeypatch) -> None:
     win, _ = window
     from supervision_audit.services.contracts import draft_values, save_contract
-    from supervision_audit.ui.sign_dialog import SignDialog
+    from supervision_audit.ui.records.sign_dialog import SignDialog
 
     with win.store.write() as s:
         wendy = get_by_staff_id(s, "W1")
@@ -109,9 +109,9 @@ def test_the_contract_panel_signs_and_prints(window, qtbot, monkeypatch) -> None
     assert win.dialog.record_id == contract.id
     win.dialog.close()
     printed = []
-    import supervision_audit.ui.printing as printing
+    import supervision_audit.ui.printing.preview as preview
 
-    monkeypatch.setattr(printing, "preview_and_print",
+    monkeypatch.setattr(preview, "preview_and_print",
                         lambda pdf, title, parent: printed.append(pdf.read_bytes()[:5]) or True)
     panel.print_button.click()
     assert printed == [b"%PDF-"]

@@ -8,7 +8,7 @@ import pytest
 from PySide6.QtWidgets import QApplication
 
 from supervision_audit.ui.app import create_main_window
-from supervision_audit.ui.layout_checks import scrolls_sideways
+from supervision_audit.ui.common.layout_checks import scrolls_sideways
 from tests.ui.driving import click_row
 
 SCREEN = (1280, 720)

@@ -18,8 +18,8 @@ from supervision_audit.services.staff import (
     get_by_staff_id,
     save_staff,
 )
-from supervision_audit.ui import workers
-from supervision_audit.ui.workers import (
+from supervision_audit.ui.common import workers
+from supervision_audit.ui.common.workers import (
     JobContext,
     in_session,
     run_in_background,
@@ -290,7 +290,7 @@ def test_the_process_exits_soon_after_closing_on_a_long_read(tmp_path) -> None:
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
         from PySide6.QtCore import QTimer
         from PySide6.QtWidgets import QApplication
-        from supervision_audit.ui.workers import run_in_background, stop_all
+        from supervision_audit.ui.common.workers import run_in_background, stop_all
         app = QApplication([])
         def work(context):
             end = time.monotonic() + 30

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from supervision_audit.cli import main
-from supervision_audit.services.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, PEOPLE
+from supervision_audit.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, PEOPLE
 
 
 @pytest.fixture
@@ -130,11 +130,11 @@ def test_list_records_gives_each_record_its_status_and_signers_as_the_window_doe
         tmp_path: Path, capsys, monkeypatch) -> None:
     from sqlmodel import select
 
+    from supervision_audit.demo import create_demo
     from supervision_audit.models import UserAccount
     from supervision_audit.services.access import actor_for
-    from supervision_audit.services.demo import create_demo
     from supervision_audit.services.staff import get_by_staff_id
-    from supervision_audit.ui.record_data import load_records
+    from supervision_audit.ui.records.record_data import load_records
 
     opened, _ = create_demo(tmp_path / "demo.sqlite", encrypted=False)
     with opened.store.read() as s:
@@ -176,11 +176,11 @@ def test_list_records_says_changed_after_signing_as_the_window_does(tmp_path: Pa
     from sqlmodel import select
 
     from supervision_audit.db import open_store
+    from supervision_audit.demo import create_demo
     from supervision_audit.models import UserAccount
     from supervision_audit.services.access import actor_for
-    from supervision_audit.services.demo import create_demo
     from supervision_audit.services.staff import get_by_staff_id
-    from supervision_audit.ui.record_data import load_records
+    from supervision_audit.ui.records.record_data import load_records
     from tests.unit.test_signed_content_checked import _edit_record_behind_the_app
 
     demo = tmp_path / "demo.sqlite"

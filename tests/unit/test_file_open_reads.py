@@ -10,12 +10,12 @@ from typing import Any
 from sqlalchemy import event
 
 from supervision_audit.db import Store
+from supervision_audit.demo import acting_as
 from supervision_audit.models import SupervisionRecord, SupervisionSession
-from supervision_audit.services.demo import acting_as
 from supervision_audit.services.records import RecordView, records_of
 from supervision_audit.services.sessions import miss_session, monitoring_sheet
 from supervision_audit.services.staff import get_staff
-from supervision_audit.ui.file_data import load_file
+from supervision_audit.ui.file.file_data import load_file
 from tests.record_helpers import completed_record, signed_contract, signed_record
 
 

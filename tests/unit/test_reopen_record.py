@@ -33,7 +33,7 @@ from supervision_audit.services.records import (
 )
 from supervision_audit.services.signatures import sign
 from supervision_audit.services.staff import StaffInput, get_by_staff_id, save_staff
-from supervision_audit.ui.record_data import load_records
+from supervision_audit.ui.records.record_data import load_records
 
 D = date
 PW = {"mia": "mia password 1", "pat": "pat password 1", "sam": "sam password 1"}

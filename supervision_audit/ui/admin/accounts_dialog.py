@@ -43,26 +43,26 @@ from supervision_audit.services.accounts import (
 )
 from supervision_audit.services.staff import get_staff, list_staff, list_teams
 from supervision_audit.services.store_keys import close_account
-from supervision_audit.ui import messages
-from supervision_audit.ui.access_log_dialog import data_table
-from supervision_audit.ui.accessible import name_fields
-from supervision_audit.ui.date_field import DateField
-from supervision_audit.ui.layout_checks import resize_within_screen
-from supervision_audit.ui.password_dialog import (
-    MARGINS,
-    NewPasswordFields,
-    ResetPasswordDialog,
-    button_box,
-    with_problem,
-)
-from supervision_audit.ui.rekey_ui import background_stopped, show_new_key
-from supervision_audit.ui.style import (
+from supervision_audit.ui.admin.rekey_ui import background_stopped, show_new_key
+from supervision_audit.ui.common import messages
+from supervision_audit.ui.common.accessible import name_fields
+from supervision_audit.ui.common.layout_checks import resize_within_screen
+from supervision_audit.ui.common.style import (
     NOTE,
     heading_label,
     note_label,
     problem_label,
     show_problem,
 )
+from supervision_audit.ui.reports.access_log_dialog import data_table
+from supervision_audit.ui.signin.password_dialog import (
+    MARGINS,
+    NewPasswordFields,
+    ResetPasswordDialog,
+    button_box,
+    with_problem,
+)
+from supervision_audit.ui.widgets.date_field import DateField
 
 COLUMNS = ("User name", "Person", "Administrator", "Inspector until", "Active", "Last signed in")
 

@@ -39,13 +39,13 @@ from supervision_audit.services.backups import (
     restore_backup,
     take_backup,
 )
-from supervision_audit.ui import messages
-from supervision_audit.ui.access_log_dialog import data_table
-from supervision_audit.ui.layout_checks import resize_within_screen
-from supervision_audit.ui.password_dialog import MARGINS, button_box
-from supervision_audit.ui.style import heading_label, note_label
-from supervision_audit.ui.window_state import app_settings
-from supervision_audit.ui.workers import stop_all
+from supervision_audit.ui.common import messages
+from supervision_audit.ui.common.layout_checks import resize_within_screen
+from supervision_audit.ui.common.style import heading_label, note_label
+from supervision_audit.ui.common.window_state import app_settings
+from supervision_audit.ui.common.workers import stop_all
+from supervision_audit.ui.reports.access_log_dialog import data_table
+from supervision_audit.ui.signin.password_dialog import MARGINS, button_box
 
 DEFAULT_EVERY_MINUTES = 60
 STOP_WAIT_MS = 10_000  # how long a restore waits for background work to stop

@@ -22,7 +22,7 @@ from supervision_audit.db import Store
 from supervision_audit.errors import SupervisionAuditError
 from supervision_audit.services.access import Actor
 from supervision_audit.services.seal_setup import current_certificate, set_up_seal
-from supervision_audit.ui.style import note_label
+from supervision_audit.ui.common.style import note_label
 
 PROBLEM_STYLE = "color: #b3261e;"
 

@@ -7,9 +7,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QWidget
 
 from supervision_audit.services.store_keys import Rekeyed
-from supervision_audit.ui import messages
-from supervision_audit.ui.first_run_dialog import RecoveryKeyDialog
-from supervision_audit.ui.workers import stop_all
+from supervision_audit.ui.common import messages
+from supervision_audit.ui.common.workers import stop_all
+from supervision_audit.ui.signin.first_run_dialog import RecoveryKeyDialog
 
 STOP_WAIT_MS = 10_000  # how long a re-key waits for background work to stop
 

@@ -34,7 +34,7 @@ from supervision_audit.dates import add_months, format_date
 from supervision_audit.forms.frameworks import KSS, PCF
 from supervision_audit.policy import ASYE_MONTHS, ASYE_WEEKLY_DAYS
 from supervision_audit.services.asye import Gap, MilestoneState
-from supervision_audit.ui.style import ACCENT, BAD_FG, NOTE, OK_FG, WARNING_FG
+from supervision_audit.ui.common.style import ACCENT, BAD_FG, NOTE, OK_FG, WARNING_FG
 
 INK = QColor("#37474f")
 FUTURE = QColor("#7d8b93")  # the year still to come: a line, 3:1 or more on white

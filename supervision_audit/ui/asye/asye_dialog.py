@@ -36,11 +36,11 @@ from supervision_audit.services.asye_export import (
     tracker_signatures,
 )
 from supervision_audit.services.staff import get_staff
-from supervision_audit.ui import messages
-from supervision_audit.ui.export_pdf import write_pdf
-from supervision_audit.ui.form_editor import FormEditor, return_stays_in_the_form
-from supervision_audit.ui.style import note_label
-from supervision_audit.ui.window_state import last_folder
+from supervision_audit.ui.common import messages
+from supervision_audit.ui.common.style import note_label
+from supervision_audit.ui.common.window_state import last_folder
+from supervision_audit.ui.file.export_pdf import write_pdf
+from supervision_audit.ui.widgets.form_editor import FormEditor, return_stays_in_the_form
 
 SIGNATURE_KEYS = ("supervisee_signature", "supervisor_signature")
 WIDE_LABEL = 200  # px: second-column labels longer than this wrap

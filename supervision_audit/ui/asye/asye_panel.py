@@ -43,14 +43,10 @@ from supervision_audit.services.asye import (
 )
 from supervision_audit.services.asye_export import tracker_row
 from supervision_audit.services.staff import get_staff
-from supervision_audit.ui import messages
-from supervision_audit.ui.asye_charts import CadenceTimeline, ReflectionChart
-from supervision_audit.ui.asye_dialog import TrackerDialog, export_tracker
-from supervision_audit.ui.file_data import SupervisionFile
-from supervision_audit.ui.flow_layout import button_row
-from supervision_audit.ui.print_actions import print_action, print_tracker
-from supervision_audit.ui.section_panels import register
-from supervision_audit.ui.style import (
+from supervision_audit.ui.asye.asye_charts import CadenceTimeline, ReflectionChart
+from supervision_audit.ui.asye.asye_dialog import TrackerDialog, export_tracker
+from supervision_audit.ui.common import messages
+from supervision_audit.ui.common.style import (
     BAD_FG,
     NOTE,
     OK_FG,
@@ -59,6 +55,10 @@ from supervision_audit.ui.style import (
     heading_label,
     note_label,
 )
+from supervision_audit.ui.file.file_data import SupervisionFile
+from supervision_audit.ui.file.section_panels import register
+from supervision_audit.ui.printing.print_actions import print_action, print_tracker
+from supervision_audit.ui.widgets.flow_layout import button_row
 
 CHIP_KIND = {"done": "ok", "due": "warning", "overdue": "bad", "not yet due": "neutral"}
 MILESTONE_HEADERS = ("Milestone", "Due", "Done on", "State")
@@ -372,7 +372,7 @@ class AsyePanel(QWidget):
 
     def sign_tracker(self) -> None:
         """Sign the tracker (supervisor first, then the supervisee), as other records."""
-        from supervision_audit.ui.sign_dialog import SignDialog
+        from supervision_audit.ui.records.sign_dialog import SignDialog
 
         if self.file is None:
             return

@@ -41,17 +41,17 @@ from supervision_audit.services.audits import (
 )
 from supervision_audit.services.audits import save_audit as save_audit_values
 from supervision_audit.services.record_status import STATUS_LABELS, record_status, sign_state
-from supervision_audit.ui import messages
-from supervision_audit.ui.audit_evidence_view import (
+from supervision_audit.ui.audits.audit_evidence_view import (
     CARD_STYLE,
     EvidenceCard,
     EvidenceListDialog,
 )
-from supervision_audit.ui.form_editor import FormEditor
-from supervision_audit.ui.form_footer import FooterButton, form_footer
-from supervision_audit.ui.record_trail import TrailView, load_trail
-from supervision_audit.ui.sign_dialog import SignDialog
-from supervision_audit.ui.style import NOTE, PROBLEM, chip_style, heading_label, note_label
+from supervision_audit.ui.common import messages
+from supervision_audit.ui.common.style import NOTE, PROBLEM, chip_style, heading_label, note_label
+from supervision_audit.ui.records.record_trail import TrailView, load_trail
+from supervision_audit.ui.records.sign_dialog import SignDialog
+from supervision_audit.ui.widgets.form_editor import FormEditor
+from supervision_audit.ui.widgets.form_footer import FooterButton, form_footer
 
 MAX_ACTIONS = 6
 JUDGEMENT_CHIPS = {"outstanding": "ok", "good": "ok", "requires_improvement": "warning",

@@ -29,10 +29,10 @@ from supervision_audit.db import Store
 from supervision_audit.errors import SupervisionAuditError
 from supervision_audit.models import Attachment, Contract, SupervisionRecord, SupervisionSession
 from supervision_audit.services.access import Action, Actor, permitted
-from supervision_audit.ui import messages
-from supervision_audit.ui.checklist_dialog import read_only_table
-from supervision_audit.ui.record_data import FORM_TITLES
-from supervision_audit.ui.style import ACCENT, NOTE, PROBLEM, chip_style, note_label
+from supervision_audit.ui.common import messages
+from supervision_audit.ui.common.style import ACCENT, NOTE, PROBLEM, chip_style, note_label
+from supervision_audit.ui.file.checklist_dialog import read_only_table
+from supervision_audit.ui.records.record_data import FORM_TITLES
 
 OUTCOME_LABELS = {"yes": "Yes", "no": "No", "n_a": "Not applicable", "": "Not answered"}
 OUTCOME_CHIPS = {"yes": "ok", "no": "bad", "n_a": "neutral"}
@@ -302,7 +302,7 @@ class EvidenceListDialog(QDialog):
         return dialog
 
     def _dialog_for(self, item: EvidenceItem) -> QDialog | None:
-        from supervision_audit.ui.record_opening import open_record_dialog
+        from supervision_audit.ui.records.record_opening import open_record_dialog
 
         if item.kind == "session":
             with self.store.read() as session:
@@ -318,13 +318,13 @@ class EvidenceListDialog(QDialog):
             dialog.editor.set_read_only(True)
             return dialog
         if item.kind == "contract" and item.staff_id is not None:
-            from supervision_audit.ui.contract_dialog import ContractDialog
+            from supervision_audit.ui.file.contract_dialog import ContractDialog
 
             dialog = ContractDialog(self.store, self.actor, item.staff_id, item.id, self)
             dialog.editor.set_read_only(True)
             return dialog
         if item.kind == "document":
-            from supervision_audit.ui.documents_panel import save_document_copy
+            from supervision_audit.ui.file.documents_panel import save_document_copy
 
             save_document_copy(self, self.store, self.actor, item.id)
         return None

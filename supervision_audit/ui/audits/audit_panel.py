@@ -44,18 +44,11 @@ from supervision_audit.services.audit_outputs import (
 )
 from supervision_audit.services.audits import LABELS, audits_of, start_audit
 from supervision_audit.services.record_status import STATUS_LABELS, record_status
-from supervision_audit.ui import messages
-from supervision_audit.ui.audit_dialog import JUDGEMENT_CHIPS, AuditDialog
-from supervision_audit.ui.audit_programme_dialog import AuditProgrammeDialog
-from supervision_audit.ui.checklist_dialog import fit_rows, read_only_table
-from supervision_audit.ui.documents_panel import DocumentsPanel, plain_message
-from supervision_audit.ui.file_data import SupervisionFile
-from supervision_audit.ui.flow_layout import FlowLayout, button_row
-from supervision_audit.ui.observation_dialog import ObservationDialog, observations_text
-from supervision_audit.ui.print_actions import print_action, print_audit, print_whole_file
-from supervision_audit.ui.section_panels import register
-from supervision_audit.ui.sign_dialog import SignDialog
-from supervision_audit.ui.style import (
+from supervision_audit.ui.audits.audit_dialog import JUDGEMENT_CHIPS, AuditDialog
+from supervision_audit.ui.audits.audit_programme_dialog import AuditProgrammeDialog
+from supervision_audit.ui.audits.observation_dialog import ObservationDialog, observations_text
+from supervision_audit.ui.common import messages
+from supervision_audit.ui.common.style import (
     ACCENT,
     BAD_FG,
     NOTE,
@@ -65,8 +58,15 @@ from supervision_audit.ui.style import (
     heading_label,
     note_label,
 )
-from supervision_audit.ui.window_state import last_folder, remember_folder
-from supervision_audit.ui.workers import Job, JobContext, run_in_background
+from supervision_audit.ui.common.window_state import last_folder, remember_folder
+from supervision_audit.ui.common.workers import Job, JobContext, run_in_background
+from supervision_audit.ui.file.checklist_dialog import fit_rows, read_only_table
+from supervision_audit.ui.file.documents_panel import DocumentsPanel, plain_message
+from supervision_audit.ui.file.file_data import SupervisionFile
+from supervision_audit.ui.file.section_panels import register
+from supervision_audit.ui.printing.print_actions import print_action, print_audit, print_whole_file
+from supervision_audit.ui.records.sign_dialog import SignDialog
+from supervision_audit.ui.widgets.flow_layout import FlowLayout, button_row
 
 COLUMNS = ("Date", "Auditor", "Supervisor", "Judgement", "Status", "Open actions")
 CHIP_COLOURS = {"ok": OK_FG, "warning": WARNING_FG, "bad": BAD_FG}

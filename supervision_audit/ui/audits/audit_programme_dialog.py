@@ -32,10 +32,8 @@ from supervision_audit.services.audit_programme import (
     programme,
 )
 from supervision_audit.services.audits import start_audit
-from supervision_audit.ui import messages
-from supervision_audit.ui.checklist_dialog import fit_rows, read_only_table
-from supervision_audit.ui.documents_panel import plain_message
-from supervision_audit.ui.style import (
+from supervision_audit.ui.common import messages
+from supervision_audit.ui.common.style import (
     ACCENT,
     BAD_BG,
     BAD_FG,
@@ -46,6 +44,8 @@ from supervision_audit.ui.style import (
     heading_label,
     note_label,
 )
+from supervision_audit.ui.file.checklist_dialog import fit_rows, read_only_table
+from supervision_audit.ui.file.documents_panel import plain_message
 
 COLUMNS = ("Supervisor", "Supervisees", "Last audit", "Last observation", "This month",
            "Audit in 12 months", "Observation in 12 months")
@@ -218,7 +218,7 @@ class AuditProgrammeDialog(QDialog):
         return audit_id
 
     def _open_audit(self, audit_id: uuid.UUID) -> None:
-        from supervision_audit.ui.audit_dialog import AuditDialog
+        from supervision_audit.ui.audits.audit_dialog import AuditDialog
 
         try:
             dialog = AuditDialog(self.store, self.actor, audit_id, self)
@@ -228,7 +228,7 @@ class AuditProgrammeDialog(QDialog):
         self._show(dialog)
 
     def observe(self) -> QDialog | None:
-        from supervision_audit.ui.observation_dialog import ObservationDialog
+        from supervision_audit.ui.audits.observation_dialog import ObservationDialog
 
         line = self.selected_line()
         if line is None:

@@ -30,9 +30,9 @@ from supervision_audit.errors import SupervisionAuditError
 from supervision_audit.services.access import Actor
 from supervision_audit.services.audit_queue import AuditQueue, QueueLine, audit_queue
 from supervision_audit.services.audits import start_audit
-from supervision_audit.ui import messages
-from supervision_audit.ui.accessible import name_view
-from supervision_audit.ui.style import BAD_FG, chip_style, note_label
+from supervision_audit.ui.common import messages
+from supervision_audit.ui.common.accessible import name_view
+from supervision_audit.ui.common.style import BAD_FG, chip_style, note_label
 
 COLUMNS = ("File of", "Supervisor", "Last audit", "Judgement", "")
 ACTION_COLUMN = len(COLUMNS) - 1
@@ -144,7 +144,7 @@ class AuditQueueView(QWidget):
         line = self.queue.lines[row]
         try:
             audit_id = line.draft_id or self._start(line)
-            from supervision_audit.ui.audit_dialog import AuditDialog
+            from supervision_audit.ui.audits.audit_dialog import AuditDialog
 
             dialog = AuditDialog(self.store, self.actor, audit_id, self.window())
         except SupervisionAuditError as exc:
@@ -157,7 +157,7 @@ class AuditQueueView(QWidget):
             return start_audit(session, self.actor, line.supervisee_id, self.today()).id
 
     def open_programme(self) -> QDialog | None:
-        from supervision_audit.ui.audit_programme_dialog import AuditProgrammeDialog
+        from supervision_audit.ui.audits.audit_programme_dialog import AuditProgrammeDialog
 
         try:
             dialog = AuditProgrammeDialog(self.store, self.actor, self.window(),

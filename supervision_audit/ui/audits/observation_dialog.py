@@ -25,11 +25,11 @@ from supervision_audit.models import DirectObservation, Staff, SupervisionSessio
 from supervision_audit.services.access import Action, Actor, require
 from supervision_audit.services.audit_programme import record_observation
 from supervision_audit.services.staff import get_staff
-from supervision_audit.ui import messages
-from supervision_audit.ui.accessible import name_fields
-from supervision_audit.ui.date_field import DateField
-from supervision_audit.ui.layout_checks import resize_within_screen
-from supervision_audit.ui.style import heading_label, note_label, problem_label, show_problem
+from supervision_audit.ui.common import messages
+from supervision_audit.ui.common.accessible import name_fields
+from supervision_audit.ui.common.layout_checks import resize_within_screen
+from supervision_audit.ui.common.style import heading_label, note_label, problem_label, show_problem
+from supervision_audit.ui.widgets.date_field import DateField
 
 SESSIONS_SHOWN = 40  # the supervisor's most recent sessions offered as "the session observed"
 KIND_WORDS = {"individual": "supervision", "manager": "manager supervision"}

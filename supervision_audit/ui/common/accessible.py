@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from supervision_audit.ui.style import HIGHLIGHT
+from supervision_audit.ui.common.style import HIGHLIGHT
 
 REQUIRED = "Required"
 

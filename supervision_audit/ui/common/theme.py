@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from supervision_audit.ui.style import BORDER, HIGHLIGHT, PLACEHOLDER
+from supervision_audit.ui.common.style import BORDER, HIGHLIGHT, PLACEHOLDER
 
 BASE_STYLE = "Fusion"
 PE = QStyle.PrimitiveElement

@@ -38,11 +38,9 @@ from supervision_audit.db import Store
 from supervision_audit.errors import SupervisionAuditError
 from supervision_audit.services.access import Actor, visible_staff
 from supervision_audit.services.dashboard import Dashboard, Item, build, in_timescale_trends
-from supervision_audit.ui.accessible import name_view
-from supervision_audit.ui.audit_queue_view import AuditQueueView
-from supervision_audit.ui.dashboard_tiles import CountTile, place_tiles, tile_name
-from supervision_audit.ui.reminders import ReminderPanel
-from supervision_audit.ui.style import (
+from supervision_audit.ui.audits.audit_queue_view import AuditQueueView
+from supervision_audit.ui.common.accessible import name_view
+from supervision_audit.ui.common.style import (
     ACCENT,
     BAD_FG,
     HIGHLIGHT,
@@ -51,8 +49,10 @@ from supervision_audit.ui.style import (
     heading_label,
     note_label,
 )
-from supervision_audit.ui.trend_chart import MAX_LINES, Series, TrendChart
-from supervision_audit.ui.workers import Job, JobContext, in_session, run_in_background
+from supervision_audit.ui.common.workers import Job, JobContext, in_session, run_in_background
+from supervision_audit.ui.dashboard.dashboard_tiles import CountTile, place_tiles, tile_name
+from supervision_audit.ui.dashboard.reminders import ReminderPanel
+from supervision_audit.ui.dashboard.trend_chart import MAX_LINES, Series, TrendChart
 
 TARGET_ROLE = Qt.ItemDataRole.UserRole  # ("person" | "record", uuid) on an item's row
 SECTION_ROLE = Qt.ItemDataRole.UserRole + 1  # the section title on its header row

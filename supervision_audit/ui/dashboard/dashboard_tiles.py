@@ -12,7 +12,7 @@ from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from supervision_audit.services.dashboard import Item
-from supervision_audit.ui.style import BAD_FG
+from supervision_audit.ui.common.style import BAD_FG
 
 # The tiles' short names for the services' section titles (an unknown section keeps its own).
 TILE_NAMES = {

@@ -24,8 +24,8 @@ from supervision_audit.errors import SupervisionAuditError
 from supervision_audit.services.access import Actor
 from supervision_audit.services.dashboard import Dashboard, Item
 from supervision_audit.services.reminders_seen import load_seen, save_seen
-from supervision_audit.ui.style import BAD_FG, WARNING_BG, WARNING_FG
-from supervision_audit.ui.window_state import app_settings
+from supervision_audit.ui.common.style import BAD_FG, WARNING_BG, WARNING_FG
+from supervision_audit.ui.common.window_state import app_settings
 
 MAX_LINES = 6
 INK = "#3b2a12"  # the reminders' text on their pale orange

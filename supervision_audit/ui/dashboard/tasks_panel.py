@@ -25,9 +25,9 @@ from supervision_audit.db import Store
 from supervision_audit.errors import SupervisionAuditError
 from supervision_audit.services.access import Actor
 from supervision_audit.services.signatures import TaskItem, tasks_for
-from supervision_audit.ui.accessible import name_view
-from supervision_audit.ui.record_data import FORM_LABELS
-from supervision_audit.ui.style import PROBLEM, heading_label, note_label
+from supervision_audit.ui.common.accessible import name_view
+from supervision_audit.ui.common.style import PROBLEM, heading_label, note_label
+from supervision_audit.ui.records.record_data import FORM_LABELS
 
 COLUMNS = ("Task", "Supervisee", "Session", "Due")
 ID_ROLE = Qt.ItemDataRole.UserRole + 1

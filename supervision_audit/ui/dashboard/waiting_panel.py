@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from supervision_audit.services.my_supervision import Waiting
-from supervision_audit.ui.style import WARNING_BG, heading_label, note_label
+from supervision_audit.ui.common.style import WARNING_BG, heading_label, note_label
 
 KIND_ROLE = Qt.ItemDataRole.UserRole
 TARGET_ROLE = Qt.ItemDataRole.UserRole + 1

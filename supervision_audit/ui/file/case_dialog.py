@@ -21,11 +21,11 @@ from supervision_audit.errors import Problem, SupervisionAuditError, ValidationE
 from supervision_audit.policy import CASE_TYPE_LABELS
 from supervision_audit.services.access import Actor
 from supervision_audit.services.cases import add_case
-from supervision_audit.ui import messages
-from supervision_audit.ui.accessible import name_fields
-from supervision_audit.ui.date_field import DateField
-from supervision_audit.ui.monitoring_common import FieldProblems
-from supervision_audit.ui.style import note_label
+from supervision_audit.ui.common import messages
+from supervision_audit.ui.common.accessible import name_fields
+from supervision_audit.ui.common.style import note_label
+from supervision_audit.ui.monitoring.monitoring_common import FieldProblems
+from supervision_audit.ui.widgets.date_field import DateField
 
 
 def _stacked(field: QWidget, problem: QLabel) -> QVBoxLayout:

@@ -17,13 +17,13 @@ from supervision_audit.db import Store
 from supervision_audit.errors import SupervisionAuditError
 from supervision_audit.services.access import Action, Actor, permitted, require
 from supervision_audit.services.cases import CaseStatus, case_statuses, close_case
-from supervision_audit.ui.case_dialog import CaseDialog
-from supervision_audit.ui.file_data import SupervisionFile
-from supervision_audit.ui.messages import reports_errors
-from supervision_audit.ui.monitoring_common import RecordTable, Today
-from supervision_audit.ui.monitoring_dialogs import WhenDialog
-from supervision_audit.ui.section_panels import register
-from supervision_audit.ui.style import BAD_BG, BAD_FG, NOTE, OK_FG, note_label
+from supervision_audit.ui.common.messages import reports_errors
+from supervision_audit.ui.common.style import BAD_BG, BAD_FG, NOTE, OK_FG, note_label
+from supervision_audit.ui.file.case_dialog import CaseDialog
+from supervision_audit.ui.file.file_data import SupervisionFile
+from supervision_audit.ui.file.section_panels import register
+from supervision_audit.ui.monitoring.monitoring_common import RecordTable, Today
+from supervision_audit.ui.monitoring.monitoring_dialogs import WhenDialog
 
 Index = QModelIndex | QPersistentModelIndex
 OVERDUE_TEXT = "not discussed within its interval"

@@ -23,8 +23,8 @@ from PySide6.QtWidgets import (
 from supervision_audit.db import Store
 from supervision_audit.services.access import Actor
 from supervision_audit.services.attachments import SectionCheck, checklist
-from supervision_audit.ui.accessible import name_view
-from supervision_audit.ui.style import (
+from supervision_audit.ui.common.accessible import name_view
+from supervision_audit.ui.common.style import (
     BAD_BG,
     BAD_FG,
     NOTE,

@@ -18,9 +18,9 @@ from supervision_audit.services.contracts import (
     shown_values,
 )
 from supervision_audit.services.staff import get_staff
-from supervision_audit.ui import messages
-from supervision_audit.ui.form_editor import FormEditor, return_stays_in_the_form
-from supervision_audit.ui.style import note_label
+from supervision_audit.ui.common import messages
+from supervision_audit.ui.common.style import note_label
+from supervision_audit.ui.widgets.form_editor import FormEditor, return_stays_in_the_form
 
 
 class ContractDialog(QDialog):

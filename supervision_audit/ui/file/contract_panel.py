@@ -15,10 +15,10 @@ from PySide6.QtWidgets import (
 
 from supervision_audit.dates import format_date
 from supervision_audit.services.integrity import CHANGED_LABEL
-from supervision_audit.ui.file_data import ContractSummary
-from supervision_audit.ui.flow_layout import button_row
-from supervision_audit.ui.icons import icon
-from supervision_audit.ui.style import chip_style, note_label
+from supervision_audit.ui.common.icons import icon
+from supervision_audit.ui.common.style import chip_style, note_label
+from supervision_audit.ui.file.file_data import ContractSummary
+from supervision_audit.ui.widgets.flow_layout import button_row
 
 STATUS_TEXT = {
     "current": ("Current", "ok"),

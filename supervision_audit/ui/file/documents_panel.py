@@ -40,14 +40,14 @@ from supervision_audit.services.access import Action as A
 from supervision_audit.services.access import Actor, require
 from supervision_audit.services.attachments import MAX_ATTACHMENT_BYTES, add_attachment
 from supervision_audit.services.events import log_event
-from supervision_audit.ui import messages
-from supervision_audit.ui.checklist_dialog import ChecklistDialog, fit_rows, read_only_table
-from supervision_audit.ui.date_field import DateField
-from supervision_audit.ui.file_data import SupervisionFile
-from supervision_audit.ui.flow_layout import button_row
-from supervision_audit.ui.section_panels import register
-from supervision_audit.ui.style import ACCENT, PROBLEM, note_label
-from supervision_audit.ui.window_state import last_folder, remember_folder
+from supervision_audit.ui.common import messages
+from supervision_audit.ui.common.style import ACCENT, PROBLEM, note_label
+from supervision_audit.ui.common.window_state import last_folder, remember_folder
+from supervision_audit.ui.file.checklist_dialog import ChecklistDialog, fit_rows, read_only_table
+from supervision_audit.ui.file.file_data import SupervisionFile
+from supervision_audit.ui.file.section_panels import register
+from supervision_audit.ui.widgets.date_field import DateField
+from supervision_audit.ui.widgets.flow_layout import button_row
 
 COLUMNS = ("Name", "Date", "Type", "Size", "Added by")
 LIMIT_TEXT = f"{MAX_ATTACHMENT_BYTES // (1024 * 1024)} MB"

@@ -14,8 +14,8 @@ from supervision_audit.db import Store
 from supervision_audit.errors import SupervisionAuditError
 from supervision_audit.services.access import Actor
 from supervision_audit.services.contract_export import export_contract_pdf
-from supervision_audit.ui import messages
-from supervision_audit.ui.window_state import last_folder, remember_folder
+from supervision_audit.ui.common import messages
+from supervision_audit.ui.common.window_state import last_folder, remember_folder
 
 
 def choose_pdf_path(parent: QWidget | None, suggested: Path) -> Path | None:

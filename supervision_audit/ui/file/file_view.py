@@ -23,10 +23,10 @@ from PySide6.QtWidgets import (
 
 from supervision_audit.dates import format_date
 from supervision_audit.forms.folder import FOLDER_SECTIONS, FolderSection
-from supervision_audit.ui.accessible import focus_frame
-from supervision_audit.ui.contract_panel import ContractPanel
-from supervision_audit.ui.file_data import SupervisionFile, SupervisorPeriod
-from supervision_audit.ui.style import NOTE, chip_style, heading_label, note_label
+from supervision_audit.ui.common.accessible import focus_frame
+from supervision_audit.ui.common.style import NOTE, chip_style, heading_label, note_label
+from supervision_audit.ui.file.contract_panel import ContractPanel
+from supervision_audit.ui.file.file_data import SupervisionFile, SupervisorPeriod
 
 EMPTY_SECTION_TEXT: dict[int, str] = {
     1: "No supervision monitoring entries yet.",

@@ -16,10 +16,16 @@ from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from supervision_audit.db import Store
 from supervision_audit.services.access import Actor
-from supervision_audit.ui.file_data import SupervisionFile
+from supervision_audit.ui.file.file_data import SupervisionFile
 
-PANEL_MODULES = ("monitoring_panel", "records_panel", "caseload_panel", "documents_panel",
-                 "asye_panel", "audit_panel")
+PANEL_MODULES = (  # each registers its panels when imported
+    "supervision_audit.ui.monitoring.monitoring_panel",
+    "supervision_audit.ui.records.records_panel",
+    "supervision_audit.ui.file.caseload_panel",
+    "supervision_audit.ui.file.documents_panel",
+    "supervision_audit.ui.asye.asye_panel",
+    "supervision_audit.ui.audits.audit_panel",
+)
 
 
 class SectionPanel(Protocol):
@@ -75,12 +81,8 @@ def build_panels(store: Store, actor: Actor, parent: QWidget | None = None
 
 
 def _load_panel_modules() -> None:
-    """Import the modules that register panels (each optional until it exists)."""
+    """Import the modules that register panels."""
     import importlib
 
     for name in PANEL_MODULES:
-        try:
-            importlib.import_module(f"supervision_audit.ui.{name}")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"supervision_audit.ui.{name}":
-                raise
+        importlib.import_module(name)

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from supervision_audit.errors import Problem
-from supervision_audit.ui.style import problem_label, show_problem
+from supervision_audit.ui.common.style import problem_label, show_problem
 
 CELL_MARGINS = 16  # room a cell leaves beside its text (Qt's is 3 to 6 pixels each side)
 

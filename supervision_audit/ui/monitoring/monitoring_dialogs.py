@@ -19,12 +19,12 @@ from sqlmodel import Session
 
 from supervision_audit.db import Store
 from supervision_audit.errors import Problem, SupervisionAuditError, ValidationError
-from supervision_audit.ui import messages
-from supervision_audit.ui.accessible import name_fields
-from supervision_audit.ui.date_field import DateField
-from supervision_audit.ui.monitoring_common import FieldProblems
-from supervision_audit.ui.style import NOTE, note_label
-from supervision_audit.ui.time_field import TimeField
+from supervision_audit.ui.common import messages
+from supervision_audit.ui.common.accessible import name_fields
+from supervision_audit.ui.common.style import NOTE, note_label
+from supervision_audit.ui.monitoring.monitoring_common import FieldProblems
+from supervision_audit.ui.widgets.date_field import DateField
+from supervision_audit.ui.widgets.time_field import TimeField
 
 # (session, the date, the time or None) -> anything; raises ValidationError for bad input
 SaveDate = Callable[[Session, date, time | None], object]

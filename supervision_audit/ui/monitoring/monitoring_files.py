@@ -26,15 +26,15 @@ from supervision_audit.errors import Problem, ValidationError
 from supervision_audit.services.access import Actor
 from supervision_audit.services.monitoring_xlsx import export_monitoring, import_monitoring
 from supervision_audit.services.record_export import export_monitoring_pdf, export_schedule_ics
-from supervision_audit.ui import messages
-from supervision_audit.ui.accessible import name_view
-from supervision_audit.ui.file_data import SupervisionFile
-from supervision_audit.ui.layout_checks import resize_within_screen
-from supervision_audit.ui.messages import reports_errors
-from supervision_audit.ui.monitoring_common import Today
-from supervision_audit.ui.monitoring_model import MonitoringModel, plural
-from supervision_audit.ui.style import PROBLEM, note_label
-from supervision_audit.ui.window_state import last_folder, remember_folder
+from supervision_audit.ui.common import messages
+from supervision_audit.ui.common.accessible import name_view
+from supervision_audit.ui.common.layout_checks import resize_within_screen
+from supervision_audit.ui.common.messages import reports_errors
+from supervision_audit.ui.common.style import PROBLEM, note_label
+from supervision_audit.ui.common.window_state import last_folder, remember_folder
+from supervision_audit.ui.file.file_data import SupervisionFile
+from supervision_audit.ui.monitoring.monitoring_common import Today
+from supervision_audit.ui.monitoring.monitoring_model import MonitoringModel, plural
 
 XLSX_FILTER = "Excel workbook (*.xlsx)"
 PDF_FILTER = "PDF document (*.pdf)"

@@ -12,8 +12,8 @@ from supervision_audit.dates import format_date
 from supervision_audit.forms.monitoring import MONITORING_HEADERS
 from supervision_audit.policy import Escalation
 from supervision_audit.services.sessions import MonitoringRow
-from supervision_audit.ui.style import BAD_BG, BAD_FG, NOTE, OK_FG, WARNING_FG
-from supervision_audit.ui.time_field import format_time
+from supervision_audit.ui.common.style import BAD_BG, BAD_FG, NOTE, OK_FG, WARNING_FG
+from supervision_audit.ui.widgets.time_field import format_time
 from supervision_audit.wording import plural
 
 Index = QModelIndex | QPersistentModelIndex

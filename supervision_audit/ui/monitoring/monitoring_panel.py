@@ -33,19 +33,24 @@ from supervision_audit.services.sessions import (
     remove_planned,
     set_rescheduled,
 )
-from supervision_audit.ui import monitoring_common
-from supervision_audit.ui.file_data import SupervisionFile
-from supervision_audit.ui.flow_layout import button_row
-from supervision_audit.ui.icons import icon
-from supervision_audit.ui.messages import reports_errors
-from supervision_audit.ui.monitoring_common import RecordTable, Today
-from supervision_audit.ui.monitoring_dialogs import WhenDialog
-from supervision_audit.ui.monitoring_files import SheetFiles
-from supervision_audit.ui.monitoring_model import Column, MonitoringModel, plural, summary_text
-from supervision_audit.ui.postpone_dialog import PostponeDialog
-from supervision_audit.ui.schedule_dialog import MoveDialog, PlanYearDialog
-from supervision_audit.ui.section_panels import register
-from supervision_audit.ui.style import BAD_FG, OK_FG, note_label
+from supervision_audit.ui.common.icons import icon
+from supervision_audit.ui.common.messages import reports_errors
+from supervision_audit.ui.common.style import BAD_FG, OK_FG, note_label
+from supervision_audit.ui.file.file_data import SupervisionFile
+from supervision_audit.ui.file.section_panels import register
+from supervision_audit.ui.monitoring import monitoring_common
+from supervision_audit.ui.monitoring.monitoring_common import RecordTable, Today
+from supervision_audit.ui.monitoring.monitoring_dialogs import WhenDialog
+from supervision_audit.ui.monitoring.monitoring_files import SheetFiles
+from supervision_audit.ui.monitoring.monitoring_model import (
+    Column,
+    MonitoringModel,
+    plural,
+    summary_text,
+)
+from supervision_audit.ui.monitoring.postpone_dialog import PostponeDialog
+from supervision_audit.ui.monitoring.schedule_dialog import MoveDialog, PlanYearDialog
+from supervision_audit.ui.widgets.flow_layout import button_row
 
 MISSED = ("postponed", "cancelled")
 SAMPLES = {Column.DATE: "00/00/0000", Column.TIME: "00:00", Column.STATUS: "Completed",

@@ -25,12 +25,12 @@ from supervision_audit.errors import Problem, SupervisionAuditError, ValidationE
 from supervision_audit.policy import RESCHEDULE_WINDOW_DAYS
 from supervision_audit.services.access import Actor
 from supervision_audit.services.sessions import get_session, miss_session
-from supervision_audit.ui import messages
-from supervision_audit.ui.accessible import name_fields
-from supervision_audit.ui.date_field import DateField
-from supervision_audit.ui.monitoring_common import FieldProblems
-from supervision_audit.ui.style import NOTE, WARNING_BG, WARNING_FG, note_label
-from supervision_audit.ui.time_field import TimeField, format_time
+from supervision_audit.ui.common import messages
+from supervision_audit.ui.common.accessible import name_fields
+from supervision_audit.ui.common.style import NOTE, WARNING_BG, WARNING_FG, note_label
+from supervision_audit.ui.monitoring.monitoring_common import FieldProblems
+from supervision_audit.ui.widgets.date_field import DateField
+from supervision_audit.ui.widgets.time_field import TimeField, format_time
 
 
 def _stacked(field: QWidget | QHBoxLayout, problem: QLabel) -> QVBoxLayout:

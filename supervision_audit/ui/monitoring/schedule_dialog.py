@@ -29,12 +29,12 @@ from supervision_audit.services.sessions import (
     supervisee_terms,
 )
 from supervision_audit.services.staff import get_staff
-from supervision_audit.ui import messages
-from supervision_audit.ui.accessible import name_fields
-from supervision_audit.ui.date_field import DateField
-from supervision_audit.ui.monitoring_common import FieldProblems
-from supervision_audit.ui.style import note_label
-from supervision_audit.ui.time_field import TimeField
+from supervision_audit.ui.common import messages
+from supervision_audit.ui.common.accessible import name_fields
+from supervision_audit.ui.common.style import note_label
+from supervision_audit.ui.monitoring.monitoring_common import FieldProblems
+from supervision_audit.ui.widgets.date_field import DateField
+from supervision_audit.ui.widgets.time_field import TimeField
 
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday")
 DEFAULT_TIME = time(10, 0)

@@ -14,7 +14,7 @@ from PySide6.QtGui import QPageLayout, QPageSize, QPainter
 from PySide6.QtPrintSupport import QPrinter, QPrintPreviewDialog
 from PySide6.QtWidgets import QWidget
 
-from supervision_audit.ui.pdf_painter import open_pdf, paint_page
+from supervision_audit.ui.printing.pdf_painter import open_pdf, paint_page
 
 
 def paint_pdf(printer: QPrinter, pdf: Path) -> int:

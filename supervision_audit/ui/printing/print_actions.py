@@ -18,7 +18,8 @@ from supervision_audit.db import Store
 from supervision_audit.errors import SupervisionAuditError
 from supervision_audit.services.access import Actor
 from supervision_audit.services.record_export import note_printed
-from supervision_audit.ui import messages, printing
+from supervision_audit.ui.common import messages
+from supervision_audit.ui.printing import preview
 
 
 def print_key() -> QKeySequence:
@@ -51,7 +52,7 @@ def print_document(parent: QWidget | None, store: Store, actor: Actor,
         except SupervisionAuditError as exc:
             messages.show_error(parent, f"Print {document.title.lower()}", str(exc))
             return False
-        if not printing.preview_and_print(pdf, document.title, parent):
+        if not preview.preview_and_print(pdf, document.title, parent):
             return False
     with store.write() as session:
         note_printed(session, actor, document.kind, document.subject_id,

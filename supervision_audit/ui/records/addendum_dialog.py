@@ -17,9 +17,9 @@ from supervision_audit.db import Store
 from supervision_audit.errors import SupervisionAuditError, ValidationError, WrongKeyError
 from supervision_audit.services.access import Actor
 from supervision_audit.services.signatures import add_addendum
-from supervision_audit.ui.short_form import ShortFormDialog
-from supervision_audit.ui.sign_dialog import describe
-from supervision_audit.ui.style import show_problem
+from supervision_audit.ui.common.style import show_problem
+from supervision_audit.ui.records.sign_dialog import describe
+from supervision_audit.ui.widgets.short_form import ShortFormDialog
 
 
 class AddendumDialog(ShortFormDialog):

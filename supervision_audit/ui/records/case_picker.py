@@ -25,8 +25,8 @@ from sqlmodel import Session
 from supervision_audit.forms import Field
 from supervision_audit.policy import CASE_TYPE_LABELS, CaseType
 from supervision_audit.services.cases import caseload
-from supervision_audit.ui.field_binding import Binding
-from supervision_audit.ui.style import problem_label
+from supervision_audit.ui.common.style import problem_label
+from supervision_audit.ui.widgets.field_binding import Binding
 
 KEY = "cases_discussed"  # the records' table of cases discussed
 COLUMN = "case"  # its column of case references
@@ -140,7 +140,7 @@ class CasePicker:
     def add_case(self) -> QDialog:
         """Add a case to the caseload (open on the session's day, at the latest); it is then
         offered, and chosen in the first empty row."""
-        from supervision_audit.ui.case_dialog import CaseDialog
+        from supervision_audit.ui.file.case_dialog import CaseDialog
 
         dialog = CaseDialog(self.dialog.store, self.dialog.actor, self.supervisee,
                             self.dialog.about, self.dialog, today=self.held_on)

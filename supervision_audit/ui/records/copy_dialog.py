@@ -19,10 +19,10 @@ from supervision_audit.policy import copy_due
 from supervision_audit.services.access import Actor
 from supervision_audit.services.records import get_record
 from supervision_audit.services.signatures import COPY_METHODS, record_copy_given
-from supervision_audit.ui.date_field import DateField
-from supervision_audit.ui.short_form import ShortFormDialog
-from supervision_audit.ui.sign_dialog import describe
-from supervision_audit.ui.style import show_problem
+from supervision_audit.ui.common.style import show_problem
+from supervision_audit.ui.records.sign_dialog import describe
+from supervision_audit.ui.widgets.date_field import DateField
+from supervision_audit.ui.widgets.short_form import ShortFormDialog
 
 
 class CopyDialog(ShortFormDialog):

@@ -9,8 +9,8 @@ from typing import Any
 from sqlmodel import Session
 
 from supervision_audit.models import Staff, SupervisionRecord
-from supervision_audit.ui.record_data import supervisees_of
-from supervision_audit.ui.record_dialog import RecordDialog
+from supervision_audit.ui.records.record_data import supervisees_of
+from supervision_audit.ui.records.record_dialog import RecordDialog
 
 
 def _as_uuid(value: Any) -> uuid.UUID | None:

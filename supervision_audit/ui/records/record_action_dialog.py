@@ -18,9 +18,9 @@ from supervision_audit.db import Store
 from supervision_audit.errors import SupervisionAuditError, ValidationError
 from supervision_audit.services.access import Actor
 from supervision_audit.services.records import mark_action_done
-from supervision_audit.ui.date_field import DateField
-from supervision_audit.ui.record_data import ActionRow
-from supervision_audit.ui.style import heading_label, note_label, problem_label, show_problem
+from supervision_audit.ui.common.style import heading_label, note_label, problem_label, show_problem
+from supervision_audit.ui.records.record_data import ActionRow
+from supervision_audit.ui.widgets.date_field import DateField
 
 
 class ActionDoneDialog(QDialog):

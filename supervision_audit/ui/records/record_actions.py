@@ -11,11 +11,11 @@ from PySide6.QtCore import QObject, QPoint, Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMenu, QPushButton
 
-from supervision_audit.ui.icons import icon
-from supervision_audit.ui.print_actions import print_key
+from supervision_audit.ui.common.icons import icon
+from supervision_audit.ui.printing.print_actions import print_key
 
 if TYPE_CHECKING:
-    from supervision_audit.ui.records_panel import RecordsPanel
+    from supervision_audit.ui.records.records_panel import RecordsPanel
 
 
 class RecordActions(QObject):

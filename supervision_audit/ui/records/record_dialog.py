@@ -41,15 +41,8 @@ from supervision_audit.services.records import (
     save_draft,
 )
 from supervision_audit.services.signatures import COPY_METHODS, is_final
-from supervision_audit.ui import messages
-from supervision_audit.ui.case_picker import KEY as CASES
-from supervision_audit.ui.case_picker import CasePicker, Choices, case_choices
-from supervision_audit.ui.form_editor import FormEditor
-from supervision_audit.ui.form_footer import FooterButton, form_footer
-from supervision_audit.ui.record_data import FORM_TITLES, ActionRow
-from supervision_audit.ui.record_review import ReviewTable, outcome_key
-from supervision_audit.ui.record_trail import TrailView, load_trail
-from supervision_audit.ui.style import (
+from supervision_audit.ui.common import messages
+from supervision_audit.ui.common.style import (
     BAD_BG,
     BAD_FG,
     NOTE,
@@ -58,6 +51,13 @@ from supervision_audit.ui.style import (
     heading_label,
     note_label,
 )
+from supervision_audit.ui.records.case_picker import KEY as CASES
+from supervision_audit.ui.records.case_picker import CasePicker, Choices, case_choices
+from supervision_audit.ui.records.record_data import FORM_TITLES, ActionRow
+from supervision_audit.ui.records.record_review import ReviewTable, outcome_key
+from supervision_audit.ui.records.record_trail import TrailView, load_trail
+from supervision_audit.ui.widgets.form_editor import FormEditor
+from supervision_audit.ui.widgets.form_footer import FooterButton, form_footer
 
 AUTOSAVE_MS = 2000  # how long after the last change the draft is saved
 
@@ -250,7 +250,7 @@ class RecordDialog(QDialog):
             if self.editable else None)
         self.draft_note, self.buttons = footer.note, footer.buttons
         self.save_button, self.complete_button = footer.save, footer.complete
-        from supervision_audit.ui.print_actions import add_print_button
+        from supervision_audit.ui.printing.print_actions import add_print_button
 
         self.print_button = add_print_button(self, footer.buttons, self.print_record,
                                              "print_record_dialog")
@@ -259,7 +259,7 @@ class RecordDialog(QDialog):
     def print_record(self) -> bool:
         """Print preview of this record as its form (a draft's changes are saved first);
         True when printed."""
-        from supervision_audit.ui.print_actions import print_record
+        from supervision_audit.ui.printing.print_actions import print_record
 
         self._save_if_changed()
         with self.store.read() as session:

@@ -11,8 +11,8 @@ from PySide6.QtWidgets import QWidget
 from supervision_audit.db import Store
 from supervision_audit.models import SupervisionRecord
 from supervision_audit.services.access import Actor
-from supervision_audit.ui.group_dialog import GroupRecordDialog
-from supervision_audit.ui.record_dialog import AUTOSAVE_MS, RecordDialog
+from supervision_audit.ui.records.group_dialog import GroupRecordDialog
+from supervision_audit.ui.records.record_dialog import AUTOSAVE_MS, RecordDialog
 
 
 def open_record_dialog(store: Store, actor: Actor, record_id: uuid.UUID,

@@ -18,8 +18,8 @@ from PySide6.QtWidgets import (
 )
 
 from supervision_audit.services.records import REVIEW_OUTCOMES
-from supervision_audit.ui.record_data import ActionRow, esc
-from supervision_audit.ui.style import NOTE, OK_FG, WARNING_FG
+from supervision_audit.ui.common.style import NOTE, OK_FG, WARNING_FG
+from supervision_audit.ui.records.record_data import ActionRow, esc
 
 OUTCOME_KEYS = tuple(REVIEW_OUTCOMES)  # "done", "carried_forward"
 _BY_LABEL = {label: key for key, label in REVIEW_OUTCOMES.items()}

@@ -16,9 +16,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from supervision_audit.ui.date_field import DateField
-from supervision_audit.ui.record_data import PlannedSession
-from supervision_audit.ui.style import heading_label, note_label, problem_label, show_problem
+from supervision_audit.ui.common.style import heading_label, note_label, problem_label, show_problem
+from supervision_audit.ui.records.record_data import PlannedSession
+from supervision_audit.ui.widgets.date_field import DateField
 
 
 class StartRecordDialog(QDialog):

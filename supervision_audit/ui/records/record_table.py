@@ -14,9 +14,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from supervision_audit.ui.accessible import name_view
-from supervision_audit.ui.record_data import RecordRow
-from supervision_audit.ui.style import NOTE, OK_FG, PROBLEM, WARNING_FG
+from supervision_audit.ui.common.accessible import name_view
+from supervision_audit.ui.common.style import NOTE, OK_FG, PROBLEM, WARNING_FG
+from supervision_audit.ui.records.record_data import RecordRow
 
 COLUMNS = ("Date", "Form", "Status", "Short?", "Copy given")
 STATUS_COLOURS = {"draft": NOTE, "awaiting": WARNING_FG, "final": OK_FG}

@@ -15,8 +15,8 @@ from sqlmodel import Session
 from supervision_audit.models import Signature, Staff
 from supervision_audit.services.access import Actor
 from supervision_audit.services.signatures import addenda_of, signatures_of
-from supervision_audit.ui.record_data import ROLE_WORDS, Signer, esc, sign_state
-from supervision_audit.ui.style import NOTE, chip_style, note_label
+from supervision_audit.ui.common.style import NOTE, chip_style, note_label
+from supervision_audit.ui.records.record_data import ROLE_WORDS, Signer, esc, sign_state
 
 IMAGE_HEIGHT = 46
 

@@ -29,31 +29,36 @@ from supervision_audit.errors import SupervisionAuditError
 from supervision_audit.services.access import Actor
 from supervision_audit.services.record_export import export_record_pdf
 from supervision_audit.services.records import save_draft, start_record
-from supervision_audit.ui import messages
-from supervision_audit.ui.addendum_dialog import AddendumDialog
-from supervision_audit.ui.copy_dialog import CopyDialog
-from supervision_audit.ui.file_data import SupervisionFile
-from supervision_audit.ui.flow_layout import FlowLayout, button_row
-from supervision_audit.ui.icons import icon
-from supervision_audit.ui.print_actions import print_record
-from supervision_audit.ui.record_action_dialog import ActionDoneDialog
-from supervision_audit.ui.record_actions import RecordActions
-from supervision_audit.ui.record_data import PlannedSession, RecordRow, RecordsData, load_records
-from supervision_audit.ui.record_dialog import AUTOSAVE_MS, RecordDialog
-from supervision_audit.ui.record_opening import open_record_dialog
-from supervision_audit.ui.record_start_dialog import StartRecordDialog
-from supervision_audit.ui.record_table import RecordsTable
-from supervision_audit.ui.reopen_dialog import ReopenDialog
-from supervision_audit.ui.section_panels import register
-from supervision_audit.ui.sign_dialog import SignDialog
-from supervision_audit.ui.style import (
+from supervision_audit.ui.common import messages
+from supervision_audit.ui.common.icons import icon
+from supervision_audit.ui.common.style import (
     ACCENT,
     PROBLEM,
     WARNING_BG,
     WARNING_FG,
     note_label,
 )
-from supervision_audit.ui.window_state import last_folder, remember_folder
+from supervision_audit.ui.common.window_state import last_folder, remember_folder
+from supervision_audit.ui.file.file_data import SupervisionFile
+from supervision_audit.ui.file.section_panels import register
+from supervision_audit.ui.printing.print_actions import print_record
+from supervision_audit.ui.records.addendum_dialog import AddendumDialog
+from supervision_audit.ui.records.copy_dialog import CopyDialog
+from supervision_audit.ui.records.record_action_dialog import ActionDoneDialog
+from supervision_audit.ui.records.record_actions import RecordActions
+from supervision_audit.ui.records.record_data import (
+    PlannedSession,
+    RecordRow,
+    RecordsData,
+    load_records,
+)
+from supervision_audit.ui.records.record_dialog import AUTOSAVE_MS, RecordDialog
+from supervision_audit.ui.records.record_opening import open_record_dialog
+from supervision_audit.ui.records.record_start_dialog import StartRecordDialog
+from supervision_audit.ui.records.record_table import RecordsTable
+from supervision_audit.ui.records.reopen_dialog import ReopenDialog
+from supervision_audit.ui.records.sign_dialog import SignDialog
+from supervision_audit.ui.widgets.flow_layout import FlowLayout, button_row
 
 
 def ask_new_record(parent: QWidget | None, title: str, intro: str,

@@ -10,9 +10,9 @@ from PySide6.QtWidgets import QLineEdit, QWidget
 from supervision_audit.db import Store
 from supervision_audit.services.access import Actor
 from supervision_audit.services.records import REOPEN_REASON_MAX, reopen_record
-from supervision_audit.ui.short_form import ShortFormDialog
-from supervision_audit.ui.sign_dialog import describe
-from supervision_audit.ui.style import show_problem
+from supervision_audit.ui.common.style import show_problem
+from supervision_audit.ui.records.sign_dialog import describe
+from supervision_audit.ui.widgets.short_form import ShortFormDialog
 
 
 class ReopenDialog(ShortFormDialog):

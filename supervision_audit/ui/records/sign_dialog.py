@@ -37,16 +37,22 @@ from supervision_audit.services.signatures import (
     SUPERVISEE_MEANING,
     sign,
 )
-from supervision_audit.ui.layout_checks import resize_within_screen
-from supervision_audit.ui.record_data import FORM_TITLES, ROLE_WORDS, Signer, esc, sign_state
-from supervision_audit.ui.signature_pad import SignatureBox
-from supervision_audit.ui.style import (
+from supervision_audit.ui.common.layout_checks import resize_within_screen
+from supervision_audit.ui.common.style import (
     chip_style,
     heading_label,
     note_label,
     problem_label,
     show_problem,
 )
+from supervision_audit.ui.records.record_data import (
+    FORM_TITLES,
+    ROLE_WORDS,
+    Signer,
+    esc,
+    sign_state,
+)
+from supervision_audit.ui.widgets.signature_pad import SignatureBox
 
 DISAGREE_LABEL = "Supervisee: I have read this record and disagree:"
 

@@ -36,18 +36,18 @@ from supervision_audit.services.access_log import COLUMNS, access_log, write_acc
 from supervision_audit.services.signin import FAILED_SIGN_IN
 from supervision_audit.services.staff import list_staff
 from supervision_audit.services.subject_access import export_subject_access
-from supervision_audit.ui.accessible import name_view
-from supervision_audit.ui.date_field import DateField
-from supervision_audit.ui.layout_checks import resize_within_screen
-from supervision_audit.ui.password_dialog import MARGINS, button_box
-from supervision_audit.ui.style import (
+from supervision_audit.ui.common.accessible import name_view
+from supervision_audit.ui.common.layout_checks import resize_within_screen
+from supervision_audit.ui.common.style import (
     PROBLEM,
     heading_label,
     note_label,
     problem_label,
     show_problem,
 )
-from supervision_audit.ui.window_state import last_folder, remember_folder
+from supervision_audit.ui.common.window_state import last_folder, remember_folder
+from supervision_audit.ui.signin.password_dialog import MARGINS, button_box
+from supervision_audit.ui.widgets.date_field import DateField
 
 EVERYONE = "Everyone"
 

@@ -31,7 +31,7 @@ from supervision_audit.db import Store
 from supervision_audit.errors import ValidationError
 from supervision_audit.services import monthly_return
 from supervision_audit.services.access import Actor
-from supervision_audit.ui.style import (
+from supervision_audit.ui.common.style import (
     NOTE,
     OK_FG,
     PROBLEM,
@@ -39,8 +39,8 @@ from supervision_audit.ui.style import (
     note_label,
     problem_label,
 )
-from supervision_audit.ui.window_state import last_folder, remember_folder
-from supervision_audit.ui.workers import Job, JobContext, in_session, run_in_background
+from supervision_audit.ui.common.window_state import last_folder, remember_folder
+from supervision_audit.ui.common.workers import Job, JobContext, in_session, run_in_background
 
 MONTHS_OFFERED = 24
 

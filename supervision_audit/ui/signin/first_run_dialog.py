@@ -25,16 +25,9 @@ from PySide6.QtWidgets import (
 from supervision_audit import APP_NAME
 from supervision_audit.errors import SupervisionAuditError, ValidationError
 from supervision_audit.services.signin import FirstRun, OpenStore, first_run
-from supervision_audit.ui.accessible import name_fields
-from supervision_audit.ui.layout_checks import resize_within_screen
-from supervision_audit.ui.password_dialog import (
-    MARGINS,
-    PASSWORD_HINT,
-    NewPasswordFields,
-    button_box,
-    with_problem,
-)
-from supervision_audit.ui.style import (
+from supervision_audit.ui.common.accessible import name_fields
+from supervision_audit.ui.common.layout_checks import resize_within_screen
+from supervision_audit.ui.common.style import (
     ACCENT,
     WARNING_BG,
     WARNING_FG,
@@ -42,6 +35,13 @@ from supervision_audit.ui.style import (
     note_label,
     problem_label,
     show_problem,
+)
+from supervision_audit.ui.signin.password_dialog import (
+    MARGINS,
+    PASSWORD_HINT,
+    NewPasswordFields,
+    button_box,
+    with_problem,
 )
 
 ENCRYPT_TEXT = "Encrypt the database (recommended)"

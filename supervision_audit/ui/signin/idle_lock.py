@@ -30,8 +30,7 @@ from supervision_audit import APP_NAME
 from supervision_audit.db import Store
 from supervision_audit.services.settings import get_setting
 from supervision_audit.services.signin import OpenStore, check_password
-from supervision_audit.ui.password_dialog import MARGINS, with_problem
-from supervision_audit.ui.style import (
+from supervision_audit.ui.common.style import (
     ACCENT,
     NOTE,
     heading_label,
@@ -39,6 +38,7 @@ from supervision_audit.ui.style import (
     problem_label,
     show_problem,
 )
+from supervision_audit.ui.signin.password_dialog import MARGINS, with_problem
 
 DEFAULT_IDLE_MINUTES = 15
 SETTING = "idle_lock_minutes"

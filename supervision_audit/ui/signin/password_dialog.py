@@ -31,8 +31,8 @@ from supervision_audit.services.accounts import (
 )
 from supervision_audit.services.signin import OpenStore, check_password, recover_account
 from supervision_audit.services.store_keys import Rekeyed, reset_password_and_rekey
-from supervision_audit.ui.accessible import name_fields
-from supervision_audit.ui.style import heading_label, note_label, problem_label, show_problem
+from supervision_audit.ui.common.accessible import name_fields
+from supervision_audit.ui.common.style import heading_label, note_label, problem_label, show_problem
 
 PASSWORD_HINT = f"At least {MIN_PASSWORD_LENGTH} characters. A short sentence is easy to remember."
 
@@ -230,7 +230,7 @@ class ResetPasswordDialog(QDialog):
         password = self.fields.value()
         if password is None:
             return False
-        from supervision_audit.ui.rekey_ui import background_stopped
+        from supervision_audit.ui.admin.rekey_ui import background_stopped
 
         if not background_stopped(self, "Reset password"):
             return False

@@ -19,10 +19,9 @@ from PySide6.QtWidgets import (
 from supervision_audit import APP_NAME
 from supervision_audit.errors import DamagedStoreError, SupervisionAuditError, WrongKeyError
 from supervision_audit.services.signin import OpenStore, is_encrypted, sign_in
-from supervision_audit.ui import backup_ui
-from supervision_audit.ui.icons import icon
-from supervision_audit.ui.password_dialog import MARGINS, RecoveryDialog, button_box
-from supervision_audit.ui.style import (
+from supervision_audit.ui.admin import backup_ui
+from supervision_audit.ui.common.icons import icon
+from supervision_audit.ui.common.style import (
     ACCENT,
     PROBLEM,
     heading_label,
@@ -30,6 +29,7 @@ from supervision_audit.ui.style import (
     problem_label,
     show_problem,
 )
+from supervision_audit.ui.signin.password_dialog import MARGINS, RecoveryDialog, button_box
 
 
 class StoreNotOpened(SupervisionAuditError):

@@ -29,8 +29,8 @@ from PySide6.QtWidgets import (
 )
 
 from supervision_audit.errors import Problem, SupervisionAuditError, ValidationError
-from supervision_audit.ui.layout_checks import resize_within_screen
-from supervision_audit.ui.style import NOTE, OK_FG, PROBLEM, heading_label, note_label
+from supervision_audit.ui.common.layout_checks import resize_within_screen
+from supervision_audit.ui.common.style import NOTE, OK_FG, PROBLEM, heading_label, note_label
 
 COLUMNS_HELP = ("The first row must name the columns: staff_id, name, job_title, team, location, "
                 "role, supervisor_id, employment_start, asye_start, email, phone (service is "

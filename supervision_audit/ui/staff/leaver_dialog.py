@@ -18,10 +18,10 @@ from supervision_audit.db import Store
 from supervision_audit.errors import SupervisionAuditError, ValidationError
 from supervision_audit.services.access import Actor
 from supervision_audit.services.staff import get_staff, list_staff, mark_left
-from supervision_audit.ui import messages
-from supervision_audit.ui.accessible import name_fields
-from supervision_audit.ui.date_field import DateField
-from supervision_audit.ui.style import note_label, problem_label, show_problem
+from supervision_audit.ui.common import messages
+from supervision_audit.ui.common.accessible import name_fields
+from supervision_audit.ui.common.style import note_label, problem_label, show_problem
+from supervision_audit.ui.widgets.date_field import DateField
 
 
 class LeaverDialog(QDialog):

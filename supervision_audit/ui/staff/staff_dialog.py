@@ -38,10 +38,10 @@ from supervision_audit.services.staff import (
     staff_input_of,
 )
 from supervision_audit.text_rules import STAFF_TEXT_MAX
-from supervision_audit.ui import messages
-from supervision_audit.ui.accessible import name_fields
-from supervision_audit.ui.date_field import DateField
-from supervision_audit.ui.style import PROBLEM, note_label, problem_label, show_problem
+from supervision_audit.ui.common import messages
+from supervision_audit.ui.common.accessible import name_fields
+from supervision_audit.ui.common.style import PROBLEM, note_label, problem_label, show_problem
+from supervision_audit.ui.widgets.date_field import DateField
 
 NO_SUPERVISOR = "(no supervisor)"
 

@@ -21,7 +21,7 @@ from PySide6.QtGui import QBrush, QColor
 
 from supervision_audit.models.people import ROLE_LABELS
 from supervision_audit.services.staff import StaffRow
-from supervision_audit.ui.style import NOTE
+from supervision_audit.ui.common.style import NOTE
 
 Index = QModelIndex | QPersistentModelIndex
 

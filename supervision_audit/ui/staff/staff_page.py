@@ -20,13 +20,13 @@ from PySide6.QtWidgets import (
 )
 
 from supervision_audit.services.staff import StaffRow
-from supervision_audit.ui.staff_model import (
+from supervision_audit.ui.common.style import note_label
+from supervision_audit.ui.staff.staff_model import (
     ID_ROLE,
     StaffColumn,
     StaffFilterProxy,
     StaffTableModel,
 )
-from supervision_audit.ui.style import note_label
 
 ALL = "__all__"  # combo data meaning "no filter" (None cannot be told apart from "no data")
 CELL_PADDING = 10  # a cell's margins beside its text (as Qt sizes a cell)

@@ -22,8 +22,8 @@ from PySide6.QtWidgets import (
 )
 
 from supervision_audit.dates import format_date, parse_date
-from supervision_audit.ui.accessible import buddy_text, describe_field, plain
-from supervision_audit.ui.icons import icon
+from supervision_audit.ui.common.accessible import buddy_text, describe_field, plain
+from supervision_audit.ui.common.icons import icon
 
 _TYPED = QRegularExpression(r"[0-9/.\- ]{0,10}")
 _DAY_FIRST = re.compile(r"^\s*(\d{1,2})[.\- ](\d{1,2})[.\- ](\d{2,4})\s*$")

@@ -9,7 +9,7 @@ from typing import Any
 from PySide6.QtWidgets import QWidget
 
 from supervision_audit.forms import Field
-from supervision_audit.ui.accessible import describe_field, name_field
+from supervision_audit.ui.common.accessible import describe_field, name_field
 
 
 class Binding:

@@ -27,11 +27,11 @@ from PySide6.QtWidgets import (
 )
 
 from supervision_audit.forms import Field, Kind
-from supervision_audit.ui.accessible import name_field, plain
-from supervision_audit.ui.date_field import DateField
-from supervision_audit.ui.field_binding import Binding
-from supervision_audit.ui.list_fields import TableBinding, TagsBinding
-from supervision_audit.ui.time_field import HINT, TimeField
+from supervision_audit.ui.common.accessible import name_field, plain
+from supervision_audit.ui.widgets.date_field import DateField
+from supervision_audit.ui.widgets.field_binding import Binding
+from supervision_audit.ui.widgets.list_fields import TableBinding, TagsBinding
+from supervision_audit.ui.widgets.time_field import HINT, TimeField
 
 EMPTY = " "  # a number not set: the box looks empty, and digits typed into it are taken
 

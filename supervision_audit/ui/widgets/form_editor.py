@@ -24,11 +24,8 @@ from PySide6.QtWidgets import (
 
 from supervision_audit.errors import Problem
 from supervision_audit.forms import Field, FormDef, Kind, Section
-from supervision_audit.ui.accessible import focus_frame
-from supervision_audit.ui.field_binding import Binding
-from supervision_audit.ui.field_widgets import make_binding
-from supervision_audit.ui.list_fields import TagsBinding
-from supervision_audit.ui.style import (
+from supervision_audit.ui.common.accessible import focus_frame
+from supervision_audit.ui.common.style import (
     NOTE,
     PROBLEM,
     heading_label,
@@ -36,6 +33,9 @@ from supervision_audit.ui.style import (
     problem_label,
     show_problem,
 )
+from supervision_audit.ui.widgets.field_binding import Binding
+from supervision_audit.ui.widgets.field_widgets import make_binding
+from supervision_audit.ui.widgets.list_fields import TagsBinding
 
 _READONLY_STYLE = (
     "QLineEdit:read-only, QPlainTextEdit[readOnly=\"true\"],"

@@ -9,8 +9,8 @@ from dataclasses import dataclass
 
 from PySide6.QtWidgets import QDialogButtonBox, QHBoxLayout, QLabel, QPushButton
 
-from supervision_audit.ui.form_editor import return_stays_in_the_form
-from supervision_audit.ui.style import NOTE
+from supervision_audit.ui.common.style import NOTE
+from supervision_audit.ui.widgets.form_editor import return_stays_in_the_form
 
 
 @dataclass(frozen=True)

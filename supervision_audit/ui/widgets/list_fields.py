@@ -29,9 +29,9 @@ from PySide6.QtWidgets import (
 
 from supervision_audit.forms import Field, Kind
 from supervision_audit.forms.base import table_rows
-from supervision_audit.ui.accessible import describe_field, plain
-from supervision_audit.ui.field_binding import Binding
-from supervision_audit.ui.style import NOTE, PROBLEM
+from supervision_audit.ui.common.accessible import describe_field, plain
+from supervision_audit.ui.common.style import NOTE, PROBLEM
+from supervision_audit.ui.widgets.field_binding import Binding
 
 VALUE_ROLE = Qt.ItemDataRole.UserRole + 1
 

@@ -21,7 +21,7 @@ from sqlmodel import Session
 
 from supervision_audit.db import Store
 from supervision_audit.errors import SupervisionAuditError, ValidationError
-from supervision_audit.ui.style import heading_label, note_label, problem_label, show_problem
+from supervision_audit.ui.common.style import heading_label, note_label, problem_label, show_problem
 
 
 class ShortFormDialog(QDialog):

@@ -20,7 +20,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QSizePolicy, QVBoxLayout, QWidget
 
-from supervision_audit.ui.style import ACCENT, BORDER, HIGHLIGHT, NOTE, PROBLEM
+from supervision_audit.ui.common.style import ACCENT, BORDER, HIGHLIGHT, NOTE, PROBLEM
 
 INK = QColor("#1a2a6c")
 PEN_WIDTH = 2.4

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QDialog, QFrame, QHBoxLayout, QLabel, QPushButton,
 from supervision_audit.db import Store
 from supervision_audit.services.access import Action, Actor, permitted
 from supervision_audit.services.seal_setup import seal_ready
-from supervision_audit.ui.style import WARNING_BG, WARNING_FG
+from supervision_audit.ui.common.style import WARNING_BG, WARNING_FG
 
 UNSEALED = ("Exported PDFs will not be sealed: without the organisation's seal, nobody can "
             "later tell an altered copy from the record.")
@@ -53,7 +53,7 @@ class SealNotice(QFrame):
         return missing
 
     def set_up(self) -> QDialog | None:
-        from supervision_audit.ui.certificate_dialog import CertificateDialog
+        from supervision_audit.ui.admin.certificate_dialog import CertificateDialog
 
         if not self.may_set_up:
             return None

@@ -42,7 +42,7 @@ from supervision_audit.sync.conflicts import Kept, dismiss, kept_changes, take_m
 from supervision_audit.sync.outbox import waiting
 from supervision_audit.sync.replica import State, read_state
 from supervision_audit.sync.replica_schema import is_replica
-from supervision_audit.ui.workers import Job, run_in_background
+from supervision_audit.ui.common.workers import Job, run_in_background
 from supervision_audit.wording import plural
 
 if TYPE_CHECKING:

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QLabel, QMenuBar, QToolBar
 
 from supervision_audit.errors import SupervisionAuditError
 from supervision_audit.services.capabilities import Capabilities
-from supervision_audit.ui import messages
+from supervision_audit.ui.common import messages
 
 AUDITS = "Audits due"
 
@@ -162,7 +162,7 @@ class RolesMixin:
     # -- straight from the dashboard and a supervisee's home ---------------------------
     def sign_record(self, record_id: uuid.UUID) -> None:
         """Open the signing of a record (a record awaiting this person's signature)."""
-        from supervision_audit.ui.sign_dialog import SignDialog
+        from supervision_audit.ui.records.sign_dialog import SignDialog
 
         w: Any = self
         try:

@@ -13,11 +13,11 @@ from PySide6.QtWidgets import QDialog, QFileDialog, QMenuBar
 
 from supervision_audit.errors import SupervisionAuditError
 from supervision_audit.services.access import Action, permitted
-from supervision_audit.ui import messages
-from supervision_audit.ui.access_log_dialog import AccessLogDialog, SubjectAccessDialog
-from supervision_audit.ui.accounts_dialog import AccountsDialog
-from supervision_audit.ui.backup_ui import BackupsDialog
-from supervision_audit.ui.password_dialog import ChangePasswordDialog
+from supervision_audit.ui.admin.accounts_dialog import AccountsDialog
+from supervision_audit.ui.admin.backup_ui import BackupsDialog
+from supervision_audit.ui.common import messages
+from supervision_audit.ui.reports.access_log_dialog import AccessLogDialog, SubjectAccessDialog
+from supervision_audit.ui.signin.password_dialog import ChangePasswordDialog
 
 # Loaded after the window is idle, never before it shows (see preload_heavy_modules).
 HEAVY_MODULES = ("supervision_audit.exports.pdf", "supervision_audit.exports.xlsx",
@@ -42,7 +42,7 @@ class ToolsMixin:
         """Load the PDF, sealing and workbook libraries in the background once the window is
         idle, so that the first export does not hold up the window while they load (they are
         left out of start-up for the same reason)."""
-        from supervision_audit.ui.workers import run_in_background
+        from supervision_audit.ui.common.workers import run_in_background
 
         def load(_ctx: object) -> None:
             for name in HEAVY_MODULES:
@@ -55,7 +55,7 @@ class ToolsMixin:
         ``Store.start_background_check``); say so at once if that check finds it damaged."""
         if not self.store.checked_in_background:
             return
-        from supervision_audit.ui.workers import run_in_background
+        from supervision_audit.ui.common.workers import run_in_background
 
         store = self.store
         if store.checking:
@@ -129,7 +129,7 @@ class ToolsMixin:
         self.account_menu.menuAction().setVisible(not self.actor.is_system)
 
     def open_certificate(self) -> None:
-        from supervision_audit.ui.certificate_dialog import CertificateDialog
+        from supervision_audit.ui.admin.certificate_dialog import CertificateDialog
 
         self._open_tool("Signing certificate",
                         lambda: CertificateDialog(self.store, self.actor, self))
@@ -139,7 +139,7 @@ class ToolsMixin:
 
     # -- reports ----------------------------------------------------------------------
     def open_monthly_return(self) -> None:
-        from supervision_audit.ui.monthly_return_dialog import MonthlyReturnDialog
+        from supervision_audit.ui.reports.monthly_return_dialog import MonthlyReturnDialog
 
         self._open_tool("Monthly return", lambda: MonthlyReturnDialog(self.store, self.actor,
                                                                        self))
