@@ -86,6 +86,23 @@ def cmd_sync(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_offline_days(args: argparse.Namespace) -> int:
+    """The organisation's limit on offline sign-in, shown or set on its database."""
+    from supervision_audit.cli_server import _as_admin
+    from supervision_audit.services.settings import set_setting
+    from supervision_audit.sync.trust import OFFLINE_DAYS, offline_days_allowed
+
+    if args.days is not None and not 1 <= args.days <= 3650:
+        raise SupervisionAuditError("Give the days as a whole number from 1 to 3650.")
+    with _as_admin(args) as (session, actor):
+        if args.days is not None:
+            set_setting(session, actor, OFFLINE_DAYS, str(args.days))
+        days = offline_days_allowed(session)
+    print(f"Laptops sign in offline for up to {days} day(s) after they last reached the "
+          "server" + (" (laptops take this at their next sync)." if args.days else "."))
+    return 0
+
+
 def add_sync_commands(sub: Any) -> None:
     replica = sub.add_parser(
         "replica", help="a laptop's replica of the organisation's server",
@@ -97,6 +114,15 @@ def add_sync_commands(sub: Any) -> None:
     init.add_argument("--server", required=True, metavar="URL",
                       help="the organisation's server, e.g. https://audit.example.org")
     init.set_defaults(handler=cmd_replica_init)
+    days = verbs.add_parser(
+        "offline-days", help="on the organisation's database: how many days a laptop may "
+                             "sign in offline after it last reached the server (default 30)")
+    days.add_argument("days", type=int, nargs="?", metavar="DAYS",
+                      help="the new limit (shown when left out)")
+    days.add_argument("--database", metavar="URL",
+                      help="the organisation's PostgreSQL database "
+                           "(default: $SUPERVISION_AUDIT_DATABASE)")
+    days.set_defaults(handler=cmd_offline_days)
 
     sync = sub.add_parser(
         "sync", help="sync this laptop's replica with the organisation's server",

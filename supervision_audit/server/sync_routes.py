@@ -119,24 +119,30 @@ def add_sync_routes(app: FastAPI, store: PgStore, signed: Signed, token_key: byt
         return DeviceKeyOut(device=body.device, key=key)
 
     @app.post("/v1/sync/token", response_model=Token,
-              responses={401: {"description": "no such device or key; account closed"}})
+              responses={401: {"description": "no such device or key"},
+                         403: {"description": "account closed: the laptop wipes its replica"}})
     def sync_token(body: DeviceSignIn, request: Request) -> Any:
         request.state.username = body.device
+        closed = False
         with store.read() as session:
             try:
                 account = account_of_key(session, body.device, body.key)
             except DeviceKeyRefused as exc:
                 account, problem = None, str(exc)
             else:
-                problem = account_problem(account, date.today()) or (
-                    "Change the one-time password first." if account.must_change_password
-                    else "")
+                problem = account_problem(account, date.today())
+                closed = bool(problem)
+                problem = problem or ("Change the one-time password first."
+                                      if account.must_change_password else "")
         with store.write() as session:
             who = Who(account.username, account.staff_id) if account else Who(body.device[:100])
             log_event(session, who, "sign_in.failed" if problem else "sign_in",
                       subject_kind="device", subject_id=body.device,
                       about_staff_id=account.staff_id if account else None,
-                      detail=f"device key: {problem}" if problem else "device key")
+                      detail=(f"device key: {problem}" if problem else "device key")
+                      + (" The laptop was told to wipe its replica." if closed else ""))
+        if closed:  # the laptop is to wipe its replica
+            return JSONResponse({"detail": problem, "closed": True}, status_code=403)
         if problem or account is None:
             return JSONResponse({"detail": problem}, status_code=401,
                                 headers={"WWW-Authenticate": "Bearer"})

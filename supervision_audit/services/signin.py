@@ -21,6 +21,7 @@ from supervision_audit.security.keyring import (
     parse_recovery_key,
 )
 from supervision_audit.security.passwords import hash_password, verify_password
+from supervision_audit.security.wipe import read_note
 from supervision_audit.services.access import SYSTEM_ACTOR, Actor, actor_for
 from supervision_audit.services.accounts import (
     Vault,
@@ -118,7 +119,9 @@ def sign_in(db_path: Path, username: str, password: str, *, today: date | None =
     """
     db_path = Path(db_path)
     if is_new(db_path) and not is_encrypted(db_path):
-        raise StoreError(f"There is no database at {db_path}; set up a new one first.")
+        wiped = read_note(db_path)
+        raise StoreError(wiped or f"There is no database at {db_path}; set up a new one "
+                                  "first.")
     name, now = username.strip(), (clock or utcnow)()
     guard = SignInGuard(db_path)
     known = _has_account(db_path, name)
@@ -193,6 +196,11 @@ def _sign_in(db_path: Path, username: str, password: str, guard: SignInGuard,
                                          (today or date.today()) > account.inspector_until):
                 raise WrongKeyError("This inspector's access has ended.")
             actor = actor_for(session, account)
+        # a laptop's replica long away from the organisation's server reaches it first
+        # (imported here: the sync layer is built on these services)
+        from supervision_audit.sync.offline_gate import check_offline_sign_in
+
+        check_offline_sign_in(store, today or date.today())
         account_id, signed_in_at = account.id, utcnow()
         settle_slot(store, keyring, username, password)
 

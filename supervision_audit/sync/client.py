@@ -29,6 +29,7 @@ from supervision_audit.sync.outbox import (
 )
 from supervision_audit.sync.replica import apply_page, now_text, read_state, write_state
 from supervision_audit.sync.replica_schema import ensure_replica_schema
+from supervision_audit.sync.trust import AccountClosed, record_contact, wipe_replica
 
 Progress = Callable[[str], None]
 MAX_ROUNDS = 10_000
@@ -58,6 +59,7 @@ class ServerLink:
         self.device = device
         self.timeout = timeout
         self.token = ""
+        self.key = ""  # the laptop's own key, once signed in with it
 
     def call(self, method: str, path: str, body: Any = None) -> tuple[int, dict[str, Any]]:
         headers = {"Content-Type": "application/json", "X-Device": self.device}
@@ -92,12 +94,15 @@ class ServerLink:
         self.token = str(body["access_token"])
 
     def sign_in_device(self, key: str) -> None:
-        """Sign in with this laptop's own key (no password)."""
+        """Sign in with this laptop's own key (no password); AccountClosed when the server
+        says the account may no longer be used."""
         status, body = self.call("POST", "/v1/sync/token", {"device": self.device, "key": key})
+        if status == 403 and body.get("closed"):
+            raise AccountClosed(f"The organisation's server says: {body.get('detail', '')}")
         if status != 200:
             raise SyncError(f"The server did not sign this laptop in: "
                             f"{body.get('detail', status)}")
-        self.token = str(body["access_token"])
+        self.token, self.key = str(body["access_token"]), key
 
     def device_key(self) -> str:
         """A new key for this laptop (signed in with the password)."""
@@ -107,7 +112,11 @@ class ServerLink:
         return str(body["key"])
 
     def post(self, path: str, body: dict[str, Any]) -> tuple[int, dict[str, Any]]:
-        return self.call("POST", path, body)
+        status, answer = self.call("POST", path, body)
+        if status == 401 and self.key:  # the token ran out, or the account was closed since
+            self.sign_in_device(self.key)
+            status, answer = self.call("POST", path, body)
+        return status, answer
 
 
 @dataclass
@@ -208,6 +217,19 @@ def pull_all(store: Store, link: ServerLink, report: SyncReport,
     raise SyncError("The pull did not finish; sync again later.")
 
 
+def _sign_in_with_password(link: ServerLink, username: str, password: str,
+                           device_key: str) -> None:
+    """Signed in with the password; if the server refuses, the laptop's key asks whether the
+    account was closed (AccountClosed), as a password refusal does not say so."""
+    try:
+        link.sign_in(username, password)
+    except SyncError:
+        if device_key:
+            link.sign_in_device(device_key)  # AccountClosed, or in after all
+            return
+        raise
+
+
 def sync_store(store: Store, username: str, password: str | None = None, *,
                server: str | None = None, progress: Progress | None = None) -> SyncReport:
     """One sync of the replica ``store`` as ``username``: push, then pull. Signed in to the
@@ -222,7 +244,7 @@ def sync_store(store: Store, username: str, password: str | None = None, *,
     report = SyncReport()
     try:
         if password is not None:
-            link.sign_in(username, password)
+            _sign_in_with_password(link, username, password, state.device_key)
             if not state.device_key:  # a replica made before laptops had keys
                 with store.write() as session:
                     write_state(session.connection(), device_key=link.device_key())
@@ -231,9 +253,12 @@ def sync_store(store: Store, username: str, password: str | None = None, *,
         else:
             raise SyncError("This laptop has no key of its own yet: sync once with your "
                             "password.")
+        record_contact(store)
         _say(progress, "signed in to the server")
         push_all(store, link, report, progress)
         pull_all(store, link, report, progress)
+    except AccountClosed as exc:
+        raise AccountClosed(wipe_replica(store, str(exc))) from exc
     except SupervisionAuditError as exc:
         with store.write() as session:
             write_state(session.connection(), last_error=str(exc))

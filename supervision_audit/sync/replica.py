@@ -43,7 +43,7 @@ from supervision_audit.sync.tables import (
 )
 
 STATE_KEYS = ("device", "device_key", "server", "username", "cursor", "files", "directory",
-              "directory_digest", "last_synced_at", "last_error")
+              "directory_digest", "last_synced_at", "last_error", "last_contact")
 
 
 @dataclass
@@ -57,6 +57,7 @@ class State:
     directory_digest: str = ""
     last_synced_at: str = ""
     last_error: str = ""
+    last_contact: str = ""  # when the server last signed this laptop in
 
 
 class NotAReplica(SupervisionAuditError):
@@ -73,7 +74,8 @@ def read_state(conn: Connection) -> State:
                  files=[uuid.UUID(f) for f in json.loads(found.get("files", "[]"))],
                  directory_digest=found.get("directory_digest", ""),
                  last_synced_at=found.get("last_synced_at", ""),
-                 last_error=found.get("last_error", ""))
+                 last_error=found.get("last_error", ""),
+                 last_contact=found.get("last_contact", ""))
 
 
 def write_state(conn: Connection, **values: Any) -> None:

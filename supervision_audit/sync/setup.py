@@ -16,6 +16,7 @@ from supervision_audit import check_memo
 from supervision_audit.db import open_store
 from supervision_audit.errors import StoreError
 from supervision_audit.security.keyring import keyring_path, new_store_key
+from supervision_audit.security.wipe import note_path
 from supervision_audit.services.accounts import Vault, account_named
 from supervision_audit.sync.client import (
     Progress,
@@ -58,7 +59,8 @@ def create_replica(path: Path, server: str, username: str, password: str, *,
             conn = session.connection()
             ensure_replica_schema(conn)
             write_state(conn, device=device, device_key=device_key, server=link.base,
-                        username=username, cursor=0, files=[], directory_digest="")
+                        username=username, cursor=0, files=[], directory_digest="",
+                        last_contact=now_text())
         report = SyncReport()
         pull_all(store, link, report, progress)
         with store.write() as session:
@@ -66,6 +68,7 @@ def create_replica(path: Path, server: str, username: str, password: str, *,
                 raise SyncError("The server sent no account for this user: the replica was "
                                 "not made.")
             write_state(session.connection(), last_synced_at=now_text())
+        note_path(path).unlink(missing_ok=True)  # an earlier replica's wipe, done with
         return report
     except BaseException:
         if store is not None:
