@@ -23,6 +23,7 @@ from supervision_audit.services.staff import StaffInput, find_by_staff_id, list_
 from supervision_audit.ui.admin import accounts_dialog, backup_ui
 from supervision_audit.ui.admin.accounts_dialog import AccountFormDialog, AccountsDialog
 from supervision_audit.ui.admin.backup_ui import BackupsDialog, BackupSettings, save_backup_settings
+from supervision_audit.ui.common import workers
 from supervision_audit.ui.common.workers import in_session, run_in_background, running_jobs
 from supervision_audit.ui.main_window import MainWindow
 from supervision_audit.ui.reports import access_log_dialog
@@ -313,7 +314,7 @@ def test_a_restore_stops_background_work_first_or_refuses(window_of, org, backup
     assert isinstance(dialog, BackupsDialog)
     qtbot.mouseClick(dialog.backup_button, Qt.MouseButton.LeftButton)
     backup = list_backups(backup_folder, org)[0]
-    monkeypatch.setattr(backup_ui, "STOP_WAIT_MS", 300)
+    monkeypatch.setattr(workers, "STOP_WAIT_MS", 300)
 
     started, release = threading.Event(), threading.Event()
 

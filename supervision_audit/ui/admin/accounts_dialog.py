@@ -43,7 +43,7 @@ from supervision_audit.services.accounts import (
 )
 from supervision_audit.services.staff import get_staff, list_staff, list_teams
 from supervision_audit.services.store_keys import close_account
-from supervision_audit.ui.admin.rekey_ui import background_stopped, show_new_key
+from supervision_audit.ui.admin.rekey_ui import show_new_key
 from supervision_audit.ui.common import messages
 from supervision_audit.ui.common.accessible import name_fields
 from supervision_audit.ui.common.layout_checks import resize_within_screen
@@ -54,6 +54,7 @@ from supervision_audit.ui.common.style import (
     problem_label,
     show_problem,
 )
+from supervision_audit.ui.common.workers import background_stopped
 from supervision_audit.ui.reports.access_log_dialog import data_table
 from supervision_audit.ui.signin.password_dialog import (
     MARGINS,

@@ -43,12 +43,11 @@ from supervision_audit.ui.common import messages
 from supervision_audit.ui.common.layout_checks import resize_within_screen
 from supervision_audit.ui.common.style import heading_label, note_label
 from supervision_audit.ui.common.window_state import app_settings
-from supervision_audit.ui.common.workers import stop_all
+from supervision_audit.ui.common.workers import background_stopped
 from supervision_audit.ui.reports.access_log_dialog import data_table
 from supervision_audit.ui.signin.password_dialog import MARGINS, button_box
 
 DEFAULT_EVERY_MINUTES = 60
-STOP_WAIT_MS = 10_000  # how long a restore waits for background work to stop
 
 
 @dataclass(frozen=True)
@@ -309,10 +308,7 @@ class BackupsDialog(QDialog):
     def restore(self, path: Path) -> bool:
         """Stop the work running in the background, close the store, put the backup in its
         place, and say so (or say why not)."""
-        if not stop_all(read_wait_ms=STOP_WAIT_MS, timeout_ms=STOP_WAIT_MS):
-            messages.show_error(self, "Restore backup", (
-                "Work running in the background (an export or a report) did not stop in time. "
-                "Nothing was restored; try again when it has finished."))
+        if not background_stopped(self, "Restore backup", "Nothing was restored"):
             return False
         if self.auto is not None:
             self.auto.stop()

@@ -1,5 +1,6 @@
 """What the window does around a re-key of the store (closing an account, an administrator's
-password reset): background work is stopped first, and the new recovery key is shown once."""
+password reset): the new recovery key is shown once. (Background work is stopped first:
+``workers.background_stopped``.)"""
 
 from __future__ import annotations
 
@@ -8,21 +9,7 @@ from PySide6.QtWidgets import QWidget
 
 from supervision_audit.services.store_keys import Rekeyed
 from supervision_audit.ui.common import messages
-from supervision_audit.ui.common.workers import stop_all
 from supervision_audit.ui.signin.first_run_dialog import RecoveryKeyDialog
-
-STOP_WAIT_MS = 10_000  # how long a re-key waits for background work to stop
-
-
-def background_stopped(parent: QWidget | None, title: str) -> bool:
-    """Stop the work running in the background (it reads with the old key); False, having
-    said so, if it did not stop in time."""
-    if stop_all(read_wait_ms=STOP_WAIT_MS, timeout_ms=STOP_WAIT_MS):
-        return True
-    messages.show_error(parent, title, (
-        "Work running in the background (an export or a report) did not stop in time. "
-        "Nothing was changed; try again when it has finished."))
-    return False
 
 
 def show_new_key(parent: QWidget | None, rekeyed: Rekeyed | None, reason: str

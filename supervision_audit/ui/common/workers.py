@@ -28,10 +28,12 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal, Slot
+from PySide6.QtWidgets import QWidget
 from sqlmodel import Session
 
 from supervision_audit.db import Store
 from supervision_audit.errors import SupervisionAuditError
+from supervision_audit.ui.common import messages
 
 
 class JobContext:
@@ -284,3 +286,19 @@ def stop_all(timeout_ms: int = 10_000, pool: QThreadPool | None = None, *,
         return False
     left_ms = max(0, int(timeout_ms - 1000 * (time.monotonic() - started)))
     return (pool or QThreadPool.globalInstance()).waitForDone(left_ms)
+
+
+STOP_WAIT_MS = 10_000  # how long a re-key or a restore waits for background work to stop
+
+
+def background_stopped(parent: QWidget | None, title: str,
+                       not_done: str = "Nothing was changed") -> bool:
+    """Stop the work running in the background before the store's key or file changes under
+    it; False, having said so (``not_done``: what was therefore not done), if it did not stop
+    in time."""
+    if stop_all(read_wait_ms=STOP_WAIT_MS, timeout_ms=STOP_WAIT_MS):
+        return True
+    messages.show_error(parent, title, (
+        "Work running in the background (an export or a report) did not stop in time. "
+        f"{not_done}; try again when it has finished."))
+    return False

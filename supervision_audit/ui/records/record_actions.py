@@ -5,25 +5,48 @@ while a record is chosen), and the buttons under the records table, which they m
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from PySide6.QtCore import QObject, QPoint, Qt
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QMenu, QPushButton
+from PySide6.QtWidgets import QMenu, QPushButton, QTableView
 
 from supervision_audit.ui.common.icons import icon
 from supervision_audit.ui.printing.print_actions import print_key
 
-if TYPE_CHECKING:
-    from supervision_audit.ui.records.records_panel import RecordsPanel
+
+class RecordsHost(Protocol):
+    """What the actions need of the records panel they serve (a QWidget, their parent): its
+    table, the buttons they mirror and what each does. A protocol, so that this module does
+    not import the panel that builds it."""
+
+    table: QTableView
+    new_button: QPushButton
+    open_button: QPushButton
+    sign_button: QPushButton
+    reopen_button: QPushButton
+    addendum_button: QPushButton
+    copy_button: QPushButton
+    export_button: QPushButton
+    print_button: QPushButton
+
+    def new_record(self) -> object: ...
+    def open_selected(self) -> object: ...
+    def sign_selected(self) -> object: ...
+    def reopen_selected(self) -> object: ...
+    def add_addendum(self) -> object: ...
+    def copy_given(self) -> object: ...
+    def export_selected(self) -> object: ...
+    def print_selected(self) -> object: ...
+    def addAction(self, action: QAction) -> None: ...
 
 
 class RecordActions(QObject):
     """The actions of one records panel. ``writes`` hides what only a supervisor does
     (a new record, reopening, the copy given) from someone who never writes records."""
 
-    def __init__(self, panel: RecordsPanel) -> None:
-        super().__init__(panel)
+    def __init__(self, panel: RecordsHost) -> None:
+        super().__init__(panel)  # type: ignore[arg-type]  # the panel is a QWidget
         self.panel = panel
         self._buttons: dict[QAction, QPushButton] = {}
         self.new = self._action("New record…", panel.new_record, panel.new_button, "contract")

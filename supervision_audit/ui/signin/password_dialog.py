@@ -33,6 +33,7 @@ from supervision_audit.services.signin import OpenStore, check_password, recover
 from supervision_audit.services.store_keys import Rekeyed, reset_password_and_rekey
 from supervision_audit.ui.common.accessible import name_fields
 from supervision_audit.ui.common.style import heading_label, note_label, problem_label, show_problem
+from supervision_audit.ui.common.workers import background_stopped
 
 PASSWORD_HINT = f"At least {MIN_PASSWORD_LENGTH} characters. A short sentence is easy to remember."
 
@@ -230,8 +231,6 @@ class ResetPasswordDialog(QDialog):
         password = self.fields.value()
         if password is None:
             return False
-        from supervision_audit.ui.admin.rekey_ui import background_stopped
-
         if not background_stopped(self, "Reset password"):
             return False
         try:  # and a new key: the old password with an old keyring copy opens nothing

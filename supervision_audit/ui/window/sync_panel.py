@@ -15,7 +15,7 @@ import json
 import uuid
 from dataclasses import dataclass
 from html import escape
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
@@ -26,8 +26,10 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGridLayout,
     QLabel,
+    QMenuBar,
     QPlainTextEdit,
     QPushButton,
+    QStatusBar,
     QTableWidget,
     QTableWidgetItem,
     QToolButton,
@@ -35,8 +37,10 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy.exc import SQLAlchemyError
 
+from supervision_audit.db import Store
 from supervision_audit.errors import SupervisionAuditError
 from supervision_audit.forms import ALL_FORMS
+from supervision_audit.services.access import Actor
 from supervision_audit.sync.client import SyncReport, sync_store
 from supervision_audit.sync.conflicts import Kept, dismiss, kept_changes, take_mine
 from supervision_audit.sync.outbox import waiting
@@ -45,8 +49,21 @@ from supervision_audit.sync.replica_schema import is_replica
 from supervision_audit.ui.common.workers import Job, run_in_background
 from supervision_audit.wording import plural
 
-if TYPE_CHECKING:
-    from supervision_audit.ui.main_window import MainWindow
+
+class MainWindow(Protocol):
+    """What sync needs of the main window (a QMainWindow, the parent of its parts): the
+    store and who is signed in, its bars, the dialog it shows, and a way to show what
+    changed and to open a record's file. A protocol, so that this module does not import
+    the window that installs it."""
+
+    store: Store
+    actor: Actor
+    dialog: QDialog | None
+
+    def statusBar(self) -> QStatusBar: ...
+    def menuBar(self) -> QMenuBar: ...
+    def refresh(self, select: uuid.UUID | None = None) -> None: ...
+    def open_record_file(self, record_id: uuid.UUID) -> None: ...
 
 SYNC_EVERY_MS = 15 * 60_000
 WHAT = {"supervision_record": "Record", "signature": "Signature", "addendum": "Addendum",
