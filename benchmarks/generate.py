@@ -57,6 +57,8 @@ from benchmarks.generate_data import (
 )
 from benchmarks.generate_forms import FormsMixin
 from supervision_audit.dates import add_months
+from supervision_audit.demo.sessions import ACTIONS, CASE_TYPES
+from supervision_audit.demo.sessions import POSTPONE_REASONS as REASONS
 from supervision_audit.models import (
     ActionItem,
     ActionReview,
@@ -71,8 +73,6 @@ from supervision_audit.models import (
 )
 from supervision_audit.policy import is_working_day
 from supervision_audit.services import signatures as sig
-from supervision_audit.services.demo_sessions import ACTIONS, CASE_TYPES
-from supervision_audit.services.demo_sessions import POSTPONE_REASONS as REASONS
 from supervision_audit.services.signatures import canonical_hash
 
 

@@ -12,6 +12,7 @@ from benchmarks.generate_data import (
     Person,
 )
 from supervision_audit.dates import add_months
+from supervision_audit.demo.sessions import GROUP_DISCUSSION
 from supervision_audit.forms.audit import SUBJECTS
 from supervision_audit.forms.contract import (
     FREQUENCY_ASYE,
@@ -29,7 +30,6 @@ from supervision_audit.models import (
     SupervisionRecord,
 )
 from supervision_audit.services import signatures as sig
-from supervision_audit.services.demo_sessions import GROUP_DISCUSSION
 from supervision_audit.services.signatures import canonical_hash
 
 

@@ -56,7 +56,7 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from supervision_audit.services.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, create_demo
+    from supervision_audit.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, create_demo
     from supervision_audit.services.signin import is_encrypted, is_new
 
     path = db_path(args, paths.demo_db_path())

@@ -7,10 +7,10 @@ from datetime import date, datetime, time
 
 from sqlmodel import Session
 
+from supervision_audit.demo import acting_as
 from supervision_audit.models import Contract, Staff, SupervisionRecord, SupervisionSession
 from supervision_audit.services.access import SYSTEM_ACTOR as SYS
 from supervision_audit.services.contracts import draft_values, save_contract
-from supervision_audit.services.demo import acting_as
 from supervision_audit.services.records import complete_record, start_record
 from supervision_audit.services.signatures import record_copy_given, sign
 from supervision_audit.services.staff import get_by_staff_id, get_staff

@@ -13,11 +13,11 @@ from sqlmodel import SQLModel, select
 
 from supervision_audit.cli import main
 from supervision_audit.db import open_store
+from supervision_audit.demo import DEMO_PASSWORD, create_demo
 from supervision_audit.models import Attachment, EventLog, Signature, SupervisionRecord
 from supervision_audit.pg.store import PgStore
 from supervision_audit.services.access import SYSTEM_ACTOR
 from supervision_audit.services.compliance import compute
-from supervision_audit.services.demo import DEMO_PASSWORD, create_demo
 from supervision_audit.services.events import verify_chain
 from supervision_audit.services.integrity import signature_problems
 from supervision_audit.services.signin import FirstRun, first_run

@@ -10,10 +10,10 @@ import psycopg
 import pytest
 from sqlmodel import select
 
+from supervision_audit.demo import acting_as
 from supervision_audit.models import EventLog, SupervisionRecord
 from supervision_audit.pg.store import PgStore
 from supervision_audit.services.access import SYSTEM_ACTOR
-from supervision_audit.services.demo import acting_as
 from supervision_audit.services.events import log_event, verify_chain
 from supervision_audit.services.integrity import signature_problems
 from supervision_audit.services.signatures import add_addendum

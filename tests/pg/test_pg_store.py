@@ -14,13 +14,13 @@ from alembic.migration import MigrationContext
 from sqlmodel import SQLModel, select
 
 from supervision_audit.db import memo, open_store, schema_head
+from supervision_audit.demo import ADMIN, DEMO_PASSWORD, seed_demo_files
 from supervision_audit.errors import ForeignFileError, NewerSchemaError, StoreError
 from supervision_audit.models import EventLog
 from supervision_audit.pg.store import PgStore, open_pg_store
 from supervision_audit.services.access import SYSTEM_ACTOR, actor_for
 from supervision_audit.services.accounts import Vault, add_account
 from supervision_audit.services.compliance import compute
-from supervision_audit.services.demo import ADMIN, DEMO_PASSWORD, seed_demo_files
 from supervision_audit.services.events import Who, log_event, verify_chain
 from supervision_audit.services.staff import StaffInput, save_staff
 from tests.pg.pg_helpers import libpq_url

@@ -6,6 +6,7 @@ from datetime import date
 
 import pytest
 
+from supervision_audit.demo import acting_as
 from supervision_audit.errors import ValidationError
 from supervision_audit.services.access import SYSTEM_ACTOR as SYS
 from supervision_audit.services.asye import (
@@ -16,7 +17,6 @@ from supervision_audit.services.asye import (
     save_tracker,
 )
 from supervision_audit.services.compliance import compute
-from supervision_audit.services.demo import acting_as
 from supervision_audit.services.records import complete_record, start_record
 from supervision_audit.services.signatures import sign
 from supervision_audit.services.staff import StaffInput, get_by_staff_id, save_staff
@@ -119,7 +119,7 @@ def test_signed_tracker_is_final(asye) -> None:
 
 
 def test_demo_has_asye_workers_at_different_points(tmp_path) -> None:
-    from supervision_audit.services.demo import create_demo
+    from supervision_audit.demo import create_demo
 
     opened, _ = create_demo(tmp_path / "demo.sqlite", encrypted=False)
     with opened.store.read() as s:

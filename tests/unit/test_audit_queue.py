@@ -9,12 +9,12 @@ from datetime import date
 
 import pytest
 
+from supervision_audit.demo import acting_as
 from supervision_audit.forms.audit import JUDGEMENTS
 from supervision_audit.services.access import SYSTEM_ACTOR as SYS
 from supervision_audit.services.audit_queue import audit_queue
 from supervision_audit.services.audits import save_audit, start_audit
 from supervision_audit.services.dashboard import build
-from supervision_audit.services.demo import acting_as
 from supervision_audit.services.staff import StaffInput, get_by_staff_id, save_staff
 
 D = date

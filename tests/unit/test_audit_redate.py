@@ -9,6 +9,7 @@ from datetime import date
 import pytest
 
 from supervision_audit.db import Store
+from supervision_audit.demo import acting_as
 from supervision_audit.errors import ValidationError
 from supervision_audit.models import FileAudit
 from supervision_audit.services.access import SYSTEM_ACTOR as SYS
@@ -19,7 +20,6 @@ from supervision_audit.services.audits import (
     save_audit,
     start_audit,
 )
-from supervision_audit.services.demo import acting_as
 from supervision_audit.services.staff import StaffInput, get_by_staff_id, save_staff
 from tests.record_helpers import signed_contract, signed_record
 

@@ -7,6 +7,7 @@ from datetime import date, datetime
 
 import pytest
 
+from supervision_audit.demo import acting_as
 from supervision_audit.errors import ValidationError
 from supervision_audit.services.access import SYSTEM_ACTOR as SYS
 from supervision_audit.services.access import PermissionDenied
@@ -22,7 +23,6 @@ from supervision_audit.services.audits import (
     start_audit,
     suggest_judgement,
 )
-from supervision_audit.services.demo import acting_as
 from supervision_audit.services.records import start_record
 from supervision_audit.services.signatures import sign
 from supervision_audit.services.staff import StaffInput, get_by_staff_id, save_staff

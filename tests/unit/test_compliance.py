@@ -8,10 +8,10 @@ from datetime import date, datetime, time
 import pytest
 
 from supervision_audit.cli import main
+from supervision_audit.demo import acting_as
 from supervision_audit.services.access import SYSTEM_ACTOR as SYS
 from supervision_audit.services.compliance import compute
 from supervision_audit.services.contracts import draft_values, save_contract
-from supervision_audit.services.demo import acting_as
 from supervision_audit.services.records import complete_record, start_record
 from supervision_audit.services.sessions import miss_session, plan_year, sessions_of
 from supervision_audit.services.signatures import record_copy_given, sign

@@ -12,6 +12,7 @@ import pytest
 from sqlmodel import Session, select
 
 from supervision_audit.dates import add_months
+from supervision_audit.demo import acting_as
 from supervision_audit.models import Staff, SupervisionSession, Team
 from supervision_audit.services import dashboard
 from supervision_audit.services.access import SYSTEM_ACTOR as SYS
@@ -23,7 +24,6 @@ from supervision_audit.services.dashboard import (
     in_timescale_trends,
     share,
 )
-from supervision_audit.services.demo import acting_as
 from supervision_audit.services.signatures import sign
 from supervision_audit.services.staff import StaffInput, get_by_staff_id, mark_left, save_staff
 

@@ -11,6 +11,7 @@ from datetime import date, datetime, time
 import pytest
 from openpyxl import load_workbook
 
+from supervision_audit.demo import acting_as
 from supervision_audit.errors import ValidationError
 from supervision_audit.services.access import SYSTEM_ACTOR as SYS
 from supervision_audit.services.audit_evidence import gather
@@ -22,7 +23,6 @@ from supervision_audit.services.contracts import (
     save_contract,
 )
 from supervision_audit.services.dashboard import build
-from supervision_audit.services.demo import acting_as
 from supervision_audit.services.monthly_return import SUMMARY_HEADERS, build_monthly_return
 from supervision_audit.services.sessions import plan_year
 from supervision_audit.services.signatures import sign

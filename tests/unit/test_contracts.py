@@ -63,7 +63,7 @@ def test_draft_is_prefilled_from_the_people_records(org) -> None:
 def test_review_is_due_twelve_months_after_signing_clamped_at_month_end(org) -> None:
     from datetime import datetime
 
-    from supervision_audit.services.demo import acting_as
+    from supervision_audit.demo import acting_as
     from supervision_audit.services.signatures import sign
 
     with org.write() as session:
@@ -95,7 +95,7 @@ def test_an_unsigned_contract_is_a_draft_with_no_review_date(org) -> None:
 
 
 def _sign_both(session, person, contract, at):
-    from supervision_audit.services.demo import acting_as
+    from supervision_audit.demo import acting_as
     from supervision_audit.services.signatures import sign
 
     for who in (person.supervisor_id, person.id):

@@ -11,12 +11,12 @@ from datetime import date, datetime, time
 import pytest
 from openpyxl import Workbook, load_workbook
 
+from supervision_audit.demo import acting_as
 from supervision_audit.services.access import SYSTEM_ACTOR as SYS
 from supervision_audit.services.audit_evidence import gather
 from supervision_audit.services.compliance import compute
 from supervision_audit.services.contracts import draft_values, save_contract
 from supervision_audit.services.dashboard import build
-from supervision_audit.services.demo import acting_as
 from supervision_audit.services.monitoring_xlsx import import_monitoring
 from supervision_audit.services.monthly_return import TEAM_HEADERS, build_monthly_return
 from supervision_audit.services.records import complete_record, start_record

@@ -16,7 +16,7 @@ PASS = "organisation seal passphrase"
 
 @pytest.fixture
 def demo(tmp_path, monkeypatch):
-    from supervision_audit.services.demo import create_demo
+    from supervision_audit.demo import create_demo
 
     opened, _ = create_demo(tmp_path / "demo.sqlite", encrypted=False)
     with opened.store.write() as s:

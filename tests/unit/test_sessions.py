@@ -10,12 +10,12 @@ from datetime import date, time
 
 import pytest
 
+from supervision_audit.demo import acting_as
 from supervision_audit.errors import ValidationError
 from supervision_audit.services.access import SYSTEM_ACTOR as SYS
 from supervision_audit.services.access import PermissionDenied, actor_for
 from supervision_audit.services.accounts import add_account
 from supervision_audit.services.contracts import draft_values, save_contract
-from supervision_audit.services.demo import acting_as
 from supervision_audit.services.records import (
     complete_record,
     drafts_of,

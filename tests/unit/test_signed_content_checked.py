@@ -112,7 +112,7 @@ def test_a_contract_with_a_signature_removed_is_not_final_as_signed(signed, tmp_
 
 
 def test_an_addendum_changed_after_signing_marks_its_record(signed) -> None:
-    from supervision_audit.services.demo import acting_as
+    from supervision_audit.demo import acting_as
     from supervision_audit.services.signatures import add_addendum
 
     store, record_id, _contract = signed

@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
+from supervision_audit.demo import acting_as
 from supervision_audit.services.access import SYSTEM_ACTOR as SYS
 from supervision_audit.services.audits import save_audit, start_audit
-from supervision_audit.services.demo import acting_as
 from supervision_audit.services.record_export import export_record_pdf
 from supervision_audit.services.records import open_record
 from supervision_audit.services.signatures import add_addendum, sign

@@ -9,10 +9,10 @@ from datetime import date
 import pytest
 from openpyxl import load_workbook
 
+from supervision_audit.demo import acting_as
 from supervision_audit.services.access import SYSTEM_ACTOR as SYS
 from supervision_audit.services.compliance import NO_START_DATE, NO_SUPERVISOR, compute
 from supervision_audit.services.dashboard import build
-from supervision_audit.services.demo import acting_as
 from supervision_audit.services.monthly_return import (
     SUMMARY_HEADERS,
     TEAM_HEADERS,

@@ -14,6 +14,7 @@ import pytest
 from pypdf import PdfReader
 from sqlmodel import select
 
+from supervision_audit.demo import acting_as
 from supervision_audit.services import audit_outputs
 from supervision_audit.services.access import SYSTEM_ACTOR as SYS
 from supervision_audit.services.access import Actor
@@ -25,7 +26,6 @@ from supervision_audit.services.audit_outputs import (
 )
 from supervision_audit.services.audits import save_audit, start_audit
 from supervision_audit.services.contract_export import export_contract_pdf
-from supervision_audit.services.demo import acting_as
 from supervision_audit.services.record_export import export_monitoring_pdf, export_record_pdf
 from supervision_audit.services.records import records_of
 from supervision_audit.services.seal_setup import set_up_seal, verify

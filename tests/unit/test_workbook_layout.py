@@ -12,11 +12,11 @@ import pytest
 from openpyxl import load_workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
+from supervision_audit.demo import acting_as
 from supervision_audit.services.access import SYSTEM_ACTOR as SYS
 from supervision_audit.services.access_log import access_log, write_access_log
 from supervision_audit.services.audit_outputs import audit_summary
 from supervision_audit.services.audits import save_audit, start_audit
-from supervision_audit.services.demo import acting_as
 from supervision_audit.services.monitoring_xlsx import export_monitoring, import_monitoring
 from supervision_audit.services.monthly_return import SUMMARY_HEADERS, build_monthly_return
 from supervision_audit.services.sessions import plan_year
