@@ -9,6 +9,8 @@ from typing import Any, Protocol
 
 from reportlab.pdfgen.canvas import Canvas
 
+from supervision_audit.exports.pdfa import make_archival
+
 FRONT = -1  # the part printed before the others (a bundle's index)
 
 
@@ -67,6 +69,7 @@ class NumberedCanvas(Canvas):
             super().showPage()
         if bundle and outline:
             self.showOutline()
+        make_archival(self)  # every exported PDF is written as PDF/A-2b
         super().save()
 
     def _bookmark(self, entry: tuple[str, str], section: str | None) -> str:

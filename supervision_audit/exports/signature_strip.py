@@ -15,7 +15,7 @@ from reportlab.pdfgen.canvas import Canvas
 LINE_HEIGHT = 9 * mm
 WARNING_HEIGHT = 4 * mm
 WARNING_RED = (0.75, 0.0, 0.0)
-# the app's embedded bold face (any name prints); Helvetica only if it is not registered
+# the app's embedded bold face (any name prints; never a standard font, which is not embedded)
 WARNING_FONT = "DejaVuSans-Bold"
 WARNING_SIZE = 8
 WARNING_WIDTH = 170 * mm  # narrower than the A4 page's text, whatever the margins
@@ -59,8 +59,11 @@ class Seal:
 
 
 def _warning_font() -> str:
-    registered = WARNING_FONT in pdfmetrics.getRegisteredFontNames()
-    return WARNING_FONT if registered else "Helvetica-Bold"
+    if WARNING_FONT not in pdfmetrics.getRegisteredFontNames():
+        from supervision_audit.exports.pdf import register_fonts  # it imports this module
+
+        register_fonts()
+    return WARNING_FONT
 
 
 def draw(canvas: Canvas, seal: Seal, *, left: float, right: float, bottom: float,
