@@ -247,7 +247,7 @@ def cmd_import_monitoring(args: argparse.Namespace) -> int:
     from supervision_audit.services.monitoring_xlsx import import_monitoring
 
     with signed_session(args) as (session, actor):
-        result = import_monitoring(session, actor, Path(args.file))
+        result = import_monitoring(session, actor, Path(args.file), migration=args.migration)
     print(f"Imported {plural(result.sheets, 'sheet')}: "
           f"{plural(result.created, 'session')} added, {result.updated} updated.")
     return 0
@@ -397,6 +397,9 @@ def add_commands(sub: Any) -> None:
     p = _add(sub, "import-monitoring", cmd_import_monitoring, "bring in monitoring sheets "
              "(the paper layout; all or nothing)")
     p.add_argument("file")
+    p.add_argument("--migration", action="store_true",
+                   help="an administrator bringing in historical sheets for any team; every "
+                        "line is logged as brought in under the migration role")
 
     p = _add(sub, "export-schedule", cmd_export_schedule, "a person's planned sessions as an "
              "iCalendar (.ics) file")

@@ -3,8 +3,9 @@
 A person's powers come from where they stand in the line of management, not from a label:
 they read their own file; a supervisor writes and reads the files of those they supervise;
 anyone above in the line reads the files below; a senior manager also audits them. An
-administrator manages accounts, staff, settings, the certificate and backups, but reads
-record content only where they are also in the line of management. An inspector reads,
+administrator manages accounts, staff, settings, the certificate and backups, and may
+bring in historical monitoring sheets for any team (the migration role), but reads record
+content only where they are also in the line of management. An inspector reads,
 within a scope and until an end date an administrator grants, and writes nothing.
 """
 
@@ -40,11 +41,13 @@ class Action(StrEnum):
     MANAGE_BACKUPS = "take and restore backups"
     MANAGE_CERTIFICATE = "manage the signing certificate"
     SUBJECT_ACCESS = "export everything held about a person"
+    MIGRATE_MONITORING = ("bring in historical monitoring sheets for any team (the migration "
+                          "role)")
 
 
 ADMIN_ACTIONS = frozenset({Action.MANAGE_STAFF, Action.MANAGE_ACCOUNTS, Action.MANAGE_SETTINGS,
                            Action.MANAGE_BACKUPS, Action.MANAGE_CERTIFICATE,
-                           Action.SUBJECT_ACCESS})
+                           Action.SUBJECT_ACCESS, Action.MIGRATE_MONITORING})
 
 
 @dataclass(frozen=True)

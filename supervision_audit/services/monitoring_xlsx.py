@@ -30,6 +30,7 @@ from supervision_audit.text_rules import FREE_TEXT_MAX, printable, text_problem
 
 EXPORT_STATUS = {"planned": "", "completed": "Completed", "postponed": "Postponed",
                  "cancelled": "Cancelled"}
+MIGRATION_EVENT = "monitoring.migrate"  # a line brought in by an administrator's migration role
 IMPORT_STATUS = {"": "planned", "planned": "planned", "completed": "completed",
                  "complete": "completed", "postponed": "postponed", "postpond": "postponed",
                  "postponded": "postponed", "cancelled": "cancelled", "canceled": "cancelled"}
@@ -259,14 +260,22 @@ def _as_exported(row: SupervisionSession) -> tuple[time | None, str, date | None
     return at, row.status, row.rescheduled_for, text
 
 
-def import_monitoring(session: Session, actor: Actor, path: Path) -> MonitoringImportResult:
+def import_monitoring(session: Session, actor: Actor, path: Path, *,
+                      migration: bool = False) -> MonitoringImportResult:
     """Bring in monitoring sheets, matching existing sessions by supervisee and date.
+
+    Each person's own supervisor brings in their sheets. ``migration``: an administrator
+    brings in historical sheets for anyone, in any team (the migration role), and every line
+    written is logged as brought in under that role, by whom (``MIGRATION_EVENT``).
 
     An entry that says what the export of its session would say changes nothing (so a sheet
     exported and imported again, unchanged, updates nothing and is not logged)."""
+    if migration:
+        require(session, actor, Action.MIGRATE_MONITORING)
     sheets = read_monitoring(session, Path(path))
-    for sheet in sheets:
-        require(session, actor, Action.WRITE_RECORDS, sheet.supervisee.id)
+    if not migration:
+        for sheet in sheets:
+            require(session, actor, Action.WRITE_RECORDS, sheet.supervisee.id)
     created = updated = 0
     for sheet in sheets:
         person = sheet.supervisee
@@ -310,7 +319,22 @@ def import_monitoring(session: Session, actor: Actor, path: Path) -> MonitoringI
         if not written:
             continue
         session.flush()
-        log_event(session, actor.who, "monitoring.import", subject_kind="staff",
-                  subject_id=person.id, about_staff_id=person.id,
-                  detail=f"{Path(path).name}: {len(written)} sessions added or changed")
+        if migration:
+            _log_migrated(session, actor, Path(path).name, person,
+                          [row for row in existing.values() if row.id in written])
+        else:
+            log_event(session, actor.who, "monitoring.import", subject_kind="staff",
+                      subject_id=person.id, about_staff_id=person.id,
+                      detail=f"{Path(path).name}: {len(written)} sessions added or changed")
     return MonitoringImportResult(len(sheets), created, updated)
+
+
+def _log_migrated(session: Session, actor: Actor, file_name: str, person: Staff,
+                  rows: list[SupervisionSession]) -> None:
+    """One log entry for each line brought in under the migration role, saying so and who
+    brought it in (the entry's own actor is the same person)."""
+    for row in sorted(rows, key=lambda r: r.planned_date):
+        log_event(session, actor.who, MIGRATION_EVENT, subject_kind="session",
+                  subject_id=row.id, about_staff_id=person.id,
+                  detail=f"{file_name}: {row.planned_date.isoformat()} {row.status}; brought in "
+                         f"under the migration role by {actor.name} ({actor.username})")

@@ -48,6 +48,8 @@ ACTIONS = {
     "sign_in": "signed in", "log.view": "viewed the access log",
     "subject_access.export": "subject access export", "monitoring.export":
     "exported the monitoring sheet", "schedule.export": "exported the schedule",
+    "monitoring.import": "imported monitoring sheets",
+    "monitoring.migrate": "brought in a historical monitoring sheet line (migration role)",
     "asye.open": "opened the ASYE tracker", "asye.save": "saved the ASYE tracker",
     "asye.export": "exported the ASYE tracker",
 }
