@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime, time
+from pathlib import Path
 
 from sqlmodel import Session
 
+from supervision_audit.db import Store
 from supervision_audit.demo import acting_as
 from supervision_audit.models import Contract, Staff, SupervisionRecord, SupervisionSession
 from supervision_audit.services.access import SYSTEM_ACTOR as SYS
+from supervision_audit.services.accounts import Vault
 from supervision_audit.services.contracts import draft_values, save_contract
 from supervision_audit.services.records import complete_record, start_record
 from supervision_audit.services.signatures import record_copy_given, sign
@@ -52,3 +55,9 @@ def signed_contract(s: Session, staff_uuid: uuid.UUID, date_agreed: str,
     sign(s, acting_as(s, person.supervisor_id), "contract", contract.id, password=None, at=at)
     sign(s, acting_as(s, person.id), "contract", contract.id, password=None, at=at)
     return contract
+
+
+def plain_vault(store: object) -> Vault:
+    """Where the accounts of a store without a store key keep their key slots: beside a
+    SQLite file; for PostgreSQL none (as on the server: its key is no laptop's matter)."""
+    return Vault(store.path if isinstance(store, Store) else Path(), None)

@@ -103,6 +103,7 @@ def test_first_schema_upgrades_with_a_backup_and_keeps_data(db_path: Path) -> No
     copy.close()
 
 
+@pytest.mark.both_engines
 def test_a_failed_write_lands_nothing(unit_store) -> None:
     with pytest.raises(RuntimeError):
         with unit_store.write() as session:
@@ -138,6 +139,7 @@ def test_queries_have_their_indexes(unit_store) -> None:
     assert "ix_staff_supervisor_active" in plan
 
 
+@pytest.mark.both_engines
 def test_memo_keeps_an_answer_for_a_read_session_and_never_in_a_write(unit_store) -> None:
     from supervision_audit.db import memo
 
@@ -157,6 +159,7 @@ def test_memo_keeps_an_answer_for_a_read_session_and_never_in_a_write(unit_store
         assert memo(session, "k", work) == 4  # a write may change what work reads
 
 
+@pytest.mark.both_engines
 def test_a_write_session_sees_its_own_new_supervisor_at_once(unit_store) -> None:
     from supervision_audit.services.access import SYSTEM_ACTOR, Actor, visible_staff
     from supervision_audit.services.staff import StaffInput, save_staff

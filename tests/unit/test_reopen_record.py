@@ -21,7 +21,7 @@ from supervision_audit.models import (
 )
 from supervision_audit.services.access import SYSTEM_ACTOR as SYS
 from supervision_audit.services.access import PermissionDenied, actor_for
-from supervision_audit.services.accounts import Vault, add_account
+from supervision_audit.services.accounts import add_account
 from supervision_audit.services.compliance import compute
 from supervision_audit.services.records import (
     complete_record,
@@ -34,6 +34,9 @@ from supervision_audit.services.records import (
 from supervision_audit.services.signatures import sign
 from supervision_audit.services.staff import StaffInput, get_by_staff_id, save_staff
 from supervision_audit.ui.records.record_data import load_records
+from tests.record_helpers import plain_vault
+
+pytestmark = pytest.mark.both_engines  # and on PostgreSQL when a server is named
 
 D = date
 PW = {"mia": "mia password 1", "pat": "pat password 1", "sam": "sam password 1"}
@@ -55,7 +58,7 @@ def world(unit_store):
         save_staff(s, SYS, StaffInput("M2", "Sam Other", role="team_manager"))
         save_staff(s, SYS, StaffInput("P1", "Pat Worker", supervisor_staff_id="M1"))
         save_staff(s, SYS, StaffInput("P2", "Poppy Nologin", supervisor_staff_id="M1"))
-        vault = Vault(unit_store.path, None)
+        vault = plain_vault(unit_store)
         actors = {name: actor_for(s, add_account(s, vault, get_by_staff_id(s, staff).id, name,
                                                  PW[name]))
                   for name, staff in (("mia", "M1"), ("pat", "P1"), ("sam", "M2"))}

@@ -37,6 +37,9 @@ from supervision_audit.services.sessions import (
 )
 from supervision_audit.services.signatures import sign
 from supervision_audit.services.staff import StaffInput, get_by_staff_id, save_staff
+from tests.record_helpers import plain_vault
+
+pytestmark = pytest.mark.both_engines  # and on PostgreSQL when a server is named
 
 D = date
 
@@ -215,9 +218,7 @@ def test_group_record_goes_on_every_attendees_file(org, tmp_path) -> None:
 
 
 def _vault(store):
-    from supervision_audit.services.accounts import Vault
-
-    return Vault(store.path, None)
+    return plain_vault(store)
 
 
 DRAFTER = """
@@ -228,6 +229,7 @@ from supervision_audit.db import open_store
 from supervision_audit.services.access import SYSTEM_ACTOR as SYS
 from supervision_audit.services.records import save_draft, start_record
 from supervision_audit.services.staff import get_by_staff_id
+
 store = open_store(Path(sys.argv[1]))
 with store.write() as s:
     record = start_record(s, SYS, form_key="individual", held_on=date(2026, 1, 5),
@@ -239,6 +241,7 @@ os.kill(os.getpid(), signal.SIGKILL)
 """
 
 
+@pytest.mark.sqlite_only  # the file, reopened after the process writing it was killed
 @pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL")
 def test_draft_survives_a_killed_process(org) -> None:
     path = org.path

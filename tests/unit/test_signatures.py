@@ -10,7 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from supervision_audit.errors import StoreError, ValidationError, WrongKeyError
 from supervision_audit.services.access import SYSTEM_ACTOR as SYS
 from supervision_audit.services.access import actor_for
-from supervision_audit.services.accounts import Vault, add_account
+from supervision_audit.services.accounts import add_account
 from supervision_audit.services.contracts import draft_values, save_contract
 from supervision_audit.services.integrity import signature_problems
 from supervision_audit.services.records import (
@@ -31,6 +31,9 @@ from supervision_audit.services.signatures import (
     tasks_for,
 )
 from supervision_audit.services.staff import StaffInput, get_by_staff_id, save_staff
+from tests.record_helpers import plain_vault
+
+pytestmark = pytest.mark.both_engines  # and on PostgreSQL when a server is named
 
 D = date
 PW = {"mia": "mia password 1", "pat": "pat password 1"}
@@ -42,7 +45,7 @@ def world(unit_store):
         save_staff(s, SYS, StaffInput("M1", "Mia Manager", role="team_manager"))
         save_staff(s, SYS, StaffInput("P1", "Pat Worker", supervisor_staff_id="M1"))
         save_staff(s, SYS, StaffInput("P2", "Poppy Nologin", supervisor_staff_id="M1"))
-        vault = Vault(unit_store.path, None)
+        vault = plain_vault(unit_store)
         mia = actor_for(s, add_account(s, vault, get_by_staff_id(s, "M1").id, "mia", PW["mia"]))
         pat = actor_for(s, add_account(s, vault, get_by_staff_id(s, "P1").id, "pat", PW["pat"]))
         record = start_record(s, mia, form_key="individual", held_on=D(2026, 3, 2),
