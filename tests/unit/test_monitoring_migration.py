@@ -14,9 +14,12 @@ from sqlmodel import col, select
 from supervision_audit.models import EventLog, SupervisionSession
 from supervision_audit.services.access import SYSTEM_ACTOR as SYS
 from supervision_audit.services.access import Actor, PermissionDenied, actor_for
-from supervision_audit.services.accounts import Vault, add_account
+from supervision_audit.services.accounts import add_account
 from supervision_audit.services.monitoring_xlsx import MIGRATION_EVENT, import_monitoring
 from supervision_audit.services.staff import StaffInput, get_by_staff_id, save_staff
+from tests.record_helpers import plain_vault
+
+pytestmark = pytest.mark.both_engines  # and on PostgreSQL when a server is named
 
 D = date
 HEADERS = ["Date", "Time", "Completed/Postponed", "Date Rescheduled for",
@@ -40,7 +43,7 @@ def org(unit_store):
         save_staff(s, SYS, StaffInput("P2", "Kim Carer", team="Fostering Team",
                                       supervisor_staff_id="M2"))
         save_staff(s, SYS, StaffInput("X1", "Alex Admin", "Systems Administrator", role="other"))
-        vault = Vault(unit_store.path, None)
+        vault = plain_vault(unit_store)
         for staff_id, username, admin in (("X1", "alex", True), ("M1", "mia", False)):
             add_account(s, vault, get_by_staff_id(s, staff_id).id, username,
                         "a long enough password", is_admin=admin)
@@ -138,6 +141,7 @@ def test_a_team_manager_cannot_bring_in_another_teams_person(org, tmp_path) -> N
     assert [e.actor_username for e in _log(org, "monitoring.import")] == ["mia"]
 
 
+@pytest.mark.sqlite_only  # the command line opens the store's file
 def test_the_command_line_brings_in_under_the_migration_role(org, tmp_path, monkeypatch,
                                                              capsys) -> None:
     from supervision_audit.cli import main
