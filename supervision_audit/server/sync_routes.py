@@ -5,18 +5,24 @@
 ``POST /v1/sync/pull``: the changes after the laptop's cursor in its user's scope, files newly
 in scope in full, files gone from it named; ``POST /v1/sync/push``: a batch from the laptop's
 outbox, applied in one transaction (409 with the earlier answer when the batch was applied
-already); ``GET /v1/sync/device/{device}``: how far the server has applied a device's outbox.
+already); ``GET /v1/sync/device/{device}``: how far the server has applied a device's outbox;
+``GET /v1/sync/seal-certificate``: the organisation's seal certificate (no key), and
+``POST /v1/sync/seal``: a record a laptop exported unsealed, printed and sealed here.
 Every request is signed in and answered as the desktop's services decide for its user.
 """
 
 from __future__ import annotations
 
+import base64
+import tempfile
 import uuid
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
+from pathlib import Path
+from typing import Any, Literal
 
+from cryptography.hazmat.primitives.serialization import Encoding
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
@@ -28,6 +34,9 @@ from supervision_audit.server.schemas import Token
 from supervision_audit.server.tokens import TokenClaims, issue
 from supervision_audit.services.access import Actor
 from supervision_audit.services.events import Who, log_event
+from supervision_audit.services.record_export import export_record_pdf
+from supervision_audit.services.seal_setup import organisation_certificate, seal_ready
+from supervision_audit.services.signatures import content_hash_of
 from supervision_audit.sync.device_keys import DeviceKeyRefused, account_of_key, register
 from supervision_audit.sync.pull import pull
 from supervision_audit.sync.push import AlreadyApplied, device_state, push
@@ -101,6 +110,21 @@ class DeviceOut(BaseModel):
     device: str
     last_seq: int
     log_seq: int
+
+
+class SealIn(BaseModel):
+    kind: Literal["record"]
+    id: uuid.UUID
+    printed_on: date
+    content_hash: str = Field(min_length=1, max_length=128)
+
+
+class SealOut(BaseModel):
+    pdf: str  # base64 of the sealed PDF
+
+
+class CertificateOut(BaseModel):
+    pem: str | None  # the organisation's seal certificate (no key); None: no seal set up
 
 
 def add_sync_routes(app: FastAPI, store: PgStore, signed: Signed, token_key: bytes,
@@ -181,6 +205,32 @@ def add_sync_routes(app: FastAPI, store: PgStore, signed: Signed, token_key: byt
                                  "last": result.last, "result": result.result},
                                 status_code=409)
         return result
+
+    @app.get("/v1/sync/seal-certificate", response_model=CertificateOut)
+    def sync_seal_certificate(request: Request) -> CertificateOut:
+        with signed(request) as (session, _actor):
+            cert = organisation_certificate(session)
+        return CertificateOut(pem=cert.public_bytes(Encoding.PEM).decode("ascii")
+                              if cert is not None else None)
+
+    @app.post("/v1/sync/seal", response_model=SealOut,
+              responses={409: {"description": "no seal here, or the record changed since"}})
+    def sync_seal(body: SealIn, request: Request) -> Any:
+        """A record a laptop exported "not yet sealed", printed again here from the server's
+        own copy for the same day and sealed: never bytes the laptop sent."""
+        with signed(request, write=True) as (session, actor):
+            if not seal_ready(session):
+                return JSONResponse({"detail": "The organisation has no seal set up on its "
+                                     "server yet.", "later": True}, status_code=409)
+            if content_hash_of(session, "record", body.id) != body.content_hash:
+                return JSONResponse({"detail": "The record has changed since it was exported "
+                                     "(signed or corrected meanwhile): export it again."},
+                                    status_code=409)
+            with tempfile.TemporaryDirectory() as folder:
+                out = Path(folder) / "record.pdf"
+                export_record_pdf(session, actor, body.id, out, printed_on=body.printed_on)
+                data = out.read_bytes()
+        return SealOut(pdf=base64.b64encode(data).decode("ascii"))
 
     @app.get("/v1/sync/device/{device}", response_model=DeviceOut)
     def sync_device(device: str, request: Request) -> DeviceOut:

@@ -40,6 +40,9 @@ from supervision_audit.services.settings import get_setting, organisation_name, 
 
 PASSPHRASE_KEY = "seal_passphrase"
 SEAL_KEY = "seal_pkcs12"  # the seal's PKCS#12 file, base64
+# a laptop's replica: the organisation's seal certificate (PEM, no key), from its server,
+# which seals what the laptop exports (services.offline_seal)
+CERTIFICATE_KEY = "seal_certificate_pem"
 
 
 def legacy_certificate_file() -> Path:
@@ -127,11 +130,22 @@ def write_sealed(session: Session, out: Path, reason: str, render: Callable[[Pat
 
 
 def organisation_certificate(session: Session) -> x509.Certificate | None:
-    """The certificate of this store's seal (None when no seal is set up)."""
+    """The certificate of this store's seal (None when no seal is set up); on a laptop's
+    replica, which holds no seal key, the organisation's certificate its server sent."""
     found = _seal_data(session)
     if found is None:
-        return None
+        pem = get_setting(session, CERTIFICATE_KEY)
+        try:
+            return x509.load_pem_x509_certificate(pem.encode("ascii")) if pem else None
+        except ValueError:
+            return None
     return load_certificate(found[0], get_setting(session, PASSPHRASE_KEY))
+
+
+def sealed_elsewhere(session: Session) -> bool:
+    """Whether the organisation seals this store's exports on its server (a laptop's
+    replica: the certificate is here, the key is not)."""
+    return not seal_ready(session) and bool(get_setting(session, CERTIFICATE_KEY))
 
 
 def verify(session: Session | None, path: Path,

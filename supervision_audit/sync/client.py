@@ -29,6 +29,7 @@ from supervision_audit.sync.outbox import (
 )
 from supervision_audit.sync.replica import apply_page, now_text, read_state, write_state
 from supervision_audit.sync.replica_schema import ensure_replica_schema
+from supervision_audit.sync.sealing import seal_exports, take_certificate
 from supervision_audit.sync.trust import AccountClosed, record_contact, wipe_replica
 
 Progress = Callable[[str], None]
@@ -130,6 +131,9 @@ class SyncReport:
     files_added: list[str] = field(default_factory=list)
     files_removed: list[str] = field(default_factory=list)
     waiting: int = 0
+    sealed: int = 0  # exports sealed by the server, replaced where they were put
+    sealed_kept: int = 0  # ... kept for the next export (the file had moved or changed)
+    not_sealed: list[str] = field(default_factory=list)
 
     def lines(self) -> list[str]:
         out = [f"pushed: {self.pushed} change(s) taken by the server"
@@ -146,6 +150,12 @@ class SyncReport:
         for refusal in self.refused:
             out.append(f"refused ({refusal.kind}): {refusal.table} {refusal.key}: "
                        f"{refusal.reason}")
+        if self.sealed:
+            out.append(f"sealed by the server: {self.sealed} export(s), replaced where they "
+                       "were put")
+        if self.sealed_kept:
+            out.append(f"sealed by the server, ready to export again: {self.sealed_kept}")
+        out += self.not_sealed
         out.append(f"waiting to go: {self.waiting}")
         return out
 
@@ -257,6 +267,9 @@ def sync_store(store: Store, username: str, password: str | None = None, *,
         _say(progress, "signed in to the server")
         push_all(store, link, report, progress)
         pull_all(store, link, report, progress)
+        take_certificate(store, link)
+        report.sealed, report.sealed_kept, report.not_sealed = seal_exports(
+            store, link, lambda text: _say(progress, text))
     except AccountClosed as exc:
         raise AccountClosed(wipe_replica(store, str(exc))) from exc
     except SupervisionAuditError as exc:

@@ -27,6 +27,7 @@ from supervision_audit.sync.client import (
 )
 from supervision_audit.sync.replica import now_text, write_state
 from supervision_audit.sync.replica_schema import ensure_replica_schema
+from supervision_audit.sync.sealing import take_certificate
 
 
 def new_device_id() -> str:
@@ -63,6 +64,7 @@ def create_replica(path: Path, server: str, username: str, password: str, *,
                         last_contact=now_text())
         report = SyncReport()
         pull_all(store, link, report, progress)
+        take_certificate(store, link)
         with store.write() as session:
             if account_named(session, username) is None:
                 raise SyncError("The server sent no account for this user: the replica was "
