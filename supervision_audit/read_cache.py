@@ -49,16 +49,18 @@ _READ_ONLY = "read_only"
 _MEMO = "memo"
 
 
-def memo(session: Session, key: object, work: Callable[[], T]) -> T:
+def memo(session: Session, key: object, work: Callable[[], T], *, wide: bool = True) -> T:
     """``work()`` once per read session, kept for the session's later calls: a read session
     sees one snapshot of the store, so the answer cannot change while it lasts. In a write
     session (which may change what ``work`` reads) it is worked out at every call.
 
     For organisation-wide lookups several services make in one go (the supervisor map, the
     latest contracts); what ``work`` returns must not be changed by its callers. The
-    session counts as an organisation-wide read (``wide_read``).
+    session counts as an organisation-wide read (``wide_read``) unless ``wide`` is False
+    (what a scope narrowed to a few people reads).
     """
-    wide_read(session)
+    if wide:
+        wide_read(session)
     if not session.info.get(_READ_ONLY):
         return work()
     kept = session.info.setdefault(_MEMO, {})

@@ -107,3 +107,26 @@ def _json_text_sqlite(element: json_text, compiler: SQLCompiler, **kw: Any) -> s
 def _json_text_pg(element: json_text, compiler: SQLCompiler, **kw: Any) -> str:
     column, name = _member(element, compiler, **kw)
     return f"({column} ->> '{name}')"
+
+
+class unindexed(FunctionElement[Any]):
+    """A column compared as it is, but not looked up through an index (SQLite's unary
+    ``+``): for the queries of a few people, so that SQLite walks the index that leads with
+    the person rather than one that ranges over everyone's dates or statuses. PostgreSQL
+    plans from its statistics: the column as it is."""
+
+    inherit_cache = True
+
+    def __init__(self, column: Any) -> None:
+        super().__init__(column)
+        self.type = column.type
+
+
+@compiles(unindexed)
+def _unindexed_sqlite(element: unindexed, compiler: SQLCompiler, **kw: Any) -> str:
+    return f"+{compiler.process(element.clauses, **kw)}"
+
+
+@compiles(unindexed, "postgresql")
+def _unindexed_pg(element: unindexed, compiler: SQLCompiler, **kw: Any) -> str:
+    return compiler.process(element.clauses, **kw)  # type: ignore[no-any-return]

@@ -12,7 +12,7 @@ from __future__ import annotations
 import uuid
 from bisect import bisect_right
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -23,7 +23,14 @@ from sqlmodel import Session, col, select
 
 from supervision_audit.dates import add_months, plausibility_problem
 from supervision_audit.db import memo
-from supervision_audit.models import Role, Staff, SupervisionRecord, SupervisionSession, Team
+from supervision_audit.models import (
+    Role,
+    Staff,
+    SupervisionRecord,
+    SupervisionSession,
+    SupervisorChange,
+    Team,
+)
 from supervision_audit.policy import (
     RESCHEDULE_WINDOW_DAYS,
     Supervisee,
@@ -37,7 +44,8 @@ from supervision_audit.policy import (
 )
 from supervision_audit.services.access import Actor, visible_staff
 from supervision_audit.services.contracts import all_contracts, terms_of
-from supervision_audit.services.in_post import SupervisorOn, lines
+from supervision_audit.services.in_post import Lines, SupervisorOn, lines
+from supervision_audit.services.scope import Scope, by_person, narrow, within
 from supervision_audit.sqlfuncs import add_days, minutes_between, uuid_key
 
 NO_START_DATE = "no start date"
@@ -123,17 +131,28 @@ def _grouped(session: Session, query: Any) -> dict[str, Any]:
     return {key: value for key, value in _rows(session, query)}
 
 
-def supervisees(session: Session, people: set[uuid.UUID] | None = None) -> list[Supervised]:
+def supervisees(session: Session, people: Collection[uuid.UUID] | None = None
+                ) -> list[Supervised]:
     """Everyone on the staff list (of ``people`` when given), leavers included, by name:
     ``counted_on`` says who of them a given day counts."""
-    def everyone() -> list[Supervised]:
+    scope = narrow(session, people)
+    found = _staff_rows(session, scope)
+    return found if people is None or scope is not None else \
+        [p for p in found if p.id in people]
+
+
+def _staff_rows(session: Session, scope: Scope) -> list[Supervised]:
+    """The staff list (``scope``'s people alone, when named), by name, read once per read
+    session."""
+    def read() -> list[Supervised]:
         boss = aliased(Staff)
         query = (select(Staff.id, Staff.staff_id, Staff.name, Staff.role, Staff.asye_start,
                         Staff.employment_start, boss.staff_id, Team.name, Team.service,
                         Staff.active, Staff.left_on)
                  .join(boss, boss.id == Staff.supervisor_id, isouter=True)
                  .join(Team, Team.id == Staff.team_id, isouter=True)
-                 .order_by(col(Staff.name)))
+                 .where(within(Staff.id, scope))
+                 .order_by(col(Staff.name), col(Staff.staff_id)))
         today = date.today()
         out = []
         for row in _rows(session, query):
@@ -148,8 +167,17 @@ def supervisees(session: Session, people: set[uuid.UUID] | None = None) -> list[
                 date_reasons=reasons, no_start_date=start is None and asye is None))
         return out
 
-    found = memo(session, "compliance.supervisees", everyone)  # once per read session
-    return found if people is None else [p for p in found if p.id in people]
+    return memo(session, ("compliance.supervisees", scope), read, wide=scope is None)
+
+
+def _in_lines(session: Session, scope: Scope) -> tuple[Lines, list[Supervised], list[int]]:
+    """The supervision history of ``scope`` (``in_post.lines``), the staff rows of everyone
+    in it (the supervisors it names too) and each one's position in it."""
+    line = lines(session, scope)
+    staff = _staff_rows(session, None if scope is None else frozenset(line.people))
+    where = memo(session, ("compliance.positions", scope),
+                 lambda: [line.index[p.id] for p in staff], wide=scope is None)
+    return line, staff, where
 
 
 def counted_on(session: Session, day: date, people: set[uuid.UUID] | None = None
@@ -163,9 +191,8 @@ def counted_on(session: Session, day: date, people: set[uuid.UUID] | None = None
     up, an external inspector: outside the line, until given a supervisor).
     A person with no start date is counted with the reason "no start date"; one whose start
     date is beyond reason, with the reason and the date not used."""
-    staff = supervisees(session)
-    line = lines(session)
-    where = memo(session, "compliance.positions", lambda: [line.index[p.id] for p in staff])
+    scope = narrow(session, people)
+    line, staff, where = _in_lines(session, scope)
     on_day = line.on(day)
     employed = [False] * len(line.people)
     for person, at in zip(staff, where, strict=True):
@@ -173,7 +200,14 @@ def counted_on(session: Session, day: date, people: set[uuid.UUID] | None = None
     recorded = [on_day[at] for at in where]
     # the supervisor in post: the one recorded for the day, if employed that day
     bosses = [boss if boss is not None and employed[boss] else None for boss, _ in recorded]
-    heads = {boss for at, boss in zip(where, bosses, strict=True) if employed[at]}
+    if scope is None:
+        heads = {boss for at, boss in zip(where, bosses, strict=True) if employed[at]}
+    else:  # whom the few in question supervise is outside the scope's history: asked
+        heads = {line.index[head] for head in _supervising(session, {
+            line.people[at] for person, at, (named, _), boss in zip(
+                staff, where, recorded, bosses, strict=True)
+            if employed[at] and boss is None and named is None and person.id in scope
+            and person.role != OUTSIDE}, day)}
     out = []
     for person, at, (named, since), boss in zip(staff, where, recorded, bosses, strict=True):
         if not employed[at] or (people is not None and person.id not in people):
@@ -191,12 +225,35 @@ def counted_on(session: Session, day: date, people: set[uuid.UUID] | None = None
     return out
 
 
+def _supervising(session: Session, candidates: set[uuid.UUID], day: date) -> set[uuid.UUID]:
+    """Those of ``candidates`` (each employed on ``day``) who supervise, on ``day``, someone
+    employed that day: ``counted_on``'s "heads the line", for a few people at once."""
+    if not candidates:
+        return set()
+    change = SupervisorChange
+    ids = sorted(candidates)
+    theirs = frozenset(session.exec(select(Staff.id).where(col(Staff.supervisor_id).in_(ids)))
+                       ) | frozenset(session.exec(select(change.supervisee_id).where(
+                           col(change.supervisor_id).in_(ids))))
+    if not theirs:
+        return set()
+    line, staff, where = _in_lines(session, theirs)
+    on_day = line.on(day)
+    out = set()
+    for person, at in zip(staff, where, strict=True):
+        boss = on_day[at][0]
+        if person.id in theirs and boss is not None and line.people[boss] in candidates \
+                and employed_on(person.employment_start, person.left_on, person.active, day):
+            out.add(line.people[boss])
+    return out
+
+
 def _plausible(day: date | None, today: date) -> date | None:
     """``day``, or None when it cannot be a real date (R10: such a date is not used)."""
     return None if day is None or plausibility_problem(day, today) else day
 
 
-def _last_completed(session: Session, on: date) -> dict[str, date]:
+def _last_completed(session: Session, on: date, scope: Scope = None) -> dict[str, date]:
     """The date of each person's last completed session on or before ``on``.
 
     Asked person by person (the index on status, supervisee and date finds each in one
@@ -205,7 +262,7 @@ def _last_completed(session: Session, on: date) -> dict[str, date]:
     last = (select(func.max(S.planned_date))
             .where(S.status == "completed", S.supervisee_id == Staff.id, S.planned_date <= on)
             .correlate(Staff).scalar_subquery())
-    query = select(_hex(Staff.id), last)
+    query = select(_hex(Staff.id), last).where(within(Staff.id, scope))
     return {key: day for key, day in _rows(session, query) if day is not None}
 
 
@@ -213,21 +270,25 @@ def compute(session: Session, as_of: date, people: set[uuid.UUID] | None = None
             ) -> list[Compliance]:
     """One entry per supervisee counted on ``as_of`` (``counted_on``), by name."""
     year_ago = add_months(as_of, -12)
+    scope = narrow(session, people)
     counted = counted_on(session, as_of, people)
     S, R = SupervisionSession, SupervisionRecord
-    last_completed = _last_completed(session, as_of)
-    recent = and_(R.status == "complete", R.held_on > year_ago, R.held_on <= as_of,
-                  R.supervisee_id != None)  # noqa: E711
+    last_completed = _last_completed(session, as_of, scope)
+    # a named scope's rows are found by person (``scope.by_person``)
+    theirs, held = within(R.supervisee_id, scope), by_person(R.held_on, scope)
+    recent = and_(R.status == "complete", held > year_ago, held <= as_of,
+                  R.supervisee_id != None, theirs)  # noqa: E711
     minutes = minutes_between(R.start_time, R.end_time)
     short = _grouped(session, select(_hex(R.supervisee_id), func.count()).where(
         recent, minutes < 90).group_by(R.supervisee_id))
     unsigned = _grouped(session, select(_hex(R.supervisee_id), func.count()).where(
-        R.status == "complete", R.held_on <= as_of, R.locked_at == None,  # noqa: E711
-        R.supervisee_id != None).group_by(R.supervisee_id))  # noqa: E711
+        R.status == "complete", held <= as_of, R.locked_at == None,  # noqa: E711
+        R.supervisee_id != None, theirs).group_by(R.supervisee_id))  # noqa: E711
     with_record = exists().where(R.session_id == S.id, R.status == "complete")
     missing = _grouped(session, select(_hex(S.supervisee_id), func.count()).where(
-        S.status == "completed", S.planned_date > year_ago, S.planned_date <= as_of,
-        ~with_record).group_by(S.supervisee_id))
+        by_person(S.status, scope) == "completed", S.planned_date > year_ago,
+        S.planned_date <= as_of, within(S.supervisee_id, scope), ~with_record)
+        .group_by(S.supervisee_id))
     copies: Counter[str] = Counter()
     # a copy is late only when given (or still not given) after its due date, which is at
     # least three calendar days after the session: the others need not leave SQLite
@@ -239,11 +300,11 @@ def compute(session: Session, as_of: date, people: set[uuid.UUID] | None = None
         due = copy_due(held_on)
         if (given is not None and given > due) or (given is None and as_of > due):
             copies[supervisee] += 1
-    escalations = _escalations(session, as_of, year_ago)
-    contracts = all_contracts(session, as_of)
+    escalations = _escalations(session, as_of, year_ago, scope)
+    contracts = all_contracts(session, as_of, scope)
     asye = _asye_overdue(session, [c.person.id for c in counted if c.person.role == "asye"
                                    and c.person.asye_start is not None], as_of)
-    staff_ids = {p.id: p.staff_id for p in supervisees(session)}
+    staff_ids = {p.id: p.staff_id for p in _in_lines(session, scope)[1]}
     out = []
     for entry in counted:
         person, key = entry.person, entry.person.id.hex
@@ -294,12 +355,14 @@ def overdue_on(session: Session, days: Sequence[date], people: set[uuid.UUID] | 
     staff = [p for p in supervisees(session, people) if p.staff_id in anyday]
     first, last = min(days), max(days)
     S = SupervisionSession
-    before = _last_completed(session, first)
+    scope = narrow(session, people)
+    before = _last_completed(session, first, scope)
     during: dict[str, list[date]] = defaultdict(list)
     for supervisee, held in _rows(session, select(_hex(S.supervisee_id), S.planned_date).where(
-            S.status == "completed", S.planned_date > first, S.planned_date <= last)):
+            by_person(S.status, scope) == "completed", S.planned_date > first,
+            S.planned_date <= last, within(S.supervisee_id, scope))):
         during[supervisee].append(held)
-    contracts = all_contracts(session, first)
+    contracts = all_contracts(session, first, scope)
     out = []
     for person in staff:
         key, me = person.id.hex, person.staff_id
@@ -322,7 +385,8 @@ def overdue_on(session: Session, days: Sequence[date], people: set[uuid.UUID] | 
     return out
 
 
-def _escalations(session: Session, as_of: date, since: date) -> dict[str, list]:
+def _escalations(session: Session, as_of: date, since: date, scope: Scope = None
+                 ) -> dict[str, list]:
     """R2 per supervisee (by stored id): the misses up to ``as_of`` that need reporting; a
     miss not yet reported stays however old it is, one reported only while it is less than
     a year old (``since``)."""
@@ -345,8 +409,10 @@ def _escalations(session: Session, as_of: date, since: date) -> dict[str, list]:
                     S.rescheduled_recorded_on, S.reported_to_manager_on, follow.status,
                     follow.planned_date)
              .join(follow, follow.id == S.rescheduled_session_id, isouter=True)
-             .where(col(S.status).in_(("postponed", "cancelled")), S.planned_date <= as_of,
-                    or_(S.planned_date > since, unreported), ~settled)
+             .where(by_person(S.status, scope).in_(("postponed", "cancelled")),
+                    S.planned_date <= as_of,
+                    or_(S.planned_date > since, unreported), within(S.supervisee_id, scope),
+                    ~settled)
              .order_by(col(S.planned_date)))
     rows = _rows(session, query)
     out: dict[str, list] = {}

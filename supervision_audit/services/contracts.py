@@ -10,7 +10,7 @@ from typing import Any
 
 from sqlalchemy import case, exists
 from sqlalchemy.orm import aliased
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from supervision_audit.db import memo
 from supervision_audit.errors import NotFoundError, Problem, ValidationError
@@ -32,6 +32,7 @@ from supervision_audit.policy import (
 from supervision_audit.services.access import Action, Actor, require
 from supervision_audit.services.events import log_event
 from supervision_audit.services.in_post import SupervisorOn
+from supervision_audit.services.scope import Scope, within
 from supervision_audit.services.staff import check_not_stale, get_staff
 from supervision_audit.sqlfuncs import json_text, uuid_key
 
@@ -277,15 +278,17 @@ class Contracts:
                          supervisee.hex in self.with_versions, on), terms
 
 
-def all_contracts(session: Session, since: date) -> Contracts:
+def all_contracts(session: Session, since: date, people: Scope = None) -> Contracts:
     """Every supervisee's signed contract versions that can be in force on ``since`` or
     later (not those a newer version signed before then replaced), for the
-    organisation-wide computations, in two queries (the versions' columns, and who has any
-    version), read once per read session (``db.memo``)."""
-    return memo(session, ("contracts.all", since), lambda: _all_contracts(session, since))
+    organisation-wide computations (or those of a scope's ``people``: ``scope.narrow``), in
+    two queries (the versions' columns, and who has any version), read once per read
+    session (``db.memo``)."""
+    return memo(session, ("contracts.all", since, people),
+                lambda: _all_contracts(session, since, people), wide=people is None)
 
 
-def _all_contracts(session: Session, since: date) -> Contracts:
+def _all_contracts(session: Session, since: date, people: Scope) -> Contracts:
     newer = aliased(Contract)
     # a day early, so that a lock stamped in UTC is before ``since`` in any time zone
     replaced = exists().where(
@@ -303,12 +306,14 @@ def _all_contracts(session: Session, since: date) -> Contracts:
                    frequency, Contract.agreed_interval_days, uuid_key(Contract.supervisor_id),
                    Contract.locked_at)
             .join(Staff, Staff.id == Contract.supervisee_id)
-            .where(Contract.locked_at != None, ~replaced)):  # noqa: E711
+            .where(col(Contract.locked_at).is_not(None), within(Contract.supervisee_id, people),
+                   ~replaced)):
         signed.setdefault(supervisee, []).append(ContractTerms(
             agreed, freq, interval, supervisor, version, _signed_day(moment)))
     for versions in signed.values():
         versions.sort(key=lambda c: (c.signed, c.version))
-    everyone = frozenset(session.exec(select(uuid_key(Contract.supervisee_id)).distinct()))
+    everyone = frozenset(session.exec(select(uuid_key(Contract.supervisee_id)).where(
+        within(Contract.supervisee_id, people)).distinct()))
     return Contracts(signed, everyone)
 
 

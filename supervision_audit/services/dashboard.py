@@ -22,6 +22,7 @@ from supervision_audit.services.compliance import (
     compute,
     overdue_on,
 )
+from supervision_audit.services.scope import narrow, within
 from supervision_audit.services.signatures import YOUR_SIGNATURE, TaskItem, tasks_for
 
 
@@ -64,18 +65,27 @@ class Dashboard:
 
 def _teams_without_group(session: Session, people: set[uuid.UUID], as_of: date) -> list[Item]:
     start = as_of.replace(day=1)
+    scope = narrow(session, people)
+    if scope is None:
+        # the teams of the active people in scope (matched here: an IN of thousands of ids
+        # costs more than reading every active person's team)
+        ids = {person.hex for person in people}
+        team_ids = {team for person, team in session.connection().execute(
+            select(type_coerce(Staff.id, String), Staff.team_id).where(
+                Staff.active == True, Staff.team_id != None))  # noqa: E711, E712
+            if person in ids}
+    else:
+        team_ids = set(session.exec(select(Staff.team_id).where(
+            within(Staff.id, scope), Staff.active == True,  # noqa: E712
+            col(Staff.team_id).is_not(None))))
+    if not team_ids:
+        return []
     held = set(session.exec(
         select(Staff.team_id).join(GroupAttendee, GroupAttendee.staff_id == Staff.id)
         .join(SupervisionRecord, SupervisionRecord.id == GroupAttendee.record_id)
         .where(SupervisionRecord.form_key == "group", SupervisionRecord.status == "complete",
-               SupervisionRecord.held_on >= start, SupervisionRecord.held_on <= as_of)))
-    # the teams of the active people in scope (matched here: an IN of thousands of ids
-    # costs more than reading every active person's team)
-    ids = {person.hex for person in people}
-    team_ids = {team for person, team in session.connection().execute(
-        select(type_coerce(Staff.id, String), Staff.team_id).where(
-            Staff.active == True, Staff.team_id != None))  # noqa: E711, E712
-        if person in ids}
+               SupervisionRecord.held_on >= start, SupervisionRecord.held_on <= as_of,
+               within(Staff.team_id, None if scope is None else frozenset(team_ids)))))
     out = []
     for team in session.exec(select(Team).where(col(Team.id).in_(team_ids))
                              .order_by(col(Team.name))):

@@ -18,6 +18,7 @@ from sqlmodel import Session, col, select
 from supervision_audit.db import memo
 from supervision_audit.models import Staff, SupervisorChange
 from supervision_audit.policy import employed_on
+from supervision_audit.services.scope import Scope, within
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,23 +65,34 @@ class Lines:
         return out
 
 
-def lines(session: Session) -> Lines:
-    """Everyone's :class:`Lines` (read once per read session)."""
+def lines(session: Session, people: Scope = None) -> Lines:
+    """Everyone's :class:`Lines` (read once per read session); or, for a scope
+    (``scope.narrow``), the history of ``people`` alone, with the supervisors it names
+    among ``people`` (each of those with a history only when in ``people`` too)."""
     def read() -> Lines:
-        staff = list(session.exec(select(Staff.id, Staff.supervisor_id)))
-        people = [person for person, _ in staff]
-        index = {person: n for n, person in enumerate(people)}
-        periods: list[list[Period]] = [[] for _ in people]
-        for supervisee, started, ended, supervisor in session.exec(
-                select(SupervisorChange.supervisee_id, SupervisorChange.started_on,
-                       SupervisorChange.ended_on, SupervisorChange.supervisor_id).order_by(
-                    col(SupervisorChange.started_on), col(SupervisorChange.created_at))):
+        staff = list(session.exec(select(Staff.id, Staff.supervisor_id).where(
+            within(Staff.id, people))))
+        index = {person: n for n, person in enumerate(person for person, _ in staff)}
+        changes = list(session.exec(
+            select(SupervisorChange.supervisee_id, SupervisorChange.started_on,
+                   SupervisorChange.ended_on, SupervisorChange.supervisor_id)
+            .where(within(SupervisorChange.supervisee_id, people))
+            .order_by(col(SupervisorChange.started_on), col(SupervisorChange.created_at))))
+        if people is not None:  # the supervisors named, to be asked whether in post
+            named = {boss for _, boss in staff} | {row[3] for row in changes}
+            for boss in sorted(named - set(index) - {None}):
+                index[boss] = len(index)
+        people_at = list(index)
+        periods: list[list[Period]] = [[] for _ in people_at]
+        for supervisee, started, ended, supervisor in changes:
             if supervisee in index:
                 periods[index[supervisee]].append((started, ended, index.get(supervisor)))
-        now = [index.get(boss) if boss is not None else None for _, boss in staff]
-        return Lines(people, index, periods, now)
+        now: list[int | None] = [index.get(boss) if boss is not None else None
+                                 for _, boss in staff]
+        now += [None] * (len(people_at) - len(now))
+        return Lines(people_at, index, periods, now)
 
-    return memo(session, "in_post.lines", read)
+    return memo(session, ("in_post.lines", people), read, wide=people is None)
 
 
 def supervisor_on(session: Session, supervisee: Staff, day: date) -> SupervisorOn:

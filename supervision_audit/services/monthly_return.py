@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 import uuid
 from collections import Counter, defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -31,6 +31,7 @@ from supervision_audit.services.access import Actor, visible_staff
 from supervision_audit.services.compliance import Compliance, compute
 from supervision_audit.services.dashboard import Trend, in_timescale_trends
 from supervision_audit.services.events import log_event
+from supervision_audit.services.scope import by_person, narrow, within
 from supervision_audit.text_rules import printable
 
 Progress = Callable[[int, int, str], None]
@@ -86,15 +87,20 @@ class TeamLine:
                 "Yes" if self.group_held else "No", sum(bool(r.reasons) for r in self.rows)]
 
 
-def team_lines(session: Session, rows: list[Compliance], first: date, last: date
+def team_lines(session: Session, rows: list[Compliance], first: date, last: date,
+               people: Collection[uuid.UUID] | None = None
                ) -> tuple[list[TeamLine], Counter[str]]:
-    """The summary per team, and the reasons for postponements and cancellations counted."""
-    services = dict(session.exec(select(Team.name, Team.service)).all())
+    """The summary per team, and the reasons for postponements and cancellations counted.
+    ``people``: the scope ``rows`` were worked out for (None: the organisation), named in
+    the queries when it is small (``scope.narrow``)."""
+    # the team of each supervisee in ``rows`` (anyone else's sessions are not counted)
+    team_of = {uuid.UUID(r.uuid): r.team or "No team" for r in rows}
+    scope = narrow(session, people) and frozenset(team_of)
     by_team: dict[str, list[Compliance]] = defaultdict(list)
     for r in rows:
         by_team[r.team or "No team"].append(r)
-    # the team of each supervisee in ``rows`` (anyone else's sessions are not counted)
-    team_of = {uuid.UUID(r.uuid): r.team or "No team" for r in rows}
+    services = dict(session.exec(select(Team.name, Team.service).where(
+        within(Team.name, None if scope is None else frozenset(by_team)))).all())
     lines = {name: TeamLine(services.get(name, ""), name, members)
              for name, members in by_team.items()}
     reasons: Counter[str] = Counter()
@@ -102,7 +108,8 @@ def team_lines(session: Session, rows: list[Compliance], first: date, last: date
     read = session.connection().execute  # rows as SQLite makes them, not all at once
     for supervisee, status, reason in read(
             select(S.supervisee_id, S.status, S.reason)
-            .where(S.planned_date >= first, S.planned_date <= last)):
+            .where(S.planned_date >= first, S.planned_date <= last,
+                   within(S.supervisee_id, scope))):
         line = lines.get(team_of.get(supervisee, ""))
         if line is None:
             continue
@@ -114,8 +121,9 @@ def team_lines(session: Session, rows: list[Compliance], first: date, last: date
             reasons[reason or "No reason given"] += 1
     for supervisee, held_on, locked_at, given in read(
             select(R.supervisee_id, R.held_on, R.locked_at, R.copy_given_on)
-            .where(R.status == "complete", R.held_on >= first, R.held_on <= last,
-                   R.supervisee_id != None)):  # noqa: E711
+            .where(R.status == "complete", by_person(R.held_on, scope) >= first,
+                   by_person(R.held_on, scope) <= last, R.supervisee_id != None,  # noqa: E711
+                   within(R.supervisee_id, scope))):
         line = lines.get(team_of.get(supervisee, ""))
         if line is None:
             continue
@@ -125,7 +133,8 @@ def team_lines(session: Session, rows: list[Compliance], first: date, last: date
         select(Team.name).join(Staff, Staff.team_id == Team.id)
         .join(GroupAttendee, GroupAttendee.staff_id == Staff.id)
         .join(R, R.id == GroupAttendee.record_id)
-        .where(R.form_key == "group", R.held_on >= first, R.held_on <= last).distinct())
+        .where(R.form_key == "group", R.held_on >= first, R.held_on <= last,
+               within(Team.name, None if scope is None else frozenset(lines))).distinct())
     for team_name in held:
         if team_name in lines:
             lines[team_name].group_held = True
@@ -193,7 +202,7 @@ def build_monthly_return(session: Session, actor: Actor, month: str, out: Path, 
     people = visible_staff(session, actor) - {actor.staff_id}
     rows = compute(session, as_of, people)
     step(1, "Counting sessions and records")
-    lines, reasons = team_lines(session, rows, first, last)
+    lines, reasons = team_lines(session, rows, first, last, people)
     wb = Workbook()
     bold, head_fill = Font(bold=True), PatternFill("solid", fgColor="DDE5F0")
     summary = wb.active
@@ -222,7 +231,9 @@ def build_monthly_return(session: Session, actor: Actor, month: str, out: Path, 
         cell.font = bold
         cell.alignment = Alignment(wrap_text=True, vertical="top")  # not cut by "Count"
     summary.row_dimensions[summary.max_row].height = 30  # two lines (not all readers size it)
-    for reason, count in reasons.most_common() or [("None this month", 0)]:
+    # most given first; equal counts by name (not by the order the sessions were read in)
+    for reason, count in sorted(reasons.items(), key=lambda kv: (-kv[1], kv[0])) or [
+            ("None this month", 0)]:
         append_row(summary, [reason, count])
     # headings wrap in narrow columns; the total and the reasons below are not filtered
     well_formed(summary, header_row=3, freeze="C4", autofilter=False, title_rows=2,
