@@ -13,7 +13,13 @@ from xml.etree import ElementTree
 
 from defusedxml.ElementTree import fromstring
 from pypdf import PdfReader
-from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, StreamObject
+from pypdf.generic import (
+    ArrayObject,
+    ContentStream,
+    DictionaryObject,
+    IndirectObject,
+    StreamObject,
+)
 
 NS = {"x": "adobe:ns:meta/", "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
       "pdfaid": "http://www.aiim.org/pdfa/ns/id/", "dc": "http://purl.org/dc/elements/1.1/",
@@ -22,6 +28,7 @@ STANDARD_14 = ("Helvetica", "Times", "Courier", "Symbol", "ZapfDingbats")
 # annotation flags: Print must be set; Hidden, Invisible, NoView and ToggleNoView clear
 PRINT, FORBIDDEN_FLAGS = 4, 1 | 2 | 32 | 256
 _STRING = re.compile(rb"\((?:\\.|[^\\)])*\)")
+_LENGTH = re.compile(rb"/Length\s+(\d+)(\s+0\s+R)?")
 _CMYK = re.compile(rb"(?<![\w/])(k|K)(?=\s|$)")
 
 
@@ -147,6 +154,63 @@ def _truetype_cmaps(program: bytes) -> list[tuple[int, int]]:
     return []
 
 
+def _glyph_ids(program: bytes) -> dict[int, int] | None:
+    """Code -> glyph of a TrueType program's first cmap subtable when it is of format 6
+    (as reportlab writes its subsets) or 0; None for other formats."""
+    tables = struct.unpack(">H", program[4:6])[0]
+    for n in range(tables):
+        tag, _sum, offset, _length = struct.unpack(">4sIII", program[12 + 16 * n:28 + 16 * n])
+        if tag != b"cmap":
+            continue
+        sub = offset + struct.unpack(">I", program[offset + 8:offset + 12])[0]
+        kind = struct.unpack(">H", program[sub:sub + 2])[0]
+        if kind == 0:
+            return dict(enumerate(program[sub + 6:sub + 262]))
+        if kind == 6:
+            first, count = struct.unpack(">HH", program[sub + 6:sub + 10])
+            glyphs = struct.unpack(f">{count}H", program[sub + 10:sub + 10 + 2 * count])
+            return {first + i: g for i, g in enumerate(glyphs)}
+    return None
+
+
+def _shown_bytes(operands: list[Any], operator: bytes) -> list[bytes]:
+    """The strings a text-showing operator draws, as the bytes in the content stream."""
+    if operator == b"TJ":
+        items = [x for x in operands[0] if not isinstance(x, (int, float))]
+    elif operator in (b"Tj", b"'", b'"'):
+        items = [operands[-1]]
+    else:
+        return []
+    return [x.get_original_bytes() if hasattr(x, "get_original_bytes") else bytes(x)
+            for x in items]
+
+
+def notdef_problems(reader: PdfReader) -> list[str]:
+    """Text drawn with glyph 0 (.notdef) of an embedded TrueType font, e.g. a character the
+    font does not have (6.2.11.4.1, 6.2.11.8): each code shown, looked up in the font
+    program's own cmap."""
+    problems = []
+    for number, page in enumerate(reader.pages, start=1):
+        fonts = _obj(_obj(page.get("/Resources") or {}).get("/Font")) or {}
+        glyphs: dict[str, dict[int, int] | None] = {}
+        for name, font in fonts.items():
+            descriptor = _obj(_obj(font).get("/FontDescriptor")) or {}
+            program = _obj(descriptor.get("/FontFile2"))
+            glyphs[name] = _glyph_ids(program.get_data()) if program is not None else None
+        current: dict[int, int] | None = None
+        for operands, operator in ContentStream(page.get_contents(), reader).operations:
+            if operator == b"Tf":
+                current = glyphs.get(operands[0])
+                continue
+            if current is None:
+                continue
+            for shown in _shown_bytes(operands, operator):
+                drawn = [code for code in shown if current.get(code, 0) == 0]
+                if drawn:
+                    problems.append(f"page {number}: text drawn with .notdef (codes {drawn})")
+    return problems
+
+
 def _resources(page: DictionaryObject) -> list[DictionaryObject]:
     """A page's resources and those of the forms and annotation appearances it draws."""
     out, todo, seen = [], [_obj(page.get("/Resources"))], set()
@@ -207,6 +271,34 @@ def _streams(reader: PdfReader) -> list[StreamObject]:
     return [obj for obj in found if isinstance(obj, StreamObject)]
 
 
+def stream_layout_problems(reader: PdfReader, data: bytes) -> list[str]:
+    """Each stream's /Length is the bytes between the EOL after 'stream' and the EOL that
+    must come before 'endstream' (6.1.7.1); nothing follows the last %%EOF (6.1.3)."""
+    problems = []
+    offsets = {number: offset for table in reader.xref.values()
+               for number, offset in table.items()}
+    for number, offset in sorted(offsets.items()):
+        obj = reader.get_object(IndirectObject(number, 0, reader))
+        if not isinstance(obj, StreamObject):
+            continue
+        keyword = data.find(b"stream", offset)
+        found = _LENGTH.search(data, offset, keyword)
+        if found is None:
+            problems.append(f"object {number}: no /Length")
+            continue
+        length = int(found[1]) if found[2] is None else int(
+            reader.get_object(IndirectObject(int(found[1]), 0, reader)))
+        start = keyword + 6 + (2 if data[keyword + 6:keyword + 8] == b"\r\n" else 1)
+        tail = data[start + length:start + length + 11]
+        if not tail.startswith((b"\r\nendstream", b"\nendstream", b"\rendstream")):
+            problems.append(f"object {number}: no EOL between its {length} bytes "
+                            f"and endstream ({tail!r})")
+    if not data.rstrip(b"\r\n").endswith(b"%%EOF") or \
+            len(data) - len(data.rstrip(b"\r\n")) > 2:
+        problems.append("something follows the last %%EOF")
+    return problems
+
+
 def structure_problems(reader: PdfReader, data: bytes) -> list[str]:
     """Header, trailer ID, no encryption, no external or forbidden streams, no JavaScript
     or embedded files, annotations printable (6.1, 6.3, 6.5, 6.8), transparency groups
@@ -261,10 +353,57 @@ def structure_problems(reader: PdfReader, data: bytes) -> list[str]:
     return problems
 
 
+def signature_problems(reader: PdfReader, data: bytes) -> list[str]:
+    """Each signature covers the whole file but its own value, and is a CMS object with
+    exactly one SignerInfo and the signer's certificate (6.4.3)."""
+    from asn1crypto import cms
+
+    problems = []
+    form = _obj(reader.trailer["/Root"].get("/AcroForm")) or {}
+    for field in map(_obj, _obj(form.get("/Fields")) or []):
+        if field.get("/FT") != "/Sig" or "/V" not in field:
+            continue
+        value = _obj(field["/V"])
+        start, before, after, rest = (int(x) for x in value["/ByteRange"])
+        gap = data[start + before:after]
+        if start != 0 or after + rest != len(data) or not (gap.startswith(b"<")
+                                                           and gap.endswith(b">")):
+            problems.append(f"the signature in {field.get('/T')} does not cover the file")
+        signed = cms.ContentInfo.load(bytes(value["/Contents"]))["content"]  # padding ignored
+        infos = signed["signer_infos"]
+        if len(infos) != 1:
+            problems.append(f"the signature has {len(infos)} SignerInfos")
+            continue
+        sid = infos[0]["sid"]
+        certificates = [c.chosen for c in signed["certificates"]]
+        if sid.name == "issuer_and_serial_number":
+            wanted = (sid.chosen["issuer"], sid.chosen["serial_number"].native)
+            carried = any((c.issuer, c.serial_number) == wanted for c in certificates)
+        else:
+            carried = any(c.key_identifier == sid.chosen.native for c in certificates)
+        if not carried:
+            problems.append("the signature does not carry its signer's certificate")
+    return problems
+
+
+def all_font_names(reader: PdfReader) -> set[str]:
+    """Every font dictionary anywhere in the file (pages, forms, the AcroForm's defaults)."""
+    numbers = {number for table in reader.xref.values() for number in table}
+    numbers |= set(reader.xref_objStm)
+    names = set()
+    for number in numbers:
+        obj = reader.get_object(IndirectObject(number, 0, reader))
+        if isinstance(obj, DictionaryObject) and obj.get("/Type") == "/Font":
+            names.add(str(obj.get("/BaseFont", "")))
+    return names
+
+
 def pdfa_problems(path: Path) -> list[str]:
     """Everything above for the PDF at ``path``; empty when all is as PDF/A-2b asks."""
     data = Path(path).read_bytes()
     reader = PdfReader(path)
     fonts, _names = font_problems(reader)
-    return (structure_problems(reader, data) + metadata_problems(reader)
-            + output_intent_problems(reader) + fonts)
+    fonts += notdef_problems(reader)
+    return (structure_problems(reader, data) + stream_layout_problems(reader, data)
+            + metadata_problems(reader)
+            + output_intent_problems(reader) + signature_problems(reader, data) + fonts)

@@ -20,7 +20,6 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     BaseDocTemplate,
@@ -46,6 +45,7 @@ from supervision_audit.exports.pdf_tables import (
     grid_table,
     tag_lines,
 )
+from supervision_audit.exports.pdfa import EmbeddedFont
 from supervision_audit.exports.signature_strip import Seal
 from supervision_audit.exports.signature_strip import draw as draw_seal
 from supervision_audit.forms import Field, FormDef, Kind, Section, display_value, is_empty
@@ -69,7 +69,7 @@ def register_fonts() -> None:
         return
     try:
         for name in (FONT, BOLD, ITALIC):
-            pdfmetrics.registerFont(TTFont(name, str(paths.font_path(f"{name}.ttf"))))
+            pdfmetrics.registerFont(EmbeddedFont(name, str(paths.font_path(f"{name}.ttf"))))
     except Exception as exc:  # reportlab raises its own TTFError as well as OSError
         raise SupervisionAuditError(f"The fonts needed to print are missing or damaged ({exc}). "
                                     "Please reinstall Supervision Audit.") from exc

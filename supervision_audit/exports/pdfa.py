@@ -111,6 +111,30 @@ class _ArchivalInfo(PDFInfo):
         return PDFDictionary(values).format(document)
 
 
+_ENDSTREAM = b"endstream\n"
+
+
+def _end_streams_on_their_own_line() -> None:
+    """PDF/A-2 6.1.7.1: the bytes a stream's /Length counts are followed by an end of line,
+    then 'endstream'. reportlab writes 'endstream' straight after the data (its Length is
+    right: the data alone), so every stream it writes gets that end of line added, outside
+    the Length. Done once, before the first PDF is written, for every PDF this process
+    writes (all of them this app's)."""
+    if getattr(PDFStream.format, "ends_on_own_line", False):
+        return
+    written = PDFStream.format
+
+    def format_stream(self: PDFStream, document: Any) -> bytes:
+        out = written(self, document)
+        if out.endswith(_ENDSTREAM):
+            out = out[:-len(_ENDSTREAM)] + b"\n" + _ENDSTREAM
+        return out
+
+    format_stream.ends_on_own_line = True  # type: ignore[attr-defined]
+    PDFStream.format = format_stream  # type: ignore[method-assign]
+
+
+
 class _UnfilteredStream(PDFStream):
     """A stream written as it is, with no ``/Filter`` key (reportlab writes an empty one)."""
 
@@ -118,7 +142,7 @@ class _UnfilteredStream(PDFStream):
         content = document.encrypt.encode(self.content)
         dictionary = PDFDictionary({**self.dictionary.dict, "Length": len(content)})
         return (pdf_format(dictionary, document) + b"\nstream\n"
-                + pdf_format(content, document) + b"endstream\n")
+                + pdf_format(content, document) + b"\n" + _ENDSTREAM)
 
 
 def xmp_packet(entries: dict[str, str], created: datetime) -> bytes:
@@ -159,6 +183,38 @@ def xmp_packet(entries: dict[str, str], created: datetime) -> bytes:
     ).encode()
 
 
+class EmbeddedFont(TTFont):
+    """A shipped TrueType font that draws no character it lacks: such a character (a name
+    in a script DejaVu Sans does not cover) is drawn, and measured, as U+FFFD, the
+    replacement character, rather than as the font's empty .notdef glyph, which PDF/A-2
+    forbids (6.2.11.4.1, 6.2.11.8)."""
+
+    REPLACEMENT = "\ufffd"
+
+    def __init__(self, name: str, filename: str) -> None:
+        super().__init__(name, filename)
+        self._drawable = frozenset(map(chr, self.face.charToGlyph))
+        if self.REPLACEMENT not in self._drawable:
+            raise SupervisionAuditError(f"The font {name} has no replacement character.")
+
+    def drawable(self, text: str | bytes) -> str:
+        """``text`` with every character this font lacks replaced."""
+        if isinstance(text, bytes):
+            text = text.decode("utf-8")
+        if set(text) <= self._drawable:
+            return text
+        return "".join(c if c in self._drawable or c == "\xa0" else self.REPLACEMENT
+                       for c in text)
+
+    def stringWidth(self, text: str | bytes, size: float,  # noqa: N802 (reportlab's name)
+                    encoding: str = "utf-8") -> float:
+        return super().stringWidth(self.drawable(text), size, encoding)
+
+    def splitString(self, text: str | bytes, doc: Any,  # noqa: N802 (reportlab's name)
+                    encoding: str = "utf-8") -> list[tuple[int, bytes]]:
+        return super().splitString(self.drawable(text), doc, encoding)
+
+
 def _check_fonts(canvas: Canvas) -> None:
     """Refuse a document that uses a font reportlab would not embed (the standard 14)."""
     for name in canvas._doc.fontMapping:
@@ -171,6 +227,7 @@ def _check_fonts(canvas: Canvas) -> None:
 def make_archival(canvas: Canvas) -> None:
     """Make what ``canvas`` is about to write PDF/A-2b (call just before its ``save``)."""
     _check_fonts(canvas)
+    _end_streams_on_their_own_line()
     doc = canvas._doc
     info = doc.info
     entries = {key: _pdf_text(str(value)) for key, value in (

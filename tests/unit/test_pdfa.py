@@ -29,10 +29,13 @@ from supervision_audit.services.signatures import sign
 from supervision_audit.services.staff import get_staff
 from supervision_audit.services.subject_access import export_subject_access
 from tests.pdfa_checks import (
+    all_font_names,
     font_problems,
     metadata_problems,
     output_intent_problems,
     pdfa_problems,
+    signature_problems,
+    stream_layout_problems,
     structure_problems,
     xmp_properties,
 )
@@ -88,7 +91,12 @@ def test_a_sealed_record_is_pdfa_2b_and_its_seal_validates(store, people, lucja,
         assert metadata_problems(reader) == []
         assert output_intent_problems(reader) == []
         assert structure_problems(reader, path.read_bytes()) == []
+        assert stream_layout_problems(reader, path.read_bytes()) == []
         assert reader.trailer["/Root"]["/Lang"] == "en-GB"
+        # nowhere in the file, the seal's form included, a font that is not embedded
+        assert all_font_names(reader) == fonts
+    assert signature_problems(PdfReader(sealed), sealed.read_bytes()) == []
+    assert "/AcroForm" in PdfReader(sealed).trailer["/Root"]  # the check saw the seal
     # the drawn signature (with its transparent background) is on the page
     images = [x for page in PdfReader(sealed).pages for x in page.images]
     assert images
@@ -134,18 +142,22 @@ def test_qpdf_finds_the_sealed_file_sound(store, people, lucja, tmp_path) -> Non
 
 def test_awkward_text_and_a_changed_warning_keep_the_pdf_archival(tmp_path) -> None:
     """Markup and control characters in a name, Polish letters beyond the first font
-    subset, and the red warning of a record changed after signing (in its own font)."""
+    subset, characters the shipped font does not have (drawn as the replacement character,
+    never as the empty .notdef glyph), and the red warning of a record changed after
+    signing (in its own font)."""
     form = INDIVIDUAL
-    seal = Seal("3", "ab" * 32, (SignatureLine("Łucja Żak", "Supervisee", "I agree",
+    seal = Seal("3", "ab" * 32, (SignatureLine("Łucja Żak 王", "Supervisee", "I agree",
                                                "03/02/2025 10:00", _drawn_signature()),),
                 warning="CHANGED AFTER SIGNING: this copy is not what was signed.")
-    out = render_form_pdf(form, {"welcome": "ĄĆĘŁŃÓŚŹŻ ąćęłńóśźż " * 20}, tmp_path / "r.pdf",
-                          organisation="Zoë & <Sons>\x07 Trust", record_id="R-1",
-                          record_label="Łucja Żak \x01& <b>", seal=seal)
+    out = render_form_pdf(form, {"welcome": "ĄĆĘŁŃÓŚŹŻ ąćęłńóśźż " * 20 + "王小明"},
+                          tmp_path / "r.pdf", organisation="Zoë & <Sons>\x07 Trust",
+                          record_id="R-1", record_label="Łucja Żak \x01& <b> 王", seal=seal)
     assert pdfa_problems(out) == []
     props = xmp_properties(PdfReader(out))
     assert props["dc:creator"] == "Zoë & <Sons> Trust"
-    assert props["dc:title"].endswith("Łucja Żak & <b>")
+    assert props["dc:title"].endswith("Łucja Żak & <b> 王")  # the metadata keeps it
+    first = PdfReader(out).pages[0].extract_text()
+    assert "\ufffd\ufffd\ufffd" in first and "Łucja Żak \ufffd" in first
 
 
 def test_dates_keep_a_half_hour_time_zone(tmp_path, monkeypatch) -> None:
