@@ -23,9 +23,9 @@ pyver="$("$py" -c 'import sys; print(f"{sys.version_info[0]}.{sys.version_info[1
 # Qt offscreen needs these; a real window the X/xcb ones too; printing needs libcups2.
 qt_base="libgl1 libegl1 libx11-6 libdbus-1-3 libfontconfig1 libfreetype6 libglib2.0-0 libxkbcommon0 libcups2"
 qt_window="xvfb xauth libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-render-util0 libxcb-render0 libxcb-shape0 libxcb-util1 libxcb-xkb1 libxkbcommon-x11-0"
-# the tests read PDFs back (poppler: pdftotext, pdftoppm, pdfsig); the desktop build needs
-# objdump (binutils) and Python's shared library
-tools="poppler-utils binutils libpython$pyver"
+# the tests read PDFs back (poppler: pdftotext, pdftoppm, pdfsig; qpdf --check on the
+# archival PDFs); the desktop build needs objdump (binutils) and Python's shared library
+tools="poppler-utils qpdf binutils libpython$pyver"
 wanted="$qt_base $qt_window"
 [ "$purpose" = "test" ] && wanted="$wanted $tools"
 # venv needs ensurepip, which Debian ships apart from Python itself
