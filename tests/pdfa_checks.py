@@ -211,6 +211,38 @@ def notdef_problems(reader: PdfReader) -> list[str]:
     return problems
 
 
+def _table(program: bytes, wanted: bytes) -> bytes:
+    tables = struct.unpack(">H", program[4:6])[0]
+    for n in range(tables):
+        tag, _sum, offset, length = struct.unpack(">4sIII", program[12 + 16 * n:28 + 16 * n])
+        if tag == wanted:
+            return program[offset:offset + length]
+    return b""
+
+
+def width_problems(font: DictionaryObject, program: bytes) -> list[str]:
+    """/Widths of each code that draws a glyph within 1 unit of the glyph's advance in the
+    embedded program (6.2.11.5)."""
+    glyphs = _glyph_ids(program)
+    if glyphs is None:
+        return []
+    units = struct.unpack(">H", _table(program, b"head")[18:20])[0]
+    metrics = struct.unpack(">H", _table(program, b"hhea")[34:36])[0]
+    hmtx = _table(program, b"hmtx")
+    first, widths = int(font["/FirstChar"]), list(_obj(font["/Widths"]))
+    problems = []
+    for index, width in enumerate(widths):
+        glyph = glyphs.get(first + index, 0)
+        if glyph == 0:
+            continue
+        at = 4 * min(glyph, metrics - 1)
+        advance = struct.unpack(">H", hmtx[at:at + 2])[0] * 1000 / units
+        if abs(advance - float(width)) > 1:
+            problems.append(f"font {font.get('/BaseFont')} code {first + index}: width "
+                            f"{width}, glyph {advance:.1f}")
+    return problems
+
+
 def _resources(page: DictionaryObject) -> list[DictionaryObject]:
     """A page's resources and those of the forms and annotation appearances it draws."""
     out, todo, seen = [], [_obj(page.get("/Resources"))], set()
@@ -257,6 +289,7 @@ def font_problems(reader: PdfReader) -> tuple[list[str], set[str]]:
                         problems.append(f"symbolic font {name} has an /Encoding")
                     if symbolic and len(cmaps) != 1 and (3, 0) not in cmaps:
                         problems.append(f"symbolic font {name} has cmaps {cmaps}")
+                    problems += width_problems(font, _obj(descriptor["/FontFile2"]).get_data())
                     widths = _obj(font.get("/Widths")) or []
                     if len(widths) != int(font["/LastChar"]) - int(font["/FirstChar"]) + 1:
                         problems.append(f"font {name} has {len(widths)} widths")
@@ -293,6 +326,9 @@ def stream_layout_problems(reader: PdfReader, data: bytes) -> list[str]:
         if not tail.startswith((b"\r\nendstream", b"\nendstream", b"\rendstream")):
             problems.append(f"object {number}: no EOL between its {length} bytes "
                             f"and endstream ({tail!r})")
+    for found in re.finditer(rb"(?<![a-z])xref", data):
+        if not re.match(rb"xref(\r\n|\r|\n)\d+ \d+", data[found.start():found.start() + 30]):
+            problems.append(f"the xref at {found.start()} is not followed by one EOL")
     if not data.rstrip(b"\r\n").endswith(b"%%EOF") or \
             len(data) - len(data.rstrip(b"\r\n")) > 2:
         problems.append("something follows the last %%EOF")
