@@ -22,6 +22,7 @@ from supervision_audit.exports.pdfa import icc_profile_path
 from supervision_audit.exports.signature_strip import Seal, SignatureLine
 from supervision_audit.forms import INDIVIDUAL
 from supervision_audit.services.access import SYSTEM_ACTOR as SYS
+from supervision_audit.services.access import Actor
 from supervision_audit.services.audit_outputs import export_whole_file
 from supervision_audit.services.record_export import export_record_pdf
 from supervision_audit.services.seal_setup import set_up_seal, verify
@@ -128,6 +129,34 @@ def test_the_whole_file_and_subject_access_pdf_are_pdfa_2b(store, people, lucja,
     assert pdfa_problems(whole) == []
     assert pdfa_problems(subject) == []
     assert PdfReader(whole).outline  # the bookmarks are kept
+
+
+def test_every_kind_of_export_is_pdfa_2b_and_sealed(store, people, lucja, tmp_path) -> None:
+    """The contract, an audit, the ASYE tracker and the monitoring sheet, each sealed."""
+    from supervision_audit.services.asye_export import export_asye_pdf
+    from supervision_audit.services.audit_outputs import export_audit_pdf
+    from supervision_audit.services.audits import save_audit, start_audit
+    from supervision_audit.services.contract_export import export_contract_pdf
+    from supervision_audit.services.contracts import contract_versions
+    from supervision_audit.services.record_export import export_monitoring_pdf
+
+    with store.write() as s:
+        head = get_staff(s, people["S1"])
+        auditor = Actor(username="s1", staff_id=head.id, name=head.name, staff_role=head.role)
+        audit = start_audit(s, auditor, people["P2"], date(2025, 6, 26))
+        save_audit(s, auditor, audit.id, {**audit.values, "judgement": "good",
+                                          "judgement_rationale": "Improving"}, complete=True)
+        made = [
+            export_contract_pdf(s, SYS, contract_versions(s, people["P2"])[0].id,
+                                tmp_path / "contract.pdf"),
+            export_audit_pdf(s, SYS, audit.id, tmp_path / "audit.pdf"),
+            export_asye_pdf(s, SYS, people["P3"], tmp_path / "asye.pdf"),
+            export_monitoring_pdf(s, SYS, people["P2"], tmp_path / "monitoring.pdf"),
+        ]
+        reports = [verify(s, path) for path in made]
+    for path, report in zip(made, reports, strict=True):
+        assert report.genuine, (path.name, report.summary)
+        assert pdfa_problems(path) == [], path.name
 
 
 @pytest.mark.skipif(shutil.which("qpdf") is None, reason="qpdf is not installed")
