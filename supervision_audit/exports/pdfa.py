@@ -10,7 +10,9 @@ archive needs to show it the same way later, added as reportlab writes it.
 - An sRGB output intent (``/GTS_PDFA1``) with the ICC profile shipped in resources/color.
 - Every font embedded: the document may use only the shipped TrueType fonts; a PDF that
   would name one of the standard 14 fonts (Helvetica, Times...), which are never embedded,
-  is refused rather than written.
+  is refused rather than written. The shipped fonts are registered as ``EmbeddedFont``,
+  which draws a character they lack as U+FFFD instead of the forbidden .notdef glyph.
+- Every stream's data followed by an end of line before ``endstream`` (reportlab omits it).
 - The language (en-GB) in the catalogue, for readers and screen readers.
 
 reportlab itself writes the trailer's document ID and embeds each TrueType font as
@@ -134,7 +136,6 @@ def _end_streams_on_their_own_line() -> None:
     PDFStream.format = format_stream  # type: ignore[method-assign]
 
 
-
 class _UnfilteredStream(PDFStream):
     """A stream written as it is, with no ``/Filter`` key (reportlab writes an empty one)."""
 
@@ -203,8 +204,7 @@ class EmbeddedFont(TTFont):
             text = text.decode("utf-8")
         if set(text) <= self._drawable:
             return text
-        return "".join(c if c in self._drawable or c == "\xa0" else self.REPLACEMENT
-                       for c in text)
+        return "".join(c if c in self._drawable else self.REPLACEMENT for c in text)
 
     def stringWidth(self, text: str | bytes, size: float,  # noqa: N802 (reportlab's name)
                     encoding: str = "utf-8") -> float:
