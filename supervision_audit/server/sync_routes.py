@@ -38,6 +38,14 @@ from supervision_audit.services.record_export import export_record_pdf
 from supervision_audit.services.seal_setup import organisation_certificate, seal_ready
 from supervision_audit.services.signatures import content_hash_of
 from supervision_audit.sync.device_keys import DeviceKeyRefused, account_of_key, register
+from supervision_audit.sync.prune import (
+    head,
+    prune,
+    pulled_to,
+    rebuild_needed,
+    rebuild_reason,
+    record_pulled,
+)
 from supervision_audit.sync.pull import pull
 from supervision_audit.sync.push import AlreadyApplied, device_state, push
 from supervision_audit.sync.server_schema import ensure_server_sync
@@ -110,6 +118,8 @@ class DeviceOut(BaseModel):
     device: str
     last_seq: int
     log_seq: int
+    head: int = 0  # the server's highest change number
+    rebuild: str = ""  # why a laptop at ``cursor`` must rebuild ("" : it need not)
 
 
 class SealIn(BaseModel):
@@ -132,6 +142,7 @@ def add_sync_routes(app: FastAPI, store: PgStore, signed: Signed, token_key: byt
     """The sync routes, on the database's change sequence (made if missing); tokens are
     signed with ``token_key`` and last ``lifetime``, as a password's are."""
     ensure_server_sync(store)
+    prune(store)  # the changes every laptop in use has pulled past
 
     @app.post("/v1/sync/device", response_model=DeviceKeyOut)
     def sync_device_key(body: DeviceIn, request: Request) -> DeviceKeyOut:
@@ -175,12 +186,24 @@ def add_sync_routes(app: FastAPI, store: PgStore, signed: Signed, token_key: byt
         return Token(access_token=issue(token_key, claims), expires_at=claims.expires,
                      must_change_password=False)
 
-    @app.post("/v1/sync/pull", response_model=PullOut)
-    def sync_pull(body: PullIn, request: Request) -> dict[str, Any]:
+    @app.post("/v1/sync/pull", response_model=PullOut,
+              responses={409: {"description": "the laptop must rebuild (server restored "
+                                              "behind it, or its changes pruned)"}})
+    def sync_pull(body: PullIn, request: Request) -> Any:
         with signed(request) as (session, actor):
+            conn = session.connection()
+            why = rebuild_needed(conn, body.cursor)
+            if why:
+                return JSONResponse({"detail": rebuild_reason(why), "rebuild": why,
+                                     "head": head(conn)}, status_code=409)
+            known = pulled_to(conn, body.device, actor.account_id)
             page = pull(session, actor, body.cursor, body.files, body.directory_digest,
                         date.today())
             answer = page.wire()
+        if known is not None and known != body.cursor:
+            with store.write() as session:
+                record_pulled(session.connection(), body.device, actor.account_id,
+                              body.cursor)
         if page.backfilled or page.changes or page.removed:
             with store.write() as session:
                 for staff_uuid in page.backfilled:
@@ -233,7 +256,10 @@ def add_sync_routes(app: FastAPI, store: PgStore, signed: Signed, token_key: byt
         return SealOut(pdf=base64.b64encode(data).decode("ascii"))
 
     @app.get("/v1/sync/device/{device}", response_model=DeviceOut)
-    def sync_device(device: str, request: Request) -> DeviceOut:
+    def sync_device(device: str, request: Request, cursor: int = 0) -> DeviceOut:
         with signed(request) as (session, actor):
             state = device_state(session, device, actor)
-        return DeviceOut(device=device, last_seq=state["last_seq"], log_seq=state["log_seq"])
+            conn = session.connection()
+            return DeviceOut(device=device, last_seq=state["last_seq"],
+                             log_seq=state["log_seq"], head=head(conn),
+                             rebuild=rebuild_needed(conn, cursor))

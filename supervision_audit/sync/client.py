@@ -27,6 +27,8 @@ from supervision_audit.sync.outbox import (
     renumber_after,
     waiting,
 )
+from supervision_audit.sync.prune import RESTORED
+from supervision_audit.sync.recovery import explain, let_go_of_files, queue_again, standing
 from supervision_audit.sync.replica import apply_page, now_text, read_state, write_state
 from supervision_audit.sync.replica_schema import ensure_replica_schema
 from supervision_audit.sync.sealing import seal_exports, take_certificate
@@ -134,9 +136,12 @@ class SyncReport:
     sealed: int = 0  # exports sealed by the server, replaced where they were put
     sealed_kept: int = 0  # ... kept for the next export (the file had moved or changed)
     not_sealed: list[str] = field(default_factory=list)
+    rebuilt: str = ""  # why the laptop took its files again (server restored, or pruned)
+    sent_again: int = 0
 
     def lines(self) -> list[str]:
-        out = [f"pushed: {self.pushed} change(s) taken by the server"
+        out = [self.rebuilt] if self.rebuilt else []
+        out += [f"pushed: {self.pushed} change(s) taken by the server"
                + (f", {self.unchanged} already there" if self.unchanged else ""),
                f"pulled: {self.rows} row(s) written, {self.deleted} removed"]
         if self.files_added:
@@ -265,7 +270,14 @@ def sync_store(store: Store, username: str, password: str | None = None, *,
                             "password.")
         record_contact(store)
         _say(progress, "signed in to the server")
+        why, log_seq = standing(link, state.device, state.cursor)
+        if why == RESTORED:
+            report.sent_again = queue_again(store, log_seq)
+            _say(progress, f"the server was restored: {report.sent_again} sent again")
         push_all(store, link, report, progress)
+        if why:
+            let_go_of_files(store)
+            report.rebuilt = explain(why)
         pull_all(store, link, report, progress)
         take_certificate(store, link)
         report.sealed, report.sealed_kept, report.not_sealed = seal_exports(

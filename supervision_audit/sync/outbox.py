@@ -119,10 +119,10 @@ def next_batch(conn: Connection, limit: int = BATCH_ENTRIES) -> Batch | None:
                             "row": encode_row(t, current)})
             continue
         first = group[0]
-        if first.op == "I":
+        if first.op in ("I", "R"):  # R: held, sent again to a restored server
             if current is None:
                 continue  # made and removed before it went up: nothing to send
-            op = "I"
+            op = first.op
         else:
             op = "U" if current is not None else "D"
         old = encode_row(t, decode_row(t, json.loads(first.old_row), hex_bytes=True)) \

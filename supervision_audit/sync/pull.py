@@ -24,6 +24,7 @@ from sqlmodel import Session
 
 from supervision_audit.services.access import Actor
 from supervision_audit.sync import scope
+from supervision_audit.sync.prune import head
 from supervision_audit.sync.tables import (
     decode_row,
     encode_row,
@@ -88,8 +89,7 @@ def digest_of(people: Iterable[uuid.UUID]) -> str:
 
 
 def _head(conn: Connection) -> int:
-    return int(conn.execute(text("SELECT coalesce(max(seq), 0) FROM sync_change")).scalar()
-               or 0)
+    return head(conn)  # the sequence's, which pruning does not move back
 
 
 def _backfill(conn: Connection, page: Page, added: list[uuid.UUID], me: uuid.UUID) -> None:

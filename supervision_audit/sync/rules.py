@@ -214,6 +214,24 @@ def _same(current: dict[str, Any], new: dict[str, Any]) -> bool:
     return all(current.get(c) == v for c, v in new.items() if c not in NOT_COMPARED)
 
 
+def _again(name: str, current: dict[str, Any] | None, row: dict[str, Any] | None
+           ) -> tuple[str, dict[str, Any] | None, dict[str, Any] | None]:
+    """A row a laptop holds, pushed again after the server was restored from a backup: added
+    if the server lacks it, nothing if the server has it so, else a change made on the row as
+    the server now has it (its content the laptop's, under the same rules; what the server
+    derives, such as a record's being final, stays the server's)."""
+    assert row is not None
+    if current is None:
+        return "I", None, row
+    mine = {c: (current.get(c) if c in DERIVED else v) for c, v in row.items()}
+    if _same(current, mine):
+        return "unchanged", None, row
+    if name in ADD_ONLY:
+        raise Conflict("The server holds this with other content (after it was restored "
+                       "from a backup); the laptop keeps its own to compare.")
+    return "U", current, mine
+
+
 def apply_change(session: Session, actor: Actor, name: str, op: str, key: tuple[Any, ...],
                  row: dict[str, Any] | None, old: dict[str, Any] | None, today: date) -> str:
     """Apply one change from a laptop: "applied", or "unchanged" (nothing to do); Refused
@@ -223,6 +241,10 @@ def apply_change(session: Session, actor: Actor, name: str, op: str, key: tuple[
     t = table(name)
     conn = session.connection()
     current = rows_by_key(conn, t, [key]).get(key)
+    if op == "R":  # pushed again after the server was restored behind the laptop
+        op, old, row = _again(name, current, row)
+        if op == "unchanged":
+            return op
     if op == "I":
         assert row is not None
         new = {c: (None if c in DERIVED else v) for c, v in row.items()}

@@ -41,6 +41,13 @@ DEVICE_TABLE = """CREATE TABLE IF NOT EXISTS sync_device (
   last_seen TIMESTAMPTZ NOT NULL DEFAULT now())"""
 # a device's own key (its SHA-256), which signs the laptop in for syncing without the password
 DEVICE_KEY = "ALTER TABLE sync_device ADD COLUMN IF NOT EXISTS key_hash TEXT NOT NULL DEFAULT ''"
+# the cursor each device last pulled from (all below it is on the laptop): pruning's floor
+DEVICE_PULLED = ("ALTER TABLE sync_device ADD COLUMN IF NOT EXISTS pulled_to BIGINT NOT NULL "
+                 "DEFAULT 0")
+# the changes up to ``below`` have been pruned (``prune``)
+PRUNED_TABLE = """CREATE TABLE IF NOT EXISTS sync_pruned (
+  one INTEGER PRIMARY KEY CHECK (one = 1),
+  below BIGINT NOT NULL DEFAULT 0)"""
 
 CAPTURE = f"""CREATE OR REPLACE FUNCTION sync_capture() RETURNS trigger LANGUAGE plpgsql AS $body$
 DECLARE
@@ -67,7 +74,8 @@ $body$"""
 
 def capture_statements() -> list[str]:
     """The change table, the device table and a capture trigger on every replicated table."""
-    out = [CHANGE_TABLE, CHANGE_INDEX, DEVICE_TABLE, DEVICE_KEY, CAPTURE]
+    out = [CHANGE_TABLE, CHANGE_INDEX, DEVICE_TABLE, DEVICE_KEY, DEVICE_PULLED, PRUNED_TABLE,
+           CAPTURE]
     for t in replicated():
         keys = ",".join(c.name for c in key_columns(t))
         ignored = ",".join(sorted(ignored_on_update(t.name)))
