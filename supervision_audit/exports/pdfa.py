@@ -184,31 +184,45 @@ def xmp_packet(entries: dict[str, str], created: datetime) -> bytes:
     ).encode()
 
 
+def _ranges(codes: Any) -> str:
+    """The code points ``codes`` as the inside of a regular expression character class."""
+    out, ordered = [], sorted(codes)
+    start = previous = ordered[0]
+    for code in [*ordered[1:], -1]:
+        if code == previous + 1:
+            previous = code
+            continue
+        out.append(re.escape(chr(start)) + ("-" + re.escape(chr(previous))
+                                            if previous > start else ""))
+        start = previous = code
+    return "".join(out)
+
+
 class EmbeddedFont(TTFont):
     """A shipped TrueType font that draws no character it lacks: such a character (a name
     in a script DejaVu Sans does not cover) is drawn, and measured, as U+FFFD, the
     replacement character, rather than as the font's empty .notdef glyph, which PDF/A-2
-    forbids (6.2.11.4.1, 6.2.11.8)."""
+    forbids (6.2.11.4.1, 6.2.11.8). Measuring stays reportlab's own (fast) code: only
+    the width it gives a missing character changes."""
 
     REPLACEMENT = "\ufffd"
 
     def __init__(self, name: str, filename: str) -> None:
         super().__init__(name, filename)
-        self._drawable = frozenset(map(chr, self.face.charToGlyph))
-        if self.REPLACEMENT not in self._drawable:
+        if ord(self.REPLACEMENT) not in self.face.charToGlyph:
             raise SupervisionAuditError(f"The font {name} has no replacement character.")
+        self._lacking = re.compile(f"[^{_ranges(self.face.charToGlyph)}]")
+        # reportlab measures a character the font lacks at this width: that of the
+        # replacement drawn for it, so lines are laid out as they are drawn
+        self.face.defaultWidth = self.face.charWidths[ord(self.REPLACEMENT)]
 
     def drawable(self, text: str | bytes) -> str:
         """``text`` with every character this font lacks replaced."""
         if isinstance(text, bytes):
             text = text.decode("utf-8")
-        if set(text) <= self._drawable:
+        if self._lacking.search(text) is None:  # nearly always: at the speed of a regex
             return text
-        return "".join(c if c in self._drawable else self.REPLACEMENT for c in text)
-
-    def stringWidth(self, text: str | bytes, size: float,  # noqa: N802 (reportlab's name)
-                    encoding: str = "utf-8") -> float:
-        return super().stringWidth(self.drawable(text), size, encoding)
+        return self._lacking.sub(self.REPLACEMENT, text)
 
     def splitString(self, text: str | bytes, doc: Any,  # noqa: N802 (reportlab's name)
                     encoding: str = "utf-8") -> list[tuple[int, bytes]]:

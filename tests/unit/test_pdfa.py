@@ -13,6 +13,7 @@ from datetime import date, datetime
 import pytest
 from PIL import Image
 from pypdf import PdfReader
+from reportlab.pdfbase import pdfmetrics
 
 from supervision_audit.demo import acting_as
 from supervision_audit.errors import SupervisionAuditError
@@ -187,6 +188,9 @@ def test_awkward_text_and_a_changed_warning_keep_the_pdf_archival(tmp_path) -> N
     assert props["dc:title"].endswith("Łucja Żak & <b> 王")  # the metadata keeps it
     first = PdfReader(out).pages[0].extract_text()
     assert "\ufffd\ufffd\ufffd" in first and "Łucja Żak \ufffd" in first
+    # laid out as drawn: a missing character is measured as its replacement
+    assert pdfmetrics.stringWidth("王a", "DejaVuSans", 10) == \
+        pdfmetrics.stringWidth("\ufffda", "DejaVuSans", 10)
 
 
 def test_dates_keep_a_half_hour_time_zone(tmp_path, monkeypatch) -> None:
