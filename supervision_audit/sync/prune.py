@@ -7,11 +7,12 @@ those cursors among the laptops of open accounts seen within ``STALE_DAYS``; a l
 longer (or one whose device record is older than this) that comes back with a cursor below
 what was pruned is told to rebuild: push what it has, then take its files again whole.
 
-The head of the sequence is read from the sequence itself, not the table, so pruning every
-change does not move it back. A database restored from a backup taken before changes that
-laptops have already pulled has a head below their cursors: such a laptop is told the
-server was restored, and pushes again everything it holds that is its own to write (the
-server takes what it lacks and finds the rest unchanged), then takes its files again.
+The head is the highest change kept, or how far the changes were pruned if that is higher,
+so pruning every change does not move it back. A database restored from a backup taken
+before changes that laptops have already pulled has a head below their cursors: such a
+laptop is told the server was restored, and pushes again everything it holds that is its
+own to write (the server takes what it lacks and finds the rest unchanged), then takes its
+files again.
 """
 
 from __future__ import annotations
@@ -32,10 +33,12 @@ PRUNED = "pruned"
 
 
 def head(conn: Connection) -> int:
-    """The highest change number handed out (0: none yet)."""
+    """The highest change number this transaction sees (0: none yet): the table's, or, all
+    of it pruned, how far it was pruned. (Not the sequence's last value: a writer may have
+    drawn a number it has not committed yet, and a cursor past it would skip its change.)"""
     return int(conn.execute(text(
-        "SELECT CASE WHEN is_called THEN last_value ELSE 0 END FROM sync_change_seq_seq"
-    )).scalar() or 0)
+        "SELECT greatest((SELECT coalesce(max(seq), 0) FROM sync_change), "
+        "(SELECT coalesce(max(below), 0) FROM sync_pruned))")).scalar() or 0)
 
 
 def floor(conn: Connection) -> int:

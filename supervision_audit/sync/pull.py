@@ -89,7 +89,7 @@ def digest_of(people: Iterable[uuid.UUID]) -> str:
 
 
 def _head(conn: Connection) -> int:
-    return head(conn)  # the sequence's, which pruning does not move back
+    return head(conn)  # pruning does not move it back
 
 
 def _backfill(conn: Connection, page: Page, added: list[uuid.UUID], me: uuid.UUID) -> None:
