@@ -21,6 +21,7 @@ if TYPE_CHECKING:  # (the store's modules load only for a command that opens one
     from sqlmodel import Session
 
     from supervision_audit.services.access import Actor
+    from supervision_audit.services.log_anchor import LogReport
 
 
 @contextmanager
@@ -146,21 +147,31 @@ def cmd_restore(args: argparse.Namespace) -> int:
 def cmd_verify_log(args: argparse.Namespace) -> int:
     from supervision_audit.services.log_anchor import verify_log
 
+    if getattr(args, "database", None):  # the organisation's server
+        from supervision_audit.cli_server import cmd_verify_server_log
+
+        return cmd_verify_server_log(args)
     opened = signed_in(args)
     try:
         with opened.store.read() as session:
             report = verify_log(session, opened.store.log_anchor)
     finally:
         opened.store.close()
+    return print_log_report(report, "store")
+
+
+def print_log_report(report: LogReport, holder: str) -> int:
+    """What ``verify-log`` found, for the person who ran it; the exit status."""
     if report.intact:
         print(f"The log is intact: {plural(report.entries, 'entry', 'entries')}, each linked "
               "to the one before.")
         if report.anchored_to is not None:
-            print(f"Checkpoints signed with the store's anchor key vouch for it up to entry "
-                  f"{report.anchored_to}.")
+            print(f"Checkpoints signed with the {holder}'s anchor key vouch for it up to "
+                  f"entry {report.anchored_to}.")
         elif not report.anchored:
-            print("This store keeps no anchor for its log (it is not encrypted), so a log "
-                  "rewritten whole would not be seen.")
+            print(f"This {holder} keeps no anchor for its log (it is not encrypted), so a log "
+                  "rewritten whole would not be seen." if holder == "store" else
+                  "No log key was found, so a log rewritten whole would not be seen.")
         return 0
     print(f"The log is broken at entry {report.first_break}: {report.reason}.")
     if report.anchored_to is not None:
@@ -371,8 +382,13 @@ def add_commands(sub: Any) -> None:
              "(administrators; the replaced file is kept)")
     p.add_argument("file")
 
-    _add(sub, "verify-log", cmd_verify_log, "walk the event log's hash chain; report the first "
-         "break")
+    p = _add(sub, "verify-log", cmd_verify_log, "walk the event log's hash chain and its "
+             "checkpoints; report the first break")
+    p.add_argument("--database", metavar="URL",
+                   help="the organisation's server database instead of a store")
+    p.add_argument("--log-key", type=Path, metavar="FILE",
+                   help="with --database: the server's log key file (default: "
+                        "$SUPERVISION_AUDIT_LOG_KEY, else the one serve uses)")
 
     p = _add(sub, "access-log", cmd_access_log, "who opened, exported or printed what "
              "(administrators and senior managers)")

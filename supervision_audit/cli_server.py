@@ -22,6 +22,16 @@ if TYPE_CHECKING:
     from supervision_audit.services.access import Actor
 
 ENV_DATABASE = "SUPERVISION_AUDIT_DATABASE"
+ENV_LOG_KEY = "SUPERVISION_AUDIT_LOG_KEY"
+
+
+def log_key_path(args: argparse.Namespace) -> Path:
+    """The server's log key file: --log-key, else SUPERVISION_AUDIT_LOG_KEY, else
+    ``organisation-log.key`` in the server account's data folder."""
+    from supervision_audit import paths
+
+    given = getattr(args, "log_key", None) or os.environ.get(ENV_LOG_KEY, "")
+    return Path(given).expanduser() if given else paths.data_dir() / "organisation-log.key"
 
 
 def database_url(args: argparse.Namespace, option: str = "database") -> str:
@@ -36,11 +46,14 @@ def database_url(args: argparse.Namespace, option: str = "database") -> str:
 def cmd_serve(args: argparse.Namespace) -> int:
     from supervision_audit.server.run import serve
 
+    if args.workers < 1:
+        raise SupervisionAuditError("--workers needs a number of processes, 1 or more.")
     if (args.ssl_certfile is None) != (args.ssl_keyfile is None):
         raise SupervisionAuditError("TLS needs both --ssl-certfile and --ssl-keyfile.")
     return serve(database_url(args), host=args.host, port=args.port,
                  token_minutes=args.token_minutes, certfile=args.ssl_certfile,
-                 keyfile=args.ssl_keyfile)
+                 keyfile=args.ssl_keyfile, workers=args.workers,
+                 log_key=log_key_path(args))
 
 
 @contextmanager
@@ -62,6 +75,40 @@ def _as_admin(args: argparse.Namespace) -> Iterator[tuple[Session, Actor]]:
             yield session, actor_of(session, verify(key, token), date.today())
     finally:
         store.close()
+
+
+def cmd_verify_server_log(args: argparse.Namespace) -> int:
+    """``verify-log --database``: the organisation's log, its chain and every checkpoint
+    against the server's log key, as one signed-in person with access to the log sees it."""
+    import shutil
+    import tempfile
+
+    from supervision_audit.cli_commands import print_log_report
+    from supervision_audit.pg.log_seal import read_key_file
+    from supervision_audit.services.access import Action, require
+    from supervision_audit.services.log_anchor import anchor_path, verify_log
+
+    key_file = log_key_path(args)
+    with _as_admin(args) as (session, actor):
+        require(session, actor, Action.VIEW_LOG)
+    from supervision_audit.pg.store import open_pg_store
+
+    store = open_pg_store(database_url(args), upgrade=False)
+    try:
+        anchor = read_key_file(key_file) if key_file.exists() else None
+        with tempfile.TemporaryDirectory() as folder:
+            if anchor is not None and anchor.path.exists():
+                # the anchor file as it is before the walk's snapshot: a checkpoint a
+                # server writes meanwhile is not yet in that snapshot
+                anchor.path = anchor_path(Path(folder) / "log")
+                shutil.copyfile(anchor_path(key_file), anchor.path)
+            elif anchor is not None:
+                anchor.path = anchor_path(Path(folder) / "log")
+            with store.read() as session:
+                report = verify_log(session, anchor)
+    finally:
+        store.close()
+    return print_log_report(report, "server")
 
 
 def cmd_accounts_list(args: argparse.Namespace) -> int:
@@ -172,6 +219,13 @@ def add_server_commands(sub: Any) -> None:
     serve.add_argument("--host", default="127.0.0.1",
                        help="the address to listen on (default 127.0.0.1; 0.0.0.0 for all)")
     serve.add_argument("--port", type=int, default=8080, help="the port (default 8080)")
+    serve.add_argument("--log-key", type=Path, metavar="FILE",
+                       help="the key that seals the log's checkpoints, kept outside the "
+                            f"database (default: ${ENV_LOG_KEY}, else organisation-log.key "
+                            "in the server account's data folder; made on first start)")
+    serve.add_argument("--workers", type=int, default=1,
+                       help="server processes sharing the port (default 1; one per "
+                            "processor core is usual)")
     serve.add_argument("--token-minutes", type=int, default=15,
                        help="how long a sign-in token lasts (default 15)")
     serve.add_argument("--ssl-certfile", type=Path, metavar="PEM",

@@ -19,7 +19,13 @@ from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlmodel import Session
 
-from supervision_audit.db import _READ_ONLY, _migrations_dir, revision_id, schema_head
+from supervision_audit.db import (
+    _READ_ONLY,
+    ANCHOR_INFO,
+    _migrations_dir,
+    revision_id,
+    schema_head,
+)
 from supervision_audit.errors import ForeignFileError, NewerSchemaError, StoreError
 
 # pg_advisory_xact_lock keys: "SAUD" (the application id) for writers, +1 for upgrades
@@ -59,14 +65,17 @@ class PgStore:
 
     encrypted = False  # at rest as PostgreSQL keeps it; the store key is a laptop's matter
 
-    def __init__(self, url: str, *, pool_size: int = 10, max_overflow: int = 20):
+    def __init__(self, url: str, *, pool_size: int = 10, max_overflow: int = 20,
+                 pre_ping: bool = True):
         self.url = engine_url(url)
         self.engine: Engine = create_engine(
-            self.url, pool_size=pool_size, max_overflow=max_overflow, pool_pre_ping=True,
+            self.url, pool_size=pool_size, max_overflow=max_overflow, pool_pre_ping=pre_ping,
             connect_args={"connect_timeout": 10, "application_name": "supervision-audit"})
         self._read_engine = self.engine.execution_options(
             isolation_level="REPEATABLE READ", postgresql_readonly=True)
         self.locks_restored: list[str] = []
+        # the log's checkpoints (pg.log_seal), carried by every write once the server sets it
+        self.log_anchor: Any = None
 
     @property
     def name(self) -> str:
@@ -90,6 +99,8 @@ class PgStore:
         as they do from a SQLite store."""
         try:
             with Session(self.engine, expire_on_commit=False) as session:
+                if self.log_anchor is not None:
+                    session.info[ANCHOR_INFO] = self.log_anchor
                 with session.begin():
                     session.connection().execute(text("SELECT pg_advisory_xact_lock(:k)"),
                                                  {"k": WRITE_LOCK})

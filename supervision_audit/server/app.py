@@ -12,13 +12,16 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import time as clock
 import uuid
-from collections.abc import Awaitable, Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from contextlib import asynccontextmanager, contextmanager
+from dataclasses import replace
 from datetime import date, timedelta
 from typing import Any
 
+from anyio import to_thread
 from fastapi import FastAPI, Request, Response
 from fastapi.responses import JSONResponse
 from sqlalchemy import text
@@ -33,8 +36,8 @@ from supervision_audit.errors import (
     ValidationError,
 )
 from supervision_audit.models import Staff
+from supervision_audit.pg.log_writer import LogWriter
 from supervision_audit.pg.store import PgStore
-from supervision_audit.security.passwords import verify_password
 from supervision_audit.server import schemas
 from supervision_audit.server.auth import (
     NO_VAULT,
@@ -43,6 +46,7 @@ from supervision_audit.server.auth import (
     SignInRefused,
     TooSoon,
     actor_of,
+    password_matches,
     sign_in,
 )
 from supervision_audit.server.sync_routes import add_sync_routes
@@ -57,13 +61,17 @@ from supervision_audit.server.tokens import (
 from supervision_audit.services.access import Actor, PermissionDenied
 from supervision_audit.services.accounts import account_named, change_own_password
 from supervision_audit.services.compliance import compliance_for
-from supervision_audit.services.events import Who, log_event
+from supervision_audit.services.events import DEFERRED_LOG, NewEvent, Who, log_event
 from supervision_audit.services.record_status import record_listing
 from supervision_audit.services.records import open_record, records_of
 from supervision_audit.services.staff import find_by_staff_id, list_staff
 
 log = logging.getLogger("supervision_audit.server")
 NOBODY = "(no valid token)"
+# requests answered at once by one process (each in a thread of its own, holding one of the
+# store's connections while it reads): enough to keep PostgreSQL busy while others wait on
+# it, few enough that a process's connections stay well inside PostgreSQL's limit
+REQUEST_THREADS = 32
 
 
 class MustChangePassword(SupervisionAuditError):
@@ -73,6 +81,12 @@ class MustChangePassword(SupervisionAuditError):
 def _caller(request: Request) -> Caller:
     device = request.headers.get("x-device", "")[:64]
     return Caller(device=device, address=request.client.host if request.client else "")
+
+
+def _from_device(request: Request, entry: NewEvent) -> NewEvent:
+    """A read's entry with the request and the device it came from in its detail."""
+    said = _caller(request).note(f"{request.method} {request.url.path}")
+    return replace(entry, detail=f"{entry.detail}; {said}" if entry.detail else said)
 
 
 def _claims(request: Request, key: bytes) -> TokenClaims:
@@ -88,32 +102,42 @@ def _claims(request: Request, key: bytes) -> TokenClaims:
     return claims
 
 
-def create_app(store: PgStore, *, token_lifetime: timedelta = DEFAULT_LIFETIME) -> FastAPI:
-    """The API in front of ``store`` (migrated already: see ``pg.store.open_pg_store``)."""
+def create_app(store: PgStore, *, token_lifetime: timedelta = DEFAULT_LIFETIME,
+               threads: int = REQUEST_THREADS) -> FastAPI:
+    """The API in front of ``store`` (migrated already: see ``pg.store.open_pg_store``),
+    answering at most ``threads`` requests at once (the rest wait their turn): give the
+    store a connection for each, and one for the log writer."""
     with store.write() as session:
         key = token_key(session)
-    app = FastAPI(title="Supervision Audit", version=__version__)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        to_thread.current_default_thread_limiter().total_tokens = threads
+        yield
+        writer.close()  # what the last requests logged is written before the process ends
+
+    app = FastAPI(title="Supervision Audit", version=__version__, lifespan=lifespan)
     app.state.store = store
+    app.state.log_writer = writer = LogWriter(store)
 
     @contextmanager
     def signed(request: Request, *, write: bool = False, changing_password: bool = False
                ) -> Iterator[tuple[Session, Actor]]:
-        """A session and the signed-in person for this request."""
+        """A session and the signed-in person for this request. What a read logs is
+        appended to the log once the read is done, before the answer leaves (a read takes
+        no writer's turn: ``pg.log_writer``)."""
         claims = _claims(request, key)
         if claims.must_change_password and not changing_password:
             raise MustChangePassword("Change the one-time password first "
                                      "(POST /v1/auth/password).")
+        deferred: list[NewEvent] = []
         with store.write() if write else store.read() as session:
+            if not write:
+                session.info[DEFERRED_LOG] = deferred
             actor = actor_of(session, claims, date.today())
             request.state.actor = actor
             yield session, actor
-
-    def log_read(request: Request, actor: Actor, action: str, subject_kind: str,
-                 subject_id: str, about: uuid.UUID | None) -> None:
-        with store.write() as session:
-            log_event(session, actor.who, action, subject_kind=subject_kind,
-                      subject_id=subject_id, about_staff_id=about,
-                      detail=_caller(request).note(f"{request.method} {request.url.path}"))
+        writer.append([_from_device(request, entry) for entry in deferred])
 
     def refused(request: Request, status: int, message: str) -> JSONResponse:
         """A refusal, logged as who asked for what from where (a store that cannot be
@@ -121,11 +145,10 @@ def create_app(store: PgStore, *, token_lifetime: timedelta = DEFAULT_LIFETIME) 
         actor: Actor | None = getattr(request.state, "actor", None)
         who = actor.who if actor else Who(getattr(request.state, "username", NOBODY)[:100])
         try:
-            with store.write() as session:
-                log_event(session, who, "request.refused", subject_kind="request",
-                          subject_id=request.url.path[:64],
-                          detail=_caller(request).note(
-                              f"{request.method} {request.url.path}: {status} {message}"))
+            writer.append([NewEvent(who, "request.refused", "request", request.url.path[:64],
+                                    detail=_caller(request).note(
+                                        f"{request.method} {request.url.path}: {status} "
+                                        f"{message}"))])
         except StoreError:
             log.error(json.dumps({"event": "refusal not logged", "path": request.url.path}))
         headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
@@ -171,21 +194,24 @@ def create_app(store: PgStore, *, token_lifetime: timedelta = DEFAULT_LIFETIME) 
             "user": getattr(request.state, "username", ""),
             "device": request.headers.get("x-device", "")[:64],
             "address": request.client.host if request.client else "",
+            "pid": os.getpid(),  # which worker process answered (serve --workers)
         }))
         return response
+
+    head = schema_head()  # (read from the migrations' folder: once, not at every check)
 
     @app.get("/health", response_model=schemas.Health)
     def health() -> schemas.Health:
         with store.read() as session:
             session.connection().execute(text("SELECT 1"))
-        return schemas.Health(status="ok", schema_version=schema_head())
+        return schemas.Health(status="ok", schema_version=head)
 
     @app.post("/v1/auth/token", response_model=schemas.Token,
               responses={401: {"model": schemas.ErrorOut}, 429: {"model": schemas.ErrorOut}})
     def token(body: schemas.SignIn, request: Request) -> schemas.Token:
         request.state.username = body.username[:100]
         access, claims = sign_in(store, key, body.username, body.password, _caller(request),
-                                 lifetime=token_lifetime)
+                                 lifetime=token_lifetime, append=writer.append)
         return schemas.Token(access_token=access, expires_at=claims.expires,
                              must_change_password=claims.must_change_password)
 
@@ -193,8 +219,8 @@ def create_app(store: PgStore, *, token_lifetime: timedelta = DEFAULT_LIFETIME) 
     def password(body: schemas.PasswordChange, request: Request) -> schemas.Token:
         with signed(request, write=True, changing_password=True) as (session, actor):
             account = account_named(session, actor.username)
-            if account is None or not verify_password(account.password_hash,
-                                                      body.current_password):
+            if account is None or not password_matches(account.password_hash,
+                                                       body.current_password):
                 raise SignInRefused(WRONG)
             change_own_password(session, actor, NO_VAULT, body.new_password)
             claims = TokenClaims(account.id, account.username,
@@ -217,12 +243,13 @@ def create_app(store: PgStore, *, token_lifetime: timedelta = DEFAULT_LIFETIME) 
             if person is None:
                 raise NotFoundError(f"There is no member of staff with staff id '{staff_id}'.")
             rows = record_listing(session, actor, records_of(session, actor, person.id))
-        log_read(request, actor, "file.read", "staff", staff_id, person.id)
+            log_event(session, actor.who, "file.read", subject_kind="staff",
+                      subject_id=staff_id, about_staff_id=person.id)
         return rows
 
     @app.get("/v1/records/{record_id}", response_model=schemas.RecordOut)
     def record(record_id: uuid.UUID, request: Request) -> schemas.RecordOut:
-        with signed(request, write=True) as (session, actor):
+        with signed(request) as (session, actor):
             found = open_record(session, actor, record_id)  # checks, and logs the opening
             listing = record_listing(session, actor, [found])[0]
             ids = {p: session.get(Staff, p) for p in (found.supervisee_id, found.supervisor_id)

@@ -9,7 +9,10 @@ front of the database agrees on it.
 
 from __future__ import annotations
 
+import os
+import threading
 import uuid
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -18,12 +21,13 @@ from sqlmodel import Session, col, select
 
 from supervision_audit.errors import SupervisionAuditError
 from supervision_audit.models import EventLog, UserAccount
+from supervision_audit.pg.log_writer import Also, write_now
 from supervision_audit.pg.store import PgStore
 from supervision_audit.security.passwords import verify_password
 from supervision_audit.server.tokens import DEFAULT_LIFETIME, BadToken, TokenClaims, issue
 from supervision_audit.services.access import Actor, actor_for
 from supervision_audit.services.accounts import Vault, account_named
-from supervision_audit.services.events import Who, log_event
+from supervision_audit.services.events import NewEvent, Who
 
 WRONG = "The user name or password is not right."
 FREE_FAILURES = 3
@@ -31,6 +35,17 @@ FIRST_WAIT = timedelta(seconds=2)
 MAX_WAIT = timedelta(minutes=15)
 # the server keeps no store key: accounts' passwords wrap nothing on the server
 NO_VAULT = Vault(Path(), None)
+# Argon2id takes a processor and (at the app's costs) 64 MiB for each check: as many checks
+# at once as there are processors, so that a crowd signing in neither starves the other
+# requests nor swells the server's memory
+_HASHING = threading.BoundedSemaphore(os.cpu_count() or 2)
+AppendLog = Callable[[Sequence[NewEvent], Also | None], None]
+
+
+def password_matches(stored_hash: str, password: str) -> bool:
+    """The server's check of a password, a few at a time (``_HASHING``)."""
+    with _HASHING:
+        return verify_password(stored_hash, password)
 
 
 class SignInRefused(SupervisionAuditError):
@@ -80,44 +95,49 @@ def wait_for(session: Session, account: UserAccount, now: datetime) -> timedelta
     return max(timedelta(0), last + wait - now)
 
 
-def _refuse(store: PgStore, who: Who, account_id: uuid.UUID | None, caller: Caller,
-            why: str, action: str = "sign_in.failed") -> None:
-    with store.write() as session:
-        log_event(session, who, action, subject_kind="account",
-                  subject_id=account_id or "", about_staff_id=who.staff_id,
-                  detail=caller.note(why))
-
-
 def sign_in(store: PgStore, key: bytes, username: str, password: str, caller: Caller, *,
-            lifetime: timedelta = DEFAULT_LIFETIME, today: date | None = None
-            ) -> tuple[str, TokenClaims]:
-    """A token for ``username`` if the password is right and the account may sign in."""
+            lifetime: timedelta = DEFAULT_LIFETIME, today: date | None = None,
+            append: AppendLog | None = None) -> tuple[str, TokenClaims]:
+    """A token for ``username`` if the password is right and the account may sign in.
+
+    The attempt is logged through ``append`` (the server's ``LogWriter.append``; by
+    default a transaction of its own)."""
     name = username.strip()[:100]
     now = datetime.now(UTC)
+    write = append or (lambda batch, also: write_now(store, batch, also))
+
+    def refuse(who: Who, account_id: uuid.UUID | None, why: str,
+               action: str = "sign_in.failed") -> None:
+        write([NewEvent(who, action, "account", str(account_id or ""), who.staff_id,
+                        caller.note(why))], None)
+
     with store.read() as session:
         account = account_named(session, name)
         wait = wait_for(session, account, now) if account is not None else timedelta(0)
     if account is None:
-        _refuse(store, Who(name), None, caller, "no such account")
+        refuse(Who(name), None, "no such account")
         raise SignInRefused(WRONG)
     who = Who(account.username, account.staff_id)
     if wait > timedelta(0):
-        _refuse(store, who, account.id, caller, "too soon after repeated failures",
-                "sign_in.too_soon")
+        refuse(who, account.id, "too soon after repeated failures", "sign_in.too_soon")
         raise TooSoon(max(1, int(wait.total_seconds() + 0.999)))
-    if not verify_password(account.password_hash, password):
-        _refuse(store, who, account.id, caller, "wrong password")
+    if not password_matches(account.password_hash, password):
+        refuse(who, account.id, "wrong password")
         raise SignInRefused(WRONG)
     problem = account_problem(account, today or date.today())
     if problem:
-        _refuse(store, who, account.id, caller, problem)
+        refuse(who, account.id, problem)
         raise SignInRefused(problem)
-    with store.write() as session:
-        signed_in = session.get(UserAccount, account.id)
+
+    account_id = account.id
+
+    def stamp(session: Session) -> None:
+        signed_in = session.get(UserAccount, account_id)
         if signed_in is not None:
             signed_in.last_signed_in_at = now
-        log_event(session, who, "sign_in", subject_kind="account", subject_id=account.id,
-                  about_staff_id=account.staff_id, detail=caller.note("server"))
+
+    write([NewEvent(who, "sign_in", "account", str(account_id), account.staff_id,
+                    caller.note("server"))], stamp)
     claims = TokenClaims(account.id, account.username, now + lifetime,
                          account.must_change_password)
     return issue(key, claims), claims

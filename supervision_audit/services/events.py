@@ -5,7 +5,8 @@ from __future__ import annotations
 import hashlib
 import json
 import uuid
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlmodel import Session, col, select
@@ -40,6 +41,42 @@ def _digest(prev_hash: str, entry: EventLog) -> str:
     return hashlib.sha256((prev_hash + body).encode("utf-8")).hexdigest()
 
 
+# a read session on the organisation's server collects the entries it would log here (a
+# list of NewEvent), for the server to append to the chain once the read is done
+# (pg/log_writer): a read needs no writer's turn, and each entry still lands before the
+# answer leaves
+DEFERRED_LOG = "deferred_log"
+
+
+@dataclass(frozen=True)
+class NewEvent:
+    """An entry still to be chained: what ``log_event`` is told, and when it happened."""
+
+    who: Who
+    action: str
+    subject_kind: str = ""
+    subject_id: str = ""
+    about_staff_id: uuid.UUID | None = None
+    detail: str = ""
+    at: datetime = field(default_factory=utcnow)
+
+
+def _chained(last: EventLog | None, new: NewEvent) -> EventLog:
+    entry = EventLog(
+        seq=(last.seq or 0) + 1 if last else 1,
+        at=new.at, actor_username=new.who.username, actor_staff_id=new.who.staff_id,
+        action=new.action, subject_kind=new.subject_kind, subject_id=new.subject_id,
+        about_staff_id=new.about_staff_id, detail=new.detail,
+        prev_hash=last.hash if last else "", hash="",
+    )
+    entry.hash = _digest(entry.prev_hash, entry)
+    return entry
+
+
+def _last_entry(session: Session) -> EventLog | None:
+    return session.exec(select(EventLog).order_by(col(EventLog.seq).desc()).limit(1)).first()
+
+
 def log_event(
     session: Session,
     who: Who,
@@ -50,15 +87,15 @@ def log_event(
     about_staff_id: uuid.UUID | None = None,
     detail: str = "",
 ) -> EventLog:
-    """Append one entry, chained to the last, in the caller's transaction."""
-    last = session.exec(select(EventLog).order_by(col(EventLog.seq).desc()).limit(1)).first()
-    entry = EventLog(
-        seq=(last.seq or 0) + 1 if last else 1,
-        at=utcnow(), actor_username=who.username, actor_staff_id=who.staff_id, action=action,
-        subject_kind=subject_kind, subject_id=str(subject_id), about_staff_id=about_staff_id,
-        detail=detail, prev_hash=last.hash if last else "", hash="",
-    )
-    entry.hash = _digest(entry.prev_hash, entry)
+    """Append one entry, chained to the last, in the caller's transaction (in a session
+    that defers its log, the entry is kept for the server to chain: it has no place in the
+    chain yet)."""
+    new = NewEvent(who, action, subject_kind, str(subject_id), about_staff_id, detail)
+    deferred: list[NewEvent] | None = session.info.get(DEFERRED_LOG)
+    if deferred is not None:
+        deferred.append(new)
+        return _chained(None, new)
+    entry = _chained(_last_entry(session), new)
     session.add(entry)
     session.flush()
     anchor = session.info.get(ANCHOR_INFO)
@@ -67,6 +104,26 @@ def log_event(
             or action == "backup"):
         anchor.checkpoint(session, entry)
     return entry
+
+
+def log_events(session: Session, batch: Sequence[NewEvent]) -> list[EventLog]:
+    """Append several entries in order, chained, with one read of the chain's head and one
+    flush (the server's group commit). A checkpoint follows the batch when it reached a
+    multiple of ``CHECKPOINT_EVERY`` or holds an export or backup."""
+    last = _last_entry(session)
+    start = (last.seq or 0) if last else 0
+    made = []
+    for new in batch:
+        last = _chained(last, new)
+        made.append(last)
+    session.add_all(made)
+    session.flush()
+    anchor = session.info.get(ANCHOR_INFO)
+    if anchor is not None and last is not None and made and (
+            (last.seq or 0) // CHECKPOINT_EVERY > start // CHECKPOINT_EVERY
+            or any(e.action.endswith(".export") or e.action == "backup" for e in made)):
+        anchor.checkpoint(session, last)
+    return made
 
 
 @dataclass(frozen=True)

@@ -97,6 +97,10 @@ class LogAnchor:
             return None
         return Checkpoint.parse(data)
 
+    def fits(self, session: Session) -> bool:
+        """Whether the anchor file fits the log (the entry it names is there, unchanged)."""
+        return self._fits(session, self.read_file())
+
     def _fits(self, session: Session, checkpoint: Checkpoint | None) -> bool:
         if checkpoint is None:
             return not self.path.exists()

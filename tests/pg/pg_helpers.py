@@ -8,6 +8,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import uuid
 from collections.abc import Iterator
@@ -57,8 +58,12 @@ def running_server(database: str, *extra: str, log_to: Path | None = None
 
     Its log (stderr, a line per request) is a pipe the test may read, unless ``log_to``
     names a file: give one when the block makes more than a few hundred requests, or the
-    unread pipe fills and the server waits on it."""
+    unread pipe fills and the server waits on it. The log's key is a file of its own for
+    this server unless ``extra`` names one (--log-key)."""
     port = free_port()
+    keys = tempfile.TemporaryDirectory()  # the server's log key, its own for each database
+    if "--log-key" not in extra:
+        extra = (*extra, "--log-key", str(Path(keys.name) / "log.key"))
     log = open(os.devnull, "w")  # noqa: SIM115 - closed below
     errors = open(log_to, "w") if log_to else subprocess.PIPE  # noqa: SIM115 - closed below
     process = subprocess.Popen(
@@ -88,5 +93,6 @@ def running_server(database: str, *extra: str, log_to: Path | None = None
                 process.kill()
                 process.wait()
         log.close()
+        keys.cleanup()
         if log_to:
             errors.close()  # type: ignore[union-attr]
