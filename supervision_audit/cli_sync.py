@@ -34,18 +34,30 @@ def cmd_replica_init(args: argparse.Namespace) -> int:
 
 
 def _status(store: Any) -> int:
+    from datetime import timedelta
+
+    from supervision_audit.services import offline_seal
     from supervision_audit.sync.conflicts import kept_changes
     from supervision_audit.sync.outbox import waiting
     from supervision_audit.sync.replica import read_state
+    from supervision_audit.sync.trust import last_contact_day, offline_days_allowed
 
     with store.read() as session:
         conn = session.connection()
         state = read_state(conn)
         count = waiting(conn)
         kept = kept_changes(conn)
+        unsealed = offline_seal.waiting(conn)
+        allowed = offline_days_allowed(session)
     print(f"server: {state.server}")
     print(f"device: {state.device}")
     print(f"last synced: {state.last_synced_at or 'never'}")
+    contact = last_contact_day(state.last_contact or state.last_synced_at)
+    if contact is not None:
+        print(f"last reached the server: {contact:%d/%m/%Y}; signs in offline until "
+              f"{contact + timedelta(days=allowed):%d/%m/%Y}")
+    if unsealed:
+        print(f"exports waiting to be sealed by the server: {len(unsealed)}")
     if state.last_error:
         print(f"last attempt failed: {state.last_error}")
     print(f"waiting to go: {count} change(s)")

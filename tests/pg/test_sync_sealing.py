@@ -102,6 +102,10 @@ def test_an_export_offline_says_not_yet_sealed_on_every_page_and_is_sealed_at_sy
     assert all(MARK in page for page in offline)
     with mia.reading() as (session, _actor):
         assert not verify(session, out).sealed
+    monkeypatch.setenv("SUPERVISION_AUDIT_USER", "mia")
+    monkeypatch.setenv("SUPERVISION_AUDIT_PASSWORD", PASSWORD)
+    assert main(["--db", str(mia.path), "sync", "--status"]) == 0
+    assert "exports waiting to be sealed by the server: 1" in capsys.readouterr().out
 
     report = mia.sync()
     assert (report.sealed, report.sealed_kept, report.not_sealed) == (1, 0, [])
@@ -113,8 +117,6 @@ def test_an_export_offline_says_not_yet_sealed_on_every_page_and_is_sealed_at_sy
     assert checked.genuine, checked.summary
     with mia.reading() as (session, _actor):  # and on the laptop, by the certificate it holds
         assert verify(session, out).genuine
-    monkeypatch.setenv("SUPERVISION_AUDIT_USER", "mia")
-    monkeypatch.setenv("SUPERVISION_AUDIT_PASSWORD", PASSWORD)
     assert main(["--db", str(mia.path), "verify", str(out)]) == 0
     assert "sealed by:" in capsys.readouterr().out
     # the server sealed it as mia, and says so in the organisation's log

@@ -131,6 +131,9 @@ def test_offline_sign_in_stops_after_the_organisations_days_until_the_server_is_
     def open_on(day: date) -> None:
         sign_in(aisha.path, "aisha", PASSWORD, today=day).store.close()
 
+    assert _cli(monkeypatch, "--db", str(aisha.path), "sync", "--status", user="aisha") == 0
+    assert (f"last reached the server: {today:%d/%m/%Y}; signs in offline until "
+            f"{today + timedelta(days=30):%d/%m/%Y}") in capsys.readouterr().out
     open_on(today + timedelta(days=30))  # the 30th day offline: still signs in
     for _ in range(4):  # refused each time, and never counted as a wrong password
         with pytest.raises(OfflineTooLong) as refused:
