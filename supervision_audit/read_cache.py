@@ -3,7 +3,8 @@ page cache of SQLite an organisation-wide read lifts while it runs and gives bac
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any, TypeVar
 
 from sqlcipher3 import dbapi2 as driver
@@ -46,6 +47,7 @@ def wide_read(session: Session) -> None:
 
 T = TypeVar("T")
 _READ_ONLY = "read_only"
+_READING = "reading"  # a write session between writes: see ``reading_only``
 _MEMO = "memo"
 
 
@@ -61,7 +63,7 @@ def memo(session: Session, key: object, work: Callable[[], T], *, wide: bool = T
     """
     if wide:
         wide_read(session)
-    if not session.info.get(_READ_ONLY):
+    if not (session.info.get(_READ_ONLY) or session.info.get(_READING)):
         return work()
     kept = session.info.setdefault(_MEMO, {})
     if key not in kept:
@@ -72,3 +74,19 @@ def memo(session: Session, key: object, work: Callable[[], T], *, wide: bool = T
 def kept(session: Session, key: object) -> Any:
     """What ``memo`` keeps under ``key`` in this session, or None."""
     return session.info.get(_MEMO, {}).get(key)
+
+
+@contextmanager
+def reading_only(session: Session) -> Iterator[None]:
+    """A stretch of a write session that only reads (a report built before it logs that it
+    was made): ``memo`` keeps its answers there as in a read session, since nothing can
+    change what they read, and forgets them at the end, before anything is written."""
+    if session.info.get(_READ_ONLY) or session.info.get(_READING):
+        yield
+        return
+    session.info[_READING] = True
+    try:
+        yield
+    finally:
+        del session.info[_READING]
+        session.info.pop(_MEMO, None)

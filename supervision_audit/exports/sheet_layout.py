@@ -56,13 +56,18 @@ def _date_formats(ws: Worksheet) -> None:
 def _indent_text(ws: Worksheet, first_row: int) -> None:
     """Text to the right of a number starts one indent in, so a right-aligned number and the
     next column's left-aligned text never read as one ("2 1 of 1")."""
+    # each alignment the text has (by its number in the workbook), indented: made once, not
+    # copied for each of a large workbook's hundred thousand cells
+    indented: dict[int, Any] = {}
     for row in ws.iter_rows(min_row=first_row, min_col=2):
         for cell in row:
             if isinstance(cell.value, str) and cell.value:
-                alignment = copy(cell.alignment)
-                alignment.indent = max(alignment.indent or 0, 1)
-                if alignment.horizontal in (None, "general"):
-                    alignment.horizontal = "left"  # LibreOffice indents left-aligned text only
+                alignment = indented.get(cell._style.alignmentId)
+                if alignment is None:
+                    alignment = indented[cell._style.alignmentId] = copy(cell.alignment)
+                    alignment.indent = max(alignment.indent or 0, 1)
+                    if alignment.horizontal in (None, "general"):
+                        alignment.horizontal = "left"  # LibreOffice indents left-aligned only
                 cell.alignment = alignment
 
 

@@ -27,6 +27,7 @@ from supervision_audit.models import (
     Team,
 )
 from supervision_audit.policy import copy_due
+from supervision_audit.read_cache import reading_only
 from supervision_audit.services.access import Actor, visible_staff
 from supervision_audit.services.compliance import Compliance, compute
 from supervision_audit.services.dashboard import Trend, in_timescale_trends
@@ -44,6 +45,8 @@ TEAM_HEADERS = ("Staff id", "Name", "Cadence", "Last completed", "Next due", "Ov
                 "Days overdue", "Escalations open", "Unsigned records", "Late copies (12m)",
                 "Contract", "Supervisor", "To arrange")
 CHART_TEAMS = 12  # more teams than this are charted by service
+HEAD_FILL = "DDE5F0"
+STEPS = 16  # the progress reported: compliance, counts, twelve months, the workbook
 CONTRACT_WORDS = {"missing": "missing", "draft": "not signed", "current": "current",
                   "review_due": "review due"}
 
@@ -179,16 +182,8 @@ def build_monthly_return(session: Session, actor: Actor, month: str, out: Path, 
     ``progress(done, total, what)`` is called as it goes; ``cancelled()`` returning True stops
     it, writing nothing.
     """
-    from openpyxl import Workbook
-    from openpyxl.chart import LineChart, Reference
-    from openpyxl.styles import Alignment, Font, PatternFill
-
-    from supervision_audit.exports.atomic import atomic_output
-    from supervision_audit.exports.sheet_layout import well_formed
-
     first, last = parse_month(month)
     as_of = min(last, today or date.today())
-    steps = 16
     tick = progress or (lambda done, total, what: None)
     stop = cancelled or (lambda: False)
 
@@ -196,16 +191,53 @@ def build_monthly_return(session: Session, actor: Actor, month: str, out: Path, 
         if stop():
             raise ValidationError(Problem("month", "The monthly return was cancelled; nothing "
                                                    "was written."))
-        tick(done, steps, what)
+        tick(done, STEPS, what)
+
+    # everything before the log entry only reads: answers shared as in a read session
+    with reading_only(session):
+        _write_return(session, actor, people_of(session, actor), first, last, as_of, out,
+                      step)
+    log_event(session, actor.who, "monthly_return.export", subject_kind="report",
+              subject_id=month, detail=Path(out).name)
+    tick(STEPS, STEPS, "Done")
+    return Path(out)
+
+
+def people_of(session: Session, actor: Actor) -> set[uuid.UUID]:
+    """Whom ``actor``'s return counts: everyone they see but themself."""
+    return set(visible_staff(session, actor) - {actor.staff_id})
+
+
+def _write_return(session: Session, actor: Actor, people: set[uuid.UUID], first: date,
+                  last: date, as_of: date, out: Path, step: Callable[[int, str], None]
+                  ) -> None:
+    from openpyxl import Workbook
+
+    from supervision_audit.exports.atomic import atomic_output
 
     step(0, "Working out compliance")
-    people = visible_staff(session, actor) - {actor.staff_id}
     rows = compute(session, as_of, people)
     step(1, "Counting sessions and records")
     lines, reasons = team_lines(session, rows, first, last, people)
     wb = Workbook()
-    bold, head_fill = Font(bold=True), PatternFill("solid", fgColor="DDE5F0")
-    summary = wb.active
+    _summary_sheet(wb.active, lines, rows, reasons, first, as_of)
+    _team_sheets(wb, lines)
+    step(2, "Twelve months in timescale")
+    months = _trend_sheets(wb, in_timescale_trends(session, people, as_of))
+    for i in range(months):
+        step(3 + i, f"Month {i + 1} of {months}")
+    step(STEPS - 1, "Writing the workbook")
+    with atomic_output(Path(out)) as tmp:
+        wb.save(tmp)
+
+
+def _summary_sheet(summary: Any, lines: list[TeamLine], rows: list[Compliance],
+                   reasons: Counter[str], first: date, as_of: date) -> None:
+    from openpyxl.styles import Alignment, Font, PatternFill
+
+    from supervision_audit.exports.sheet_layout import well_formed
+
+    bold, head_fill = Font(bold=True), PatternFill("solid", fgColor=HEAD_FILL)
     summary.title = "Summary"
     append_row(summary, [f"Monthly supervision return: {first:%B %Y} "
                          f"(figures at {as_of:%d/%m/%Y})"])
@@ -239,6 +271,15 @@ def build_monthly_return(session: Session, actor: Actor, month: str, out: Path, 
     well_formed(summary, header_row=3, freeze="C4", autofilter=False, title_rows=2,
                 widths=dict(zip("ABCDEFGHIJKLMNO", (32, 24) + (12,) * 13, strict=True)))
     summary.row_dimensions[3].height = 62
+
+
+def _team_sheets(wb: Any, lines: list[TeamLine]) -> None:
+    """A sheet per team: its people's figures."""
+    from openpyxl.styles import Alignment, Font, PatternFill
+
+    from supervision_audit.exports.sheet_layout import well_formed
+
+    bold, head_fill = Font(bold=True), PatternFill("solid", fgColor=HEAD_FILL)
     used = {"summary", "in timescale", "in timescale by team"}
     for line in lines:
         ws = wb.create_sheet(_sheet_name(line.team, used))
@@ -258,15 +299,20 @@ def build_monthly_return(session: Session, actor: Actor, month: str, out: Path, 
         well_formed(ws, header_row=2, title_rows=1, widths={"M": 36})
         for cell in ws[2]:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
-    step(2, "Twelve months in timescale")
-    trends = in_timescale_trends(session, people, as_of)
-    # a line per team while they can be told apart; else a line per service, and the teams'
-    # figures on a sheet of their own
+
+
+def _trend_sheets(wb: Any, trends: dict[str, Trend]) -> int:
+    """The twelve months in timescale: a table and its chart (a line per team while they
+    can be told apart; else a line per service, and the teams' figures on a sheet of their
+    own). Returns how many months."""
+    from openpyxl.chart import LineChart, Reference
+    from openpyxl.utils import get_column_letter
+
+    from supervision_audit.exports.sheet_layout import well_formed
+
     by_service = len(trends["team"]) > CHART_TEAMS and set(trends["service"]) != {"No service"}
     chart_ws = wb.create_sheet("In timescale")
     months = _trend_table(chart_ws, trends["service" if by_service else "team"])
-    for i in range(len(months)):
-        step(3 + i, f"Month {i + 1} of {len(months)}")
     well_formed(chart_ws)
     if by_service:
         by_team = wb.create_sheet("In timescale by team")
@@ -285,13 +331,5 @@ def build_monthly_return(session: Session, actor: Actor, month: str, out: Path, 
         chart.add_data(data, titles_from_data=True)
         chart.set_categories(Reference(chart_ws, min_col=1, min_row=2, max_row=1 + len(months)))
         chart.x_axis.number_format = "mmm yy"
-        from openpyxl.utils import get_column_letter
-
         chart_ws.add_chart(chart, f"{get_column_letter(series + 3)}2")
-    step(steps - 1, "Writing the workbook")
-    with atomic_output(Path(out)) as tmp:
-        wb.save(tmp)
-    log_event(session, actor.who, "monthly_return.export", subject_kind="report",
-              subject_id=month, detail=Path(out).name)
-    tick(steps, steps, "Done")
-    return Path(out)
+    return len(months)

@@ -21,6 +21,7 @@ from sqlmodel import Session, select
 
 from supervision_audit.db import Store
 from supervision_audit.models import Staff, SupervisionRecord
+from supervision_audit.read_cache import memo, reading_only
 from supervision_audit.services import scope as scope_module
 from supervision_audit.services.access import Actor, visible_staff
 from supervision_audit.services.compliance import compute, overdue_on
@@ -239,3 +240,28 @@ def test_a_team_managers_figures_cost_the_same_when_the_organisation_grows(
         # while the same for the head of service (everyone) grows with the organisation
         head = _cost(crowded, "H1", work, write=write)
         assert head.steps > 2 * before["H1", what].steps, (what, before["H1", what], head)
+
+
+def test_a_return_built_in_a_write_session_reads_the_organisation_once(
+        organisation: Store, tmp_path: Path) -> None:  # noqa: F811
+    """The return is built in a write session (it logs that it was made): what it reads
+    before then is shared as in a read session (``read_cache.reading_only``), so the twelve
+    month ends do not each read everyone's history again; and forgotten before the log
+    entry is written."""
+    with organisation.write() as s:
+        statements: list[str] = []
+        event.listen(s.connection(), "before_cursor_execute",
+                     lambda *args: statements.append(args[2]))
+        head = _actor(s, "H1")
+        build_monthly_return(s, head, "2026-10", tmp_path / "r.xlsx", today=D(2026, 11, 23))
+        assert sum("FROM supervisor_change" in q for q in statements) == 1
+        assert sum("FROM staff LEFT OUTER JOIN staff" in q for q in statements) == 1
+        assert "memo" not in s.info and "reading" not in s.info
+        calls = []
+        with reading_only(s):
+            for _ in range(3):
+                memo(s, "k", lambda: calls.append(1) or len(calls))
+            with reading_only(s):  # nested: the same stretch
+                assert memo(s, "k", lambda: 99) == 1
+        assert memo(s, "k", lambda: 7) == 7 and calls == [1]
+    assert load_workbook(tmp_path / "r.xlsx")["Summary"]["A1"].value.startswith("Monthly")
