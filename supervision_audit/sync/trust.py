@@ -30,6 +30,7 @@ from supervision_audit.db import Store
 from supervision_audit.errors import StoreError, SupervisionAuditError
 from supervision_audit.security.keyring import keyring_path
 from supervision_audit.security.wipe import shred_all, write_note
+from supervision_audit.services.log_anchor import anchor_path
 from supervision_audit.services.settings import get_setting
 from supervision_audit.services.signin_guard import guard_path
 from supervision_audit.sync.replica import read_state, write_state
@@ -71,10 +72,13 @@ def last_contact_day(text: str) -> date | None:
 
 
 def replica_files(path: Path) -> list[Path]:
-    """Every file a replica keeps beside itself, the keyring (its key) first."""
-    return [keyring_path(path), path, Path(f"{path}-wal"), Path(f"{path}-shm"),
-            check_memo.memo_path(path), path.with_name(path.name + ".anchor"),
-            guard_path(path)]
+    """Every file a replica keeps beside itself, the keyring (its key) first; then the
+    copies taken before an upgrade of the app (``db.pre_migration_backup_path``)."""
+    out = [keyring_path(path), path, Path(f"{path}-wal"), Path(f"{path}-shm"),
+           check_memo.memo_path(path), anchor_path(path), guard_path(path)]
+    for copy in sorted(path.parent.glob(f"{path.stem}.before-upgrade-v*{path.suffix}")):
+        out += [keyring_path(copy), copy]
+    return out
 
 
 def _refuse_connections(store: Store, why: str) -> None:

@@ -80,6 +80,10 @@ def test_a_closed_accounts_laptop_is_wiped_at_its_next_sync_and_says_so(
         completed(session, actor, org.ids["P10"], date(2025, 3, 3), discussion="Not sent")
     waiting = omar.outbox()
     assert waiting > 0
+    upgraded = tmp_path / "omar.before-upgrade-v40-20261101-090000.sqlite"
+    with omar.raw() as store:  # a copy the app took before an upgrade, beside it
+        store.backup_to(upgraded)
+    assert upgraded.exists()
     close_account(org, "omar")
 
     assert _cli(monkeypatch, "--db", str(omar.path), "sync", user="omar") == 1
