@@ -327,7 +327,7 @@ def run(db: Path, runs: int, work: Path, cold_runs: int, cli_runs: int = 3, file
                     later(raw), f"raw openpyxl, {len(shape)} sheets, same cells",
                     target=5.0, baseline_cpu=later_cpu(raw)))
 
-    for row in scope_rows(director, manager, month, runs, work):
+    for row in scope_rows(director, month, runs, work):
         rows.append(row)
 
     self_peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

@@ -3,8 +3,9 @@
     python -m benchmarks.scale --db s2000.sqlite --db s6000.sqlite --db s20000.sqlite
 
 For each store (made by ``benchmarks.generate --staff N``): the cold start to the window,
-compliance and the dashboard for the director (the whole organisation) and compliance for
-a team manager, the monthly return, one file opened (its data), and two commands end to
+compliance, the dashboard and the monthly return for the director (the whole
+organisation) and for a team manager of 15 people (the same size in every store: their
+figures should not grow), one file opened (its data), and two commands end to
 end (``list-records`` for one file, ``compliance --json`` for everyone) with the command
 line's peak memory. Each cell is a median (the first run left out), with the processor
 time of the same runs beside it; the last columns say how each figure grew from the
@@ -26,11 +27,12 @@ from typing import Any
 
 from benchmarks.run import PASSWORD, cold_starts, pick_subjects, private_folders, reading
 from benchmarks.table import Times, fmt, later, later_cpu, timed
-from benchmarks.user_runs import _run
+from benchmarks.user_runs import _run, team_manager
 
 FIGURES = ("cold start to the window", "compliance, whole organisation",
-           "compliance, a team manager", "dashboard, whole organisation",
-           "monthly return (director)", "open one file (data)",
+           "compliance, a team manager of 15", "dashboard, whole organisation",
+           "dashboard, a team manager of 15", "monthly return (director)",
+           "monthly return, a team manager of 15", "open one file (data)",
            "command line: list-records, one file", "command line: compliance --json",
            "command line: peak memory")
 
@@ -69,27 +71,29 @@ def measure(db: Path, runs: int, work: Path) -> dict[str, tuple[float, float | N
                 return work_fn(session)
         return one
 
-    out[FIGURES[1]] = both(timed(read(director, lambda s: compliance_for(
-        s, director.actor, today)), runs + 1))
-    out[FIGURES[2]] = both(timed(read(manager, lambda s: compliance_for(
-        s, manager.actor, today)), runs + 1))
-    out[FIGURES[3]] = both(timed(read(director, lambda s: build(
-        s, director.actor, today)), runs + 1))
+    with reading(director) as session:
+        team = team_manager(session, 15)
+    for boss, (compliance_at, dashboard_at) in ((director.actor, (1, 3)), (team, (2, 4))):
+        out[FIGURES[compliance_at]] = both(timed(read(director, lambda s, a=boss: compliance_for(
+            s, a, today)), runs + 1))
+        out[FIGURES[dashboard_at]] = both(timed(read(director, lambda s, a=boss: build(
+            s, a, today)), runs + 1))
     month = (today.replace(day=1) - timedelta(days=1)).strftime("%Y-%m")
 
-    def monthly() -> Any:
+    def monthly(actor: Any) -> Any:
         with director.store.write() as session:
-            return build_monthly_return(session, director.actor, month,
-                                        work / f"return-{db.stem}.xlsx")
+            return build_monthly_return(session, actor, month,
+                                        work / f"return-{db.stem}-{actor.username}.xlsx")
 
-    out[FIGURES[4]] = both(timed(monthly, 2))
+    out[FIGURES[5]] = both(timed(lambda: monthly(director.actor), 2))
+    out[FIGURES[6]] = both(timed(lambda: monthly(team), runs + 1))
 
     def open_file(session: Any) -> Any:
         load_file(session, manager.actor, subjects.person)
         monitoring_sheet(session, manager.actor, subjects.person)
         return records_of(session, manager.actor, subjects.person)
 
-    out[FIGURES[5]] = both(timed(read(manager, open_file), runs * 3 + 1))
+    out[FIGURES[7]] = both(timed(read(manager, open_file), runs * 3 + 1))
     for opened in (director, manager):
         opened.store.close()
     person = subjects.person_staff_id
@@ -97,9 +101,9 @@ def measure(db: Path, runs: int, work: Path) -> dict[str, tuple[float, float | N
                for _ in range(runs + 1)]
     everyone = [_run(db, "director", PASSWORD, ["compliance", "--json"])
                 for _ in range(runs + 1)]
-    for figure, runs_of in ((FIGURES[6], listing), (FIGURES[7], everyone)):
+    for figure, runs_of in ((FIGURES[8], listing), (FIGURES[9], everyone)):
         out[figure] = both(Times([t for t, _, _ in runs_of], [c for _, _, c in runs_of]))
-    out[FIGURES[8]] = (max(peak for _, peak, _ in listing + everyone), None)
+    out[FIGURES[10]] = (max(peak for _, peak, _ in listing + everyone), None)
     return out
 
 
