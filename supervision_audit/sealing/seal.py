@@ -61,9 +61,11 @@ def seal_pdf(
 ) -> Path:
     """Seal ``source`` with the key in ``p12`` as PAdES B-B, writing ``out``.
 
-    The seal is an invisible signature in a field named ``Seal``. ``out`` is written whole
-    or not at all; on any error (wrong passphrase, expired certificate, unreadable PDF) it
-    is left as it was.
+    The seal is an invisible signature in a field named ``Seal``, added as an incremental
+    update: a PDF/A-2b ``source`` stays PDF/A-2b (no appearance or font is added, and
+    ``exports/pdfa.py`` leaves pyHanko's metadata update nothing to set differently in the
+    information dictionary and the XMP). ``out`` is written whole or not at all; on any
+    error (wrong passphrase, expired certificate, unreadable PDF) it is left as it was.
     """
     from pyhanko.sign import signers
     from pyhanko.sign.fields import SigSeedSubFilter
