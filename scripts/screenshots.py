@@ -112,7 +112,8 @@ def screens(opened: Any, width: int, height: int
     window.resize(width, height)
     window.show()
     settle(lambda: window.dashboard is None or not window.dashboard.loading)
-    yield "home", window, fits_screen(window, width, height)
+    yield "home", window, (scrolls_sideways(window.page_scroll)
+                           or fits_screen(window, width, height))
     for name, step in journeys(window):
         try:
             shown = step()
@@ -125,7 +126,8 @@ def screens(opened: Any, width: int, height: int
             shown.reject()
             settle()
         elif shown is not None:
-            sideways = scrolls_sideways(window.file_view.scroll)
+            sideways = (scrolls_sideways(window.file_view.scroll)
+                        or scrolls_sideways(window.page_scroll))
             yield name, window, sideways or fits_screen(window, width, height)
     window.close()
     window.deleteLater()

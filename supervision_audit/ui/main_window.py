@@ -51,6 +51,7 @@ from supervision_audit.ui.staff.leaver_dialog import LeaverDialog
 from supervision_audit.ui.staff.staff_dialog import StaffDialog
 from supervision_audit.ui.staff.staff_page import StaffPage
 from supervision_audit.ui.window.pane_navigation import install_pane_navigation
+from supervision_audit.ui.window.screen_fit import ScreenFit, page_scroll
 from supervision_audit.ui.window.seal_notice import SealNotice
 from supervision_audit.ui.window.sync_panel import install_sync
 from supervision_audit.ui.window.window_roles import RolesMixin, hidden_sections, role_actions
@@ -126,6 +127,7 @@ class MainWindow(RolesMixin, ToolsMixin, QMainWindow):
             self.dashboard.open_person.connect(self.open_person)
             self.dashboard.open_record.connect(self.open_record_file)
             self.dashboard.sign_record.connect(self.sign_record)
+            self.dashboard.refreshed.connect(lambda: self.screen_fit.timer.start())
             self.pages.addTab(self.dashboard, "Dashboard")
         own = self.caps.supervisee_only
         self.pages.addTab(self.splitter, "My supervision" if own else "Staff and files")
@@ -138,7 +140,9 @@ class MainWindow(RolesMixin, ToolsMixin, QMainWindow):
         central_column.setContentsMargins(0, 0, 0, 0)
         central_column.setSpacing(0)
         central_column.addWidget(self.seal_notice)
-        central_column.addWidget(self.pages, 1)
+        self.page_scroll = page_scroll(self.pages)  # a small screen scrolls the pages
+        central_column.addWidget(self.page_scroll, 1)
+        self.screen_fit = ScreenFit(self, self.page_scroll)  # and stacks their panes
         self.setCentralWidget(central)
         self.status_label = QLabel()
         self.status_label.setObjectName("status_counts")
@@ -265,6 +269,7 @@ class MainWindow(RolesMixin, ToolsMixin, QMainWindow):
             with self.store.read() as session:
                 file = load_file(session, self.actor, staff_uuid)
         self.file_view.show_file(file)
+        self.screen_fit.timer.start()  # a wider file (an ASYE year) may not fit beside
         if self.waiting.isVisibleTo(self) or self.caps.supervisee_only:
             with self.store.read() as session:
                 self.waiting.show_waiting(waiting_for(session, self.actor))

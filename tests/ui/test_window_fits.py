@@ -5,6 +5,7 @@ was last widened."""
 from __future__ import annotations
 
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from supervision_audit.ui.app import create_main_window
@@ -45,3 +46,32 @@ def test_no_file_scrolls_sideways_at_1280_wide(qtbot, window, staff_width) -> No
         assert scrolls_sideways(window.file_view.scroll) is None, name
         body = window.file_view.scroll.widget()
         assert body.width() >= body.minimumSizeHint().width(), name
+
+
+def test_a_small_window_puts_the_file_under_the_staff_list(qtbot, window) -> None:
+    """A window as small as a 1280×720 laptop at 200 % (640×360 logical pixels) keeps its
+    status bar on show and scrolls its pages up and down: the staff list goes above the file,
+    so that neither scrolls sideways, nor does the dashboard. Made wide again, the window
+    puts them side by side again."""
+    window.resize(640, 360)
+    vertical = Qt.Orientation.Vertical
+    qtbot.waitUntil(lambda: window.splitter.orientation() == vertical, timeout=3000)
+    assert window.statusBar().isVisible()
+    assert window.statusBar().geometry().bottom() < window.height()
+    view = window.file_view
+    for name in window.staff_page.visible_names():
+        click_row(window.staff_page.view, name)
+        _settle()
+        assert view.file.name == name
+        assert scrolls_sideways(view.scroll) is None, name
+        assert scrolls_sideways(window.page_scroll) is None, name
+    if window.dashboard is not None:  # its tiles in more rows where they need them
+        window.pages.setCurrentWidget(window.dashboard)
+        qtbot.waitUntil(lambda: bool(window.dashboard.tiles), timeout=5000)
+        for title, tile in window.dashboard.tiles.items():  # each opens its list
+            qtbot.mouseClick(tile, Qt.MouseButton.LeftButton)
+            _settle()
+            assert scrolls_sideways(window.page_scroll) is None, title
+    window.resize(*SCREEN)
+    horizontal = Qt.Orientation.Horizontal
+    qtbot.waitUntil(lambda: window.splitter.orientation() == horizontal, timeout=3000)

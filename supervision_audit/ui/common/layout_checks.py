@@ -4,8 +4,9 @@ area has to scroll sideways (used by the tests and by ``scripts/screenshots``)."
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QAbstractScrollArea, QWidget
+from PySide6.QtWidgets import QAbstractScrollArea, QSizePolicy, QSplitter, QWidget
 
 
 def resize_within_screen(widget: QWidget, width: int, height: int, share: float = 0.92
@@ -40,3 +41,36 @@ def scrolls_sideways(area: QAbstractScrollArea) -> str | None:
     if area.isVisible() and bar.maximum() > 0 and bar.isVisible():
         return f"{area.objectName() or type(area).__name__} scrolls {bar.maximum()} px sideways"
     return None
+
+
+def least_size(widget: QWidget) -> tuple[int, int]:
+    """The smallest width and height a layout gives ``widget``, as Qt reckons it: its
+    minimum size hint where its size policy lets it shrink, else its size hint (a push
+    button's width), and never less than its minimum size."""
+    hint, least, policy = widget.sizeHint(), widget.minimumSizeHint(), widget.sizePolicy()
+    shrinks = QSizePolicy.PolicyFlag.ShrinkFlag.value
+    width = least.width() if policy.horizontalPolicy().value & shrinks else hint.width()
+    height = least.height() if policy.verticalPolicy().value & shrinks else hint.height()
+    return max(width, widget.minimumWidth()), max(height, widget.minimumHeight())
+
+
+def side_by_side_width(splitter: QSplitter) -> int:
+    """How wide ``splitter`` must be to hold its shown panes side by side."""
+    panes = [splitter.widget(i) for i in range(splitter.count())]
+    shown = [pane for pane in panes if not pane.isHidden()]
+    return (sum(least_size(pane)[0] for pane in shown)
+            + splitter.handleWidth() * max(0, len(shown) - 1))
+
+
+def stack_when_narrow(splitter: QSplitter, width: int, share: float = 0.4) -> bool:
+    """The panes of ``splitter`` side by side when ``width`` holds them, else one above the
+    other (a laptop at 150 % or 200 %), the first taking ``share`` of the height when they
+    change; True when they are one above the other."""
+    stacked = side_by_side_width(splitter) > width
+    wanted = Qt.Orientation.Vertical if stacked else Qt.Orientation.Horizontal
+    if splitter.orientation() != wanted:
+        splitter.setOrientation(wanted)
+        extent = splitter.height() if stacked else splitter.width()
+        first = int(extent * share)
+        splitter.setSizes([first, max(1, extent - first)])
+    return stacked

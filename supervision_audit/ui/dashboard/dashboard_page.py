@@ -16,7 +16,7 @@ from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import date
 
-from PySide6.QtCore import QRectF, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, QRectF, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont, QIcon, QPainter, QPen, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -40,6 +40,7 @@ from supervision_audit.services.access import Actor, visible_staff
 from supervision_audit.services.dashboard import Dashboard, Item, build, in_timescale_trends
 from supervision_audit.ui.audits.audit_queue_view import AuditQueueView
 from supervision_audit.ui.common.accessible import name_view
+from supervision_audit.ui.common.layout_checks import stack_when_narrow
 from supervision_audit.ui.common.style import (
     ACCENT,
     BAD_FG,
@@ -174,6 +175,7 @@ class DashboardPage(QWidget):
         self.trend: Series = {}
         self._job: Job | None = None
         self._reminded = not show_reminders
+        self.tile_width: int | None = None  # the width the tiles were placed for
 
         self.subtitle = note_label()
         self.subtitle.setObjectName("dashboard_subtitle")
@@ -252,6 +254,7 @@ class DashboardPage(QWidget):
         self.splitter.setStretchFactor(0, 1)
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setSizes([560, 440])  # scaled to the page: the lists a little wider
+        self.splitter.installEventFilter(self)  # a pane grown wider may need stacking
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 10, 16, 10)
@@ -261,6 +264,26 @@ class DashboardPage(QWidget):
         layout.addLayout(self.tile_grid)
         layout.addWidget(self.splitter, 1)
         self.refresh()
+
+    def fit_width(self, width: int) -> None:
+        """Lay the page out for ``width``, the room the window has for it: the tiles in as
+        many rows as that needs, the lists above the chart when they do not fit beside it."""
+        margins = self.layout().contentsMargins()
+        inner = width - margins.left() - margins.right()
+        if inner != self.tile_width:
+            self.tile_width = inner
+            place_tiles(self.tile_grid, list(self.tiles.values()), inner)
+        self._restack()
+
+    def _restack(self) -> None:
+        """The lists beside the chart, or above it when the width placed for holds no more."""
+        if self.tile_width is not None:
+            stack_when_narrow(self.splitter, self.tile_width)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
+        if watched is self.splitter and event.type() == QEvent.Type.LayoutRequest:
+            self._restack()  # a pane's least width changed (a list's title, the audit queue)
+        return super().eventFilter(watched, event)
 
     # -- loading ----------------------------------------------------------------------
     def refresh(self) -> None:
@@ -373,7 +396,7 @@ class DashboardPage(QWidget):
                 tile = CountTile(title)
                 tile.clicked.connect(lambda _checked=False, t=title: self.show_section(t))
                 self.tiles[title] = tile
-            place_tiles(self.tile_grid, list(self.tiles.values()))
+            place_tiles(self.tile_grid, list(self.tiles.values()), self.tile_width)
         for title, items in sections:
             self.tiles[title].set_items(items)
             self.tiles[title].setChecked(title == self.chosen)

@@ -12,6 +12,7 @@ from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from supervision_audit.services.dashboard import Item
+from supervision_audit.ui.common.layout_checks import least_size
 from supervision_audit.ui.common.style import BAD_FG
 
 # The tiles' short names for the services' section titles (an unknown section keeps its own).
@@ -109,9 +110,17 @@ class CountTile(QPushButton):
         self.setStyleSheet(TILE_STYLE.format(bg=bg, border=border, fg=fg))
 
 
-def place_tiles(grid: QGridLayout, tiles: list[CountTile]) -> None:
-    """One row of tiles, or two when there are many, each row as full as the other."""
+def place_tiles(grid: QGridLayout, tiles: list[CountTile], width: int | None = None) -> None:
+    """One row of tiles, or two when there are many, each row as full as the other; more
+    rows when ``width`` does not hold that many tiles side by side (a narrow window)."""
     per_row = len(tiles) if len(tiles) <= ONE_ROW_UP_TO else math.ceil(len(tiles) / 2)
+    if width is not None and tiles:
+        least = max(least_size(tile)[0] for tile in tiles)
+        holds = max(1, (width + grid.spacing()) // (least + grid.spacing()))
+        if holds < per_row:
+            per_row = math.ceil(len(tiles) / math.ceil(len(tiles) / holds))
+    for tile in tiles:
+        grid.removeWidget(tile)
     for column in range(grid.columnCount()):
         grid.setColumnStretch(column, 0)
     for n, tile in enumerate(tiles):

@@ -1,0 +1,60 @@
+"""The main window on a small screen (a 1280×720 laptop at 150 % or 200 % is 853×480 or
+640×360 logical pixels): the pages scroll up and down when the window is shorter than a
+page, and panes that sit side by side (the staff list and the file; the dashboard's lists
+and chart, and its tiles) go one above the other when the window is too narrow for both,
+so that nothing scrolls sideways and the status bar stays on screen."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtWidgets import QFrame, QMainWindow, QScrollArea, QStyle, QTabWidget
+
+from supervision_audit.ui.common.layout_checks import stack_when_narrow
+
+
+def page_scroll(pages: QTabWidget) -> QScrollArea:
+    """``pages`` in an area that scrolls when the window is smaller than a page. It takes
+    no focus and draws no frame: at a usual size it is not seen at all."""
+    scroll = QScrollArea()
+    scroll.setObjectName("page_scroll")
+    scroll.setAccessibleName("Pages")
+    scroll.setFrameShape(QFrame.Shape.NoFrame)
+    scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+    scroll.setWidgetResizable(True)
+    scroll.setWidget(pages)
+    return scroll
+
+
+class ScreenFit(QObject):
+    """Keeps the window's panes fitted to its width: when it is shown or resized, and when
+    ``fit`` is asked for because a page's content changed (a wider file, new tiles)."""
+
+    def __init__(self, window: QMainWindow, scroll: QScrollArea) -> None:
+        super().__init__(window)
+        self.window = window
+        self.scroll = scroll
+        self.timer = QTimer(self, singleShot=True, interval=0)  # one fit per turn
+        self.timer.timeout.connect(self.fit)
+        window.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
+        if watched is self.window and event.type() in (QEvent.Type.Show, QEvent.Type.Resize):
+            self.timer.start()
+        return False
+
+    def room(self) -> int:
+        """The width a page has when the pages fill the window's width (a vertical scroll
+        bar allowed for, so that its coming and going changes nothing)."""
+        pages: QTabWidget = self.scroll.widget()  # type: ignore[assignment]
+        page = pages.currentWidget()
+        tab_frame = pages.width() - page.width() if page is not None else 0
+        bar = self.window.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent)
+        return self.scroll.width() - bar - tab_frame
+
+    def fit(self) -> None:
+        room = self.room()
+        window = self.window
+        dashboard = getattr(window, "dashboard", None)
+        if dashboard is not None:
+            dashboard.fit_width(room)
+        stack_when_narrow(window.splitter, room)  # type: ignore[attr-defined]
