@@ -8,6 +8,7 @@ import ast
 from pathlib import Path
 
 import supervision_audit.services
+from tests.import_cycles import cycles
 
 SERVICES = Path(supervision_audit.services.__file__).parent
 PACKAGE = "supervision_audit.services"
@@ -39,30 +40,6 @@ def service_graph(folder: Path) -> dict[str, set[str]]:
     names = set(files)
     return {name: imports_of(path.read_text(encoding="utf-8"), names) - {name}
             for name, path in files.items()}
-
-
-def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
-    """One import path that closes on itself for each circle found (depth-first search:
-    a module met again while it is still being followed closes a circle)."""
-    state: dict[str, str] = {}  # "open" while being followed, "done" after
-    path: list[str] = []
-    found: list[list[str]] = []
-
-    def follow(name: str) -> None:
-        state[name] = "open"
-        path.append(name)
-        for other in sorted(graph[name]):
-            if state.get(other) == "open":
-                found.append(path[path.index(other):] + [other])
-            elif other not in state:
-                follow(other)
-        path.pop()
-        state[name] = "done"
-
-    for name in sorted(graph):
-        if name not in state:
-            follow(name)
-    return found
 
 
 def test_no_circle_among_the_services() -> None:
