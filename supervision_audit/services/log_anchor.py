@@ -20,6 +20,7 @@ import hashlib
 import hmac
 import json
 import os
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -130,7 +131,9 @@ class LogAnchor:
         earlier = self.read_file()
         if earlier is not None and earlier.seq >= checkpoint.seq:
             return
-        tmp = self.path.with_name(self.path.name + ".tmp")
+        # a name of its own for each writer: server processes (and their threads) share
+        # the file, and two writing one temporary file at once could leave it half written
+        tmp = self.path.with_name(f"{self.path.name}.{os.getpid()}-{threading.get_ident()}.tmp")
         try:
             with tmp.open("w", encoding="utf-8") as fh:
                 json.dump({"format": ANCHOR_FORMAT, **checkpoint.as_json()}, fh)
