@@ -100,11 +100,11 @@ def sealed_org(pg_server: str, pg_template: str, tmp_path: Path) -> Iterator[tup
         drop_database(db)
 
 
-def _verify(org: Org, key: Path) -> subprocess.CompletedProcess[str]:
+def _verify(org: Org, key: Path, user: str = "admin") -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "supervision_audit", "verify-log", "--database", org.db,
          "--log-key", str(key)], cwd=ROOT, capture_output=True, text=True, timeout=120,
-        env={**os.environ, "SUPERVISION_AUDIT_USER": "admin",
+        env={**os.environ, "SUPERVISION_AUDIT_USER": user,
              "SUPERVISION_AUDIT_PASSWORD": PASSWORD}, stdin=subprocess.DEVNULL)
 
 
@@ -197,6 +197,15 @@ def test_the_sealed_log_verifies_on_the_server_store(sealed_log: tuple[Org, Path
     result = _verify(org, key)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "Checkpoints signed with the server's anchor key" in result.stdout
+
+
+def test_only_those_who_may_view_the_log_verify_it(sealed_log: tuple[Org, Path, int]
+                                                   ) -> None:
+    org, key, _first = sealed_log
+    result = _verify(org, key, "pat")  # a practitioner
+    assert result.returncode != 0
+    assert "view the access log" in result.stderr and "intact" not in result.stdout
+    assert _verify(org, key, "head").returncode == 0  # a senior manager
 
 
 def test_a_log_row_altered_with_sql_is_found(sealed_log: tuple[Org, Path, int]) -> None:
