@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
 from supervision_audit.ui.app import create_main_window
@@ -51,8 +52,9 @@ def test_no_file_scrolls_sideways_at_1280_wide(qtbot, window, staff_width) -> No
 def test_a_small_window_puts_the_file_under_the_staff_list(qtbot, window) -> None:
     """A window as small as a 1280×720 laptop at 200 % (640×360 logical pixels) keeps its
     status bar on show and scrolls its pages up and down: the staff list goes above the file,
-    so that neither scrolls sideways, nor does the dashboard. Made wide again, the window
-    puts them side by side again."""
+    so that neither scrolls sideways, nor does the dashboard. Enter on a person scrolls the
+    first control of their file into view. Made wide again, the window puts them side by
+    side again."""
     window.resize(640, 360)
     vertical = Qt.Orientation.Vertical
     qtbot.waitUntil(lambda: window.splitter.orientation() == vertical, timeout=3000)
@@ -65,6 +67,13 @@ def test_a_small_window_puts_the_file_under_the_staff_list(qtbot, window) -> Non
         assert view.file.name == name
         assert scrolls_sideways(view.scroll) is None, name
         assert scrolls_sideways(window.page_scroll) is None, name
+    window.staff_page.view.setFocus()
+    QTest.keyClick(window.staff_page.view, Qt.Key.Key_Return)  # into the file: in view
+    focused = QApplication.focusWidget()
+    assert focused is not None and window.file_view.isAncestorOf(focused)
+    viewport = window.page_scroll.viewport()
+    qtbot.waitUntil(lambda: viewport.rect().contains(
+        focused.mapTo(viewport, focused.rect().center())), timeout=3000)
     if window.dashboard is not None:  # its tiles in more rows where they need them
         window.pages.setCurrentWidget(window.dashboard)
         qtbot.waitUntil(lambda: bool(window.dashboard.tiles), timeout=5000)

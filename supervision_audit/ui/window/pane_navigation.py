@@ -125,9 +125,9 @@ class PaneNavigator(QObject):
         if w.pages.currentWidget() is not w.splitter:  # type: ignore[attr-defined]
             w.pages.setCurrentWidget(w.splitter)  # type: ignore[attr-defined]
         target = self._entry(w.file_view)  # type: ignore[attr-defined]
-        if target is not None:
-            self._focus(target)
+        if target is not None:  # the file from its top, as far down as the focus needs
             w.file_view.scroll.verticalScrollBar().setValue(0)  # type: ignore[attr-defined]
+            self._focus(target)
         return target
 
     def find_person(self) -> None:

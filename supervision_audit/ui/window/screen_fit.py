@@ -2,12 +2,24 @@
 640×360 logical pixels): the pages scroll up and down when the window is shorter than a
 page, and panes that sit side by side (the staff list and the file; the dashboard's lists
 and chart, and its tiles) go one above the other when the window is too narrow for both,
-so that nothing scrolls sideways and the status bar stays on screen."""
+so that nothing scrolls sideways and the status bar stays on screen. The control with the
+focus is scrolled into view (the keys that move into the file, Tab), never left hidden below
+the window's edge."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer
-from PySide6.QtWidgets import QFrame, QMainWindow, QScrollArea, QStyle, QTabWidget
+import shiboken6
+from PySide6.QtCore import QEvent, QObject, QPoint, QRect, Qt, QTimer
+from PySide6.QtWidgets import (
+    QAbstractScrollArea,
+    QApplication,
+    QFrame,
+    QMainWindow,
+    QScrollArea,
+    QStyle,
+    QTabWidget,
+    QWidget,
+)
 
 from supervision_audit.ui.common.layout_checks import stack_when_narrow
 
@@ -36,6 +48,14 @@ class ScreenFit(QObject):
         self.timer = QTimer(self, singleShot=True, interval=0)  # one fit per turn
         self.timer.timeout.connect(self.fit)
         window.installEventFilter(self)
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            app.focusChanged.connect(self._focus_changed)
+
+    def _focus_changed(self, _old: QWidget | None, new: QWidget | None) -> None:
+        if new is not None and shiboken6.isValid(self) and new.window() is self.window:
+            # after the file's own scrolling to it has happened
+            QTimer.singleShot(0, self, lambda: self.show_focus(new))
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
         if watched is self.window and event.type() in (QEvent.Type.Show, QEvent.Type.Resize):
@@ -58,3 +78,23 @@ class ScreenFit(QObject):
         if dashboard is not None:
             dashboard.fit_width(room)
         stack_when_narrow(window.splitter, room)  # type: ignore[attr-defined]
+
+    def show_focus(self, widget: QWidget | None) -> None:
+        """Scroll the pages so that ``widget``, which has the focus, is in view: the part
+        of it that its own scrolling area (the file's) shows."""
+        if (widget is None or not shiboken6.isValid(self) or not shiboken6.isValid(widget)
+                or not self.scroll.widget().isAncestorOf(widget)):
+            return
+        content = self.scroll.widget()
+        shown = QRect(widget.mapTo(content, QPoint(0, 0)), widget.size())
+        parent = widget.parentWidget()
+        while parent is not None and parent is not content:
+            if isinstance(parent, QAbstractScrollArea):
+                viewport = parent.viewport()
+                shown = shown.intersected(QRect(viewport.mapTo(content, QPoint(0, 0)),
+                                                viewport.size()))
+            parent = parent.parentWidget()
+        if not shown.isEmpty():
+            centre = shown.center()
+            self.scroll.ensureVisible(centre.x(), centre.y(), shown.width() // 2 + 8,
+                                      shown.height() // 2 + 8)
