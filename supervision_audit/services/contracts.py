@@ -37,6 +37,7 @@ from supervision_audit.services.staff import check_not_stale, get_staff
 from supervision_audit.sqlfuncs import json_text, uuid_key
 
 CONTRACT_STATUSES = ("missing", "draft", "current", "review_due")
+_NEWER = aliased(Contract)  # a later version of the same contract (made once)
 
 
 def _team_location(session: Session, person: Staff | None) -> str:
@@ -289,7 +290,7 @@ def all_contracts(session: Session, since: date, people: Scope = None) -> Contra
 
 
 def _all_contracts(session: Session, since: date, people: Scope) -> Contracts:
-    newer = aliased(Contract)
+    newer = _NEWER
     # a day early, so that a lock stamped in UTC is before ``since`` in any time zone
     replaced = exists().where(
         newer.supervisee_id == Contract.supervisee_id, newer.version > Contract.version,
