@@ -9,7 +9,7 @@ import shlex
 from pathlib import Path
 
 from supervision_audit.cli import build_parser
-from supervision_audit.cli_server import ENV_DATABASE, cmd_serve
+from supervision_audit.cli_server import ENV_DATABASE, ENV_LOG_KEY, cmd_serve
 
 DEPLOY = Path(__file__).resolve().parents[2] / "deploy"
 
@@ -28,6 +28,11 @@ def test_the_dockerfile_runs_serve_on_all_addresses_of_its_exposed_port() -> Non
     assert (args.host, args.port) == ("0.0.0.0", 8080)  # type: ignore[attr-defined]
     assert f"EXPOSE {args.port}" in lines  # type: ignore[attr-defined]
     assert "STOPSIGNAL SIGTERM" in lines
+    # the log key on a volume of its own, the folder made writable by the server's user
+    key = next(line for line in lines if line.startswith(f"ENV {ENV_LOG_KEY}="))
+    folder = str(Path(key.split("=", 1)[1]).parent)
+    assert f"VOLUME {folder}" in lines
+    assert any(f"chown audit:audit {folder}" in line for line in lines)
 
 
 def test_the_systemd_unit_runs_serve_on_loopback_with_the_database_from_its_env_file(
@@ -39,6 +44,11 @@ def test_the_systemd_unit_runs_serve_on_loopback_with_the_database_from_its_env_
     assert args.host == "127.0.0.1"  # type: ignore[attr-defined]
     assert settings["KillSignal"] == "SIGTERM" and settings["User"] != "root"
     assert f"#   {ENV_DATABASE}=postgresql://" in text  # what the env file must hold
+    # the log key where the service may write it (ProtectSystem=strict allows only its
+    # state directory)
+    assert settings["ProtectSystem"] == "strict"
+    key = settings["Environment"].removeprefix(f"{ENV_LOG_KEY}=")
+    assert Path(key).parent == Path("/var/lib") / settings["StateDirectory"]
 
 
 def test_compose_gives_the_server_its_database_by_the_variable_serve_reads() -> None:
@@ -46,5 +56,7 @@ def test_compose_gives_the_server_its_database_by_the_variable_serve_reads() -> 
     url = next(line for line in lines if line.startswith(f"{ENV_DATABASE}: "))
     assert url.removeprefix(f"{ENV_DATABASE}: ").startswith("postgresql://audit:")
     assert url.endswith("@db:5432/audit")  # the db service, its user and database
+    assert "- logkey:/srv/audit/keys  # the log's sealing key (back it up apart from pgdata)" \
+        in lines and "logkey:" in lines  # the Dockerfile's volume, named to outlive the container
     assert {"POSTGRES_USER: audit", "POSTGRES_DB: audit", "image: postgres:15",
             "dockerfile: deploy/Dockerfile", "condition: service_healthy"} <= set(lines)
