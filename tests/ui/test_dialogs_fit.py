@@ -21,6 +21,7 @@ from supervision_audit.services.signatures import sign
 from supervision_audit.services.signin import OpenStore
 from supervision_audit.services.staff import get_by_staff_id
 from supervision_audit.ui.common.layout_checks import fits_screen
+from supervision_audit.ui.widgets.dialog_body import DialogBody
 from tests.record_helpers import completed_record, signed_record
 from tests.ui.signed_in import actor_of
 
@@ -167,3 +168,41 @@ def test_the_dialog_opens_within_a_smaller_screen(qtbot, monkeypatch, store, act
     assert dialog.height() <= max(SMALL.height(), least.height()), dialog.size()
     dialog.close()
 
+
+LAPTOP_150 = QRect(0, 0, 853, 480)  # a 1280×720 laptop at 150 %, in logical pixels
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_the_dialog_fits_a_laptop_at_150_percent(qtbot, monkeypatch, store, actor, world,
+                                                 name) -> None:
+    """At 150 % a 1280×720 laptop is 853×480: the dialog can be that small, less its title
+    bar (a tall one scrolls its middle, its buttons in view), and opens no larger."""
+    monkeypatch.setattr(QScreen, "availableGeometry", lambda _screen: LAPTOP_150)
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    dialog = _factories(store, actor, world, parent)[name]()
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    QApplication.processEvents()
+    assert fits_screen(dialog, LAPTOP_150.width(), LAPTOP_150.height() - 30) is None
+    assert dialog.height() <= LAPTOP_150.height(), dialog.size()
+    dialog.close()
+
+
+def test_the_password_to_sign_is_in_view_at_150_percent(qtbot, monkeypatch, store, actor,
+                                                       world) -> None:
+    """The signing dialog's middle scrolls at 150 %: the password field, which has the
+    focus when it opens, is scrolled into view (not left below the buttons)."""
+    monkeypatch.setattr(QScreen, "availableGeometry", lambda _screen: LAPTOP_150)
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    dialog = _factories(store, actor, world, parent)["sign as supervisee"]()
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    body = dialog.findChild(DialogBody)
+    assert body is not None and body.verticalScrollBar().maximum() > 0  # it does scroll
+    dialog.password.setFocus()
+    viewport = body.viewport()
+    qtbot.waitUntil(lambda: viewport.rect().contains(
+        dialog.password.mapTo(viewport, dialog.password.rect().center())), timeout=3000)
+    dialog.close()

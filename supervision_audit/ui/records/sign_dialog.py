@@ -52,6 +52,7 @@ from supervision_audit.ui.records.record_data import (
     esc,
     sign_state,
 )
+from supervision_audit.ui.widgets.dialog_body import dialog_body
 from supervision_audit.ui.widgets.signature_pad import SignatureBox
 
 DISAGREE_LABEL = "Supervisee: I have read this record and disagree:"
@@ -133,13 +134,14 @@ class SignDialog(QDialog):
             self.sign_button = None
             self.buttons.addButton(QDialogButtonBox.StandardButton.Close)
         else:
-            layout.addWidget(self._who_box())
+            body = dialog_body(layout)  # scrolls on a shorter screen (150 %)
+            body.addWidget(self._who_box())
             side_by_side = QHBoxLayout()  # so that the dialog fits a 720-pixel screen
             side_by_side.setSpacing(12)
             side_by_side.addWidget(self._meaning_box(), 1)
             side_by_side.addWidget(self._drawing_box(), 1)
-            layout.addLayout(side_by_side)
-            layout.addWidget(self._password_box())
+            body.addLayout(side_by_side)
+            body.addWidget(self._password_box())
             self.sign_button = self.buttons.addButton("Sign",
                                                       QDialogButtonBox.ButtonRole.AcceptRole)
             self.sign_button.setObjectName("sign")

@@ -43,6 +43,7 @@ from supervision_audit.ui.signin.password_dialog import (
     button_box,
     with_problem,
 )
+from supervision_audit.ui.widgets.dialog_body import dialog_body
 
 ENCRYPT_TEXT = "Encrypt the database (recommended)"
 
@@ -115,9 +116,10 @@ class FirstRunDialog(QDialog):
         layout.addWidget(note_label(
             f"There is no database at {self.db_path} yet. Set up your organisation and its "
             "first administrator; you can add your staff and their accounts afterwards."))
-        layout.addWidget(organisation)
-        layout.addWidget(admin)
-        layout.addWidget(protection)
+        body = dialog_body(layout)  # scrolls on a shorter screen (150 %)
+        body.addWidget(organisation)
+        body.addWidget(admin)
+        body.addWidget(protection)
         layout.addWidget(self.problem)
         layout.addWidget(buttons)
         self.setMinimumWidth(560)

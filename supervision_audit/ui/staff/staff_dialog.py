@@ -40,8 +40,10 @@ from supervision_audit.services.staff import (
 from supervision_audit.text_rules import STAFF_TEXT_MAX
 from supervision_audit.ui.common import messages
 from supervision_audit.ui.common.accessible import name_fields
+from supervision_audit.ui.common.layout_checks import resize_within_screen
 from supervision_audit.ui.common.style import PROBLEM, note_label, problem_label, show_problem
 from supervision_audit.ui.widgets.date_field import DateField
+from supervision_audit.ui.widgets.dialog_body import dialog_body
 
 NO_SUPERVISOR = "(no supervisor)"
 
@@ -135,10 +137,11 @@ class StaffDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.setSpacing(10)
         layout.addWidget(self.banner)
-        layout.addWidget(person)
-        layout.addWidget(team)
-        layout.addWidget(contact)
-        layout.addStretch(1)
+        body = dialog_body(layout)  # scrolls on a shorter screen (150 %)
+        body.addWidget(person)
+        body.addWidget(team)
+        body.addWidget(contact)
+        body.addStretch(1)
         layout.addWidget(buttons)
         self.role.currentIndexChanged.connect(self._role_changed)
         for key in ("employment_start", "asye_start"):
@@ -147,6 +150,8 @@ class StaffDialog(QDialog):
         self._role_changed()
         self._clean = self._snapshot()
         self.setMinimumWidth(540)
+        hint = self.sizeHint()
+        resize_within_screen(self, hint.width(), hint.height())  # its middle scrolls
         name_fields(self)  # each field named after its caption, for screen readers
 
     def _group(self, title: str, rows: tuple[tuple[str, str, QWidget, bool, str], ...]
