@@ -29,12 +29,8 @@ from supervision_audit.db import Store
 from supervision_audit.errors import SupervisionAuditError, ValidationError
 from supervision_audit.forms import ASYE_TRACKER
 from supervision_audit.services.access import Action, Actor, permitted
-from supervision_audit.services.asye import get_tracker, save_tracker
-from supervision_audit.services.asye_export import (
-    export_asye_pdf,
-    tracker_row,
-    tracker_signatures,
-)
+from supervision_audit.services.asye import get_tracker, save_tracker, tracker_row
+from supervision_audit.services.asye_export import export_asye_pdf, tracker_signatures
 from supervision_audit.services.staff import get_staff
 from supervision_audit.ui.common import messages
 from supervision_audit.ui.common.style import note_label

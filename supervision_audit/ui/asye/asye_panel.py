@@ -39,9 +39,9 @@ from supervision_audit.services.asye import (
     completed_sessions,
     milestones,
     reflection_counts,
+    tracker_row,
     tracker_values,
 )
-from supervision_audit.services.asye_export import tracker_row
 from supervision_audit.services.staff import get_staff
 from supervision_audit.ui.asye.asye_charts import CadenceTimeline, ReflectionChart
 from supervision_audit.ui.asye.asye_dialog import TrackerDialog, export_tracker
