@@ -17,6 +17,7 @@ from supervision_audit import APP_NAME, __version__
 from supervision_audit.db import Store
 from supervision_audit.errors import SupervisionAuditError
 from supervision_audit.paths import font_path
+from supervision_audit.security.wipe import read_note
 from supervision_audit.services.access import Actor
 from supervision_audit.services.signin import OpenStore, is_encrypted, is_new
 from supervision_audit.ui.common import messages
@@ -27,6 +28,7 @@ from supervision_audit.ui.main_window import MainWindow
 from supervision_audit.ui.signin.first_run_dialog import FirstRunDialog
 from supervision_audit.ui.signin.password_dialog import ChangePasswordDialog, must_change_password
 from supervision_audit.ui.signin.sign_in_dialog import SignInDialog, StoreNotOpened
+from supervision_audit.ui.window.window_tools import WIPED_TITLE
 
 APP_FONT_FAMILY = "DejaVu Sans"
 APP_FONT_POINT_SIZE = 10
@@ -93,12 +95,28 @@ def _report_unexpected(kind: type[BaseException], exc: BaseException,
     messages.show_critical(QApplication.activeWindow(), APP_NAME, text)
 
 
+def wiped_text(db_path: Path) -> str | None:
+    """What to tell someone opening a store that was wiped from this machine (a closed
+    account's replica: its files are gone, a note says when and why), or None."""
+    note = read_note(db_path)
+    if note is None:
+        return None
+    return (f"{note}\n\nNothing was opened, and no new store was made in its place. Ask "
+            "your administrator if this is wrong; if your account is opened again, make a "
+            "new replica with 'replica init'.")
+
+
 def _sign_in(db_path: Path) -> OpenStore | int:
     """Open the store: first run for a new one, else the sign-in. An exit code when nothing
-    was opened (1 cancelled, 2 could not be opened, the reason shown)."""
+    was opened (1 cancelled, 2 could not be opened, the reason shown). A replica wiped from
+    this machine looks new, but its note is said instead of offering a first run there."""
     settings = app_settings()
     try:
         if is_new(db_path) and not is_encrypted(db_path):
+            wiped = wiped_text(db_path)
+            if wiped is not None:
+                messages.show_critical(None, WIPED_TITLE, wiped)
+                return 2
             opened = FirstRunDialog.ask(db_path)
         else:
             opened = SignInDialog.ask(db_path, str(settings.value("sign_in/username", "")))

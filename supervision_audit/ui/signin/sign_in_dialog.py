@@ -3,10 +3,14 @@ the way back in with the recovery key; the offer of a backup when the store is d
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
+    QApplication,
     QDialog,
     QFormLayout,
     QHBoxLayout,
@@ -19,6 +23,7 @@ from PySide6.QtWidgets import (
 from supervision_audit import APP_NAME
 from supervision_audit.errors import DamagedStoreError, SupervisionAuditError, WrongKeyError
 from supervision_audit.services.signin import OpenStore, is_encrypted, sign_in
+from supervision_audit.sync.trust import OfflineTooLong
 from supervision_audit.ui.admin import backup_ui
 from supervision_audit.ui.common.icons import icon
 from supervision_audit.ui.common.style import (
@@ -36,10 +41,14 @@ class StoreNotOpened(SupervisionAuditError):
     """The store was not opened, and the person has already been told why."""
 
 
+BUSY = "Signing in… (a laptop long away from the server reaches it first: up to 15 seconds)"
+
+
 class SignInDialog(QDialog):
     """After ``accept`` ``opened`` holds the store opened by the signed-in person. A wrong
-    name or password is said in the dialog, which stays open; any other reason the store
-    cannot be opened ends it, kept in ``failure``."""
+    name or password is said in the dialog, which stays open; so is a laptop's replica
+    refused for being offline too long (the person connects and tries again). Any other
+    reason the store cannot be opened ends it, kept in ``failure``."""
 
     def __init__(self, db_path: Path, username: str = "", parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -100,11 +109,16 @@ class SignInDialog(QDialog):
             self.username.setFocus()
             return False
         try:
-            self.opened = sign_in(self.db_path, self.username.text(), self.password.text())
+            with self.busy():
+                self.opened = sign_in(self.db_path, self.username.text(), self.password.text())
         except WrongKeyError as exc:
             self.say(str(exc))
             self.password.clear()
             self.password.setFocus()
+            return False
+        except OfflineTooLong as exc:  # the password was right: kept, to try again
+            self.say(str(exc))
+            self.sign_in_button.setFocus()
             return False
         except DamagedStoreError as exc:
             if not after_restore and backup_ui.offer_latest_backup(
@@ -121,6 +135,22 @@ class SignInDialog(QDialog):
         self.accept()
         return True
 
+    @contextmanager
+    def busy(self) -> Iterator[None]:
+        """While signing in (a moment for the password; for a laptop's replica long away from
+        the server, up to the 15 seconds it gives the server to answer): said under the
+        fields, the button off and the wait cursor shown."""
+        self.say(BUSY, good=True)
+        self.sign_in_button.setEnabled(False)
+        QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        QApplication.processEvents()  # painted before the wait
+        try:
+            yield
+        finally:
+            QGuiApplication.restoreOverrideCursor()
+            self.sign_in_button.setEnabled(True)
+            show_problem(self.problem, "")
+
     def use_recovery_key(self) -> None:
         """Set a new password with the recovery key, then sign in with it."""
         username = RecoveryDialog.ask(self.db_path, self.username.text().strip(), self)
@@ -136,6 +166,13 @@ class SignInDialog(QDialog):
         """A line under the fields: what went wrong (red), or good news (green)."""
         self.problem.setStyleSheet(f"color: {ACCENT if good else PROBLEM};")
         show_problem(self.problem, text)
+        layout = self.layout()
+        if self.isVisible() and layout is not None:  # a long reason (offline too long) whole
+            layout.activate()
+            need = (layout.heightForWidth(self.width()) if layout.hasHeightForWidth()
+                    else layout.sizeHint().height())
+            if self.height() < need:
+                self.resize(self.width(), need)
 
     @classmethod
     def ask(cls, db_path: Path, username: str = "") -> OpenStore | None:
