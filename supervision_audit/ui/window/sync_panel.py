@@ -46,6 +46,7 @@ from supervision_audit.sync.conflicts import Kept, dismiss, kept_changes, take_m
 from supervision_audit.sync.outbox import waiting
 from supervision_audit.sync.replica import State, read_state
 from supervision_audit.sync.replica_schema import is_replica
+from supervision_audit.sync.trust import AccountClosed
 from supervision_audit.ui.common.workers import Job, run_in_background
 from supervision_audit.wording import plural
 
@@ -64,12 +65,21 @@ class MainWindow(Protocol):
     def menuBar(self) -> QMenuBar: ...
     def refresh(self, select: uuid.UUID | None = None) -> None: ...
     def open_record_file(self, record_id: uuid.UUID) -> None: ...
+    def close_wiped_store(self, text: str) -> None: ...
 
 SYNC_EVERY_MS = 15 * 60_000
 WHAT = {"supervision_record": "Record", "signature": "Signature", "addendum": "Addendum",
         "contract": "Contract", "supervision_session": "Session", "action_item": "Action",
         "staff": "Staff", "team": "Team", "user_account": "Account", "setting": "Setting",
         "file_audit": "Audit", "asye_tracker": "ASYE tracker", "event_log": "Log entry"}
+
+
+@dataclass(frozen=True)
+class Wiped:
+    """The sync's outcome when the server said the account is closed: the replica has been
+    wiped under the window (``text`` says so, and what went with it)."""
+
+    text: str
 
 
 @dataclass(frozen=True)
@@ -219,9 +229,12 @@ class SyncControl(QObject):
         self.now_action.setEnabled(False)
         self.show_status()
 
-        def work(context: Any) -> SyncReport:
-            return sync_store(store, username, None,
-                              progress=lambda text: context.progress(0, 0, text))
+        def work(context: Any) -> SyncReport | Wiped:
+            try:
+                return sync_store(store, username, None,
+                                  progress=lambda text: context.progress(0, 0, text))
+            except AccountClosed as exc:  # the replica is gone: the window must not stay
+                return Wiped(str(exc))
 
         self.job = run_in_background(work)
         self.job.progress.connect(self._on_progress)
@@ -240,6 +253,9 @@ class SyncControl(QObject):
         self.synced.emit()
 
     def _on_done(self, report: object) -> None:
+        if isinstance(report, Wiped):
+            self._on_wiped(report.text)
+            return
         self.report = report if isinstance(report, SyncReport) else None
         self.error = ""
         self._end()
@@ -250,6 +266,18 @@ class SyncControl(QObject):
     def _on_failed(self, message: str) -> None:
         self.error = message
         self._end()
+
+    def _on_wiped(self, text: str) -> None:
+        """The account was closed and its replica wiped: no more syncs, nothing more read
+        from the store; the window says so and closes."""
+        self.job = None
+        self.timer.stop()
+        self.now_action.setEnabled(False)
+        self.status_action.setEnabled(False)
+        self.error = text
+        self.label.setText('<span style="color:#b00020">Replica wiped: '
+                           f'{escape(text.split(". ")[0])}</span>')
+        self.window.close_wiped_store(text)
 
     def open_status(self) -> SyncStatusDialog:
         dialog = SyncStatusDialog(self)

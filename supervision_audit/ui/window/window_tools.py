@@ -25,6 +25,7 @@ HEAVY_MODULES = ("supervision_audit.exports.pdf", "supervision_audit.exports.xls
                  "pyhanko.pdf_utils.incremental_writer", "pypdfium2")
 PRELOAD_AFTER_MS = 2000
 CHECKING_MESSAGE = "Checking the database in the background; a save waits for it…"
+WIPED_TITLE = "This laptop's replica was wiped"
 
 
 class ToolsMixin:
@@ -203,11 +204,28 @@ class ToolsMixin:
         if self.idle_lock is not None:
             self.idle_lock.lock()
 
-    def sign_out(self) -> None:
-        """End the session (open dialogs close unsaved); the app asks for a sign-in again."""
-        self.sign_in_again = True
+    def _close_dialogs(self) -> None:
         for dialog in self.findChildren(QDialog):
             if dialog.isVisible():
                 dialog.done(QDialog.DialogCode.Rejected)
+
+    def sign_out(self) -> None:
+        """End the session (open dialogs close unsaved); the app asks for a sign-in again."""
+        self.sign_in_again = True
+        self._close_dialogs()
+        self.close()
+
+    def close_wiped_store(self, text: str) -> None:
+        """The store was wiped under the window (its account closed, said by the server at a
+        sync): nothing can read or write it any more. No backup is taken of it, no lock or
+        timer touches it; open dialogs close, the person is told ``text``, and the window
+        closes (no sign-in again: there is nothing left here to sign in to)."""
+        self.auto_backup.enabled = False
+        self.auto_backup.stop()
+        if self.idle_lock is not None:
+            self.idle_lock.stop()
+        self._close_dialogs()
+        messages.show_critical(self, WIPED_TITLE, text)
+        self.sign_in_again = False
         self.close()
 
