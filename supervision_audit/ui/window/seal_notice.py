@@ -1,7 +1,9 @@
 """Before anything is exported: while the organisation's seal is not set up, a line across
 the top of the window says that exported PDFs will not be sealed, and how that is put right.
 An administrator is offered the set-up there and then (the first time they sign in to a new
-store, and until it is done); anyone else is told who does it."""
+store, and until it is done); anyone else is told who does it. On a laptop's replica the
+seal is the server's (the laptop holds its certificate, not its key): the line says that
+records exported there are sealed by the server at the next sync, and what is not."""
 
 from __future__ import annotations
 
@@ -10,12 +12,15 @@ from PySide6.QtWidgets import QDialog, QFrame, QHBoxLayout, QLabel, QPushButton,
 
 from supervision_audit.db import Store
 from supervision_audit.services.access import Action, Actor, permitted
-from supervision_audit.services.seal_setup import seal_ready
+from supervision_audit.services.seal_setup import seal_ready, sealed_elsewhere
 from supervision_audit.ui.common.style import WARNING_BG, WARNING_FG
 
 UNSEALED = ("Exported PDFs will not be sealed: without the organisation's seal, nobody can "
             "later tell an altered copy from the record.")
 ASK_ADMIN = " An administrator sets the seal up (Admin > Signing certificate)."
+BY_THE_SERVER = ("Records exported on this laptop are sealed by the organisation's server at "
+                 "the next sync (until then each page says \"Not yet sealed\"). Other exports "
+                 "from the laptop (contracts, the whole file, audits) are not sealed.")
 
 
 class SealNotice(QFrame):
@@ -32,12 +37,11 @@ class SealNotice(QFrame):
                            f" QFrame#seal_notice QLabel {{ color: {WARNING_FG}; }}")
         with store.read() as session:
             self.may_set_up = permitted(session, actor, Action.MANAGE_CERTIFICATE)
-        self.text = QLabel(UNSEALED + ("" if self.may_set_up else ASK_ADMIN))
+        self.text = QLabel()
         self.text.setObjectName("seal_notice_text")
         self.text.setWordWrap(True)
         self.set_up_button = QPushButton("Set up the seal…")
         self.set_up_button.setObjectName("set_up_seal")
-        self.set_up_button.setVisible(self.may_set_up)
         self.set_up_button.clicked.connect(lambda _c=False: self.set_up())
         row = QHBoxLayout(self)
         row.setContentsMargins(12, 4, 12, 4)
@@ -46,9 +50,16 @@ class SealNotice(QFrame):
         self.check()
 
     def check(self) -> bool:
-        """Show the notice while no seal is set up; True when it shows."""
+        """Show the notice while this store cannot seal its exports itself; True when it
+        shows (a replica's says the server seals them; nothing to set up there)."""
         with self.store.read() as session:
             missing = not seal_ready(session)
+            elsewhere = missing and sealed_elsewhere(session)
+        if elsewhere:
+            self.text.setText(BY_THE_SERVER)
+        else:
+            self.text.setText(UNSEALED + ("" if self.may_set_up else ASK_ADMIN))
+        self.set_up_button.setVisible(self.may_set_up and not elsewhere)
         self.setVisible(missing and not self.actor.is_system)
         return missing
 
