@@ -52,10 +52,16 @@ from supervision_audit.ui.records.record_data import (
     esc,
     sign_state,
 )
-from supervision_audit.ui.widgets.dialog_body import dialog_body
+from supervision_audit.ui.widgets.dialog_body import (
+    DialogBody,
+    WidthWatch,
+    dialog_body,
+    stack_when_narrow,
+)
 from supervision_audit.ui.widgets.signature_pad import SignatureBox
 
 DISAGREE_LABEL = "Supervisee: I have read this record and disagree:"
+WIDTH = 860  # where the screen allows: the meaning and the drawn signature side by side
 
 
 def describe(session: Session, kind: str, record_id: uuid.UUID) -> str:
@@ -136,11 +142,13 @@ class SignDialog(QDialog):
         else:
             body = dialog_body(layout)  # scrolls on a shorter screen (150 %)
             body.addWidget(self._who_box())
-            side_by_side = QHBoxLayout()  # so that the dialog fits a 720-pixel screen
-            side_by_side.setSpacing(12)
-            side_by_side.addWidget(self._meaning_box(), 1)
-            side_by_side.addWidget(self._drawing_box(), 1)
-            body.addLayout(side_by_side)
+            # side by side so that the dialog fits a 720-pixel screen; one above the other
+            # where it is too narrow for both (640 wide at 200 %)
+            self.panes = QHBoxLayout()
+            self.panes.setSpacing(12)
+            self.panes.addWidget(self._meaning_box(), 1)
+            self.panes.addWidget(self._drawing_box(), 1)
+            body.addLayout(self.panes)
             body.addWidget(self._password_box())
             self.sign_button = self.buttons.addButton("Sign",
                                                       QDialogButtonBox.ButtonRole.AcceptRole)
@@ -151,7 +159,14 @@ class SignDialog(QDialog):
             self._signer_changed()
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
-        resize_within_screen(self, 860 if self.signers else 600, self.sizeHint().height())
+        if self.signers:  # the panes turned for the width it opens at, then as it changes
+            resize_within_screen(self, WIDTH, self.sizeHint().height())
+            body_area = self.findChild(DialogBody)
+            margins = layout.contentsMargins().left() + layout.contentsMargins().right()
+            stack_when_narrow(self.panes, body_area.room(self.width() - margins))
+            WidthWatch(body_area, lambda width: stack_when_narrow(self.panes,
+                                                                  body_area.room(width)))
+        resize_within_screen(self, WIDTH if self.signers else 600, self.sizeHint().height())
         if self.signers:
             (self.typed_name if self.in_person else self.password).setFocus()
 

@@ -7,7 +7,7 @@ was drawn, on a transparent background, ready to print on a record.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import (
     QColor,
     QImage,
@@ -35,7 +35,7 @@ class SignaturePad(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("signature_pad")
-        self.setMinimumSize(380, 130)
+        self.setMinimumSize(280, 130)  # fills the width it has; room to sign in at least
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.setFixedHeight(150)
         self.setCursor(Qt.CursorShape.CrossCursor)
@@ -46,6 +46,10 @@ class SignaturePad(QWidget):
         self.strokes: list[Stroke] = []
         self._drawing = False
         self.required = False  # shown with a red border while empty
+
+    def sizeHint(self) -> QSize:  # noqa: N802 (Qt's name)
+        """The width it likes where there is room; it shrinks to its minimum where not."""
+        return QSize(380, 150)
 
     # -- state ------------------------------------------------------------------------
     def is_empty(self) -> bool:
