@@ -95,12 +95,17 @@ class ToolsMixin:
                                 "Backup folder and schedule; back up or restore")
         self.certificate_action = a("Signing &certificate…", self.open_certificate, "", "",
                                     "The certificate exported records are sealed with")
+        self.migrate_monitoring_action = a(
+            "Import &historical monitoring sheets…", self.import_historical_monitoring, "", "",
+            "Bring in past monitoring sheets for anyone, in any team (the migration role)")
         with self.store.read() as session:  # administration: shown only to those who may
             for action, permission in ((self.accounts_action, Action.MANAGE_ACCOUNTS),
                                        (self.access_log_action, Action.VIEW_LOG),
                                        (self.subject_access_action, Action.SUBJECT_ACCESS),
                                        (self.backups_action, Action.MANAGE_BACKUPS),
-                                       (self.certificate_action, Action.MANAGE_CERTIFICATE)):
+                                       (self.certificate_action, Action.MANAGE_CERTIFICATE),
+                                       (self.migrate_monitoring_action,
+                                        Action.MIGRATE_MONITORING)):
                 action.setVisible(permitted(session, self.actor, permission))
         self.change_password_action = a("&Change my password…", self.change_password)
         self.lock_action = a("&Lock now", self.lock, "Ctrl+L")
@@ -121,6 +126,8 @@ class ToolsMixin:
                                     self.subject_access_action])
         self.admin_menu.addSeparator()
         self.admin_menu.addActions([self.backups_action, self.certificate_action])
+        self.admin_menu.addSeparator()
+        self.admin_menu.addAction(self.migrate_monitoring_action)
         self.admin_menu.menuAction().setVisible(any(
             a.isVisible() for a in self.admin_menu.actions() if not a.isSeparator()))
         self.account_menu = bar.addMenu("A&ccount")
@@ -181,6 +188,18 @@ class ToolsMixin:
     def open_subject_access(self) -> None:
         self._open_tool("Subject access export",
                         lambda: SubjectAccessDialog(self.store, self.actor, self))
+
+    def import_historical_monitoring(self) -> None:
+        """The migration role: past monitoring sheets for anyone, then what came in."""
+        from supervision_audit.ui.monitoring.migration_import import TITLE, ask_and_import
+
+        try:
+            dialog = ask_and_import(self.store, self.actor, self)  # type: ignore[arg-type]
+        except SupervisionAuditError as exc:
+            messages.show_error(self, TITLE, str(exc))  # type: ignore[arg-type]
+            return
+        if dialog is not None:
+            self._open_dialog(dialog, lambda: None)  # type: ignore[attr-defined]
 
     def open_backups(self) -> None:
         self._open_tool("Backups", self._backups_dialog)
