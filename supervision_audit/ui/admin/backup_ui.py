@@ -46,6 +46,7 @@ from supervision_audit.ui.common.window_state import app_settings
 from supervision_audit.ui.common.workers import background_stopped
 from supervision_audit.ui.reports.access_log_dialog import data_table
 from supervision_audit.ui.signin.password_dialog import MARGINS, button_box
+from supervision_audit.ui.widgets.dialog_body import dialog_body
 
 DEFAULT_EVERY_MINUTES = 60
 
@@ -217,14 +218,18 @@ class BackupsDialog(QDialog):
         layout.setContentsMargins(*MARGINS)
         layout.setSpacing(10)
         layout.addWidget(heading_label("Backups", 1.3))
-        layout.addWidget(note_label(
+        body = dialog_body(layout)  # scrolls on a short screen (200 %), the buttons in view
+        body.setSpacing(10)
+        body.addWidget(note_label(
             "Every signed-in user's copy of the app backs up this database when its window "
             "closes and on the schedule below, into the folder below; older backups are "
             "thinned out by day, week and month. Backups are encrypted like the database and "
             "are checked before a restore."))
-        layout.addLayout(form)
-        layout.addWidget(self.table, 1)
-        layout.addWidget(self.status)
+        body.addLayout(form)
+        self.table.setMinimumHeight(self.table.horizontalHeader().sizeHint().height()
+                                    + 4 * self.table.verticalHeader().defaultSectionSize())
+        body.addWidget(self.table, 1)
+        body.addWidget(self.status)
         layout.addLayout(actions)
         layout.addWidget(buttons)
         resize_within_screen(self, 720, 520)
