@@ -4,6 +4,9 @@ was last widened."""
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
@@ -14,6 +17,7 @@ from supervision_audit.ui.common.layout_checks import scrolls_sideways
 from tests.ui.driving import click_row
 
 SCREEN = (1280, 720)
+SHOTS = os.environ.get("SUPERVISION_AUDIT_SHOTS")
 
 
 @pytest.fixture
@@ -84,3 +88,39 @@ def test_a_small_window_puts_the_file_under_the_staff_list(qtbot, window) -> Non
     window.resize(*SCREEN)
     horizontal = Qt.Orientation.Horizontal
     qtbot.waitUntil(lambda: window.splitter.orientation() == horizontal, timeout=3000)
+
+
+def test_at_640_wide_a_click_on_a_person_scrolls_down_to_their_file(qtbot, window) -> None:
+    """With the staff list above the file (a laptop at 200 %), the hint says the list is
+    above, and a click on a person brings their file into view below it; side by side again,
+    the hint says the list is on the left."""
+    hint = window.file_view.placeholder
+    assert hint.text() == "Choose a person on the left to see their supervision file."
+    window.resize(640, 360)
+    qtbot.waitUntil(lambda: window.splitter.orientation() == Qt.Orientation.Vertical,
+                    timeout=3000)
+    assert window.file_view.currentWidget() is hint and hint.isVisible()
+    assert hint.text() == "Choose a person above to see their supervision file."
+    if SHOTS:
+        window.grab().save(str(Path(SHOTS) / "narrow_nobody_chosen.png"))
+    bar = window.page_scroll.verticalScrollBar()  # the pages scroll, once laid out
+    qtbot.waitUntil(lambda: bar.maximum() > 0, timeout=3000)
+    assert bar.value() == 0
+    viewport = window.page_scroll.viewport()
+    file_top = window.file_view.mapTo(viewport, window.file_view.rect().topLeft())
+    assert file_top.y() > viewport.height() // 2
+    names = window.staff_page.visible_names()
+    click_row(window.staff_page.view, names[-1])
+    assert window.file_view.file.name == names[-1]
+    qtbot.waitUntil(lambda: bar.value() > 0, timeout=3000)
+    top = window.file_view.mapTo(viewport, window.file_view.rect().topLeft())
+    if SHOTS:
+        window.grab().save(str(Path(SHOTS) / "narrow_file_shown.png"))
+    assert viewport.rect().contains(top)  # the top of the file in view, moved up
+    assert top.y() < file_top.y()
+    # as far up as the pages go: the file's top at the top, or the pages scrolled to the end
+    assert top.y() <= 2 or bar.value() == bar.maximum()
+    window.resize(*SCREEN)
+    qtbot.waitUntil(lambda: window.splitter.orientation() == Qt.Orientation.Horizontal,
+                    timeout=3000)
+    assert hint.text() == "Choose a person on the left to see their supervision file."

@@ -58,14 +58,18 @@ def _shown(value: object) -> str:
     return str(value) if value else "—"
 
 
+def placeholder_text(*, above: bool) -> str:
+    """The hint while nobody is chosen, saying where the staff list is."""
+    return f"Choose a person {'above' if above else 'on the left'} to see their supervision file."
+
+
 class FileView(QStackedWidget):
     """Shows a ``SupervisionFile`` (or a hint when nobody is chosen). The contract
     panel's requests are passed on as ``panel.open_requested`` etc."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.placeholder = note_label("Choose a person on the left to see their supervision "
-                                      "file.")
+        self.placeholder = note_label(placeholder_text(above=False))
         self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.addWidget(self.placeholder)
 
@@ -105,6 +109,10 @@ class FileView(QStackedWidget):
         self.file: SupervisionFile | None = None
 
     # -- building ---------------------------------------------------------------------
+    def set_list_above(self, above: bool) -> None:
+        """Where the staff list is (above the file when the window is narrow)."""
+        self.placeholder.setText(placeholder_text(above=above))
+
     def _header(self) -> QWidget:
         box = QFrame()
         box.setObjectName("file_header")

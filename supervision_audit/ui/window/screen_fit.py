@@ -4,7 +4,8 @@ page, and panes that sit side by side (the staff list and the file; the dashboar
 and chart, and its tiles) go one above the other when the window is too narrow for both,
 so that nothing scrolls sideways and the status bar stays on screen. The control with the
 focus is scrolled into view (the keys that move into the file, Tab), never left hidden below
-the window's edge."""
+the window's edge. With the staff list above the file, a click on a person scrolls down to
+their file, and the hint while nobody is chosen says the list is above."""
 
 from __future__ import annotations
 
@@ -51,6 +52,10 @@ class ScreenFit(QObject):
         app = QApplication.instance()
         if isinstance(app, QApplication):
             app.focusChanged.connect(self._focus_changed)
+        staff_page = getattr(window, "staff_page", None)
+        if staff_page is not None:  # a click on a person (the keys move the focus there)
+            staff_page.view.clicked.connect(
+                lambda _index: QTimer.singleShot(0, self, self.show_file))
 
     def _focus_changed(self, _old: QWidget | None, new: QWidget | None) -> None:
         if new is not None and shiboken6.isValid(self) and new.window() is self.window:
@@ -77,7 +82,24 @@ class ScreenFit(QObject):
         dashboard = getattr(window, "dashboard", None)
         if dashboard is not None:
             dashboard.fit_width(room)
-        stack_when_narrow(window.splitter, room)  # type: ignore[attr-defined]
+        stacked = stack_when_narrow(window.splitter, room)  # type: ignore[attr-defined]
+        file_view = getattr(window, "file_view", None)
+        if file_view is not None:
+            file_view.set_list_above(stacked)
+
+    def show_file(self) -> None:
+        """With the staff list above the file, scroll the pages down to the top of the file
+        (once the person chosen is shown in it); side by side, nothing to do."""
+        splitter = getattr(self.window, "splitter", None)
+        if (not shiboken6.isValid(self) or splitter is None
+                or splitter.orientation() != Qt.Orientation.Vertical):
+            return
+        content = self.scroll.widget()
+        file_side = splitter.widget(1)
+        if file_side is None or not content.isAncestorOf(file_side):
+            return
+        bar = self.scroll.verticalScrollBar()
+        bar.setValue(min(file_side.mapTo(content, QPoint(0, 0)).y(), bar.maximum()))
 
     def show_focus(self, widget: QWidget | None) -> None:
         """Scroll the pages so that ``widget``, which has the focus, is in view: the part
