@@ -115,18 +115,53 @@ def test_build_writes_the_workbook_while_the_window_keeps_running(qtbot, dialog,
     assert dialog.build_button.isEnabled() and not dialog.cancel_button.isEnabled()
 
 
-def test_cancel_writes_nothing(qtbot, dialog, tmp_path, monkeypatch) -> None:
-    hold = threading.Event()
-    _slowed(monkeypatch, hold)
+def _held_before(monkeypatch, request, step: int) -> tuple[threading.Event, threading.Event]:
+    """The real build, stopped in its own check for cancelling before step ``step`` (steps
+    0 to ``step`` - 1 reported) until the test lets it go: ``waiting`` is set once it is
+    there, ``go`` lets the check answer. Nothing is timed: the worker waits for the test,
+    never for a clock (released at teardown too, so that a failing test leaves no thread
+    waiting)."""
+    waiting, go = threading.Event(), threading.Event()
+    request.addfinalizer(go.set)
+
+    def build(session, actor, month, out, *, progress, cancelled, today=None):
+        reported: list[int] = []
+
+        def ticked(done: int, total: int, what: str) -> None:
+            reported.append(done)
+            progress(done, total, what)
+
+        def asked() -> bool:
+            if len(reported) == step and not go.is_set():
+                waiting.set()
+                go.wait()
+            return cancelled()
+        return REAL_BUILD(session, actor, month, out, progress=ticked, cancelled=asked,
+                          today=today)
+    monkeypatch.setattr(monthly_return, "build_monthly_return", build)
+    return waiting, go
+
+
+def test_cancel_writes_nothing(qtbot, dialog, tmp_path, monkeypatch, request) -> None:
+    """Cancel is pressed while the build waits in its check before step 3, and only then is
+    the check answered: it answers "cancelled", so the build stops there, whatever the
+    machine's load. (It used to be held in a progress report with a 10-second limit, after
+    which it went on and wrote the workbook, and the cancel was first looked at only after
+    the twelve months' figures that follow that report.)"""
+    waiting, go = _held_before(monkeypatch, request, step=3)
     folder = tmp_path / "out"
     folder.mkdir()
     dialog.path.setText(str(folder / "return.xlsx"))
-    dialog.build_button.click()
-    qtbot.waitUntil(lambda: dialog.progress.value() == 2, timeout=10_000)
+    qtbot.mouseClick(dialog.build_button, Qt.MouseButton.LeftButton)
+    job = dialog.job
+    assert job is not None
+    qtbot.waitUntil(lambda: waiting.is_set() and dialog.progress.value() == 2,
+                    timeout=60_000)
     assert dialog.step.text() == "Twelve months in timescale…"
-    with qtbot.waitSignal(dialog.job.cancelled, timeout=10_000):
+    with qtbot.waitSignal(job.cancelled, timeout=60_000):
         qtbot.mouseClick(dialog.cancel_button, Qt.MouseButton.LeftButton)
-        hold.set()
+        assert job.cancel_requested and dialog.step.text() == "Cancelling…"
+        go.set()
     assert list(folder.iterdir()) == []  # no workbook, no half-written temporary file
     assert dialog.result.text() == "Cancelled: nothing was written."
     qtbot.waitUntil(lambda: dialog.build_button.isEnabled())
