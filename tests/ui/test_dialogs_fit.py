@@ -206,3 +206,130 @@ def test_the_password_to_sign_is_in_view_at_150_percent(qtbot, monkeypatch, stor
     qtbot.waitUntil(lambda: viewport.rect().contains(
         dialog.password.mapTo(viewport, dialog.password.rect().center())), timeout=3000)
     dialog.close()
+
+
+LAPTOP_200 = QRect(0, 0, 640, 360)  # a 1280×720 laptop at 200 %, in logical pixels
+NOT_YET_AT_200 = {  # what still does not fit 640×360, and why
+    "addendum": "opens 363 high",
+    "observation": "at least 334 high (with its title bar, more than 360)",
+    "access log": "at least 796 wide",
+    "recovery key": "opens 409 high",
+}
+
+
+@pytest.mark.parametrize("name", [
+    pytest.param(name, marks=pytest.mark.xfail(strict=True, reason=NOT_YET_AT_200[name]))
+    if name in NOT_YET_AT_200 else name for name in NAMES])
+def test_the_dialog_fits_a_laptop_at_200_percent(qtbot, monkeypatch, store, actor, world,
+                                                 name) -> None:
+    """At 200 % a 1280×720 laptop is 640×360: the dialog can be that small, less its title
+    bar (side-by-side panes stack, long lines wrap, a tall middle scrolls with its buttons in
+    view), and opens no larger."""
+    monkeypatch.setattr(QScreen, "availableGeometry", lambda _screen: LAPTOP_200)
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    dialog = _factories(store, actor, world, parent)[name]()
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    QApplication.processEvents()
+    assert fits_screen(dialog, LAPTOP_200.width(), LAPTOP_200.height() - 30) is None
+    assert dialog.width() <= LAPTOP_200.width(), dialog.size()
+    assert dialog.height() <= LAPTOP_200.height(), dialog.size()
+    dialog.close()
+
+
+def test_signing_stacks_its_panes_at_200_percent(qtbot, monkeypatch, store, actor,
+                                                 world) -> None:
+    """At 640 wide what a signature means goes above the drawn signature, whose pad takes
+    the width there is; widened (or on a larger screen) they stand side by side again."""
+    monkeypatch.setattr(QScreen, "availableGeometry", lambda _screen: LAPTOP_200)
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    dialog = _factories(store, actor, world, parent)["sign as supervisee"]()
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    QApplication.processEvents()
+    meaning, drawing = dialog.findChild(QWidget, "meaning_box"), dialog.drawing_box
+    assert drawing.y() > meaning.y() + meaning.height() - 1  # one above the other
+    assert dialog.pad.width() > drawing.width() - 40  # the pad fills the box's width
+    assert dialog.findChild(DialogBody).horizontalScrollBar().maximum() == 0
+    dialog.resize(1100, dialog.height())
+    qtbot.waitUntil(lambda: abs(drawing.y() - meaning.y()) < 2, timeout=3000)  # side by side
+    assert drawing.x() > meaning.x() + meaning.width() - 1
+    dialog.close()
+
+
+def test_backups_scroll_their_middle_at_200_percent(qtbot, monkeypatch, store, actor,
+                                                    world) -> None:
+    """At 360 high the backups dialog's middle scrolls: no field is squashed below its
+    height, and "Back up now", "Restore selected…" and Close stay in view."""
+    monkeypatch.setattr(QScreen, "availableGeometry", lambda _screen: LAPTOP_200)
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    dialog = _factories(store, actor, world, parent)["backups"]()
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    QApplication.processEvents()
+    for field in (dialog.folder, dialog.every, dialog.kept):
+        assert field.height() >= field.minimumSizeHint().height(), field.objectName()
+    body = dialog.findChild(DialogBody)
+    assert body is not None and body.verticalScrollBar().maximum() > 0
+    for button in (dialog.backup_button, dialog.restore_button):
+        corner = button.mapTo(dialog, button.rect().bottomRight())
+        assert dialog.rect().contains(corner), button.text()
+        assert not body.isAncestorOf(button)
+    dialog.close()
+
+
+def _audit_at(qtbot, monkeypatch, store, actor, world, screen: QRect):  # type: ignore[no-untyped-def]
+    monkeypatch.setattr(QScreen, "availableGeometry", lambda _screen: screen)
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    dialog = _factories(store, actor, world, parent)["audit"]()
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    QApplication.processEvents()
+    return parent, dialog
+
+
+def test_the_audit_reflows_at_200_percent(qtbot, monkeypatch, store, actor, world) -> None:
+    """At 640 wide the audit's form does not scroll sideways: each subject's evidence is
+    below its questions, the details are one column, the chips are below the title and the
+    introduction scrolls with the form; on a 1440×900 screen all stays side by side."""
+    _parent, dialog = _audit_at(qtbot, monkeypatch, store, actor, world, LAPTOP_200)
+    scroll = dialog.editor.scroll
+    assert scroll.horizontalScrollBar().maximum() == 0
+    section = dialog.editor.findChild(QWidget, "section_contract")
+    card = dialog.cards["contract"]
+    assert card.y() >= section.y() + section.height()  # below it
+    assert card.width() >= section.width() - 2  # as wide
+    supervisor, team = dialog.editor.widget_for("supervisor_name"), dialog.editor.widget_for(
+        "team")
+    assert team.y() > supervisor.y() and abs(team.x() - supervisor.x()) < 2  # one column
+    title, chips = dialog.findChild(QWidget, "audit_title"), dialog.findChild(QWidget,
+                                                                            "audit_chips")
+    assert chips.y() >= title.y() + title.height()
+    assert scroll.widget().isAncestorOf(dialog.intro)
+    dialog._dirty = False
+    dialog.close()
+
+
+def test_the_audit_stays_side_by_side_on_a_large_screen(qtbot, monkeypatch, store, actor,
+                                                        world) -> None:
+    _parent, dialog = _audit_at(qtbot, monkeypatch, store, actor, world, QRect(0, 0, 1440, 870))
+    section = dialog.editor.findChild(QWidget, "section_contract")
+    card = dialog.cards["contract"]
+    assert card.x() > section.x() + section.width() and abs(card.y() - section.y()) < 20
+    supervisor, team = dialog.editor.widget_for("supervisor_name"), dialog.editor.widget_for(
+        "team")
+    assert abs(team.y() - supervisor.y()) < 2 and team.x() > supervisor.x()  # two columns
+    title, chips = dialog.findChild(QWidget, "audit_title"), dialog.findChild(QWidget,
+                                                                            "audit_chips")
+    assert abs(chips.y() - title.y()) < 2
+    assert not dialog.editor.scroll.widget().isAncestorOf(dialog.intro)
+    dialog.resize(700, dialog.height())  # made narrow by hand: its evidence goes below
+    qtbot.waitUntil(lambda: dialog.cards["contract"].y() > section.y(), timeout=3000)
+    qtbot.waitUntil(lambda: dialog.editor.scroll.horizontalScrollBar().maximum() == 0,
+                    timeout=3000)
+    dialog._dirty = False
+    dialog.close()

@@ -46,6 +46,7 @@ from supervision_audit.ui.audits.audit_evidence_view import (
     EvidenceCard,
     EvidenceListDialog,
 )
+from supervision_audit.ui.audits.audit_fit import AuditFit, FormGrid
 from supervision_audit.ui.common import messages
 from supervision_audit.ui.common.style import NOTE, PROBLEM, chip_style, heading_label, note_label
 from supervision_audit.ui.records.record_trail import TrailView, load_trail
@@ -111,6 +112,7 @@ class AuditDialog(QDialog):
         self.editor = FormEditor(AUDIT, self, show_title=False)
         self.editor.set_values(values)
         self.cards: dict[str, EvidenceCard] = {}
+        self.rows: list[QHBoxLayout] = []
         self._place_evidence()
         self._place_judgement_card()
         self._place_actions_note()
@@ -133,7 +135,13 @@ class AuditDialog(QDialog):
         layout.addLayout(self._footer())
         self.refresh()
         self._saved_values = self.editor.values()  # what the store holds, as on screen
+        boxes = [self.editor.findChild(QGroupBox, f"section_{key}")
+                 for key in ("header", "judgement_section")]
+        self.fit = AuditFit(self, self.top, self.intro, self.editor.scroll, self.rows,
+                            [FormGrid(box, grid) for box in boxes if box is not None
+                             for grid in box.findChildren(QGridLayout)])
         self._size_to_screen()
+        self.fit.fit_heading(self.width())
 
     # -- building ---------------------------------------------------------------------
     def _body(self) -> QVBoxLayout:
@@ -148,6 +156,7 @@ class AuditDialog(QDialog):
         row = QWidget()
         row.setObjectName(f"row_{key}")
         pair = QHBoxLayout(row)
+        self.rows.append(pair)  # below the section where the dialog is narrow
         pair.setContentsMargins(0, 0, 0, 0)
         pair.setSpacing(12)
         pair.addWidget(box, stretch[0])
@@ -239,28 +248,40 @@ class AuditDialog(QDialog):
         column = QVBoxLayout(box)
         column.setContentsMargins(16, 0, 16, 0)
         column.setSpacing(2)
-        top = QHBoxLayout()
-        top.addWidget(heading_label("Supervision file audit", 1.45))
-        top.addSpacing(8)
+        self.top = QHBoxLayout()  # the chips on a line of their own where it is narrow
+        self.top.setSpacing(8)
+        title = QWidget()
+        title.setObjectName("audit_title")
+        line = QHBoxLayout(title)
+        line.setContentsMargins(0, 0, 0, 0)
+        line.addWidget(heading_label("Supervision file audit", 1.45))
+        line.addSpacing(8)
         reference = QLabel(AUDIT.reference)
         reference.setStyleSheet(f"color: {NOTE};")
-        top.addWidget(reference, 0, Qt.AlignmentFlag.AlignBottom)
-        top.addStretch(1)
+        line.addWidget(reference, 0, Qt.AlignmentFlag.AlignBottom)
+        line.addStretch(1)
+        self.top.addWidget(title)
+        chips = QWidget()
+        chips.setObjectName("audit_chips")
+        line = QHBoxLayout(chips)
+        line.setContentsMargins(0, 0, 0, 0)
+        line.addStretch(1)
         self.answers_chip = QLabel()
         self.answers_chip.setObjectName("answers_chip")
         self.answers_chip.setStyleSheet(chip_style("neutral"))
-        top.addWidget(self.answers_chip, 0, Qt.AlignmentFlag.AlignVCenter)
+        line.addWidget(self.answers_chip, 0, Qt.AlignmentFlag.AlignVCenter)
         self.status_chip = QLabel()
         self.status_chip.setObjectName("status_chip")
         self._show_state()
-        top.addWidget(self.status_chip, 0, Qt.AlignmentFlag.AlignVCenter)
-        column.addLayout(top)
+        line.addWidget(self.status_chip, 0, Qt.AlignmentFlag.AlignVCenter)
+        self.top.addWidget(chips, 1)
+        column.addLayout(self.top)
         self.about = note_label("")
         self.about.setObjectName("audit_about")
         self._show_period(str(self.editor.values().get("period", "")))
         column.addWidget(self.about)
-        intro = ("Each subject starts with the answer the file's evidence suggests (on the "
-                 "right, with the records behind each figure). The answers are yours: "
+        intro = ("Each subject starts with the answer the file's evidence suggests (shown "
+                 "with it, with the records behind each figure). The answers are yours: "
                  "overruling the evidence needs a comment, and the audit keeps both."
                  if self.editable else "This audit is shown read-only." +
                  (" It is complete: its actions are tracked in the supervisor's own "
@@ -354,7 +375,7 @@ class AuditDialog(QDialog):
         chosen = values.get("judgement")
         rationale = str(values.get("judgement_rationale") or "").strip()
         if not chosen:
-            text, colour = "Choose the overall judgement on the left.", NOTE
+            text, colour = "Choose the overall judgement.", NOTE
         elif chosen == suggested:
             text, colour = "✓ Your judgement is the one the answers suggest.", NOTE
         elif rationale:
