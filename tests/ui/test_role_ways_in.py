@@ -119,7 +119,8 @@ def test_an_administrator_manages_staff_and_reads_no_file(open_as) -> None:
     assert shown["Staff"] == ["New person…", "Edit person…", "Mark as left…"]
     assert "Record" not in shown
     assert shown["Admin"] == ["Accounts…", "Access log…", "Subject access export…",
-                              "Backups…", "Signing certificate…"]
+                              "Backups…", "Signing certificate…",
+                              "Import historical monitoring sheets…"]
     assert not window.edit_person_action.isEnabled()  # nobody chosen yet: greyed
     click_row(window.staff_page.view, "Pat Worker")
     assert window.edit_person_action.isEnabled()
